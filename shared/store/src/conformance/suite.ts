@@ -1,0 +1,314 @@
+// The storage conformance suite: every adapter runs exactly these tests (SQLite always, MongoDB
+// when MONGODB_URL is set). Rule ids refer to DATA_MODEL.md / SPEC.md.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Approval, Checkin, Collaboration } from '@trellis/schema';
+import { newId } from '@trellis/schema';
+import type { Store } from '../types.ts';
+import { spawnChild, waitExit, waitForLine } from './spawn-child.ts';
+
+export interface ConformanceSetup {
+  store: Store;
+  /** Close and open the same data again. */
+  reopen: () => Promise<Store>;
+  /** Corrupt the stored bytes of one update (adapter-specific). */
+  corruptUpdate: (collaborationId: string, seq: number) => Promise<void>;
+  cleanup: () => Promise<void>;
+  /** Environment for a child process to open the same store. */
+  spawnEnv: Record<string, string>;
+}
+
+export function collab(ownerId: string, title = 'Trip'): Collaboration {
+  const now = new Date().toISOString();
+  return {
+    id: newId('col'), title, ownerId, settings: { timeZone: 'UTC', aiCheckins: true }, policy: {}, rules: [], archived: false, createdAt: now, updatedAt: now,
+  };
+}
+
+function editUpdate(doc: Y.Doc, text: string): Uint8Array {
+  const sv = Y.encodeStateVector(doc);
+  doc.getArray<string>('log').push([text]);
+  return Y.encodeStateAsUpdate(doc, sv);
+}
+
+async function loadDoc(store: Store, id: string): Promise<Y.Doc> {
+  const loaded = await store.docs.load(id);
+  const doc = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+  return doc;
+}
+
+export function runStoreConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
+  describe(`store conformance: ${name}`, () => {
+    let s: ConformanceSetup;
+    let store: Store;
+    beforeEach(async () => {
+      s = await setup();
+      store = s.store;
+    });
+    afterEach(async () => {
+      await s.cleanup();
+    });
+
+    it('[D1] creates a collaboration with its owner and lists "my collaborations" newest first, paginated', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const c = collab('alice', `c${i}`);
+        await store.collaborations.create(c);
+        ids.push(c.id);
+      }
+      const first = await store.members.listForUser('alice', { limit: 2 });
+      expect(first.items.map((x) => x.collaboration.id)).toEqual([ids[4], ids[3]]);
+      expect(first.items[0]!.role).toBe('owner');
+      const rest = await store.members.listForUser('alice', { limit: 10, cursor: first.nextCursor! });
+      expect(rest.items.map((x) => x.collaboration.id)).toEqual([ids[2], ids[1], ids[0]]);
+      expect(rest.nextCursor).toBeNull();
+      expect((await store.members.listForUser('bob', { limit: 10 })).items).toEqual([]);
+    });
+
+    it('[D2] memberships: add, change role, remove, count owners', async () => {
+      const c = collab('alice');
+      await store.collaborations.create(c);
+      await store.members.put({ collaborationId: c.id, userId: 'bob', role: 'viewer', addedAt: new Date().toISOString(), addedBy: 'alice' });
+      await store.members.put({ collaborationId: c.id, userId: 'bob', role: 'editor', addedAt: new Date().toISOString(), addedBy: 'alice' });
+      expect((await store.members.get(c.id, 'bob'))?.role).toBe('editor');
+      expect(await store.members.countOwners(c.id)).toBe(1);
+      expect((await store.members.list(c.id, { limit: 10 })).items.map((m) => m.userId).sort()).toEqual(['alice', 'bob']);
+      expect(await store.members.remove(c.id, 'bob')).toBe(true);
+      expect(await store.members.remove(c.id, 'bob')).toBe(false);
+      expect(await store.members.get(c.id, 'bob')).toBeNull();
+    });
+
+    it('[D3] appends get consecutive per-document sequence numbers; load = snapshot + later updates', async () => {
+      const doc = new Y.Doc();
+      const a = await store.docs.append('d1', [editUpdate(doc, 'a'), editUpdate(doc, 'b')], 'test');
+      const b = await store.docs.append('d1', [editUpdate(doc, 'c')], 'test');
+      expect(a).toEqual({ firstSeq: 1, lastSeq: 2 });
+      expect(b).toEqual({ firstSeq: 3, lastSeq: 3 });
+      expect((await store.docs.append('d2', [editUpdate(new Y.Doc(), 'x')], 'test')).firstSeq).toBe(1);
+      const loaded = await store.docs.load('d1');
+      expect(loaded.updates.map((u) => u.seq)).toEqual([1, 2, 3]);
+      expect((await loadDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c']);
+      expect(await store.docs.load('nope')).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
+    });
+
+    it('[D4] compaction replaces updates by their merged state; later updates survive; reload after close is equal', async () => {
+      const doc = new Y.Doc();
+      for (let i = 0; i < 20; i++) await store.docs.append('d', [editUpdate(doc, `u${i}`)], 'test');
+      const loaded = await store.docs.load('d');
+      const merged = Y.encodeStateAsUpdate(await loadDoc(store, 'd'));
+      await store.docs.append('d', [editUpdate(doc, 'after')], 'test');
+      await store.docs.compact('d', merged, loaded.lastSeq);
+      const after = await store.docs.load('d');
+      expect(after.snapshotSeq).toBe(20);
+      expect(after.updates.map((u) => u.seq)).toEqual([21]);
+      expect((await store.docs.pendingSize('d')).updates).toBe(1);
+      // An older compaction arriving late changes nothing.
+      await store.docs.compact('d', Y.encodeStateAsUpdate(new Y.Doc()), 5);
+      const expected = doc.getArray('log').toJSON();
+      expect((await loadDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
+      store = await s.reopen();
+      expect((await loadDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
+      expect((await store.docs.append('d', [editUpdate(doc, 'next')], 'test')).firstSeq).toBe(22);
+    });
+
+    it('[D5] a corrupted stored update fails loudly at load and is never replaced', async () => {
+      const doc = new Y.Doc();
+      await store.docs.append('d', [editUpdate(doc, 'a'), editUpdate(doc, 'b')], 'test');
+      await s.corruptUpdate('d', 2);
+      await expect(store.docs.load('d')).rejects.toThrow(/corrupt/);
+      // Still corrupt (not silently healed, not replaced by an empty document), and appends still work.
+      await expect(store.docs.load('d')).rejects.toThrow(/corrupt/);
+      expect((await store.docs.append('d', [editUpdate(doc, 'c')], 'test')).firstSeq).toBe(3);
+    });
+
+    it('[D6] two OS processes appending to one document: no lost or duplicated sequence numbers', async () => {
+      const n = 60;
+      const children = ['p1', 'p2'].map((tag) => spawnChild(s.spawnEnv, ['append', 'shared', String(n), tag]));
+      const codes = await Promise.all(children.map(waitExit));
+      expect(codes).toEqual([0, 0]);
+      const loaded = await store.docs.load('shared');
+      expect(loaded.updates.map((u) => u.seq)).toEqual(Array.from({ length: 2 * n }, (_, i) => i + 1));
+      const items = (await loadDoc(store, 'shared')).getArray<string>('log').toArray();
+      expect(items.length).toBe(2 * n);
+      expect(new Set(items).size).toBe(2 * n);
+    });
+
+    it('[D7] compaction racing with appends never loses an update', async () => {
+      const writer = new Y.Doc();
+      let appending = true;
+      const appends = (async () => {
+        for (let i = 0; i < 150; i++) {
+          await store.docs.append('race', [editUpdate(writer, `w${i}`)], 'test');
+          await new Promise((r) => setImmediate(r));
+        }
+        appending = false;
+      })();
+      let compactions = 0;
+      while (appending) {
+        const loaded = await store.docs.load('race');
+        if (loaded.lastSeq > loaded.snapshotSeq) {
+          const d = new Y.Doc();
+          if (loaded.snapshot) Y.applyUpdate(d, loaded.snapshot);
+          for (const u of loaded.updates) Y.applyUpdate(d, u.data);
+          await store.docs.compact('race', Y.encodeStateAsUpdate(d), loaded.lastSeq);
+          compactions++;
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await appends;
+      expect(compactions).toBeGreaterThan(1);
+      expect((await loadDoc(store, 'race')).getArray('log').toJSON()).toEqual(writer.getArray('log').toJSON());
+    });
+
+    it('[D8] the change feed delivers committed changes in order, resumable from a cursor', async () => {
+      const head = await store.changes.head();
+      const c = collab('alice');
+      await store.collaborations.create(c);
+      await store.docs.append(c.id, [editUpdate(new Y.Doc(), 'x')], 'origin-1');
+      await store.members.put({ collaborationId: c.id, userId: 'bob', role: 'viewer', addedAt: new Date().toISOString(), addedBy: 'alice' });
+      const seen: string[] = [];
+      const ac = new AbortController();
+      let cursor = '';
+      await store.changes.tail({
+        from: head,
+        signal: ac.signal,
+        async onBatch(b) {
+          for (const ch of b.changes) seen.push(ch.type === 'update' ? `update:${ch.seq}:${ch.origin}` : ch.type === 'membership' ? `membership:${ch.userId}:${ch.role}` : ch.type);
+          cursor = b.cursor;
+          if (seen.length >= 3) ac.abort();
+        },
+        async onResync() {
+          seen.push('resync');
+        },
+      });
+      expect(seen).toEqual(['membership:alice:owner', 'update:1:origin-1', 'membership:bob:viewer']);
+      await store.members.remove(c.id, 'bob');
+      const more: string[] = [];
+      const ac2 = new AbortController();
+      await store.changes.tail({
+        from: cursor,
+        signal: ac2.signal,
+        async onBatch(b) {
+          for (const ch of b.changes) if (ch.type === 'membership') more.push(`${ch.userId}:${ch.role}`);
+          ac2.abort();
+        },
+        async onResync() {
+          more.push('resync');
+        },
+      });
+      expect(more).toEqual(['bob:null']);
+    });
+
+    it('[D9] a tailing process killed with SIGKILL and restarted resumes without gaps', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'trellis-tail-'));
+      const cursorFile = join(dir, 'cursor');
+      const outFile = join(dir, 'out');
+      const writer = new Y.Doc();
+      let tailer = spawnChild(s.spawnEnv, ['tail', cursorFile, outFile]);
+      await waitForLine(tailer, 'ready');
+      // Establish a cursor before killing: the tailer must have seen at least one change.
+      await store.docs.append('feed', [editUpdate(writer, 'first')], 'test');
+      for (let i = 0; i < 200 && !existsSync(cursorFile); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 1; i < 40; i++) await store.docs.append('feed', [editUpdate(writer, `e${i}`)], 'test');
+      tailer.kill('SIGKILL');
+      await waitExit(tailer);
+      for (let i = 40; i < 80; i++) await store.docs.append('feed', [editUpdate(writer, `e${i}`)], 'test');
+      tailer = spawnChild(s.spawnEnv, ['tail', cursorFile, outFile]);
+      await waitForLine(tailer, 'ready');
+      for (let i = 80; i < 100; i++) await store.docs.append('feed', [editUpdate(writer, `e${i}`)], 'test');
+      const deadline = Date.now() + 20_000;
+      let seqs = new Set<number>();
+      while (Date.now() < deadline) {
+        seqs = new Set(readFileSync(outFile, 'utf8').split('\n').filter((l) => /^\d+$/.test(l)).map(Number));
+        if (seqs.size >= 100) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      tailer.kill('SIGTERM');
+      await waitExit(tailer);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(readFileSync(outFile, 'utf8')).not.toContain('resync');
+    });
+
+    it('[D10] approvals transition exactly once (compare-and-set)', async () => {
+      const now = new Date().toISOString();
+      const a: Approval = {
+        id: newId('apr'), collaborationId: 'c1', action: 'cancelActivity', params: { activityId: 'a1' }, paramsHash: 'h', proposedBy: { kind: 'ai' },
+        reason: 'r', baseStateVector: '', targetFingerprint: null, status: 'pending', createdAt: now, expiresAt: now, decidedBy: null, decidedAt: null, outcome: null,
+      };
+      await store.approvals.create(a);
+      const results = await Promise.all([1, 2, 3].map(() => store.approvals.transition(a.id, 'pending', 'executing', { decidedBy: 'alice' })));
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect((await store.approvals.listPending(['c1'], { limit: 10 })).items).toEqual([]);
+      expect((await store.approvals.get(a.id))?.status).toBe('executing');
+    });
+
+    it('[D11] one check-in per collaboration and local day', async () => {
+      const mk = (): Checkin => ({
+        id: newId('chk'), collaborationId: 'c1', localDay: '2026-11-22', status: 'running', summary: '', proposals: [], provider: 'offline', model: 'rules',
+        aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null,
+      });
+      const claims = await Promise.all([mk(), mk(), mk()].map((c) => store.checkins.claim(c)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const got = (await store.checkins.get('c1', '2026-11-22'))!;
+      await store.checkins.save({ ...got, status: 'done', summary: 'ok' });
+      expect((await store.checkins.list('c1', { limit: 5 })).items.map((c) => c.summary)).toEqual(['ok']);
+      expect((await store.checkins.latestDone('c1'))?.summary).toBe('ok');
+    });
+
+    it('[D12] jobs: lease with visibility timeout, retries, dead letter, dedupe, backpressure', async () => {
+      const job = await store.jobs.enqueue({ type: 't', payload: { x: 1 }, dedupeKey: 'k', maxAttempts: 2 });
+      expect(job).not.toBeNull();
+      expect(await store.jobs.enqueue({ type: 't', payload: {}, dedupeKey: 'k' })).toBeNull();
+      const now = Date.now();
+      const leased = await store.jobs.claim(['t'], 'w1', 1000, now);
+      expect(leased?.attempts).toBe(1);
+      expect(await store.jobs.claim(['t'], 'w2', 1000, now)).toBeNull();
+      // Lease expired: another worker takes it over.
+      const taken = await store.jobs.claim(['t'], 'w2', 1000, now + 1001);
+      expect(taken?.leaseOwner).toBe('w2');
+      expect(await store.jobs.complete(job!.id, 'w1')).toBe(false);
+      const dead = await store.jobs.fail(job!.id, 'w2', 'boom', now + 5000);
+      expect(dead?.status).toBe('dead');
+      expect(dead?.lastError).toBe('boom');
+      expect((await store.jobs.listDead({ limit: 10 })).items.map((j) => j.id)).toEqual([job!.id]);
+      const j2 = await store.jobs.enqueue({ type: 't', payload: {}, maxAttempts: 3 });
+      const l2 = await store.jobs.claim(['t'], 'w1', 1000);
+      const retried = await store.jobs.fail(l2!.id, 'w1', 'transient', Date.now() + 60_000);
+      expect(retried?.status).toBe('queued');
+      expect(await store.jobs.claim(['t'], 'w1', 1000)).toBeNull();
+      expect((await store.jobs.get(j2!.id))?.attempts).toBe(1);
+      expect(await store.jobs.enqueue({ type: 't', payload: {} }, { maxQueued: 1 })).toBeNull();
+      expect((await store.jobs.counts()).dead).toBe(1);
+    });
+
+    it('[D13] notifications: per-user list, unread count, mark read', async () => {
+      for (let i = 0; i < 3; i++) {
+        await store.notifications.create({ id: newId('ntf'), userId: 'bob', collaborationId: 'c1', kind: 'mention', title: `n${i}`, ref: null, createdAt: new Date().toISOString(), readAt: null });
+      }
+      expect(await store.notifications.unreadCount('bob')).toBe(3);
+      const list = await store.notifications.list('bob', { limit: 2 });
+      expect(list.items.map((n) => n.title)).toEqual(['n2', 'n1']);
+      expect(await store.notifications.markRead('bob', [list.items[0]!.id], new Date().toISOString())).toBe(1);
+      expect(await store.notifications.unreadCount('bob')).toBe(2);
+      expect(await store.notifications.markRead('alice', [list.items[1]!.id], new Date().toISOString())).toBe(0);
+      expect((await store.notifications.list('bob', { limit: 10, unreadOnly: true })).items.map((n) => n.title)).toEqual(['n1', 'n0']);
+    });
+
+    it('[D14] key-value: set-if-absent is exclusive; audit lists newest first', async () => {
+      expect(await store.kv.setIfAbsent('k', '1')).toBe(true);
+      expect(await store.kv.setIfAbsent('k', '2')).toBe(false);
+      expect(await store.kv.get('k')).toBe('1');
+      for (let i = 0; i < 3; i++) {
+        await store.audit.append({ id: newId('aud'), collaborationId: 'c1', at: new Date().toISOString(), actor: { kind: 'user', userId: 'u' }, kind: 'action', action: `a${i}`, outcome: 'executed', detail: {} });
+      }
+      const page = await store.audit.list('c1', { limit: 2 });
+      expect(page.items.map((e) => e.action)).toEqual(['a2', 'a1']);
+      expect((await store.audit.list('c1', { limit: 2, cursor: page.nextCursor! })).items.map((e) => e.action)).toEqual(['a0']);
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// The change feed on SQLite: an append-only table tailed by id. Commits are serialized by SQLite's
+// write lock, so ids become visible in order and a reader never skips one. Old rows are pruned after
+// RETENTION_MS; a consumer whose cursor fell behind the pruned mark is told to resync.
+import { Change } from '@trellis/schema';
+import type { ChangeFeed } from '../types.ts';
+import type { Db } from './db.ts';
+import { writeTx } from './db.ts';
+
+interface Row { id: number; type: string; payload: string; data: Buffer | null }
+
+const RETENTION_MS = 10 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const BATCH = 500;
+
+function parseRow(r: Row): Change | null {
+  try {
+    const payload = JSON.parse(r.payload) as Record<string, unknown>;
+    const value = r.data ? { ...payload, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) } : payload;
+    const parsed = Change.safeParse(value);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
+  const headId = () => (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;
+  const prunedUpto = () => Number((db.prepare("SELECT value FROM kv WHERE key = 'changes.pruned_upto'").get() as { value: string } | undefined)?.value ?? 0);
+  const read = db.prepare('SELECT id, type, payload, data FROM changes WHERE id > ? ORDER BY id LIMIT ?');
+  let lastPrune = 0;
+  const prune = () => {
+    const now = Date.now();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    writeTx(db, () => {
+      const r = db.prepare('SELECT MAX(id) AS id FROM changes WHERE at < ?').get(now - RETENTION_MS) as { id: number | null };
+      if (r.id === null) return;
+      db.prepare('DELETE FROM changes WHERE id <= ?').run(r.id);
+      db.prepare("INSERT INTO kv (key, value) VALUES ('changes.pruned_upto', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))").run(String(r.id));
+    });
+  };
+  return {
+    async head() {
+      return String(headId());
+    },
+    async tail({ from, signal, onBatch, onResync, onError }) {
+      let cursor = from !== undefined && /^\d+$/.test(from) ? Number(from) : headId();
+      if (from !== undefined && !/^\d+$/.test(from)) await onResync(String(cursor));
+      while (!signal.aborted) {
+        try {
+          prune();
+          if (cursor < prunedUpto()) {
+            cursor = headId();
+            await onResync(String(cursor));
+            continue;
+          }
+          const rows = read.all(cursor, BATCH) as Row[];
+          if (rows.length === 0) {
+            await sleep(pollMs, signal);
+            continue;
+          }
+          const changes: Change[] = [];
+          let broken = false;
+          for (const r of rows) {
+            const c = parseRow(r);
+            if (c) changes.push(c);
+            else broken = true;
+          }
+          const next = rows[rows.length - 1]!.id;
+          if (changes.length > 0) await onBatch({ changes, cursor: String(next) });
+          cursor = next;
+          // A change row that fails its schema cannot be applied: reload affected state from the store.
+          if (broken) await onResync(String(cursor));
+        } catch (err) {
+          onError?.(err);
+          await sleep(Math.max(pollMs, 100), signal);
+        }
+      }
+    },
+  };
+}

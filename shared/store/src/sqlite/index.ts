@@ -1,0 +1,41 @@
+// The embedded store: one SQLite file under DATA_DIR, shared safely by several processes.
+import type { Store } from '../types.ts';
+import { sqliteApprovals } from './approvals.ts';
+import { sqliteAudit } from './audit.ts';
+import { sqliteChanges } from './changes.ts';
+import { sqliteCheckins } from './checkins.ts';
+import { sqliteCollaborations } from './collaborations.ts';
+import { openDb } from './db.ts';
+import { sqliteDocs } from './docs.ts';
+import { sqliteJobs } from './jobs.ts';
+import { sqliteKv } from './kv.ts';
+import { sqliteMembers } from './members.ts';
+import { sqliteNotifications } from './notifications.ts';
+import { sqliteUsers } from './users.ts';
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  /** How often the change feed polls for new rows. */
+  pollMs?: number;
+}
+
+export function createSqliteStore(opts: SqliteStoreOptions): Store {
+  const db = openDb(opts.dataDir);
+  return {
+    kind: 'sqlite',
+    users: sqliteUsers(db),
+    collaborations: sqliteCollaborations(db),
+    members: sqliteMembers(db),
+    docs: sqliteDocs(db),
+    approvals: sqliteApprovals(db),
+    checkins: sqliteCheckins(db),
+    audit: sqliteAudit(db),
+    notifications: sqliteNotifications(db),
+    jobs: sqliteJobs(db),
+    kv: sqliteKv(db),
+    changes: sqliteChanges(db, opts.pollMs ?? 10),
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The job queue: leases with a visibility timeout, attempts, dead letter, dedupe keys, backpressure.
+import { Job, newId } from '@trellis/schema';
+import type { JobRepo } from '../types.ts';
+import { parseRecord } from '../parse-record.ts';
+import type { Db } from './db.ts';
+import { writeTx } from './db.ts';
+import { toPage } from './page.ts';
+
+interface Row { id: string; data: string }
+const toJob = (r: Row) => parseRecord(Job, JSON.parse(r.data), `job ${r.id}`);
+
+export function sqliteJobs(db: Db): JobRepo {
+  const save = (j: Job) =>
+    db.prepare('UPDATE jobs SET status = ?, run_at = ?, lease_until = ?, data = ? WHERE id = ?').run(j.status, j.runAt, j.leaseUntil, JSON.stringify(j), j.id);
+  return {
+    async enqueue(input, opts = {}) {
+      return writeTx(db, () => {
+        if (opts.maxQueued !== undefined) {
+          const { n } = db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'leased')").get() as { n: number };
+          if (n >= opts.maxQueued) return null;
+        }
+        const now = Date.now();
+        const job: Job = {
+          id: newId('job', now), type: input.type, payload: input.payload, dedupeKey: input.dedupeKey ?? null, status: 'queued',
+          attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, lastError: null, createdAt: now,
+        };
+        const res = db
+          .prepare('INSERT INTO jobs (id, type, status, run_at, lease_until, dedupe_key, data) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING')
+          .run(job.id, job.type, job.status, job.runAt, job.dedupeKey, JSON.stringify(job));
+        return res.changes === 1 ? job : null;
+      });
+    },
+    async claim(types, owner, visibilityMs, now = Date.now()) {
+      if (types.length === 0) return null;
+      const marks = types.map(() => '?').join(',');
+      return writeTx(db, () => {
+        const r = db
+          .prepare(
+            `SELECT id, data FROM jobs WHERE type IN (${marks}) AND ((status = 'queued' AND run_at <= ?) OR (status = 'leased' AND lease_until <= ?))
+             ORDER BY run_at LIMIT 1`,
+          )
+          .get(...types, now, now) as Row | undefined;
+        if (!r) return null;
+        const job = toJob(r);
+        const leased: Job = { ...job, status: 'leased', attempts: job.attempts + 1, leaseOwner: owner, leaseUntil: now + visibilityMs };
+        save(leased);
+        return leased;
+      });
+    },
+    async complete(id, owner) {
+      return writeTx(db, () => {
+        const r = db.prepare("SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
+        if (!r) return false;
+        const job = toJob(r);
+        if (job.leaseOwner !== owner) return false;
+        save({ ...job, status: 'done', leaseUntil: null });
+        return true;
+      });
+    },
+    async fail(id, owner, error, retryAt) {
+      return writeTx(db, () => {
+        const r = db.prepare("SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
+        if (!r) return null;
+        const job = toJob(r);
+        if (job.leaseOwner !== owner) return null;
+        const dead = job.attempts >= job.maxAttempts;
+        const next: Job = { ...job, status: dead ? 'dead' : 'queued', runAt: dead ? job.runAt : retryAt, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 2000) };
+        save(next);
+        return next;
+      });
+    },
+    async get(id) {
+      const r = db.prepare('SELECT id, data FROM jobs WHERE id = ?').get(id) as Row | undefined;
+      return r ? toJob(r) : null;
+    },
+    async counts() {
+      const out = { queued: 0, leased: 0, done: 0, dead: 0 };
+      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
+      return out;
+    },
+    async listDead(page) {
+      const rows = db.prepare(`SELECT id, data FROM jobs WHERE status = 'dead' AND id > ? ORDER BY id LIMIT ?`).all(page.cursor ?? '', page.limit + 1) as Row[];
+      return toPage(rows, page.limit, toJob, (r) => r.id);
+    },
+  };
+}

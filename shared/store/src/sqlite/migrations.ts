@@ -1,0 +1,56 @@
+// SQLite schema. Each unique index is named after the invariant it protects (see DATA_MODEL.md).
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, email TEXT, display_name TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS collaborations (
+    id TEXT PRIMARY KEY, data TEXT NOT NULL, checkins_on INTEGER NOT NULL, updated_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS collaborations_checkins ON collaborations (checkins_on, id);
+  CREATE TABLE IF NOT EXISTS members (
+    collab_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (collab_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX IF NOT EXISTS members_one_role_per_user_and_collab ON members (user_id, collab_id);
+  CREATE TABLE IF NOT EXISTS docs (
+    collab_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, snapshot_seq INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS updates (
+    collab_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (collab_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS snapshots (
+    collab_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (collab_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS approvals (
+    id TEXT PRIMARY KEY, collab_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS approvals_by_collab_status ON approvals (collab_id, status, id);
+  CREATE TABLE IF NOT EXISTS checkins (
+    id TEXT PRIMARY KEY, collab_id TEXT NOT NULL, local_day TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS checkins_one_per_collab_and_local_day ON checkins (collab_id, local_day);
+  CREATE TABLE IF NOT EXISTS audit (
+    id TEXT PRIMARY KEY, collab_id TEXT NOT NULL, data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_by_collab ON audit (collab_id, id);
+  CREATE TABLE IF NOT EXISTS notifications (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, read_at TEXT, data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications (user_id, id);
+  CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, run_at INTEGER NOT NULL,
+    lease_until INTEGER, dedupe_key TEXT, data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (status, type, run_at);
+  CREATE UNIQUE INDEX IF NOT EXISTS jobs_one_live_job_per_dedupe_key ON jobs (dedupe_key) WHERE status IN ('queued', 'leased');
+  CREATE TABLE IF NOT EXISTS kv (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL, data BLOB, at INTEGER NOT NULL
+  );
+  `,
+];

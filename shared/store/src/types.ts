@@ -1,0 +1,172 @@
+// The storage interface: small repositories over the records the system keeps, implemented by
+// the SQLite adapter (embedded default) and the MongoDB adapter. Every adapter passes
+// ./conformance/suite.ts. Records read back are parsed by @trellis/schema; a record that fails is
+// a CorruptRecordError, never silently replaced.
+import type {
+  Approval, AuditEntry, Change, Checkin, Collaboration, Job, Membership, Notification, Page, Role, User,
+} from '@trellis/schema';
+
+export interface PageRequest {
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface UserRepo {
+  /** Insert on first sight; later calls refresh email/displayName. */
+  upsert(user: User): Promise<User>;
+  get(id: string): Promise<User | null>;
+}
+
+export interface CollaborationRepo {
+  /** Creates the collaboration and its owner membership atomically. */
+  create(collab: Collaboration): Promise<void>;
+  get(id: string): Promise<Collaboration | null>;
+  /** Replace mutable fields (title, settings, policy, rules, archived, updatedAt); emits a `collaboration` change. */
+  update(id: string, patch: Partial<Pick<Collaboration, 'title' | 'settings' | 'policy' | 'rules' | 'archived'>>): Promise<Collaboration | null>;
+  /** All non-archived collaborations with AI check-ins on, cursor-paginated by id. */
+  listCheckinEnabled(page: PageRequest): Promise<Page<Collaboration>>;
+}
+
+export interface MemberRepo {
+  get(collaborationId: string, userId: string): Promise<Membership | null>;
+  /** Insert or change the role; emits a `membership` change. */
+  put(m: Membership): Promise<void>;
+  /** Remove; emits a `membership` change with role null. Returns false if absent. */
+  remove(collaborationId: string, userId: string): Promise<boolean>;
+  list(collaborationId: string, page: PageRequest): Promise<Page<Membership>>;
+  countOwners(collaborationId: string): Promise<number>;
+  /** "My collaborations": newest first, cursor-paginated. */
+  listForUser(userId: string, page: PageRequest): Promise<Page<{ collaboration: Collaboration; role: Role }>>;
+}
+
+export interface StoredUpdate {
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface LoadedDoc {
+  /** The latest snapshot (merged state), or null. */
+  snapshot: Uint8Array | null;
+  snapshotSeq: number;
+  /** Updates after the snapshot, in sequence order. */
+  updates: StoredUpdate[];
+  lastSeq: number;
+}
+
+export interface DocRepo {
+  /** Append updates in order under the next per-document sequence numbers; durable when it returns.
+   *  Emits one `update` change per update carrying `origin`. */
+  append(collaborationId: string, updates: Uint8Array[], origin: string): Promise<{ firstSeq: number; lastSeq: number }>;
+  /** Latest snapshot + later updates. Throws CorruptRecordError if any stored blob fails its checksum. */
+  load(collaborationId: string): Promise<LoadedDoc>;
+  /** Replace updates ≤ uptoSeq by `state` (their merged state). Atomic: a crash or racing append never loses an update. */
+  compact(collaborationId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
+  /** Number of updates and bytes stored after the latest snapshot (compaction thresholds). */
+  pendingSize(collaborationId: string): Promise<{ updates: number; bytes: number }>;
+}
+
+export interface ApprovalRepo {
+  create(a: Approval): Promise<void>;
+  get(id: string): Promise<Approval | null>;
+  /** Compare-and-set on status: returns the updated approval only if it was in `from`. Emits an `approval` change. */
+  transition(id: string, from: Approval['status'], to: Approval['status'], patch?: Partial<Pick<Approval, 'decidedBy' | 'decidedAt' | 'outcome'>>): Promise<Approval | null>;
+  /** Pending approvals for the given collaborations, newest first. */
+  listPending(collaborationIds: string[], page: PageRequest): Promise<Page<Approval>>;
+  listForCollaboration(collaborationId: string, page: PageRequest): Promise<Page<Approval>>;
+}
+
+export interface CheckinRepo {
+  /** Claim the (collaboration, local day) slot: returns false if one exists (unique constraint). */
+  claim(c: Checkin): Promise<boolean>;
+  get(collaborationId: string, localDay: string): Promise<Checkin | null>;
+  /** Overwrite a claimed check-in (status, summary, proposals, ...); emits a `checkin` change when done. */
+  save(c: Checkin): Promise<void>;
+  list(collaborationId: string, page: PageRequest): Promise<Page<Checkin>>;
+  /** The most recent completed check-in (for "what changed since"). */
+  latestDone(collaborationId: string): Promise<Checkin | null>;
+  /** Remove a claimed check-in that failed before doing anything, so it can be retried. */
+  release(collaborationId: string, localDay: string): Promise<void>;
+}
+
+export interface AuditRepo {
+  append(e: AuditEntry): Promise<void>;
+  list(collaborationId: string, page: PageRequest): Promise<Page<AuditEntry>>;
+}
+
+export interface NotificationRepo {
+  create(n: Notification): Promise<void>;
+  list(userId: string, page: PageRequest & { unreadOnly?: boolean }): Promise<Page<Notification>>;
+  markRead(userId: string, ids: string[], at: string): Promise<number>;
+  unreadCount(userId: string): Promise<number>;
+}
+
+export interface EnqueueJob {
+  type: string;
+  payload: Record<string, unknown>;
+  /** At most one live (queued or leased) job per dedupe key. */
+  dedupeKey?: string | undefined;
+  runAt?: number | undefined;
+  maxAttempts?: number | undefined;
+}
+
+export interface JobRepo {
+  /** Returns the job, or null when deduplicated or the queue is full (backpressure). */
+  enqueue(job: EnqueueJob, opts?: { maxQueued?: number }): Promise<Job | null>;
+  /** Lease the next runnable job of these types (queued and due, or leased with an expired lease). */
+  claim(types: string[], owner: string, visibilityMs: number, now?: number): Promise<Job | null>;
+  complete(id: string, owner: string): Promise<boolean>;
+  /** Record a failure: retry at `retryAt`, or dead-letter with the reason when attempts are used up. */
+  fail(id: string, owner: string, error: string, retryAt: number): Promise<Job | null>;
+  get(id: string): Promise<Job | null>;
+  counts(): Promise<Record<Job['status'], number>>;
+  listDead(page: PageRequest): Promise<Page<Job>>;
+}
+
+export interface KeyValueRepo {
+  /** Small durable values: change-feed cursors, idempotency results. */
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  /** Insert only if absent; returns false if the key existed. */
+  setIfAbsent(key: string, value: string): Promise<boolean>;
+}
+
+/** Opaque, resumable position in the change feed. */
+export type ChangeCursor = string;
+
+export interface ChangeBatch {
+  changes: Change[];
+  cursor: ChangeCursor;
+}
+
+export interface TailOptions {
+  /** Resume after this cursor; undefined = from now. */
+  from?: ChangeCursor | undefined;
+  signal: AbortSignal;
+  onBatch(batch: ChangeBatch): Promise<void>;
+  /** The cursor is no longer in history (pruned / ChangeStreamHistoryLost): reload state from the store. */
+  onResync(cursor: ChangeCursor): Promise<void>;
+  onError?(err: unknown): void;
+}
+
+export interface ChangeFeed {
+  /** The current end of the feed. */
+  head(): Promise<ChangeCursor>;
+  /** Tail until the signal aborts. At-least-once: consumers are idempotent. */
+  tail(opts: TailOptions): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  readonly users: UserRepo;
+  readonly collaborations: CollaborationRepo;
+  readonly members: MemberRepo;
+  readonly docs: DocRepo;
+  readonly approvals: ApprovalRepo;
+  readonly checkins: CheckinRepo;
+  readonly audit: AuditRepo;
+  readonly notifications: NotificationRepo;
+  readonly jobs: JobRepo;
+  readonly kv: KeyValueRepo;
+  readonly changes: ChangeFeed;
+  close(): Promise<void>;
+}
