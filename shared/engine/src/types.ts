@@ -1,6 +1,8 @@
 // The engine's ports: how it reaches a collaboration document, and what it returns.
 import type * as Y from 'yjs';
-import type { Actor, DocEvent } from '@trellis/schema';
+import type { Actor, ApprovalStatus, DocEvent, Role } from '@trellis/schema';
+import type { Logger } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
 
 /** Edits a collaboration document so the change is persisted and reaches every connected client.
  *  In the server this is the live document registry; in the worker it loads from the store and
@@ -29,7 +31,37 @@ export interface RunActionInput {
   depth?: number | undefined;
 }
 
+/** Things the engine (or the worker) did that rules may react to, besides document changes. */
+export type OutcomeEvent =
+  | { type: 'approvalDecided'; approvalId: string; action: string; decision: 'approve' | 'reject'; status: ApprovalStatus }
+  | { type: 'checkinCompleted'; checkinId: string; summary: string }
+  | { type: 'memberAdded'; userId: string; role: Role };
+
 export interface EngineEvents {
   /** A document changed in ways rules, mentions and @ai care about. */
   docEvents(collaborationId: string, actor: Actor, events: DocEvent[], depth?: number): Promise<void>;
+  /** An outcome happened (approval decided, check-in completed, member added): run matching rules. */
+  outcomeEvents(collaborationId: string, actor: Actor, events: OutcomeEvent[], depth?: number): Promise<void>;
+}
+
+export interface EngineDeps {
+  store: Store;
+  docs: DocHost;
+  logger: Logger;
+  /** Injected clock (approval expiry, timestamps). */
+  now?: () => Date;
+}
+
+export type ApprovalDecisionResult =
+  | { status: 'approved'; outcome: ActionOutcome }
+  | { status: 'rejected' }
+  | { status: 'refused'; code: 'not_found' | 'forbidden' | 'conflict' | 'gone'; message: string };
+
+/** The one action engine (SPEC [G2]): REST, approvals, rules, the worker and `@ai` all call it. */
+export interface Engine extends EngineEvents {
+  run(input: RunActionInput): Promise<ActionOutcome>;
+  /** Approve or reject; approval re-checks policy, runs exactly once, refuses expired ones. */
+  decideApproval(approvalId: string, userId: string, decision: 'approve' | 'reject'): Promise<ApprovalDecisionResult>;
+  /** Whether the approval's target changed since it was proposed (SPEC [G3]). */
+  isStale(approvalId: string): Promise<boolean>;
 }

@@ -53,10 +53,19 @@ export interface LoadedDoc {
   lastSeq: number;
 }
 
+export interface AppendEntry {
+  collaborationId: string;
+  updates: Uint8Array[];
+  origin: string;
+}
+
 export interface DocRepo {
   /** Append updates in order under the next per-document sequence numbers; durable when it returns.
    *  Emits one `update` change per update carrying `origin`. */
   append(collaborationId: string, updates: Uint8Array[], origin: string): Promise<{ firstSeq: number; lastSeq: number }>;
+  /** Group commit: several documents' appends in one durable write (one fsync / one transaction).
+   *  Same semantics as calling append for each entry, in order. */
+  appendBatch(entries: AppendEntry[]): Promise<{ firstSeq: number; lastSeq: number }[]>;
   /** Latest snapshot + later updates. Throws CorruptRecordError if any stored blob fails its checksum. */
   load(collaborationId: string): Promise<LoadedDoc>;
   /** Replace updates ≤ uptoSeq by `state` (their merged state). Atomic: a crash or racing append never loses an update. */

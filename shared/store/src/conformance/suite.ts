@@ -94,6 +94,14 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(loaded.updates.map((u) => u.seq)).toEqual([1, 2, 3]);
       expect((await loadDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c']);
       expect(await store.docs.load('nope')).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
+      // Group commit: several documents in one write, same sequence semantics.
+      const batch = await store.docs.appendBatch([
+        { collaborationId: 'd1', updates: [editUpdate(doc, 'd')], origin: 'g' },
+        { collaborationId: 'd3', updates: [editUpdate(new Y.Doc(), 'y'), editUpdate(new Y.Doc(), 'z')], origin: 'g' },
+        { collaborationId: 'd1', updates: [editUpdate(doc, 'e')], origin: 'g' },
+      ]);
+      expect(batch).toEqual([{ firstSeq: 4, lastSeq: 4 }, { firstSeq: 1, lastSeq: 2 }, { firstSeq: 5, lastSeq: 5 }]);
+      expect((await loadDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c', 'd', 'e']);
     });
 
     it('[D4] compaction replaces updates by their merged state; later updates survive; reload after close is equal', async () => {

@@ -1,5 +1,5 @@
 // The CRDT update log: per-document sequence, checksummed blobs, snapshots, atomic compaction.
-import type { DocRepo, StoredUpdate } from '../types.ts';
+import type { AppendEntry, DocRepo, StoredUpdate } from '../types.ts';
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
 import type { Db } from './db.ts';
@@ -20,18 +20,22 @@ export function sqliteDocs(db: Db): DocRepo {
      ON CONFLICT (collab_id) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
   );
   const insertUpdate = db.prepare('INSERT INTO updates (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)');
+  const appendOne = (e: AppendEntry) => {
+    if (e.updates.length === 0) throw new Error('append: no updates');
+    const { last_seq: lastSeq } = bumpSeq.get(e.collaborationId, e.updates.length) as { last_seq: number };
+    const firstSeq = lastSeq - e.updates.length + 1;
+    e.updates.forEach((u, i) => {
+      insertUpdate.run(e.collaborationId, firstSeq + i, u, checksum(u));
+      emitChange(db, { type: 'update', collaborationId: e.collaborationId, seq: firstSeq + i, origin: e.origin, data: u });
+    });
+    return { firstSeq, lastSeq };
+  };
   return {
     async append(collaborationId, updates, origin) {
-      if (updates.length === 0) throw new Error('append: no updates');
-      return writeTx(db, () => {
-        const { last_seq: lastSeq } = bumpSeq.get(collaborationId, updates.length) as { last_seq: number };
-        const firstSeq = lastSeq - updates.length + 1;
-        updates.forEach((u, i) => {
-          insertUpdate.run(collaborationId, firstSeq + i, u, checksum(u));
-          emitChange(db, { type: 'update', collaborationId, seq: firstSeq + i, origin, data: u });
-        });
-        return { firstSeq, lastSeq };
-      });
+      return writeTx(db, () => appendOne({ collaborationId, updates, origin }));
+    },
+    async appendBatch(entries) {
+      return writeTx(db, () => entries.map(appendOne));
     },
     async load(collaborationId) {
       // One read transaction: the snapshot and the updates after it are a consistent pair.

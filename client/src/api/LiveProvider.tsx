@@ -1,0 +1,99 @@
+// Live counters for the header (pending approvals, unread notifications) and a change signal screens
+// use to refetch, fed by the server-sent event stream with a slow poll as a safety net.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { useApi } from './ApiProvider.tsx';
+import { streamEvents } from './events.ts';
+
+export interface Live {
+  pendingApprovals: number;
+  unreadNotifications: number;
+  /** Bumped on every `approval` event (and refresh()). */
+  approvalsVersion: number;
+  notificationsVersion: number;
+  /** Collaboration ids with a new check-in since load, with a counter. */
+  checkinVersion: number;
+  refresh: () => void;
+}
+
+const LiveContext = createContext<Live | null>(null);
+const POLL_MS = 60_000;
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const { session, expired, tokenRef, markExpired } = useAuth();
+  const [pendingApprovals, setPending] = useState(0);
+  const [unreadNotifications, setUnread] = useState(0);
+  const [approvalsVersion, setApprovalsVersion] = useState(0);
+  const [notificationsVersion, setNotificationsVersion] = useState(0);
+  const [checkinVersion, setCheckinVersion] = useState(0);
+
+  const refresh = useCallback(() => {
+    setApprovalsVersion((v) => v + 1);
+    setNotificationsVersion((v) => v + 1);
+  }, []);
+
+  const active = Boolean(session) && !expired;
+
+  useEffect(() => {
+    if (!active) return;
+    let cancelled = false;
+    api.listPendingApprovals().then(
+      (items) => !cancelled && setPending(items.length),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, active, approvalsVersion]);
+
+  useEffect(() => {
+    if (!active) return;
+    let cancelled = false;
+    api.listNotifications().then(
+      (items) => !cancelled && setUnread(items.filter((n) => !n.readAt).length),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, active, notificationsVersion]);
+
+  useEffect(() => {
+    if (!active) return;
+    const ctrl = new AbortController();
+    void streamEvents({
+      getToken: () => tokenRef.current,
+      onUnauthorized: markExpired,
+      signal: ctrl.signal,
+      onEvent: (e) => {
+        if (e.event === 'approval') setApprovalsVersion((v) => v + 1);
+        else if (e.event === 'notification') setNotificationsVersion((v) => v + 1);
+        else if (e.event === 'checkin') setCheckinVersion((v) => v + 1);
+      },
+    });
+    const poll = setInterval(refresh, POLL_MS);
+    const onFocus = () => refresh();
+    window.addEventListener('focus', onFocus);
+    window.addEventListener('online', onFocus);
+    return () => {
+      ctrl.abort();
+      clearInterval(poll);
+      window.removeEventListener('focus', onFocus);
+      window.removeEventListener('online', onFocus);
+    };
+  }, [active, tokenRef, markExpired, refresh]);
+
+  const value = useMemo<Live>(
+    () => ({ pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, refresh }),
+    [pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, refresh],
+  );
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside LiveProvider');
+  return live;
+}

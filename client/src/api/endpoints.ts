@@ -1,0 +1,78 @@
+// Typed calls for every REST route the web app uses (CONTRACT.md and SPEC.md).
+import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
+import type { Http } from './http.ts';
+import { itemsOf } from './http.ts';
+import type { ActionOutcome, ApprovalItem, Checkin, CollaborationSummary, Member, Notification } from './types.ts';
+
+const enc = encodeURIComponent;
+
+export function endpoints(http: Http) {
+  return {
+    async listCollaborations(): Promise<CollaborationSummary[]> {
+      return itemsOf<CollaborationSummary>((await http('GET', '/api/collaborations?limit=100')).data, 'collaborations');
+    },
+    async createCollaboration(title: string): Promise<CollaborationSummary> {
+      return (await http<CollaborationSummary>('POST', '/api/collaborations', { title })).data;
+    },
+    async getCollaboration(id: string): Promise<CollaborationSummary> {
+      const { data } = await http<CollaborationSummary | { collaboration: CollaborationSummary; role?: Role }>('GET', `/api/collaborations/${enc(id)}`);
+      if ('collaboration' in data) return { ...data.collaboration, ...(data.role ? { role: data.role } : {}) };
+      return data;
+    },
+    async runAction(collabId: string, name: string, params: Record<string, unknown>): Promise<ActionOutcome> {
+      const { status, data } = await http<{ status?: string; approvalId?: string }>('POST', `/api/collaborations/${enc(collabId)}/actions/${enc(name)}`, { params });
+      if (status === 202 || data?.status === 'pending_approval') return { kind: 'pending', approvalId: data?.approvalId ?? null };
+      return { kind: 'executed' };
+    },
+    async listMembers(collabId: string): Promise<Member[]> {
+      return itemsOf<Member>((await http('GET', `/api/collaborations/${enc(collabId)}/members`)).data, 'members');
+    },
+    async addMember(collabId: string, userId: string, role: Role): Promise<void> {
+      await http('POST', `/api/collaborations/${enc(collabId)}/members`, { userId, role });
+    },
+    async changeRole(collabId: string, userId: string, role: Role): Promise<void> {
+      await http('PATCH', `/api/collaborations/${enc(collabId)}/members/${enc(userId)}`, { role });
+    },
+    async removeMember(collabId: string, userId: string): Promise<void> {
+      await http('DELETE', `/api/collaborations/${enc(collabId)}/members/${enc(userId)}`);
+    },
+    async getPolicy(collabId: string): Promise<PolicyOverrides> {
+      const { data } = await http<{ policy?: PolicyOverrides } | PolicyOverrides>('GET', `/api/collaborations/${enc(collabId)}/policy`);
+      return (data && typeof data === 'object' && 'policy' in data ? data.policy : data) ?? {};
+    },
+    async putPolicy(collabId: string, policy: PolicyOverrides): Promise<void> {
+      await http('PUT', `/api/collaborations/${enc(collabId)}/policy`, { policy });
+    },
+    async getRules(collabId: string): Promise<RuleDefinition[]> {
+      return itemsOf<RuleDefinition>((await http('GET', `/api/collaborations/${enc(collabId)}/rules`)).data, 'rules');
+    },
+    async putRules(collabId: string, rules: unknown): Promise<void> {
+      await http('PUT', `/api/collaborations/${enc(collabId)}/rules`, { rules });
+    },
+    async listCheckins(collabId: string): Promise<Checkin[]> {
+      return itemsOf<Checkin>((await http('GET', `/api/collaborations/${enc(collabId)}/checkins?limit=30`)).data, 'checkins');
+    },
+    async runCheckin(collabId: string): Promise<number> {
+      return (await http('POST', `/api/collaborations/${enc(collabId)}/checkins`, {})).status;
+    },
+    async listPendingApprovals(): Promise<ApprovalItem[]> {
+      return itemsOf<ApprovalItem>((await http('GET', '/api/approvals?status=pending&limit=100')).data, 'approvals');
+    },
+    async getApproval(id: string): Promise<ApprovalItem> {
+      const { data } = await http<ApprovalItem | { approval: ApprovalItem; stale?: boolean }>('GET', `/api/approvals/${enc(id)}`);
+      if ('approval' in data) return { ...data.approval, ...(data.stale !== undefined ? { stale: data.stale } : {}) };
+      return data;
+    },
+    async decideApproval(id: string, decision: 'approve' | 'reject'): Promise<void> {
+      await http('POST', `/api/approvals/${enc(id)}/${decision}`, {});
+    },
+    async listNotifications(): Promise<Notification[]> {
+      return itemsOf<Notification>((await http('GET', '/api/notifications?limit=100')).data, 'notifications');
+    },
+    async markNotificationsRead(ids: string[]): Promise<void> {
+      await http('POST', '/api/notifications/read', { ids });
+    },
+  };
+}
+
+export type Api = ReturnType<typeof endpoints>;

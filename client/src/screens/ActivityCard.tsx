@@ -1,0 +1,104 @@
+// One activity with its actions: schedule (date and time), complete, cancel (with an optional reason).
+import { useState } from 'react';
+import type { Activity } from '@trellis/schema';
+import { formatTime } from '../text/format.ts';
+import type { CollabView } from './collab-view.ts';
+import type { ActionResult } from './useActionRunner.ts';
+
+type Run = (name: string, params: Record<string, unknown>) => Promise<ActionResult>;
+
+function toLocalInput(iso: string | undefined): string {
+  const d = iso ? new Date(iso) : new Date(Date.now() + 24 * 3600_000);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function ActivityCard({ activity: a, view, run }: { activity: Activity; view: CollabView; run: Run }) {
+  const [mode, setMode] = useState<'idle' | 'schedule' | 'cancel'>('idle');
+  const [at, setAt] = useState(() => toLocalInput(a.at));
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'pending' | 'error'; text: string } | null>(null);
+  const open = a.status === 'proposed' || a.status === 'scheduled';
+  const disabled = !view.canEdit || busy;
+
+  const act = async (name: string, params: Record<string, unknown>) => {
+    setBusy(true);
+    const r = await run(name, params);
+    setBusy(false);
+    setNotice({ kind: !r.ok ? 'error' : r.pending ? 'pending' : 'ok', text: r.ok && r.pending ? 'Waiting for owner approval.' : r.message });
+    if (r.ok) setMode('idle');
+  };
+
+  return (
+    <article className={`activity activity-${a.status}`} data-testid="activity" data-activity-id={a.id} data-status={a.status}>
+      <h3 className="activity-title">{a.title}</h3>
+      <p className="activity-meta">
+        {a.status === 'scheduled' && a.at && <span>📅 {formatTime(a.at)}</span>}
+        {a.proposedBy && <span>by {view.name(a.proposedBy)}</span>}
+        {a.status === 'cancelled' && a.cancelReason && <span>reason: {a.cancelReason}</span>}
+      </p>
+      {open && view.canEdit && mode === 'idle' && (
+        <div className="activity-actions">
+          <button type="button" className="small" disabled={disabled} onClick={() => setMode('schedule')}>
+            {a.status === 'scheduled' ? 'Reschedule' : 'Schedule'}
+          </button>
+          <button type="button" className="small" disabled={disabled} onClick={() => void act('completeActivity', { activityId: a.id })}>
+            Complete
+          </button>
+          <button type="button" className="small danger" disabled={disabled} onClick={() => setMode('cancel')}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {mode === 'schedule' && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const d = new Date(at);
+            if (Number.isNaN(d.getTime())) return setNotice({ kind: 'error', text: 'Pick a date and time.' });
+            void act('scheduleActivity', { activityId: a.id, at: d.toISOString() });
+          }}
+        >
+          <label htmlFor={`at-${a.id}`}>When</label>
+          <input id={`at-${a.id}`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
+          <div className="row">
+            <button type="submit" className="small primary" disabled={busy}>
+              Save time
+            </button>
+            <button type="button" className="small ghost" onClick={() => setMode('idle')}>
+              Back
+            </button>
+          </div>
+        </form>
+      )}
+      {mode === 'cancel' && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act('cancelActivity', reason.trim() ? { activityId: a.id, reason: reason.trim() } : { activityId: a.id });
+          }}
+        >
+          <label htmlFor={`reason-${a.id}`}>Reason (optional)</label>
+          <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
+          <div className="row">
+            <button type="submit" className="small danger" disabled={busy}>
+              Cancel activity
+            </button>
+            <button type="button" className="small ghost" onClick={() => setMode('idle')}>
+              Back
+            </button>
+          </div>
+        </form>
+      )}
+      {notice && (
+        <p className={`notice notice-${notice.kind}`} role="status">
+          {notice.text}
+        </p>
+      )}
+    </article>
+  );
+}

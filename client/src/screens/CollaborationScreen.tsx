@@ -1,0 +1,158 @@
+// One collaboration: title, sync status, presence and the tabbed panels. The document opens from
+// IndexedDB at once and syncs in the background, so everything here works offline.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, describeError } from '../api/api-error.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { recall, remember } from '../api/offline-cache.ts';
+import type { CollaborationSummary, Member } from '../api/types.ts';
+import { useAuth, useSession } from '../auth/AuthProvider.tsx';
+import { PresenceBar } from '../components/PresenceBar.tsx';
+import { ErrorText, Loading } from '../components/States.tsx';
+import { SyncStatus } from '../components/SyncStatus.tsx';
+import { useToast } from '../components/Toasts.tsx';
+import { hrefFor } from '../routing/route.ts';
+import type { Tab } from '../routing/route.ts';
+import { useDocSession, useSyncSnapshot } from '../sync/useDocSession.ts';
+import { usePresence } from '../sync/usePresence.ts';
+import { nameOf } from '../text/names.ts';
+import { BoardPanel } from './BoardPanel.tsx';
+import type { CollabView } from './collab-view.ts';
+import { DigestPanel } from './DigestPanel.tsx';
+import { GovernancePanel } from './GovernancePanel.tsx';
+import { MembersPanel } from './MembersPanel.tsx';
+import { MessagesPanel } from './MessagesPanel.tsx';
+import { NotesPanel } from './NotesPanel.tsx';
+
+const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest' };
+
+export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
+  const api = useApi();
+  const toast = useToast();
+  const { session: auth } = useAuth();
+  const { user, token } = useSession();
+  const [collab, setCollab] = useState<CollaborationSummary | null>(() => recall<CollaborationSummary>(user.id, `collab:${id}`));
+  const [members, setMembers] = useState<Member[]>([]);
+  const [loadError, setLoadError] = useState('');
+  const [notFound, setNotFound] = useState(false);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  const fetchCollab = useCallback(async () => {
+    try {
+      const c = await api.getCollaboration(id);
+      setCollab(c);
+      setNotFound(false);
+      setLoadError('');
+      remember(user.id, `collab:${id}`, c);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) setNotFound(true);
+      else if (!(err instanceof ApiError && (err.offline || err.status === 401))) setLoadError(describeError(err));
+    }
+  }, [api, id, user.id]);
+
+  useEffect(() => {
+    void fetchCollab();
+  }, [fetchCollab, version]);
+
+  useEffect(() => {
+    let cancelled = false;
+    api.listMembers(id).then(
+      (m) => {
+        if (cancelled) return;
+        setMembers(m);
+        remember(user.id, `members:${id}`, m);
+      },
+      () => !cancelled && setMembers(recall<Member[]>(user.id, `members:${id}`) ?? []),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, id, user.id, version]);
+
+  const session = useDocSession({
+    collabId: id,
+    user,
+    token: auth?.token ?? token,
+    onRefused: (r) => toast('warning', `A change of yours was not accepted and has been undone: ${r.message}`),
+    onConnectTrouble: () => void fetchCollab(),
+  });
+  const snapshot = useSyncSnapshot(session);
+  const peers = usePresence(session);
+
+  useEffect(() => {
+    if (snapshot.stopped === 'access') void fetchCollab();
+  }, [snapshot.stopped, fetchCollab]);
+
+  const names = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const mem of members) if (mem.displayName) m.set(mem.userId, mem.displayName);
+    for (const p of peers) m.set(p.user.id, p.user.name);
+    m.set(user.id, user.displayName);
+    return m;
+  }, [members, peers, user]);
+
+  if (notFound) {
+    return (
+      <section className="page">
+        <h1>Not available</h1>
+        <ErrorText>This collaboration does not exist or you are not a member of it.</ErrorText>
+        <a href="#/">Back to your collaborations</a>
+      </section>
+    );
+  }
+  if (!session) return <Loading label="Opening…" />;
+
+  const role = collab?.role ?? null;
+  const view: CollabView = {
+    collabId: id,
+    session,
+    role,
+    canEdit: role !== 'viewer',
+    isOwner: role === 'owner',
+    policy: collab?.policy ?? {},
+    me: user,
+    name: (uid) => nameOf(uid, names),
+    reload,
+  };
+
+  return (
+    <section className="page collab" aria-labelledby="collab-title" data-role={role ?? 'unknown'}>
+      <div className="collab-head">
+        <div className="collab-head-main">
+          <h1 id="collab-title">{collab?.title ?? 'Collaboration'}</h1>
+          {role && <span className={`role role-${role}`}>{role}</span>}
+        </div>
+        <div className="collab-head-side">
+          <SyncStatus snapshot={snapshot} />
+          <PresenceBar peers={peers} />
+        </div>
+      </div>
+      {role === 'viewer' && <p className="banner banner-info">You are a viewer: you can read along, but not change anything.</p>}
+      <ErrorText>{loadError}</ErrorText>
+      <nav className="tabs" aria-label="Collaboration sections">
+        {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
+          <a key={t} href={hrefFor({ name: 'collab', id, tab: t })} aria-current={t === tab ? 'page' : undefined} className="tab">
+            {TAB_LABELS[t]}
+          </a>
+        ))}
+      </nav>
+      <div className="panel">
+        {!snapshot.loaded ? (
+          <Loading label="Loading the document…" />
+        ) : tab === 'board' ? (
+          <BoardPanel view={view} />
+        ) : tab === 'messages' ? (
+          <MessagesPanel view={view} />
+        ) : tab === 'notes' ? (
+          <NotesPanel view={view} />
+        ) : tab === 'members' ? (
+          <MembersPanel view={view} members={members} onChanged={reload} />
+        ) : tab === 'governance' ? (
+          <GovernancePanel view={view} />
+        ) : (
+          <DigestPanel view={view} />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+// The check-in digest timeline, newest first; the owner can run a check-in now.
+import { useCallback, useEffect, useState } from 'react';
+import type { Checkin } from '@trellis/schema';
+import { describeError } from '../api/api-error.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { useLive } from '../api/LiveProvider.tsx';
+import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { useToast } from '../components/Toasts.tsx';
+import { actionLabel, formatTime } from '../text/format.ts';
+import type { CollabView } from './collab-view.ts';
+
+const FATE: Record<string, string> = { executed: 'done', pending_approval: 'waiting for approval', refused: 'refused' };
+
+export function DigestPanel({ view }: { view: CollabView }) {
+  const api = useApi();
+  const toast = useToast();
+  const live = useLive();
+  const [items, setItems] = useState<Checkin[] | null>(null);
+  const [error, setError] = useState('');
+  const [running, setRunning] = useState(false);
+
+  const load = useCallback(() => {
+    api.listCheckins(view.collabId).then(
+      (list) => {
+        setItems(list);
+        setError('');
+      },
+      (err: unknown) => {
+        setItems((prev) => prev ?? []);
+        setError(describeError(err));
+      },
+    );
+  }, [api, view.collabId]);
+
+  useEffect(load, [load, live.checkinVersion]);
+
+  const runNow = async () => {
+    setRunning(true);
+    try {
+      const status = await api.runCheckin(view.collabId);
+      toast('info', status === 202 ? 'Check-in started. The digest appears here when it is done.' : 'Check-in done.');
+      load();
+      setTimeout(load, 3000);
+    } catch (err) {
+      toast('error', `Could not run the check-in. ${describeError(err)}`);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div className="digest">
+      {view.isOwner && (
+        <button type="button" className="primary" onClick={() => void runNow()} disabled={running}>
+          {running ? 'Running…' : 'Run check-in now'}
+        </button>
+      )}
+      <ErrorText>{error}</ErrorText>
+      {items === null ? (
+        <Loading label="Loading digests…" />
+      ) : items.length === 0 ? (
+        <Empty>No check-ins yet. The AI checks in daily{view.isOwner ? ', or run one now' : ''}.</Empty>
+      ) : (
+        <ol className="timeline" data-testid="digest">
+          {items.map((c) => (
+            <li key={c.id} className={`checkin checkin-${c.status}`}>
+              <div className="checkin-head">
+                <strong>{c.localDay}</strong>
+                <span className="hint">
+                  {c.status === 'running' ? 'running…' : c.status === 'failed' ? 'failed' : formatTime(c.completedAt ?? c.createdAt)}
+                  {c.aiGenerated === false ? ' · without AI' : ''}
+                </span>
+              </div>
+              {c.summary && <p>{c.summary}</p>}
+              {c.proposals?.length > 0 && (
+                <ul className="proposals">
+                  {c.proposals.map((p, i) => (
+                    <li key={i}>
+                      <span className={`fate fate-${p.fate}`}>{FATE[p.fate] ?? p.fate}</span> {actionLabel(p.action)}
+                      {p.reason && <span className="hint"> — {p.reason}</span>}
+                      {p.detail && <span className="hint"> ({p.detail})</span>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

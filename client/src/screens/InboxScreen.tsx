@@ -1,0 +1,126 @@
+// The approval inbox: protected actions waiting for my decision, across collaborations — who proposed
+// each, why, the exact change, and whether its target changed since (stale).
+import { useCallback, useEffect, useState } from 'react';
+import { describeError } from '../api/api-error.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import { useLive } from '../api/LiveProvider.tsx';
+import { recall } from '../api/offline-cache.ts';
+import type { ApprovalItem, CollaborationSummary } from '../api/types.ts';
+import { useSession } from '../auth/AuthProvider.tsx';
+import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { useToast } from '../components/Toasts.tsx';
+import { hrefFor } from '../routing/route.ts';
+import { activityTitle } from '../text/activity-titles.ts';
+import { actionLabel, actorLabel, describeParams, formatTime } from '../text/format.ts';
+import { fallbackName } from '../text/names.ts';
+
+export function InboxScreen() {
+  const api = useApi();
+  const live = useLive();
+  const toast = useToast();
+  const { user } = useSession();
+  const [items, setItems] = useState<ApprovalItem[] | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [titles, setTitles] = useState<Map<string, string>>(() => new Map((recall<CollaborationSummary[]>(user.id, 'collaborations') ?? []).map((c) => [c.id, c.title])));
+
+  const load = useCallback(async () => {
+    try {
+      const list = await api.listPendingApprovals();
+      setItems(list);
+      setError('');
+      // Staleness is only known per approval.
+      const detailed = await Promise.all(list.map((a) => api.getApproval(a.id).then((d) => ({ ...a, ...d }), () => a)));
+      setItems(detailed);
+    } catch (err) {
+      setItems((prev) => prev ?? []);
+      setError(describeError(err));
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load, live.approvalsVersion]);
+
+  useEffect(() => {
+    api.listCollaborations().then(
+      (list) => setTitles(new Map(list.map((c) => [c.id, c.title]))),
+      () => undefined,
+    );
+  }, [api]);
+
+  const decideOn = async (a: ApprovalItem, decision: 'approve' | 'reject') => {
+    setBusy(a.id);
+    try {
+      await api.decideApproval(a.id, decision);
+      toast('success', decision === 'approve' ? `Approved: ${actionLabel(a.action)}.` : `Rejected: ${actionLabel(a.action)}.`);
+      setItems((list) => (list ?? []).filter((x) => x.id !== a.id));
+      live.refresh();
+    } catch (err) {
+      toast('error', `Could not ${decision}. ${describeError(err)}`);
+      void load();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="page" aria-labelledby="inbox-title">
+      <div className="page-head">
+        <h1 id="inbox-title">Approval inbox</h1>
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {items === null ? (
+        <Loading label="Loading approvals…" />
+      ) : items.length === 0 ? (
+        <Empty>Nothing waits for your approval.</Empty>
+      ) : (
+        <ul className="approvals" data-testid="approvals">
+          {items.map((a) => (
+            <li key={a.id} className="card approval" data-testid="approval" data-approval-id={a.id}>
+              <div className="approval-head">
+                <h2>{actionLabel(a.action)}</h2>
+                {a.stale === true && (
+                  <span className="tag tag-stale" title="The target changed since this was proposed">
+                    Stale: changed since proposed
+                  </span>
+                )}
+                {a.stale === false && <span className="tag tag-fresh">Up to date</span>}
+              </div>
+              <p className="approval-meta">
+                In <a href={hrefFor({ name: 'collab', id: a.collaborationId, tab: 'board' })}>{titles.get(a.collaborationId) ?? a.collaborationId}</a> · proposed by{' '}
+                <strong>{actorLabel(a.proposedBy, fallbackName)}</strong> · {formatTime(a.createdAt)}
+              </p>
+              {a.reason && (
+                <blockquote className="reason">
+                  <span className="sr-only">Reason: </span>
+                  {a.reason}
+                </blockquote>
+              )}
+              <dl className="params">
+                <dt>Action</dt>
+                <dd>
+                  <code>{a.action}</code>
+                </dd>
+                {describeParams(a.params ?? {}, activityTitle).map((p) => (
+                  <div key={p.label} className="param">
+                    <dt>{p.label}</dt>
+                    <dd>{p.value}</dd>
+                  </div>
+                ))}
+              </dl>
+              <div className="row">
+                <button type="button" className="primary" disabled={busy === a.id} onClick={() => void decideOn(a, 'approve')}>
+                  Approve
+                </button>
+                <button type="button" className="danger" disabled={busy === a.id} onClick={() => void decideOn(a, 'reject')}>
+                  Reject
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

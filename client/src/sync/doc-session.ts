@@ -1,0 +1,220 @@
+// One open collaboration document: the Y.Doc, its IndexedDB copy (`trellis:<userId>:<collabId>`), the
+// WebsocketProvider with `ack=1`, and the save tracker. Framework-free; React reads `snapshot`.
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { installCustomHandlers } from './custom-messages.ts';
+import type { Refusal } from './custom-messages.ts';
+import { colorFor } from './presence.ts';
+import { SaveTracker } from './save-tracker.ts';
+import type { SerializedPending } from './save-tracker.ts';
+import { clocksOfUpdate } from './state-vector.ts';
+
+export type SyncPhase = 'offline' | 'connecting' | 'syncing' | 'saved';
+
+export interface SyncSnapshot {
+  phase: SyncPhase;
+  /** Local changes not yet acknowledged as durably stored. */
+  unsaved: number;
+  /** The IndexedDB copy has been loaded into the doc. */
+  loaded: boolean;
+  /** The server closed the socket for good: 'auth' (token refused) or 'access' (not a member). */
+  stopped: 'auth' | 'access' | null;
+}
+
+export interface DocSessionOptions {
+  collabId: string;
+  user: { id: string; displayName: string };
+  token: string;
+  serverUrl?: string;
+  onRefused: (r: Refusal) => void;
+  /** Repeated failures to connect while the browser is online: the caller checks token and membership. */
+  onConnectTrouble: () => void;
+}
+
+const FAILURES_BEFORE_OFFLINE = 3;
+
+export class DocSession {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly persistence: IndexeddbPersistence;
+  private readonly tracker: SaveTracker;
+  private readonly pendingKey: string;
+  private readonly listeners = new Set<() => void>();
+  private loaded = false;
+  private stopped: SyncSnapshot['stopped'] = null;
+  private lastRefusalAt = 0;
+  private lastTroubleAt = 0;
+  private current: SyncSnapshot;
+  private destroyed = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(private readonly opts: DocSessionOptions) {
+    this.pendingKey = `trellis:pending:${opts.user.id}:${opts.collabId}`;
+    this.tracker = new SaveTracker(readPending(this.pendingKey));
+    this.persistence = new IndexeddbPersistence(`trellis:${opts.user.id}:${opts.collabId}`, this.doc);
+    const serverUrl = opts.serverUrl ?? `${location.origin.replace(/^http/, 'ws')}/sync`;
+    this.provider = new WebsocketProvider(serverUrl, opts.collabId, this.doc, {
+      connect: false,
+      params: { token: opts.token, ack: '1' },
+      maxBackoffTime: 10_000,
+      // 4401 (token) and 4404 (not a member) are final until something changes; anything else,
+      // including 4403 (role changed) and 4429 (rate limited), is worth another try.
+      shouldReconnect: (e) => e.code !== 4401 && e.code !== 4404,
+    });
+    installCustomHandlers(this.provider, {
+      onSaved: (sv) => {
+        this.tracker.onAck(sv);
+        this.persistPending();
+        this.emit();
+      },
+      onRefused: (r) => {
+        this.lastRefusalAt = Date.now();
+        this.tracker.onRefused();
+        this.opts.onRefused(r);
+        this.emit();
+      },
+      onPermissionDenied: (reason) => {
+        // ack=1 clients also get type 101 with details; only speak up if it does not follow.
+        const at = Date.now();
+        setTimeout(() => {
+          if (this.lastRefusalAt < at - 50 && !this.destroyed) this.opts.onRefused({ code: 'permission_denied', message: reason });
+        }, 400);
+      },
+    });
+    this.provider.awareness.setLocalState({ user: { id: opts.user.id, name: opts.user.displayName, color: colorFor(opts.user.id) }, typing: false });
+
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider || origin === this.persistence) return;
+      this.tracker.recordLocal(clocksOfUpdate(update));
+      this.persistPending();
+      this.emit();
+    };
+    this.doc.on('update', onUpdate);
+    this.cleanups.push(() => this.doc.off('update', onUpdate));
+
+    const onStatus = ({ status }: { status: string }) => {
+      if (status === 'connected') {
+        this.tracker.onConnected();
+        this.stopped = null;
+      } else if (status === 'disconnected') this.tracker.onDisconnected();
+      this.emit();
+    };
+    this.provider.on('status', onStatus);
+    this.provider.on('sync', () => this.emit());
+    this.provider.on('closed', ({ code }) => {
+      this.stopped = code === 4401 ? 'auth' : 'access';
+      this.emit();
+    });
+    this.provider.on('connection-close', () => {
+      const now = Date.now();
+      if (navigator.onLine && this.provider.wsUnsuccessfulReconnects >= 2 && now - this.lastTroubleAt > 15_000) {
+        this.lastTroubleAt = now;
+        this.opts.onConnectTrouble();
+      }
+      this.emit();
+    });
+
+    // The browser knows when it is offline; do not wait for the socket to time out.
+    const goOffline = () => {
+      this.provider.disconnect();
+      this.emit();
+    };
+    const goOnline = () => {
+      if (this.stopped === null) this.provider.connect();
+      this.emit();
+    };
+    window.addEventListener('offline', goOffline);
+    window.addEventListener('online', goOnline);
+    this.cleanups.push(() => {
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
+    });
+
+    this.current = this.compute();
+    // Connect once the local copy is loaded, so the first sync already carries offline edits.
+    const start = () => {
+      if (this.destroyed || this.loaded) return;
+      this.loaded = true;
+      if (navigator.onLine) this.provider.connect();
+      this.emit();
+    };
+    void this.persistence.whenSynced.then(start, start);
+    const fallback = setTimeout(start, 2000);
+    this.cleanups.push(() => clearTimeout(fallback));
+  }
+
+  get snapshot(): SyncSnapshot {
+    return this.current;
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): SyncSnapshot => this.current;
+
+  /** A fresh token after re-login: the next (re)connection uses it. */
+  setToken(token: string): void {
+    this.provider.params = { ...this.provider.params, token };
+    if (this.stopped !== null || (!this.provider.wsconnected && navigator.onLine)) {
+      this.stopped = null;
+      this.provider.disconnect();
+      this.provider.connect();
+    }
+    this.emit();
+  }
+
+  setTyping(typing: boolean): void {
+    if (this.provider.awareness.getLocalState()?.['typing'] !== typing) this.provider.awareness.setLocalStateField('typing', typing);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const c of this.cleanups) c();
+    this.provider.awareness.setLocalState(null);
+    this.provider.destroy();
+    void this.persistence.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+
+  private compute(): SyncSnapshot {
+    const p = this.provider;
+    let phase: SyncPhase;
+    if (!navigator.onLine || this.stopped !== null) phase = 'offline';
+    else if (!p.wsconnected) phase = p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_OFFLINE ? 'offline' : 'connecting';
+    else if (!p.synced || this.tracker.count > 0) phase = 'syncing';
+    else phase = 'saved';
+    return { phase, unsaved: this.tracker.count, loaded: this.loaded, stopped: this.stopped };
+  }
+
+  private emit(): void {
+    if (this.destroyed) return;
+    const next = this.compute();
+    const c = this.current;
+    if (next.phase === c.phase && next.unsaved === c.unsaved && next.loaded === c.loaded && next.stopped === c.stopped) return;
+    this.current = next;
+    for (const l of this.listeners) l();
+  }
+
+  private persistPending(): void {
+    try {
+      if (this.tracker.count === 0) localStorage.removeItem(this.pendingKey);
+      else localStorage.setItem(this.pendingKey, JSON.stringify(this.tracker.serialize()));
+    } catch {
+      // Storage full: the count restarts after a reload, the edits themselves are in IndexedDB.
+    }
+  }
+}
+
+function readPending(key: string): SerializedPending {
+  try {
+    const raw = localStorage.getItem(key);
+    const v: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(v) ? (v as SerializedPending) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,47 @@
+// Presence through awareness: who is here and who is typing. Local state is {user:{id,name,color}, typing}.
+import type { Awareness } from 'y-protocols/awareness';
+
+export interface PresenceUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface PresencePeer {
+  clientId: number;
+  user: PresenceUser;
+  typing: boolean;
+  self: boolean;
+}
+
+/** A stable, readable colour per user id. */
+export function colorFor(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return `hsl(${h % 360} 55% 42%)`;
+}
+
+export function readPresence(awareness: Awareness): PresencePeer[] {
+  const out: PresencePeer[] = [];
+  for (const [clientId, state] of awareness.getStates()) {
+    const user = (state as { user?: Partial<PresenceUser> }).user;
+    if (!user || typeof user.id !== 'string') continue;
+    out.push({
+      clientId,
+      user: { id: user.id, name: typeof user.name === 'string' ? user.name : user.id, color: typeof user.color === 'string' ? user.color : colorFor(user.id) },
+      typing: (state as { typing?: unknown }).typing === true,
+      self: clientId === awareness.clientID,
+    });
+  }
+  return out;
+}
+
+/** One entry per user (a user may have several tabs); typing if any tab is. */
+export function peopleHere(peers: PresencePeer[]): PresencePeer[] {
+  const byUser = new Map<string, PresencePeer>();
+  for (const p of peers) {
+    const prev = byUser.get(p.user.id);
+    byUser.set(p.user.id, prev ? { ...prev, typing: prev.typing || p.typing, self: prev.self || p.self } : p);
+  }
+  return [...byUser.values()];
+}

@@ -1,0 +1,103 @@
+// Verifies access tokens per CONTRACT.md (Identity): Supabase HS256 legacy secret, Supabase JWKS
+// (asymmetric), or — only when Supabase is not configured — development tokens signed by a secret
+// kept in DATA_DIR. Algorithms, issuer and audience are pinned; `alg: none` never verifies.
+import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
+import type { JWTPayload } from 'jose';
+import { TrellisError } from '@trellis/schema';
+import type { User } from '@trellis/schema';
+
+export interface AuthUser {
+  id: string;
+  email: string | null;
+  displayName: string;
+}
+
+export interface Authenticator {
+  /** Throws TrellisError('unauthorized') for anything but a valid user token. */
+  verify(token: string): Promise<AuthUser>;
+  /** Present only in development auth (no Supabase configured). */
+  readonly devLogin?: (email: string) => Promise<{ token: string; user: AuthUser }>;
+  readonly mode: 'supabase' | 'dev';
+}
+
+export interface AuthConfig {
+  supabaseUrl?: string | undefined;
+  supabaseJwtSecret?: string | undefined;
+  /** Development secret (read from DATA_DIR by the composition root). */
+  devSecret?: Uint8Array | undefined;
+  /** Called on first sight of a user, to mirror them. */
+  onUser?: (u: User) => Promise<unknown>;
+}
+
+const CLOCK_TOLERANCE_S = 5;
+const DEV_ISSUER = 'trellis-dev';
+
+function userFromClaims(p: JWTPayload): AuthUser {
+  if (typeof p.sub !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(p.sub)) throw new TrellisError('unauthorized', 'token has no usable sub');
+  if (p['role'] !== 'authenticated') throw new TrellisError('unauthorized', 'token role must be authenticated');
+  const email = typeof p['email'] === 'string' ? p['email'].slice(0, 320) : null;
+  const meta = p['user_metadata'] as Record<string, unknown> | undefined;
+  const named = typeof meta?.['full_name'] === 'string' ? meta['full_name'] : typeof meta?.['name'] === 'string' ? meta['name'] : null;
+  return { id: p.sub, email, displayName: (named ?? email?.split('@')[0] ?? p.sub).slice(0, 200) };
+}
+
+export function createAuthenticator(cfg: AuthConfig): Authenticator {
+  const seen = new Set<string>();
+  const mirror = async (u: AuthUser) => {
+    if (seen.has(u.id) || !cfg.onUser) return;
+    await cfg.onUser({ id: u.id, email: u.email, displayName: u.displayName, createdAt: new Date().toISOString() });
+    seen.add(u.id);
+  };
+  const verifiers: ((t: string) => Promise<JWTPayload>)[] = [];
+  if (cfg.supabaseJwtSecret) {
+    const key = new TextEncoder().encode(cfg.supabaseJwtSecret);
+    verifiers.push(async (t) => (await jwtVerify(t, key, { algorithms: ['HS256'], audience: 'authenticated', clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['sub', 'exp'] })).payload);
+  }
+  if (cfg.supabaseUrl) {
+    const base = cfg.supabaseUrl.replace(/\/+$/, '');
+    const jwks = createRemoteJWKSet(new URL(`${base}/auth/v1/.well-known/jwks.json`));
+    verifiers.push(async (t) =>
+      (await jwtVerify(t, jwks, { algorithms: ['ES256', 'RS256', 'EdDSA'], issuer: `${base}/auth/v1`, audience: 'authenticated', clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['sub', 'exp'] })).payload,
+    );
+  }
+  const supabase = verifiers.length > 0;
+  let devLogin: Authenticator['devLogin'];
+  if (!supabase) {
+    if (!cfg.devSecret) throw new Error('development auth needs a dev secret');
+    const key = cfg.devSecret;
+    verifiers.push(async (t) => (await jwtVerify(t, key, { algorithms: ['HS256'], issuer: DEV_ISSUER, audience: 'authenticated', clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['sub', 'exp'] })).payload);
+    devLogin = async (email) => {
+      const id = `dev-${Buffer.from(email.toLowerCase()).toString('base64url').slice(0, 48)}`;
+      const user: AuthUser = { id, email, displayName: email.split('@')[0]!.slice(0, 200) };
+      const token = await new SignJWT({ role: 'authenticated', email, user_metadata: { name: user.displayName } })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(id)
+        .setIssuer(DEV_ISSUER)
+        .setAudience('authenticated')
+        .setIssuedAt()
+        .setExpirationTime('12h')
+        .sign(key);
+      await mirror(user);
+      return { token, user };
+    };
+  }
+  return {
+    mode: supabase ? 'supabase' : 'dev',
+    ...(devLogin ? { devLogin } : {}),
+    async verify(token) {
+      if (!token || token.length > 8192) throw new TrellisError('unauthorized', 'missing or oversized token');
+      let lastError: unknown;
+      for (const v of verifiers) {
+        try {
+          const user = userFromClaims(await v(token));
+          await mirror(user);
+          return user;
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      if (lastError instanceof TrellisError) throw lastError;
+      throw new TrellisError('unauthorized', 'invalid token');
+    },
+  };
+}

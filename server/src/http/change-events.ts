@@ -1,0 +1,36 @@
+// Maps store change-feed records to user events: a notification goes to its user, an approval to
+// the owners of its collaboration, a check-in to every member. Other changes are not user events.
+import { allMembers } from '@trellis/engine';
+import { unreachable } from '@trellis/schema';
+import type { Change } from '@trellis/schema';
+import type { Store } from '@trellis/store';
+import type { EventHub } from './event-hub.ts';
+
+export async function routeChangeToEvents(change: Change, store: Store, hub: EventHub): Promise<void> {
+  switch (change.type) {
+    case 'notification': {
+      if (!hub.hasSubscribers(change.userId)) return;
+      const unread = await store.notifications.unreadCount(change.userId);
+      hub.publish(change.userId, { type: 'notification', data: { notificationId: change.notificationId, unread } });
+      return;
+    }
+    case 'approval': {
+      if (!hub.hasSubscribers()) return;
+      const data = { approvalId: change.approvalId, collaborationId: change.collaborationId, status: change.status };
+      for (const m of await allMembers(store, change.collaborationId)) if (m.role === 'owner') hub.publish(m.userId, { type: 'approval', data });
+      return;
+    }
+    case 'checkin': {
+      if (!hub.hasSubscribers()) return;
+      const data = { checkinId: change.checkinId, collaborationId: change.collaborationId };
+      for (const m of await allMembers(store, change.collaborationId)) hub.publish(m.userId, { type: 'checkin', data });
+      return;
+    }
+    case 'update':
+    case 'collaboration':
+    case 'membership':
+      return;
+    default:
+      unreachable(change);
+  }
+}

@@ -1,0 +1,20 @@
+// What the HTTP layer needs from the composition root.
+import type { Engine } from '@trellis/engine';
+import type { Logger, Metrics } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { EventHub } from './event-hub.ts';
+
+export interface HttpDeps {
+  store: Store;
+  auth: Authenticator;
+  engine: Engine;
+  logger: Logger;
+  metrics: Metrics;
+  /** Server-sent events for GET /api/events; fed from the change feed by the composition root. */
+  events: EventHub;
+  /** True once the server accepts sync connections (health). */
+  isReady: () => boolean;
+  /** Built web app to serve at `/`, if present. */
+  staticDir?: string | undefined;
+}

@@ -1,0 +1,46 @@
+// Members: list (members), add / change role / remove (owners, through the engine so the rules of
+// [G1] and the last-owner invariant apply); a member may also remove themself (leave).
+import type { Express } from 'express';
+import { AddMemberBody, ChangeMemberBody } from '@trellis/schema';
+import { memberAccess } from '../access.ts';
+import type { HttpDeps } from '../deps.ts';
+import { executedOrThrow } from '../outcome.ts';
+import { userOf } from '../request-user.ts';
+import { body, CollabPath, MemberPath, PageQuery, pathParams, query } from '../validate.ts';
+
+export function memberRoutes(app: Express, { store, engine }: HttpDeps): void {
+  app.get('/api/collaborations/:id/members', async (req, res) => {
+    const { id } = pathParams(req, CollabPath);
+    await memberAccess(store, id, userOf(req).id);
+    const page = await store.members.list(id, query(req, PageQuery));
+    const items = await Promise.all(
+      page.items.map(async (m) => ({ ...m, displayName: (await store.users.get(m.userId))?.displayName ?? null })),
+    );
+    res.json({ items, nextCursor: page.nextCursor });
+  });
+
+  app.post('/api/collaborations/:id/members', async (req, res) => {
+    const { id } = pathParams(req, CollabPath);
+    await memberAccess(store, id, userOf(req).id); // non-members get 404 before any body error
+    const input = body(req, AddMemberBody);
+    const outcome = await engine.run({ collaborationId: id, actor: { kind: 'user', userId: userOf(req).id }, name: 'addMember', params: input });
+    executedOrThrow(outcome);
+    res.status(201).json(await store.members.get(id, input.userId));
+  });
+
+  app.patch('/api/collaborations/:id/members/:userId', async (req, res) => {
+    const { id, userId } = pathParams(req, MemberPath);
+    await memberAccess(store, id, userOf(req).id);
+    const { role } = body(req, ChangeMemberBody);
+    const outcome = await engine.run({ collaborationId: id, actor: { kind: 'user', userId: userOf(req).id }, name: 'changeRole', params: { userId, role } });
+    executedOrThrow(outcome);
+    res.json(await store.members.get(id, userId));
+  });
+
+  app.delete('/api/collaborations/:id/members/:userId', async (req, res) => {
+    const { id, userId } = pathParams(req, MemberPath);
+    const outcome = await engine.run({ collaborationId: id, actor: { kind: 'user', userId: userOf(req).id }, name: 'removeMember', params: { userId } });
+    executedOrThrow(outcome);
+    res.json({ status: 'removed', userId });
+  });
+}

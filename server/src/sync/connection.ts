@@ -1,0 +1,66 @@
+// One client socket on one collaboration: identity, role, limits, safe sending and liveness.
+// Knows nothing about Yjs; the live document drives it.
+import type WebSocket from 'ws';
+import type { Role } from '@trellis/schema';
+import type { SyncLimits } from './limits.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+let nextId = 1;
+
+export class Connection {
+  readonly id = nextId++;
+  role: Role;
+  alive = true;
+  closed = false;
+  /** Awareness client ids this connection controls (removed when it closes). */
+  readonly awarenessIds = new Set<number>();
+  readonly updates: TokenBucket;
+  readonly awareness: TokenBucket;
+  /** Bytes and updates written since the last audit summary. */
+  edits = { updates: 0, bytes: 0, refused: 0, roots: new Set<string>() };
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly collaborationId: string,
+    readonly userId: string,
+    role: Role,
+    /** Opted in to save acknowledgements and refusal messages (types 100/101). */
+    readonly ack: boolean,
+    private readonly limits: SyncLimits,
+  ) {
+    this.role = role;
+    this.updates = new TokenBucket(limits.updateBurst, limits.updatesPerSecond);
+    this.awareness = new TokenBucket(limits.awarenessBurst, limits.awarenessPerSecond);
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      // Slow consumer: it would hold unbounded memory; it resyncs when it reconnects.
+      this.terminate();
+      return;
+    }
+    try {
+      this.ws.send(data, { binary: true }, (err) => {
+        if (err) this.terminate();
+      });
+    } catch {
+      this.terminate();
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  terminate(): void {
+    this.closed = true;
+    this.ws.terminate();
+  }
+}

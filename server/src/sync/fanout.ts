@@ -1,0 +1,94 @@
+// Cross-process fan-out (SPEC [S4], [P7]): tail the store's change feed and apply what other
+// processes committed — document updates to loaded documents, membership changes to live sockets,
+// policy changes to the gate — then hand every change to `onChange` (notifications, approvals, ...).
+import type { Change } from '@trellis/schema';
+import type { Logger } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import { CLOSE } from './close-codes.ts';
+import type { DocRegistry } from './registry.ts';
+
+export interface FanoutDeps {
+  store: Store;
+  registry: DocRegistry;
+  instanceId: string;
+  logger: Logger;
+  onChange?: (change: Change) => void;
+  onResync?: () => void;
+}
+
+export class Fanout {
+  private readonly ac = new AbortController();
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly deps: FanoutDeps) {}
+
+  async start(): Promise<void> {
+    const from = await this.deps.store.changes.head();
+    this.running = this.deps.store.changes.tail({
+      from,
+      signal: this.ac.signal,
+      onBatch: async ({ changes }) => {
+        for (const c of changes) await this.apply(c);
+      },
+      onResync: async () => {
+        this.deps.logger.warn('change feed lost its place; reloading loaded documents from the store');
+        await this.deps.registry.resync();
+        await this.recheckMembers();
+        this.deps.onResync?.();
+      },
+      onError: (err) => this.deps.logger.error({ err }, 'change feed error; retrying'),
+    });
+  }
+
+  private async apply(c: Change): Promise<void> {
+    switch (c.type) {
+      case 'update':
+        if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemote(c.collaborationId, c.data);
+        break;
+      case 'membership':
+        this.applyMembership(c.collaborationId, c.userId, c.role);
+        break;
+      case 'collaboration': {
+        const live = this.deps.registry.get(c.collaborationId);
+        if (live) {
+          const collab = await this.deps.store.collaborations.get(c.collaborationId);
+          if (collab) live.policy = collab.policy;
+        }
+        break;
+      }
+      case 'approval':
+      case 'notification':
+      case 'checkin':
+        break;
+      default: {
+        const never: never = c;
+        throw new Error(`unhandled change ${JSON.stringify(never)}`);
+      }
+    }
+    this.deps.onChange?.(c);
+  }
+
+  private applyMembership(collaborationId: string, userId: string, role: string | null): void {
+    const live = this.deps.registry.get(collaborationId);
+    if (!live) return;
+    for (const conn of live.conns.values()) {
+      if (conn.userId !== userId) continue;
+      if (role === null) conn.close(CLOSE.forbidden, 'membership revoked');
+      else if (role === 'owner' || role === 'editor' || role === 'viewer') conn.role = role;
+    }
+  }
+
+  private async recheckMembers(): Promise<void> {
+    for (const live of this.deps.registry.all()) {
+      for (const conn of live.conns.values()) {
+        const m = await this.deps.store.members.get(live.id, conn.userId);
+        this.applyMembership(live.id, conn.userId, m?.role ?? null);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.ac.abort();
+    await this.running;
+  }
+}

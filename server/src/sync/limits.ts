@@ -1,0 +1,30 @@
+// Sync limits (SPEC [H1]–[H5]); defaults are overridable by the composition root.
+export interface SyncLimits {
+  maxPayloadBytes: number;
+  maxDocBytes: number;
+  updateBurst: number;
+  updatesPerSecond: number;
+  awarenessBurst: number;
+  awarenessPerSecond: number;
+  maxAwarenessBytes: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+  unloadDelayMs: number;
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+}
+
+export const DEFAULT_LIMITS: SyncLimits = {
+  maxPayloadBytes: 1024 * 1024,
+  maxDocBytes: 10 * 1024 * 1024,
+  updateBurst: 200,
+  updatesPerSecond: 100,
+  awarenessBurst: 20,
+  awarenessPerSecond: 10,
+  maxAwarenessBytes: 8 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  pingIntervalMs: 30_000,
+  unloadDelayMs: 1_000,
+  compactAfterUpdates: 1_000,
+  compactAfterBytes: 2 * 1024 * 1024,
+};

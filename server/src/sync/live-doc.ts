@@ -1,0 +1,221 @@
+// A loaded collaboration document: the authoritative Y.Doc and awareness for this process, its
+// connections, and the path every change takes: gate → apply → forward → persist → acknowledge.
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { DocEvent, PolicyOverrides } from '@trellis/schema';
+import type { Logger } from '@trellis/runtime';
+import { applyGated } from './gate/apply-gated.ts';
+import type { ClientOrigin } from './gate/apply-gated.ts';
+import type { Connection } from './connection.ts';
+import { CLOSE } from './close-codes.ts';
+import type { SyncLimits } from './limits.ts';
+import type { Persister } from './persister.ts';
+import { parseFrame } from './protocol/frame.ts';
+import type { ClientFrame } from './protocol/frame.ts';
+import * as msg from './protocol/messages.ts';
+import type { SyncMetrics } from './sync-metrics.ts';
+
+/** Origin of updates that came from the change feed: already stored, never re-persisted. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+export interface LiveDocDeps {
+  persister: Persister;
+  limits: SyncLimits;
+  logger: Logger;
+  metrics: SyncMetrics;
+  onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
+  onEmpty: (doc: LiveDoc) => void;
+  onStored: (collaborationId: string, bytes: number) => void;
+}
+
+export class LiveDoc {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Map<number, Connection>();
+  /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
+  pins = 0;
+  bytes = 0;
+  /** Durability of the most recent local update (server-side changes wait on it). */
+  lastPersist: Promise<number> = Promise.resolve(0);
+  private unsaved = 0;
+  private savedSv: Uint8Array | null = null;
+  private savedScheduled = false;
+
+  constructor(
+    readonly id: string,
+    public policy: PolicyOverrides,
+    private readonly deps: LiveDocDeps,
+  ) {
+    // The server holds no awareness state of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.onAwareness(change, origin));
+  }
+
+  load(state: Uint8Array | null, bytes: number): void {
+    if (state) Y.applyUpdate(this.doc, state, REMOTE_ORIGIN);
+    this.bytes = bytes;
+  }
+
+  get hasPendingWrites(): boolean {
+    return this.unsaved > 0;
+  }
+
+  addConnection(conn: Connection): void {
+    this.conns.set(conn.id, conn);
+    conn.send(msg.encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) conn.send(msg.encodeAwareness(this.awareness, states));
+  }
+
+  removeConnection(conn: Connection): void {
+    if (!this.conns.delete(conn.id)) return;
+    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    if (this.conns.size === 0) this.deps.onEmpty(this);
+  }
+
+  handleMessage(conn: Connection, data: Uint8Array): void {
+    const parsed = parseFrame(data);
+    if (!parsed.ok) {
+      this.deps.metrics.protocolErrors.inc();
+      conn.close(parsed.closeCode, parsed.reason);
+      return;
+    }
+    this.handleFrame(conn, parsed.frame);
+  }
+
+  private handleFrame(conn: Connection, frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'syncStep1': {
+        let reply: Uint8Array;
+        try {
+          reply = msg.encodeSyncStep2(this.doc, frame.stateVector);
+        } catch {
+          this.deps.metrics.protocolErrors.inc();
+          return conn.close(CLOSE.protocolError, 'malformed state vector');
+        }
+        conn.send(reply);
+        if (conn.ack && !this.hasPendingWrites) conn.send(msg.encodeSaved(Y.encodeStateVector(this.doc)));
+        return;
+      }
+      case 'syncStep2':
+      case 'update':
+        return this.handleUpdate(conn, frame.update);
+      case 'awareness':
+        return this.handleAwareness(conn, frame.update);
+      case 'queryAwareness':
+        conn.send(msg.encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+      case 'auth':
+        return;
+      default: {
+        const never: never = frame;
+        throw new Error(`unhandled frame ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private handleUpdate(conn: Connection, update: Uint8Array): void {
+    if (update.length === 0) return conn.close(CLOSE.protocolError, 'empty update');
+    if (!conn.updates.take()) return conn.close(CLOSE.rateLimited, 'too many updates');
+    // A two-byte update is the empty update ([0 structs][0 deletes]): nothing to do.
+    if (update.length <= 2 && update.every((b) => b === 0)) return;
+    if (this.bytes + update.length > this.deps.limits.maxDocBytes) {
+      this.refuse(conn, 'payload_too_large', 'document too large');
+      return conn.close(CLOSE.tooLarge, 'document too large');
+    }
+    const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);
+    conn.edits.updates++;
+    conn.edits.bytes += update.length;
+    this.deps.metrics.updateBytesIn.inc(update.length);
+    if (!result.ok) {
+      conn.edits.refused++;
+      this.deps.metrics.refused.inc();
+      this.refuse(conn, result.code, result.message);
+      return;
+    }
+    this.deps.metrics.updatesIn.inc();
+    if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
+  }
+
+  private refuse(conn: Connection, code: string, message: string): void {
+    conn.send(msg.encodePermissionDenied(message));
+    if (conn.ack) conn.send(msg.encodeRefused(code, message));
+  }
+
+  private handleAwareness(conn: Connection, update: Uint8Array): void {
+    if (update.length > this.deps.limits.maxAwarenessBytes) return conn.close(CLOSE.tooLarge, 'awareness state too large');
+    if (!conn.awareness.take()) return conn.close(CLOSE.rateLimited, 'too many awareness updates');
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+    } catch {
+      this.deps.metrics.protocolErrors.inc();
+      conn.close(CLOSE.protocolError, 'malformed awareness update');
+    }
+  }
+
+  private onAwareness(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
+      const conn = origin as Connection;
+      for (const id of [...change.added, ...change.updated]) conn.awarenessIds.add(id);
+      for (const id of change.removed) conn.awarenessIds.delete(id);
+    }
+    const frame = msg.encodeAwareness(this.awareness, changed);
+    this.broadcast(frame, null);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    const frame = msg.encodeUpdate(update);
+    const client = typeof origin === 'object' && origin !== null && (origin as ClientOrigin).kind === 'client' ? (origin as ClientOrigin) : null;
+    // An accepted client update is not echoed to its writer; a refusal's compensation is.
+    this.broadcast(frame, client && !client.refused ? client.connId : null);
+    this.bytes += update.length;
+    if (origin === REMOTE_ORIGIN) {
+      this.scheduleSaved();
+      return;
+    }
+    this.unsaved++;
+    const sv = this.hasAckConnections() ? Y.encodeStateVector(this.doc) : null;
+    this.lastPersist = this.deps.persister.enqueue(this.id, update).then((seq) => {
+      this.unsaved--;
+      this.deps.onStored(this.id, update.length);
+      if (sv) this.savedSv = sv;
+      this.scheduleSaved();
+      return seq;
+    });
+  }
+
+  private hasAckConnections(): boolean {
+    for (const c of this.conns.values()) if (c.ack) return true;
+    return false;
+  }
+
+  /** Tell `?ack=1` clients what is durable, at most once per tick. */
+  private scheduleSaved(): void {
+    if (this.savedScheduled || !this.hasAckConnections()) return;
+    this.savedScheduled = true;
+    queueMicrotask(() => {
+      this.savedScheduled = false;
+      const sv = this.unsaved === 0 ? Y.encodeStateVector(this.doc) : this.savedSv;
+      if (!sv) return;
+      const frame = msg.encodeSaved(sv);
+      for (const c of this.conns.values()) if (c.ack) c.send(frame);
+    });
+  }
+
+  broadcast(frame: Uint8Array, exceptConnId: number | null): void {
+    for (const c of this.conns.values()) {
+      if (c.id !== exceptConnId) {
+        c.send(frame);
+        this.deps.metrics.messagesOut.inc();
+      }
+    }
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+// Group commit of CRDT updates (SPEC [S5], [S7]): updates from every loaded document queue here and
+// are written in one store call per flush (one fsync for SQLite). A failed write keeps the queue
+// in memory and retries with backoff; callers' promises resolve only once their update is durable.
+import type { Logger, Metrics } from '@trellis/runtime';
+import { backoffMs } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+
+interface Pending {
+  collaborationId: string;
+  update: Uint8Array;
+  resolve: (seq: number) => void;
+}
+
+export class Persister {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private failures = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly latency;
+  private readonly failuresTotal;
+  private readonly bytesTotal;
+
+  constructor(private readonly store: Store, private readonly origin: string, private readonly logger: Logger, metrics: Metrics) {
+    this.latency = metrics.histogram('trellis_persist_seconds', 'Time to durably store a batch of updates');
+    this.failuresTotal = metrics.counter('trellis_persist_failures_total', 'Failed store writes (retried)');
+    this.bytesTotal = metrics.counter('trellis_persisted_bytes_total', 'Bytes of CRDT updates stored');
+    metrics.gauge('trellis_persist_queue', 'Updates waiting to be stored').set(() => this.queue.length);
+  }
+
+  /** Resolves with the stored sequence number once the update is durable. */
+  enqueue(collaborationId: string, update: Uint8Array): Promise<number> {
+    return new Promise((resolve) => {
+      this.queue.push({ collaborationId, update, resolve });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves when everything queued so far is stored. */
+  idle(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      // One entry per update keeps per-document order and lets each caller learn its sequence.
+      const entries = batch.map((p) => ({ collaborationId: p.collaborationId, updates: [p.update], origin: this.origin }));
+      const started = performance.now();
+      try {
+        const results = await this.store.docs.appendBatch(entries);
+        this.latency.observe((performance.now() - started) / 1000);
+        this.failures = 0;
+        batch.forEach((p, i) => {
+          this.bytesTotal.inc(p.update.length);
+          p.resolve(results[i]!.firstSeq);
+        });
+      } catch (err) {
+        this.failures++;
+        this.failuresTotal.inc();
+        this.logger.error({ err, updates: batch.length, attempt: this.failures }, 'storing updates failed; keeping them in memory and retrying');
+        this.queue = batch.concat(this.queue);
+        await new Promise((r) => setTimeout(r, backoffMs(this.failures, 100, 5_000)));
+      }
+    }
+    this.flushing = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

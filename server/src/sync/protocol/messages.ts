@@ -1,0 +1,69 @@
+// Wire format of the sync endpoint: y-websocket message types plus our opt-in extensions (SPEC.md).
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+/** 1: y-websocket protocol + saved (100) and refused (101) for `?ack=1` clients. */
+export const PROTOCOL_VERSION = 1;
+
+export const MSG = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, saved: 100, refused: 101 } as const;
+export const SYNC = { step1: 0, step2: 1, update: 2 } as const;
+
+function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+export const encodeSyncStep1 = (doc: Y.Doc) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.sync);
+    encoding.writeVarUint(e, SYNC.step1);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  });
+
+export const encodeSyncStep2 = (doc: Y.Doc, stateVector?: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.sync);
+    encoding.writeVarUint(e, SYNC.step2);
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  });
+
+export const encodeUpdate = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.sync);
+    encoding.writeVarUint(e, SYNC.update);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+export const encodeAwareness = (awareness: awarenessProtocol.Awareness, clients: number[]) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.awareness);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  });
+
+export const encodeAwarenessRaw = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.awareness);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+/** y-protocols auth `permissionDenied`: stock providers log the reason. */
+export const encodePermissionDenied = (reason: string) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.auth);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarString(e, reason);
+  });
+
+export const encodeSaved = (stateVector: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.saved);
+    encoding.writeVarUint8Array(e, stateVector);
+  });
+
+export const encodeRefused = (code: string, message: string) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MSG.refused);
+    encoding.writeVarString(e, JSON.stringify({ code, message }));
+  });

@@ -1,0 +1,179 @@
+// Loaded documents of this process (SPEC [S6]): load on first use, unload after the last client
+// leaves and its writes are stored, buffer feed updates while loading, compact in the background.
+// Also the server's DocHost: engine changes edit the live document, so clients see them at once.
+import * as Y from 'yjs';
+import type { DocEvent } from '@trellis/schema';
+import { TrellisError } from '@trellis/schema';
+import type { DocHost } from '@trellis/engine';
+import type { Logger } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import type { SyncLimits } from './limits.ts';
+import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
+import type { Persister } from './persister.ts';
+import type { SyncMetrics } from './sync-metrics.ts';
+
+export interface RegistryDeps {
+  store: Store;
+  persister: Persister;
+  limits: SyncLimits;
+  logger: Logger;
+  metrics: SyncMetrics;
+  onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
+}
+
+export class DocRegistry implements DocHost {
+  private readonly loaded = new Map<string, LiveDoc>();
+  private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[] }>();
+  private readonly compacting = new Set<string>();
+  private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
+
+  constructor(private readonly deps: RegistryDeps) {
+    deps.metrics.documents.set(() => this.loaded.size);
+  }
+
+  get(id: string): LiveDoc | undefined {
+    return this.loaded.get(id);
+  }
+
+  all(): IterableIterator<LiveDoc> {
+    return this.loaded.values();
+  }
+
+  async acquire(id: string): Promise<LiveDoc> {
+    const live = this.loaded.get(id);
+    if (live) return live;
+    const pending = this.loading.get(id);
+    if (pending) return pending.promise;
+    const entry = { promise: this.load(id), buffered: [] as Uint8Array[] };
+    this.loading.set(id, entry);
+    try {
+      const doc = await entry.promise;
+      // Updates that arrived from other processes while we were reading the store.
+      for (const u of entry.buffered) Y.applyUpdate(doc.doc, u, REMOTE_ORIGIN);
+      this.loaded.set(id, doc);
+      return doc;
+    } finally {
+      this.loading.delete(id);
+    }
+  }
+
+  private async load(id: string): Promise<LiveDoc> {
+    // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
+    const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id)]);
+    if (!collab) throw new TrellisError('not_found', 'collaboration not found');
+    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b) });
+    // Merging before applying is much faster than applying thousands of small updates one by one.
+    live.load(parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), bytes);
+    live.doc.getArray('messages');
+    live.doc.getArray('activities');
+    live.doc.getText('notes');
+    this.storedSince.set(id, { updates: stored.updates.length, bytes: bytes - (stored.snapshot?.length ?? 0) });
+    return live;
+  }
+
+  /** Apply an update another process stored (change feed). */
+  applyRemote(id: string, update: Uint8Array): void {
+    const loading = this.loading.get(id);
+    if (loading) {
+      loading.buffered.push(update);
+      return;
+    }
+    const live = this.loaded.get(id);
+    if (!live) return;
+    try {
+      Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
+      this.deps.metrics.remoteApplied.inc();
+    } catch (err) {
+      this.deps.logger.error({ err, collaborationId: id }, 'stored update failed to apply');
+    }
+    this.noteStored(id, 1, update.length);
+  }
+
+  /** Reload loaded documents from the store (after the change feed lost its place). */
+  async resync(): Promise<void> {
+    for (const live of [...this.loaded.values()]) {
+      const stored = await this.deps.store.docs.load(live.id);
+      const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+      if (parts.length > 0) Y.applyUpdate(live.doc, Y.mergeUpdates(parts), REMOTE_ORIGIN);
+      const collab = await this.deps.store.collaborations.get(live.id);
+      if (collab) live.policy = collab.policy;
+    }
+  }
+
+  noteStored(id: string, updates: number, bytes: number): void {
+    const s = this.storedSince.get(id) ?? { updates: 0, bytes: 0 };
+    s.updates += updates;
+    s.bytes += bytes;
+    this.storedSince.set(id, s);
+    if (s.updates >= this.deps.limits.compactAfterUpdates || s.bytes >= this.deps.limits.compactAfterBytes) void this.compact(id);
+  }
+
+  /** Compaction from the store (not from the live doc, which may lag other processes' writes). */
+  async compact(id: string): Promise<void> {
+    if (this.compacting.has(id)) return;
+    this.compacting.add(id);
+    try {
+      const stored = await this.deps.store.docs.load(id);
+      if (stored.updates.length === 0) return;
+      const doc = new Y.Doc();
+      const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+      Y.applyUpdate(doc, Y.mergeUpdates(parts));
+      await this.deps.store.docs.compact(id, Y.encodeStateAsUpdate(doc), stored.lastSeq);
+      doc.destroy();
+      this.storedSince.set(id, { updates: 0, bytes: 0 });
+    } catch (err) {
+      this.deps.logger.warn({ err, collaborationId: id }, 'compaction failed; will retry later');
+    } finally {
+      this.compacting.delete(id);
+    }
+  }
+
+  private scheduleUnload(live: LiveDoc): void {
+    setTimeout(() => void this.tryUnload(live), this.deps.limits.unloadDelayMs).unref();
+  }
+
+  private async tryUnload(live: LiveDoc): Promise<void> {
+    if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
+    if (live.hasPendingWrites) {
+      await live.lastPersist;
+      return this.tryUnload(live);
+    }
+    this.loaded.delete(live.id);
+    this.storedSince.delete(live.id);
+    live.destroy();
+  }
+
+  // DocHost --------------------------------------------------------------------------------------
+
+  async change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const live = await this.acquire(collaborationId);
+    live.pins++;
+    try {
+      const before = live.lastPersist;
+      const result = live.doc.transact(() => fn(live.doc), origin);
+      if (live.lastPersist !== before) await live.lastPersist;
+      return result;
+    } finally {
+      live.pins--;
+      if (live.conns.size === 0) this.scheduleUnload(live);
+    }
+  }
+
+  async read<T>(collaborationId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const live = await this.acquire(collaborationId);
+    live.pins++;
+    try {
+      return fn(live.doc);
+    } finally {
+      live.pins--;
+      if (live.conns.size === 0) this.scheduleUnload(live);
+    }
+  }
+
+  /** Store everything pending (graceful shutdown). */
+  async flush(): Promise<void> {
+    await this.deps.persister.idle();
+  }
+}

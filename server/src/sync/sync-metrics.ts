@@ -1,0 +1,17 @@
+// The sync core's Prometheus metrics (SPEC issue: connections, documents, updates, bytes, lag, refusals).
+import type { Metrics } from '@trellis/runtime';
+
+export function createSyncMetrics(m: Metrics) {
+  return {
+    updatesIn: m.counter('trellis_updates_applied_total', 'Client updates applied'),
+    updateBytesIn: m.counter('trellis_update_bytes_in_total', 'Bytes of client updates received'),
+    refused: m.counter('trellis_updates_refused_total', 'Client updates refused by the permission gate'),
+    remoteApplied: m.counter('trellis_fanout_updates_total', 'Updates applied from other processes via the change feed'),
+    fanoutLag: m.histogram('trellis_fanout_lag_seconds', 'Delay between a change being stored and applied here', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]),
+    protocolErrors: m.counter('trellis_protocol_errors_total', 'Connections closed for malformed frames'),
+    connections: m.gauge('trellis_connections', 'Open sync connections'),
+    documents: m.gauge('trellis_documents_loaded', 'Documents loaded in memory'),
+    messagesOut: m.counter('trellis_messages_sent_total', 'Frames sent to clients'),
+  };
+}
+export type SyncMetrics = ReturnType<typeof createSyncMetrics>;

@@ -1,0 +1,144 @@
+// The sync endpoint: a `ws` server in noServer mode wired to our upgrade check, one Connection per
+// socket, the document registry, fan-out and liveness. Framework-free; main.ts attaches it to the
+// HTTP server's 'upgrade' event.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import type { Change, DocEvent } from '@trellis/schema';
+import type { Logger, Metrics } from '@trellis/runtime';
+import { redactUrl } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { CLOSE } from './close-codes.ts';
+import { Connection } from './connection.ts';
+import { Fanout } from './fanout.ts';
+import type { SyncLimits } from './limits.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+import { Persister } from './persister.ts';
+import { DocRegistry } from './registry.ts';
+import { createSyncMetrics } from './sync-metrics.ts';
+import { authorizeUpgrade, refuseUpgrade } from './upgrade.ts';
+
+export interface SyncServerDeps {
+  store: Store;
+  auth: Authenticator;
+  logger: Logger;
+  metrics: Metrics;
+  instanceId: string;
+  allowedOrigins: string[] | null;
+  limits?: Partial<SyncLimits>;
+  onEvents?: (collaborationId: string, userId: string, events: DocEvent[]) => void;
+  onChange?: (change: Change) => void;
+}
+
+export class SyncServer {
+  readonly registry: DocRegistry;
+  private readonly wss: WebSocketServer;
+  private readonly persister: Persister;
+  private readonly fanout: Fanout;
+  private readonly limits: SyncLimits;
+  private readonly conns = new Set<Connection>();
+  private pingTimer: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(private readonly deps: SyncServerDeps) {
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    const metrics = createSyncMetrics(deps.metrics);
+    metrics.connections.set(() => this.conns.size);
+    this.persister = new Persister(deps.store, deps.instanceId, deps.logger, deps.metrics);
+    this.registry = new DocRegistry({
+      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics,
+      onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
+    });
+    this.fanout = new Fanout({ store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, ...(deps.onChange ? { onChange: deps.onChange } : {}) });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes, perMessageDeflate: false });
+    this.wss.on('error', (err) => deps.logger.error({ err }, 'websocket server error'));
+  }
+
+  async start(): Promise<void> {
+    await this.fanout.start();
+    this.pingTimer = setInterval(() => this.ping(), this.limits.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Errors on the raw socket before the upgrade completes must not reach the process.
+    socket.on('error', () => socket.destroy());
+    if (this.closing) return refuseUpgrade(socket, 503);
+    authorizeUpgrade(req, { auth: this.deps.auth, store: this.deps.store, allowedOrigins: this.deps.allowedOrigins }).then(
+      (target) => {
+        if ('status' in target) return refuseUpgrade(socket, target.status);
+        this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, target.collaborationId, target.user.id, target.role, target.ack));
+      },
+      (err: unknown) => {
+        this.deps.logger.error({ err, url: redactUrl(req.url ?? '') }, 'upgrade failed');
+        refuseUpgrade(socket, 503);
+      },
+    );
+  }
+
+  private async attach(ws: WebSocket, collaborationId: string, userId: string, role: Connection['role'], ack: boolean): Promise<void> {
+    const conn = new Connection(ws, collaborationId, userId, role, ack, this.limits);
+    this.conns.add(conn);
+    const early: Uint8Array[] = [];
+    let live: Awaited<ReturnType<DocRegistry['acquire']>> | null = null;
+    ws.on('error', (err) => {
+      this.deps.logger.debug({ err, collaborationId }, 'socket error');
+      conn.terminate();
+    });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (!isBinary) return conn.close(CLOSE.unsupportedData, 'binary frames only');
+      const bytes = toBytes(data);
+      if (live) live.handleMessage(conn, bytes);
+      else if (early.length < 16) early.push(bytes);
+      else conn.close(CLOSE.tryAgainLater, 'too many messages before the document loaded');
+    });
+    ws.on('close', () => {
+      conn.closed = true;
+      this.conns.delete(conn);
+      live?.removeConnection(conn);
+    });
+    try {
+      live = await this.registry.acquire(collaborationId);
+    } catch (err) {
+      this.deps.logger.error({ err, collaborationId }, 'document failed to load; refusing the connection');
+      return conn.close(CLOSE.internalError, 'document unavailable');
+    }
+    if (conn.closed) return;
+    live.addConnection(conn);
+    for (const bytes of early) live.handleMessage(conn, bytes);
+  }
+
+  private ping(): void {
+    for (const conn of this.conns) {
+      if (!conn.alive) {
+        conn.terminate();
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.ws.ping();
+      } catch {
+        conn.terminate();
+      }
+    }
+  }
+
+  /** Graceful shutdown (SPEC [S8]): refuse new sockets, store pending writes, close with 1012. */
+  async stop(): Promise<void> {
+    this.closing = true;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    await this.registry.flush();
+    for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
+    await this.fanout.stop();
+    this.wss.close();
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,66 @@
+// Turning an `approval` decision into an Approval request: bound to the exact params (hash), to the
+// document state it was proposed against, and to its target's fingerprint (for staleness) [G3].
+// Every owner is notified.
+import * as Y from 'yjs';
+import { activityFingerprint, newId } from '@trellis/schema';
+import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
+import { paramsHash } from '../canonical-json.ts';
+import type { EngineContext } from '../context.ts';
+import { membersWithRole } from '../members.ts';
+import type { ActionOutcome } from '../types.ts';
+
+export const APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The activity an action targets, if it targets one. */
+export function targetActivityId(params: unknown): string | null {
+  if (params === null || typeof params !== 'object') return null;
+  const id = (params as Record<string, unknown>)['activityId'];
+  return typeof id === 'string' ? id : null;
+}
+
+export async function proposeApproval(ctx: EngineContext, collab: Collaboration, actor: Actor, req: ActionRequest, reason: string): Promise<ActionOutcome> {
+  const activityId = targetActivityId(req.params);
+  const state = await ctx.docs.read(collab.id, (doc) => ({
+    sv: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
+    fingerprint: activityId ? activityFingerprint(doc, activityId) : null,
+  }));
+  // Asking an owner to approve something that cannot run is noise: refuse it now.
+  if (activityId && state.fingerprint === null) return { status: 'refused', code: 'not_found', message: `activity ${activityId} not found` };
+  const now = ctx.now();
+  const approval: Approval = {
+    id: newId('apr'),
+    collaborationId: collab.id,
+    action: req.name,
+    params: req.params as Record<string, unknown>,
+    paramsHash: paramsHash(req.params),
+    proposedBy: actor,
+    reason,
+    baseStateVector: state.sv,
+    targetFingerprint: state.fingerprint,
+    status: 'pending',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + APPROVAL_TTL_MS).toISOString(),
+    decidedBy: null,
+    decidedAt: null,
+    outcome: null,
+  };
+  await ctx.store.approvals.create(approval);
+  for (const owner of await membersWithRole(ctx.store, collab.id, 'owner')) {
+    try {
+      await ctx.store.notifications.create({
+        id: newId('ntf'),
+        userId: owner.userId,
+        collaborationId: collab.id,
+        kind: 'approval',
+        title: `Approval needed: ${req.name} in ${collab.title}`,
+        ref: approval.id,
+        createdAt: now.toISOString(),
+        readAt: null,
+      });
+    } catch (err) {
+      // The approval exists and is listed for owners; a lost notification must not fail it.
+      ctx.logger.error({ err, approvalId: approval.id, userId: owner.userId }, 'approval notification failed');
+    }
+  }
+  return { status: 'pending_approval', approvalId: approval.id };
+}

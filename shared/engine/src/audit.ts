@@ -1,0 +1,52 @@
+// Appending to the audit log. Failure to audit is logged, never turned into a failed action: the
+// action already happened and the caller must learn its outcome.
+import { newId, unreachable } from '@trellis/schema';
+import type { Actor, AuditEntry } from '@trellis/schema';
+import type { EngineContext } from './context.ts';
+import type { ActionOutcome } from './types.ts';
+
+export interface AuditInput {
+  collaborationId: string;
+  actor: Actor;
+  kind: AuditEntry['kind'];
+  action: string | null;
+  outcome: string;
+  detail?: Record<string, unknown>;
+}
+
+export async function audit(ctx: EngineContext, e: AuditInput): Promise<void> {
+  const entry: AuditEntry = {
+    id: newId('aud'),
+    collaborationId: e.collaborationId,
+    at: ctx.now().toISOString(),
+    actor: e.actor,
+    kind: e.kind,
+    action: e.action === null ? null : e.action.slice(0, 64),
+    outcome: e.outcome,
+    detail: e.detail ?? {},
+  };
+  try {
+    await ctx.store.audit.append(entry);
+  } catch (err) {
+    ctx.logger.error({ err, collaborationId: e.collaborationId, action: e.action }, 'audit append failed');
+  }
+}
+
+/** The short outcome label stored in the log: `executed`, `pending_approval` or `refused:<code>`. */
+export function outcomeLabel(o: ActionOutcome): string {
+  return o.status === 'refused' ? `refused:${o.code}` : o.status;
+}
+
+/** Detail of an outcome worth keeping (approval id, refusal reason, created ids). */
+export function outcomeDetail(o: ActionOutcome): Record<string, unknown> {
+  switch (o.status) {
+    case 'executed':
+      return o.result ? { result: o.result } : {};
+    case 'pending_approval':
+      return { approvalId: o.approvalId };
+    case 'refused':
+      return { message: o.message };
+    default:
+      return unreachable(o);
+  }
+}

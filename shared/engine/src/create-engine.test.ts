@@ -1,0 +1,141 @@
+// The action engine against a real SQLite store: policy defaults, governance, idempotency, audit.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readActivities, readMessages } from '@trellis/schema';
+import type { Actor } from '@trellis/schema';
+import { engineFixture } from './test-fixture.ts';
+import type { EngineFixture } from './test-fixture.ts';
+
+const owner: Actor = { kind: 'user', userId: 'owner1' };
+const editor: Actor = { kind: 'user', userId: 'editor1' };
+const viewer: Actor = { kind: 'user', userId: 'viewer1' };
+const stranger: Actor = { kind: 'user', userId: 'stranger' };
+const ai: Actor = { kind: 'ai', ref: 'run1' };
+
+let f: EngineFixture;
+beforeEach(() => {
+  f = engineFixture();
+});
+afterEach(async () => {
+  await f.close();
+});
+
+async function setup() {
+  return f.collaboration({ editor1: 'editor', viewer1: 'viewer' });
+}
+
+describe('content actions and default policy', () => {
+  it('[G2] owners and editors run content actions as one document change each', async () => {
+    const c = await setup();
+    const sent = await f.engine.run({ collaborationId: c.id, actor: editor, name: 'sendMessage', params: { body: 'hello' } });
+    expect(sent.status).toBe('executed');
+    const proposed = await f.engine.run({ collaborationId: c.id, actor: owner, name: 'proposeActivity', params: { title: 'Hike' } });
+    expect(proposed.status).toBe('executed');
+    const activityId = proposed.status === 'executed' ? String(proposed.result?.['activityId']) : '';
+    const scheduled = await f.engine.run({ collaborationId: c.id, actor: editor, name: 'scheduleActivity', params: { activityId, at: '2030-01-01T10:00:00Z' } });
+    expect(scheduled.status).toBe('executed');
+    const doc = await f.storedDoc(c.id);
+    expect(readMessages(doc)).toMatchObject([{ body: 'hello', authorId: 'editor1', kind: 'user' }]);
+    expect(readActivities(doc)).toMatchObject([{ id: activityId, title: 'Hike', status: 'scheduled', at: '2030-01-01T10:00:00Z' }]);
+    expect((await f.store.docs.load(c.id)).updates).toHaveLength(3);
+  });
+
+  it('[G2] viewers are refused, non-members see not_found, bad params are bad_request', async () => {
+    const c = await setup();
+    expect(await f.engine.run({ collaborationId: c.id, actor: viewer, name: 'sendMessage', params: { body: 'x' } })).toMatchObject({ status: 'refused', code: 'forbidden' });
+    expect(await f.engine.run({ collaborationId: c.id, actor: stranger, name: 'sendMessage', params: { body: 'x' } })).toMatchObject({ status: 'refused', code: 'not_found' });
+    expect(await f.engine.run({ collaborationId: 'nope', actor: owner, name: 'sendMessage', params: { body: 'x' } })).toMatchObject({ status: 'refused', code: 'not_found' });
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'sendMessage', params: { body: 5 } })).toMatchObject({ status: 'refused', code: 'bad_request' });
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'launchRockets', params: {} })).toMatchObject({ status: 'refused', code: 'bad_request' });
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'completeActivity', params: { activityId: 'act_missing' } })).toMatchObject({ status: 'refused', code: 'not_found' });
+    expect(readMessages(await f.storedDoc(c.id))).toHaveLength(0);
+  });
+
+  it('[G2] the AI may message and propose; its schedule waits for an owner and notifies owners', async () => {
+    const c = await f.collaboration({ owner2: 'owner', editor1: 'editor' });
+    expect((await f.engine.run({ collaborationId: c.id, actor: ai, name: 'sendMessage', params: { body: 'hi from ai' } })).status).toBe('executed');
+    const p = await f.engine.run({ collaborationId: c.id, actor: ai, name: 'proposeActivity', params: { title: 'Picnic' } });
+    const activityId = p.status === 'executed' ? String(p.result?.['activityId']) : '';
+    const s = await f.engine.run({ collaborationId: c.id, actor: ai, name: 'scheduleActivity', params: { activityId, at: '2030-01-01T10:00:00Z' } });
+    expect(s.status).toBe('pending_approval');
+    const doc = await f.storedDoc(c.id);
+    expect(readMessages(doc)[0]).toMatchObject({ kind: 'ai', authorId: 'ai' });
+    expect(readActivities(doc)[0]?.status).toBe('proposed');
+    for (const u of ['owner1', 'owner2']) {
+      const n = await f.store.notifications.list(u, { limit: 10 });
+      expect(n.items).toMatchObject([{ kind: 'approval', ref: s.status === 'pending_approval' ? s.approvalId : '' }]);
+    }
+    expect((await f.store.notifications.list('editor1', { limit: 10 })).items).toHaveLength(0);
+  });
+
+  it('[G2] an owner can make cancelActivity need approval for editors', async () => {
+    const c = await setup();
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'setPolicy', params: { policy: { cancelActivity: { editor: 'approval' } } } })).status).toBe('executed');
+    const p = await f.engine.run({ collaborationId: c.id, actor: editor, name: 'proposeActivity', params: { title: 'Swim' } });
+    const activityId = p.status === 'executed' ? String(p.result?.['activityId']) : '';
+    expect((await f.engine.run({ collaborationId: c.id, actor: editor, name: 'cancelActivity', params: { activityId } })).status).toBe('pending_approval');
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'cancelActivity', params: { activityId } })).status).toBe('executed');
+  });
+
+  it('every outcome is audited', async () => {
+    const c = await setup();
+    await f.engine.run({ collaborationId: c.id, actor: owner, name: 'sendMessage', params: { body: 'a' } });
+    await f.engine.run({ collaborationId: c.id, actor: viewer, name: 'sendMessage', params: { body: 'b' } });
+    const log = await f.store.audit.list(c.id, { limit: 10 });
+    expect(log.items.map((e) => e.outcome)).toEqual(['refused:forbidden', 'executed']);
+  });
+
+  it('an archived collaboration refuses content actions', async () => {
+    const c = await setup();
+    await f.store.collaborations.update(c.id, { archived: true });
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'sendMessage', params: { body: 'x' } })).toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe('governance', () => {
+  it('[G1] membership, roles, rules and policy are owner-only and never for the AI', async () => {
+    const c = await setup();
+    for (const actor of [editor, viewer, ai]) {
+      for (const [name, params] of [['addMember', { userId: 'x', role: 'viewer' }], ['changeRole', { userId: 'viewer1', role: 'owner' }], ['removeMember', { userId: 'owner1' }], ['setPolicy', { policy: {} }], ['setRules', { rules: [] }]] as const) {
+        expect(await f.engine.run({ collaborationId: c.id, actor, name, params })).toMatchObject({ status: 'refused', code: 'forbidden' });
+      }
+    }
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'addMember', params: { userId: 'new1', role: 'editor' } })).status).toBe('executed');
+    expect((await f.store.members.get(c.id, 'new1'))?.role).toBe('editor');
+    const log = await f.store.audit.list(c.id, { limit: 1 });
+    expect(log.items[0]).toMatchObject({ kind: 'membership', action: 'addMember', outcome: 'executed' });
+  });
+
+  it('[G1] the last owner cannot be downgraded, removed or leave; others can leave', async () => {
+    const c = await setup();
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'changeRole', params: { userId: 'owner1', role: 'editor' } })).toMatchObject({ code: 'conflict' });
+    expect(await f.engine.run({ collaborationId: c.id, actor: owner, name: 'removeMember', params: { userId: 'owner1' } })).toMatchObject({ code: 'conflict' });
+    expect((await f.engine.run({ collaborationId: c.id, actor: viewer, name: 'removeMember', params: { userId: 'viewer1' } })).status).toBe('executed');
+    expect(await f.store.members.get(c.id, 'viewer1')).toBeNull();
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'changeRole', params: { userId: 'editor1', role: 'owner' } })).status).toBe('executed');
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'changeRole', params: { userId: 'owner1', role: 'viewer' } })).status).toBe('executed');
+  });
+
+  it('[G1] concurrent downgrades of the two owners leave one owner', async () => {
+    const c = await f.collaboration({ owner2: 'owner' });
+    const o2: Actor = { kind: 'user', userId: 'owner2' };
+    await Promise.all([
+      f.engine.run({ collaborationId: c.id, actor: owner, name: 'changeRole', params: { userId: 'owner2', role: 'editor' } }),
+      f.engine.run({ collaborationId: c.id, actor: o2, name: 'changeRole', params: { userId: 'owner1', role: 'editor' } }),
+    ]);
+    expect(await f.store.members.countOwners(c.id)).toBe(1);
+  });
+});
+
+describe('idempotency', () => {
+  it('the same key runs once and returns the same outcome', async () => {
+    const c = await setup();
+    const input = { collaborationId: c.id, actor: editor, name: 'sendMessage', params: { body: 'once' }, idempotencyKey: 'k1' };
+    const [a, b] = await Promise.all([f.engine.run(input), f.engine.run(input)]);
+    const again = await f.engine.run(input);
+    expect(a).toEqual(b);
+    expect(again).toEqual(a);
+    expect(readMessages(await f.storedDoc(c.id))).toHaveLength(1);
+    expect(await f.engine.run({ ...input, params: { body: 'other' } })).toMatchObject({ code: 'conflict' });
+    expect((await f.engine.run({ ...input, actor: owner })).status).toBe('executed');
+  });
+});

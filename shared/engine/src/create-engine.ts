@@ -1,0 +1,121 @@
+// The one action engine [G2]: every writer (REST, approvals, rules, the worker, `@ai`) runs named
+// actions through here. Order of checks: the collaboration exists and the actor belongs to it
+// (else not_found, so non-members learn nothing), params parse, then policy → execute, ask for
+// approval, or refuse. Every outcome is audited.
+import { isContentAction, parseActionRequest, unreachable } from '@trellis/schema';
+import type { ActionRequest, Actor, Collaboration, Decision } from '@trellis/schema';
+import { decideApproval } from './approvals/decide.ts';
+import type { DecideDeps, Performed } from './approvals/decide.ts';
+import { proposeApproval } from './approvals/propose.ts';
+import { isStale } from './approvals/stale.ts';
+import { audit, outcomeDetail, outcomeLabel } from './audit.ts';
+import type { Chain, EngineContext } from './context.ts';
+import { newChain } from './context.ts';
+import { runContentAction } from './content-actions.ts';
+import type { ContentRequest } from './content-actions.ts';
+import { handleDocEvents, handleRuleEvent } from './doc-events.ts';
+import { runGovernanceAction } from './governance-actions.ts';
+import { idempotent } from './idempotency.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { standingOf } from './standing.ts';
+import type { ActionOutcome, Engine, EngineDeps, OutcomeEvent, RunActionInput } from './types.ts';
+
+const MEMBERSHIP_ACTIONS = new Set(['addMember', 'changeRole', 'removeMember']);
+
+export function createEngine(deps: EngineDeps): Engine {
+  const ctx: EngineContext = { store: deps.store, docs: deps.docs, logger: deps.logger, now: deps.now ?? (() => new Date()) };
+  const governanceLock = new KeyedMutex();
+
+  async function runChained(input: RunActionInput, chain: Chain): Promise<ActionOutcome> {
+    const collab = await ctx.store.collaborations.get(input.collaborationId);
+    if (!collab) return { status: 'refused', code: 'not_found', message: 'collaboration not found' };
+    const { outcome, after } = await decideAndRun(collab, input, chain);
+    // Audited before its reactions run, so the log reads cause before effect.
+    await audit(ctx, {
+      collaborationId: collab.id,
+      actor: input.actor,
+      kind: MEMBERSHIP_ACTIONS.has(input.name) ? 'membership' : 'action',
+      action: input.name,
+      outcome: outcomeLabel(outcome),
+      detail: { ...outcomeDetail(outcome), params: input.params ?? null, ...(input.reason ? { reason: input.reason } : {}) },
+    });
+    await after();
+    return outcome;
+  }
+
+  async function decideAndRun(collab: Collaboration, input: RunActionInput, chain: Chain): Promise<Performed> {
+    const standing = await standingOf(ctx.store, collab, input.actor);
+    if (!standing.ok) return done({ status: 'refused', code: 'not_found', message: standing.message });
+    const parsed = parseActionRequest(input.name, input.params);
+    if (!parsed.ok) return done({ status: 'refused', code: 'bad_request', message: parsed.message });
+    const req = parsed.value;
+    const decision: Decision = isSelfLeave(input.actor, req) ? 'allow' : standing.decide(req.name);
+    switch (decision) {
+      case 'deny':
+        return done({ status: 'refused', code: 'forbidden', message: `${standing.kind} may not ${req.name} here` });
+      case 'approval':
+        return done(await proposeApproval(ctx, collab, input.actor, req, input.reason ?? ''));
+      case 'allow':
+        return perform(collab, input.actor, req, chain);
+      default:
+        return unreachable(decision);
+    }
+  }
+
+  /** Execute an action that policy (or an owner's approval) already allowed. Reactions (rules,
+   *  mentions) are returned as `after`, for the caller to run once the outcome is recorded. */
+  async function perform(collab: Collaboration, actor: Actor, req: ActionRequest, chain: Chain): Promise<Performed> {
+    if (isContent(req)) {
+      if (collab.archived) return done({ status: 'refused', code: 'conflict', message: 'the collaboration is archived' });
+      const { outcome, events } = await runContentAction(ctx, collab.id, actor, req);
+      return { outcome, after: () => (events.length > 0 ? handleDocEvents(ctx, collab, actor, events, chain, runChained) : Promise.resolve()) };
+    }
+    const { outcome, events } = await governanceLock.run(collab.id, () => runGovernanceAction(ctx, collab, actor, req));
+    return {
+      outcome,
+      after: async () => {
+        for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runChained);
+      },
+    };
+  }
+
+  const decideDeps: DecideDeps = {
+    ctx,
+    perform,
+    outcomeEvent: (collab, actor, event) => handleRuleEvent(ctx, collab, actor, event, newChain(0), runChained),
+  };
+
+  return {
+    async run(input) {
+      const chain = newChain(input.depth ?? 0);
+      if (input.idempotencyKey === undefined) return runChained(input, chain);
+      const call = { collaborationId: input.collaborationId, actor: input.actor, key: input.idempotencyKey, name: input.name, params: input.params };
+      return idempotent(ctx, call, () => runChained(input, chain));
+    },
+    decideApproval: (approvalId, userId, decision) => decideApproval(decideDeps, approvalId, userId, decision),
+    isStale: (approvalId) => isStale(ctx, approvalId),
+    async docEvents(collaborationId, actor, events, depth = 0) {
+      const collab = await ctx.store.collaborations.get(collaborationId);
+      if (collab) await handleDocEvents(ctx, collab, actor, events, newChain(depth), runChained);
+    },
+    async outcomeEvents(collaborationId, actor, events: OutcomeEvent[], depth = 0) {
+      const collab = await ctx.store.collaborations.get(collaborationId);
+      if (!collab) return;
+      const chain = newChain(depth);
+      for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runChained);
+    },
+  };
+}
+
+/** Leaving is every member's right, whatever their role (the last-owner check still applies). */
+function isSelfLeave(actor: Actor, req: ActionRequest): boolean {
+  return req.name === 'removeMember' && actor.kind === 'user' && actor.userId === req.params.userId;
+}
+
+function done(outcome: ActionOutcome): Performed {
+  return { outcome, after: () => Promise.resolve() };
+}
+
+function isContent(req: ActionRequest): req is ContentRequest {
+  return isContentAction(req.name);
+}

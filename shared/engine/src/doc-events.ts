@@ -1,0 +1,40 @@
+// Reactions to document changes, whoever made them: mention notifications, `@ai` reply jobs, and
+// rules. One failing reaction is logged and does not stop the others.
+import { mentionsIn } from '@trellis/schema';
+import type { Actor, Collaboration, DocEvent } from '@trellis/schema';
+import type { Chain, EngineContext } from './context.ts';
+import { notifyMentions } from './mentions.ts';
+import type { RuleEvent } from './rules/rule-data.ts';
+import type { ChainedRun } from './rules/run-rules.ts';
+import { runRules } from './rules/run-rules.ts';
+
+export async function handleDocEvents(ctx: EngineContext, collab: Collaboration, actor: Actor, events: DocEvent[], chain: Chain, run: ChainedRun): Promise<void> {
+  for (const event of events) {
+    if (event.type === 'messageCreated') {
+      await guarded(ctx, collab.id, 'mentions', () => notifyMentions(ctx, collab, event));
+      if (event.kind === 'user' && mentionsIn(event.body).includes('ai')) await guarded(ctx, collab.id, 'aiReply', () => enqueueAiReply(ctx, collab.id, event.messageId));
+    }
+    await handleRuleEvent(ctx, collab, actor, event, chain, run);
+  }
+}
+
+export async function handleRuleEvent(ctx: EngineContext, collab: Collaboration, actor: Actor, event: RuleEvent, chain: Chain, run: ChainedRun): Promise<void> {
+  await guarded(ctx, collab.id, 'rules', () => runRules(ctx, collab, actor, event, chain, run));
+}
+
+async function enqueueAiReply(ctx: EngineContext, collaborationId: string, messageId: string): Promise<void> {
+  // The dedupe key covers live jobs; the kv marker keeps a redelivered event from asking again
+  // after the job finished. Marked after enqueueing, so a failed enqueue can be retried.
+  const marker = `aiReply:${collaborationId}:${messageId}`;
+  if ((await ctx.store.kv.get(marker)) !== null) return;
+  await ctx.store.jobs.enqueue({ type: 'aiReply', payload: { collaborationId, messageId }, dedupeKey: `aiReply:${messageId}` });
+  await ctx.store.kv.set(marker, '1');
+}
+
+async function guarded(ctx: EngineContext, collaborationId: string, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    ctx.logger.error({ err, collaborationId, what }, 'document event reaction failed');
+  }
+}

@@ -1,0 +1,81 @@
+// Governance actions change the store, not the document: membership, roles, policy, rules. Policy
+// has already said "owner only" [G1]; this module keeps the invariants (the last owner stays, a
+// rule carries the rights of the owner who wrote it) and reports outcome events for rules.
+import { unreachable } from '@trellis/schema';
+import type { ActionRequest, Actor, Collaboration, GovernanceAction, RuleDefinition } from '@trellis/schema';
+import { canonicalJson } from './canonical-json.ts';
+import type { EngineContext } from './context.ts';
+import { validateRules } from './rules/validate-rules.ts';
+import type { ActionOutcome, OutcomeEvent } from './types.ts';
+
+export type GovernanceRequest = Extract<ActionRequest, { name: GovernanceAction }>;
+
+interface Applied {
+  outcome: ActionOutcome;
+  events: OutcomeEvent[];
+}
+
+export async function runGovernanceAction(ctx: EngineContext, collab: Collaboration, actor: Actor, req: GovernanceRequest): Promise<Applied> {
+  const { store } = ctx;
+  switch (req.name) {
+    case 'addMember': {
+      const { userId, role } = req.params;
+      if (await store.members.get(collab.id, userId)) return refused('conflict', 'already a member; change their role instead');
+      await store.members.put({ collaborationId: collab.id, userId, role, addedAt: ctx.now().toISOString(), addedBy: actor.userId ?? null });
+      return { outcome: executed({ userId, role }), events: [{ type: 'memberAdded', userId, role }] };
+    }
+    case 'changeRole': {
+      const { userId, role } = req.params;
+      const m = await store.members.get(collab.id, userId);
+      if (!m) return refused('not_found', 'not a member');
+      if (m.role === 'owner' && role !== 'owner' && (await store.members.countOwners(collab.id)) <= 1) return refused('conflict', 'the last owner cannot be downgraded');
+      if (m.role !== role) await store.members.put({ ...m, role });
+      return { outcome: executed({ userId, role, previousRole: m.role }), events: [] };
+    }
+    case 'removeMember': {
+      const { userId } = req.params;
+      const m = await store.members.get(collab.id, userId);
+      if (!m) return refused('not_found', 'not a member');
+      if (m.role === 'owner' && (await store.members.countOwners(collab.id)) <= 1) return refused('conflict', 'the last owner cannot leave or be removed');
+      await store.members.remove(collab.id, userId);
+      return { outcome: executed({ userId, previousRole: m.role }), events: [] };
+    }
+    case 'setPolicy': {
+      await store.collaborations.update(collab.id, { policy: req.params.policy });
+      return { outcome: executed({ policy: req.params.policy }), events: [] };
+    }
+    case 'setRules': {
+      const check = validateRules(req.params.rules);
+      if (!check.ok) return refused('bad_request', check.message);
+      const rules = withAuthors(collab.rules, req.params.rules, actor.userId);
+      await store.collaborations.update(collab.id, { rules });
+      return { outcome: executed({ rules }), events: [] };
+    }
+    default:
+      return unreachable(req);
+  }
+}
+
+/** [G4] A rule runs with its author's rights, so the author is whoever last wrote it: unchanged
+ *  rules keep their author, new or edited ones belong to the saver. A client-sent authorId is
+ *  ignored, or an owner could lend a rule someone else's rights. */
+function withAuthors(stored: RuleDefinition[], incoming: RuleDefinition[], saver: string | undefined): RuleDefinition[] {
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return incoming.map((r) => {
+    const { authorId: _ignored, ...body } = r;
+    const prev = byId.get(r.id);
+    if (prev) {
+      const { authorId: prevAuthor, ...prevBody } = prev;
+      if (prevAuthor !== undefined && canonicalJson(prevBody) === canonicalJson(body)) return { ...body, authorId: prevAuthor };
+    }
+    return saver !== undefined ? { ...body, authorId: saver } : body;
+  });
+}
+
+function executed(result: Record<string, unknown>): ActionOutcome {
+  return { status: 'executed', result };
+}
+
+function refused(code: 'bad_request' | 'not_found' | 'conflict', message: string): Applied {
+  return { outcome: { status: 'refused', code, message }, events: [] };
+}

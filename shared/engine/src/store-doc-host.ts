@@ -1,0 +1,52 @@
+// A DocHost for processes without live documents (the worker): load the snapshot and updates from
+// the store into a fresh Y.Doc, run fn in one transaction, append the resulting update. The change
+// feed carries it to every server, which applies it to their live copies. Concurrent changes are
+// safe: each fresh doc has its own client id, and Yjs updates merge in any order.
+import * as Y from 'yjs';
+import type { Logger } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import type { DocHost } from './types.ts';
+
+export function createStoreDocHost(store: Store, logger: Logger): DocHost {
+  async function load(collaborationId: string): Promise<Y.Doc> {
+    const loaded = await store.docs.load(collaborationId);
+    const doc = new Y.Doc({ gc: true });
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    return doc;
+  }
+
+  return {
+    async change(collaborationId, origin, fn) {
+      const doc = await load(collaborationId);
+      try {
+        const svBefore = Y.encodeStateVector(doc);
+        let changed = false;
+        doc.on('update', () => {
+          changed = true;
+        });
+        let result!: ReturnType<typeof fn>;
+        doc.transact(() => {
+          result = fn(doc);
+        }, origin);
+        // A transaction that wrote nothing (a no-op action) stores nothing.
+        if (changed) {
+          const update = Y.encodeStateAsUpdate(doc, svBefore);
+          await store.docs.append(collaborationId, [update], origin);
+          logger.debug({ collaborationId, origin, bytes: update.byteLength }, 'stored document change');
+        }
+        return result;
+      } finally {
+        doc.destroy();
+      }
+    },
+    async read(collaborationId, fn) {
+      const doc = await load(collaborationId);
+      try {
+        return fn(doc);
+      } finally {
+        doc.destroy();
+      }
+    },
+  };
+}

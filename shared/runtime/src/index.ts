@@ -1,0 +1,4 @@
+// @trellis/runtime: logging, metrics and timing helpers shared by the server and the worker.
+export * from './logger.ts';
+export * from './metrics.ts';
+export * from './backoff.ts';

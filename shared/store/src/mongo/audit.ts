@@ -1,0 +1,23 @@
+// The audit log, newest first.
+import { AuditEntry } from '@trellis/schema';
+import type { AuditRepo } from '../types.ts';
+import { parseRecord } from '../parse-record.ts';
+import type { Ctx } from './db.ts';
+import { withoutId } from './db.ts';
+import { toPage } from './page.ts';
+
+export function mongoAudit({ c }: Ctx): AuditRepo {
+  return {
+    async append(e) {
+      await c.audit.insertOne({ ...e, _id: e.id });
+    },
+    async list(collaborationId, page) {
+      const rows = await c.audit
+        .find({ collaborationId, ...(page.cursor ? { _id: { $lt: page.cursor } } : {}) })
+        .sort({ _id: -1 })
+        .limit(page.limit + 1)
+        .toArray();
+      return toPage(rows, page.limit, (d) => parseRecord(AuditEntry, withoutId(d), `audit ${d._id}`), (d) => d._id);
+    },
+  };
+}

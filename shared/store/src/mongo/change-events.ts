@@ -1,0 +1,85 @@
+// Which MongoDB change events are feed changes, and how each maps to the `Change` union. The
+// writes themselves are the events (update inserts, member replaces/deletes, approval CAS, ...),
+// so a change is emitted exactly when its write commits: the same operations as the SQLite adapter.
+import { Binary } from 'mongodb';
+import type { ChangeStreamDocument, Document } from 'mongodb';
+import { Change } from '@trellis/schema';
+import { checksum } from '../checksum.ts';
+import { bytesOf } from './db.ts';
+
+type Op = 'insert' | 'update' | 'replace' | 'delete';
+
+/** Collection → the operations that are changes (see the mapping in toChange). */
+const WATCHED: Record<string, readonly Op[]> = {
+  updates: ['insert'], // deletes are compaction, not changes
+  members: ['insert', 'replace', 'update', 'delete'],
+  collaborations: ['update', 'replace'], // creation emits only the owner membership
+  approvals: ['insert', 'update', 'replace'],
+  notifications: ['insert', 'update', 'replace'],
+  checkins: ['update', 'replace'], // claim (insert) and release (delete) emit nothing
+};
+
+/** Filter on the server so unrelated traffic (jobs, kv, audit, snapshots) never crosses the wire;
+ *  project away what the mapping does not read (the resume token `_id` must stay untouched). */
+export const PIPELINE: Document[] = [
+  { $match: { $or: Object.entries(WATCHED).map(([coll, ops]) => ({ 'ns.coll': coll, operationType: { $in: [...ops] } })) } },
+  { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1 } },
+];
+
+/** 'skip': not a change (e.g. a check-in saved while still running); 'broken': a watched write
+ *  that cannot be mapped, so the consumer must resync (as SQLite does for an unparsable row). */
+export type Mapped = Change | 'skip' | 'broken';
+
+interface Event { coll: string; op: Op; key: unknown; full: Document | null; updated: Document }
+
+function describe(ev: ChangeStreamDocument): Event | null {
+  if (ev.operationType === 'insert' || ev.operationType === 'replace') {
+    return { coll: ev.ns.coll, op: ev.operationType, key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: {} };
+  }
+  if (ev.operationType === 'update') {
+    // fullDocument comes from 'updateLookup': the document as it is now, null if since deleted.
+    return { coll: ev.ns.coll, op: 'update', key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: ev.updateDescription.updatedFields ?? {} };
+  }
+  if (ev.operationType === 'delete') return { coll: ev.ns.coll, op: 'delete', key: ev.documentKey._id, full: null, updated: {} };
+  return null;
+}
+
+function candidate({ coll, op, key, full, updated }: Event): unknown {
+  if (coll === 'updates') {
+    if (!full || !(full['data'] instanceof Binary)) return null;
+    const data = bytesOf(full['data']);
+    if (checksum(data) !== full['hash']) return null;
+    return { type: 'update', collaborationId: full['collaborationId'], seq: full['seq'], origin: full['origin'], data };
+  }
+  if (coll === 'members') {
+    if (op === 'delete') {
+      const [collaborationId, userId, ...rest] = typeof key === 'string' ? key.split(':') : [];
+      return rest.length === 0 ? { type: 'membership', collaborationId, userId, role: null } : null;
+    }
+    // An update whose document is already gone: the delete event that follows reports it.
+    if (!full) return op === 'update' ? 'skip' : null;
+    return { type: 'membership', collaborationId: full['collaborationId'], userId: full['userId'], role: full['role'] };
+  }
+  if (coll === 'collaborations') return { type: 'collaboration', collaborationId: key };
+  if (!full) return null;
+  if (coll === 'approvals') {
+    // The status this write set (the looked-up document may already be further along).
+    const status: unknown = updated['status'] ?? full['status'];
+    return { type: 'approval', collaborationId: full['collaborationId'], approvalId: key, status };
+  }
+  if (coll === 'notifications') return { type: 'notification', userId: full['userId'], notificationId: key };
+  if (coll === 'checkins') {
+    if (full['status'] === 'running') return 'skip';
+    return { type: 'checkin', collaborationId: full['collaborationId'], checkinId: key };
+  }
+  return 'skip';
+}
+
+export function toChange(ev: ChangeStreamDocument): Mapped {
+  const e = describe(ev);
+  if (!e || !(WATCHED[e.coll] ?? []).includes(e.op)) return 'skip';
+  const value = candidate(e);
+  if (value === 'skip') return 'skip';
+  const parsed = Change.safeParse(value);
+  return parsed.success ? parsed.data : 'broken';
+}

@@ -1,0 +1,230 @@
+// The change feed on MongoDB: one database-level change stream over the watched collections (see
+// change-events.ts). The cursor is the JSON of a resume token. Streams only report majority-
+// committed writes; delivery is at-least-once (a batch is redelivered if the consumer fails).
+import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
+import { BSON, MongoServerError } from 'mongodb';
+import type { Change } from '@trellis/schema';
+import type { ChangeCursor, ChangeFeed, TailOptions } from '../types.ts';
+import { PIPELINE, toChange } from './change-events.ts';
+import type { Ctx } from './db.ts';
+
+const BATCH = 500;
+/** How long a getMore waits for new events; an idle stream still gets a fresh post-batch token this often. */
+const MAX_AWAIT_MS = 1000;
+/** While nothing relevant happens, hand the consumer an empty batch with the advanced post-batch
+ *  token this often, so a stored cursor never falls behind into a slow resume or lost history. */
+const IDLE_CURSOR_MS = 30_000;
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+/** ChangeStreamHistoryLost (286); ChangeStreamFatalError "resume token was not found" (280); InvalidResumeToken (260). */
+const HISTORY_LOST = new Set([286, 280, 260]);
+
+const encode = (token: ResumeToken): ChangeCursor => BSON.EJSON.stringify(token);
+
+function tokenData(token: ResumeToken): string | null {
+  if (typeof token !== 'object' || token === null || Array.isArray(token)) return null;
+  const data: unknown = (token as { _data?: unknown })._data;
+  return typeof data === 'string' && /^[0-9A-Fa-f]+$/.test(data) ? data.toUpperCase() : null;
+}
+
+/** Parse a cursor; null if it is not a resume token (the caller resyncs). */
+function decode(cursor: ChangeCursor): ResumeToken | null {
+  try {
+    const token: unknown = BSON.EJSON.parse(cursor);
+    return tokenData(token) !== null ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resume tokens are hex KeyStrings: their order is the oplog order. Never move the cursor back
+ *  (the NODE-7042 class of driver bug, where a resumed stream reported an older token). */
+function notBehind(next: ResumeToken, current: ResumeToken): boolean {
+  const a = tokenData(next);
+  const b = tokenData(current);
+  return a === null || b === null || a >= b;
+}
+
+function isHistoryLost(err: unknown): boolean {
+  return err instanceof MongoServerError && ((typeof err.code === 'number' && HISTORY_LOST.has(err.code)) || err.codeName === 'ChangeStreamHistoryLost');
+}
+
+/** The server refused the token we opened the stream with (malformed, from elsewhere, or gone). */
+function isRejectedToken(err: unknown): boolean {
+  if (!(err instanceof MongoServerError) || err.hasErrorLabel('ResumableChangeStreamError')) return false;
+  // BadValue, FailedToParse, or an assertion code raised while parsing the token.
+  return typeof err.code === 'number' && (err.code === 2 || err.code === 9 || err.code >= 10000);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const WOULD_BLOCK = Symbol('would-block');
+/** Resolves with WOULD_BLOCK if `p` is still pending once I/O would run: the driver had no buffered
+ *  event and went to the server. Buffered events resolve within microtasks, before setImmediate. */
+function unlessBlocking<T>(p: Promise<T>): Promise<T | typeof WOULD_BLOCK> {
+  return Promise.race([p, new Promise<typeof WOULD_BLOCK>((resolve) => setImmediate(() => resolve(WOULD_BLOCK)))]);
+}
+
+/** The current end of the feed: the post-batch resume token of a freshly opened stream's initial
+ *  (empty) batch. Only that first token is taken: tryNext also runs a getMore, and an event
+ *  committed meanwhile would move `resumeToken` past it, so a tail "from now" would skip it. */
+async function headToken(ctx: Ctx): Promise<ResumeToken> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const cs = ctx.db.watch(PIPELINE, { maxAwaitTimeMS: 1 });
+    const tokens: ResumeToken[] = [];
+    cs.on('resumeTokenChanged', (token) => tokens.push(token));
+    try {
+      const ev = await cs.tryNext();
+      // No event: tokens[0] came from the initial batch. An event: tokens[0] is still the initial
+      // batch's only if a second token (the event's) followed; otherwise the initial batch itself
+      // held the event, there is no token before it, and a fresh stream is opened.
+      if (tokens.length >= (ev === null ? 1 : 2)) return tokens[0];
+    } finally {
+      await cs.close();
+    }
+  }
+  throw new Error('MongoDB change stream returned no resume token (postBatchResumeToken needs MongoDB ≥ 4.0.7)');
+}
+
+/** Per-tail state shared across stream re-opens. */
+interface TailState {
+  /** Resume after this: the cursor of the last batch the consumer accepted. */
+  delivered: ResumeToken;
+  deliveredAt: number;
+  /** The stream has not answered yet, so an error may be about the token it was opened with. */
+  fresh: boolean;
+  /** `delivered` came from head() (a resync), not from the consumer. */
+  fromHead: boolean;
+  backoff: number;
+}
+
+/** Read one stream until it fails or the signal aborts, delivering batches and advancing state. */
+async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: AbortSignal): Promise<void> {
+  const cs: ChangeStream<Document, ChangeStreamDocument> = ctx.db.watch(PIPELINE, {
+    startAfter: st.delivered,
+    fullDocument: 'updateLookup',
+    maxAwaitTimeMS: MAX_AWAIT_MS,
+    batchSize: BATCH,
+  });
+  const stop = () => void cs.close().catch(() => undefined);
+  signal.addEventListener('abort', stop, { once: true });
+  st.fresh = true;
+  let pending: Change[] = [];
+  let broken = false;
+  let position: ResumeToken = st.delivered;
+
+  const accept = (at: ResumeToken) => {
+    st.delivered = at;
+    st.deliveredAt = Date.now();
+    st.fromHead = false;
+  };
+  // Deliver what we have with the token after it: the post-batch token when the server batch is
+  // exhausted, so an idle or filtered-out stretch still moves the cursor.
+  const flush = async (idle: boolean) => {
+    if (pending.length > 0 || broken) {
+      const cursor = encode(position);
+      if (pending.length > 0) await opts.onBatch({ changes: pending, cursor });
+      // A watched write that cannot be mapped: the consumer reloads state from the store.
+      if (broken) await opts.onResync(cursor);
+      accept(position);
+      pending = [];
+      broken = false;
+    } else if (idle && tokenData(position) !== tokenData(st.delivered) && Date.now() - st.deliveredAt >= IDLE_CURSOR_MS) {
+      await opts.onBatch({ changes: [], cursor: encode(position) });
+      accept(position);
+    }
+  };
+
+  try {
+    while (!signal.aborted) {
+      const next = cs.tryNext();
+      void next.catch(() => undefined); // handled below; this only silences the branch abandoned on error
+      let ev = await unlessBlocking(next);
+      if (ev === WOULD_BLOCK) {
+        // Nothing buffered: deliver before waiting on the server, so latency is one round trip.
+        await flush(true);
+        ev = await next;
+      }
+      st.fresh = false;
+      st.backoff = MIN_BACKOFF_MS;
+      if (ev !== null) {
+        const mapped = toChange(ev);
+        if (mapped === 'broken') broken = true;
+        else if (mapped !== 'skip') pending.push(mapped);
+      }
+      // After an event: its token, or the post-batch token if it ended the batch; after an empty batch: the post-batch token.
+      const token = cs.resumeToken;
+      if (token != null && notBehind(token, position)) position = token;
+      if (pending.length >= BATCH) await flush(false);
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    await cs.close().catch(() => undefined);
+  }
+}
+
+export function mongoChanges(ctx: Ctx): ChangeFeed {
+  return {
+    async head() {
+      return encode(await headToken(ctx));
+    },
+    async tail(opts) {
+      const signal = AbortSignal.any([opts.signal, ctx.closing]);
+      const st: TailState = { delivered: null, deliveredAt: Date.now(), fresh: true, fromHead: false, backoff: MIN_BACKOFF_MS };
+      const pause = async (err: unknown) => {
+        opts.onError?.(err);
+        await sleep(st.backoff, signal);
+        st.backoff = Math.min(st.backoff * 2, MAX_BACKOFF_MS);
+      };
+      // The feed position is gone: restart from now and tell the consumer to reload state.
+      const resync = async () => {
+        const token = await headToken(ctx);
+        await opts.onResync(encode(token));
+        st.delivered = token;
+        st.deliveredAt = Date.now();
+        st.fromHead = true;
+      };
+
+      // Starting point: the consumer's cursor, or now; an unparsable cursor means resync.
+      while (!signal.aborted && st.delivered == null) {
+        try {
+          const from = opts.from === undefined ? null : decode(opts.from);
+          if (from !== null) st.delivered = from;
+          else if (opts.from === undefined) st.delivered = await headToken(ctx);
+          else await resync();
+        } catch (err) {
+          if (signal.aborted) break;
+          await pause(err);
+        }
+      }
+
+      while (!signal.aborted) {
+        try {
+          await readStream(ctx, st, opts, signal);
+        } catch (err) {
+          if (signal.aborted) break;
+          const lost = isHistoryLost(err) || (st.fresh && isRejectedToken(err));
+          // A token we just took from head() being refused is not a position problem: back off.
+          if (!lost || (st.fresh && st.fromHead)) await pause(err);
+          if (!lost || signal.aborted) continue;
+          try {
+            await resync();
+          } catch (resyncErr) {
+            if (!signal.aborted) await pause(resyncErr);
+          }
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Connecting to MongoDB and the typed collections every repository shares. A replica set is
+// required (transactions and change streams need one); every write is majority-acknowledged and
+// journaled, so a write that returned survives a primary failover (see known-failure-modes §2).
+import { Binary, MongoClient, MongoServerError, WriteConcern } from 'mongodb';
+import type { ClientSession, Collection, Db, TransactionOptions } from 'mongodb';
+import type { Approval, AuditEntry, Checkin, Collaboration, Job, Membership, Notification, User } from '@trellis/schema';
+
+/** A record stored as a native document with `_id` = its id (`_id` is stripped before parsing). */
+export type Stored<T> = T & { _id: string };
+
+/** Per-document sequence head: the next seq comes from `$inc lastSeq`; snapshotSeq/snapshotId name the live snapshot. */
+export interface DocHead { _id: string; lastSeq: number; snapshotSeq: number; snapshotId: string | null }
+/** One CRDT update; its insert event is also the `update` change (no separate changes collection). */
+export interface UpdateDoc { _id: string; collaborationId: string; seq: number; origin: string; data: Binary; hash: string }
+/** One ≤ 8 MB piece of a snapshot; `hash` is the checksum of the whole reassembled state. */
+export interface SnapshotChunkDoc {
+  _id: string; collaborationId: string; seq: number; snapshotId: string; chunk: number; chunks: number; data: Binary; hash: string; createdAt: Date;
+}
+export interface KvDoc { _id: string; value: string }
+
+export interface Collections {
+  users: Collection<Stored<User>>;
+  collaborations: Collection<Stored<Collaboration>>;
+  members: Collection<Stored<Membership>>;
+  docs: Collection<DocHead>;
+  updates: Collection<UpdateDoc>;
+  snapshots: Collection<SnapshotChunkDoc>;
+  approvals: Collection<Stored<Approval>>;
+  checkins: Collection<Stored<Checkin>>;
+  audit: Collection<Stored<AuditEntry>>;
+  notifications: Collection<Stored<Notification>>;
+  jobs: Collection<Stored<Job>>;
+  kv: Collection<KvDoc>;
+}
+
+export const COLLECTION_NAMES = [
+  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv',
+] as const satisfies readonly (keyof Collections)[];
+
+export interface Ctx {
+  readonly client: MongoClient;
+  readonly db: Db;
+  readonly c: Collections;
+  /** Aborted by store.close(), so running tails stop. */
+  readonly closing: AbortSignal;
+  /** Run fn in a multi-document transaction (retried by the driver on transient errors). */
+  tx<T>(fn: (session: ClientSession) => Promise<T>): Promise<T>;
+}
+
+// Transactions read a snapshot and commit majority + journaled; per-operation concerns are
+// not allowed inside a transaction (the driver strips them), so they are set here once.
+const TX_OPTIONS: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: new WriteConcern('majority', undefined, true),
+  readPreference: 'primary',
+};
+
+/** Connect and insist on a replica set: a standalone mongod has neither transactions nor change streams. */
+export async function connect(url: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
+  const client = new MongoClient(url, {
+    writeConcern: { w: 'majority', journal: true },
+    readConcern: { level: 'majority' },
+    readPreference: 'primary',
+    // Optional record fields that are undefined must be left out (as JSON.stringify does in the
+    // SQLite adapter), not stored as null, or the record would fail its schema on read.
+    ignoreUndefined: true,
+  });
+  try {
+    await client.connect();
+    const hello = await client.db('admin').command({ hello: 1 });
+    if (typeof hello['setName'] !== 'string' || hello['setName'] === '') {
+      throw new Error(
+        'STORE=mongo requires a MongoDB replica set (hello reported no setName): transactions and change streams need one. ' +
+          'Start mongod with --replSet <name> and run rs.initiate(), or use a replica-set URL.',
+      );
+    }
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+  return { client, db: client.db(dbName) };
+}
+
+export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx {
+  const c: Collections = {
+    users: db.collection('users'),
+    collaborations: db.collection('collaborations'),
+    members: db.collection('members'),
+    docs: db.collection('docs'),
+    updates: db.collection('updates'),
+    snapshots: db.collection('snapshots'),
+    approvals: db.collection('approvals'),
+    checkins: db.collection('checkins'),
+    audit: db.collection('audit'),
+    notifications: db.collection('notifications'),
+    jobs: db.collection('jobs'),
+    kv: db.collection('kv'),
+  };
+  return {
+    client, db, c, closing,
+    async tx(fn) {
+      const session = client.startSession();
+      try {
+        return await session.withTransaction(() => fn(session), TX_OPTIONS);
+      } finally {
+        await session.endSession();
+      }
+    },
+  };
+}
+
+/** E11000: a unique index (named after its invariant) refused the write. */
+export function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === 11000;
+}
+
+/** The record without Mongo's `_id`, ready for schema parsing. */
+export function withoutId<T extends { _id: unknown }>(doc: T): Omit<T, '_id'> {
+  const { _id, ...rest } = doc;
+  return rest;
+}
+
+/** Members are keyed `${collaborationId}:${userId}` (ids never contain ':'), so a delete event's
+ *  documentKey alone names both ids for the `membership` change. */
+export const memberKey = (collaborationId: string, userId: string) => `${collaborationId}:${userId}`;
+export const memberDoc = (m: Membership): Stored<Membership> => ({ ...m, _id: memberKey(m.collaborationId, m.userId) });
+
+/** A copy of a stored blob as a plain Uint8Array (not a view into the driver's reply buffer). */
+export function bytesOf(b: Binary): Uint8Array {
+  return new Uint8Array(b.value());
+}
+
+export function toBinary(data: Uint8Array): Binary {
+  return new Binary(data);
+}

@@ -1,0 +1,168 @@
+// The CRDT update log on MongoDB: per-document sequence, checksummed blobs, chunked snapshots
+// (16 MB document limit), compaction that a crash or a racing append can never make lose an update.
+import { randomUUID } from 'node:crypto';
+import { Binary } from 'mongodb';
+import type { ClientSession } from 'mongodb';
+import type { AppendEntry, DocRepo, StoredUpdate } from '../types.ts';
+import { checksum } from '../checksum.ts';
+import { CorruptRecordError } from '../errors.ts';
+import type { Ctx, SnapshotChunkDoc, UpdateDoc } from './db.ts';
+import { bytesOf, toBinary } from './db.ts';
+
+/** Snapshot chunk size: well under the 16 MB BSON document limit with room for the other fields. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+function verified(collaborationId: string, r: UpdateDoc): Uint8Array {
+  if (!(r.data instanceof Binary)) throw new CorruptRecordError(`update ${collaborationId}#${r.seq} has no data`);
+  const data = bytesOf(r.data);
+  if (checksum(data) !== r.hash) throw new CorruptRecordError(`update ${collaborationId}#${r.seq} checksum mismatch`);
+  return data;
+}
+
+/** Reassemble a snapshot from its chunks (sorted by chunk) and verify the whole-state checksum. */
+function reassemble(collaborationId: string, seq: number, chunks: SnapshotChunkDoc[]): Uint8Array {
+  const what = `snapshot ${collaborationId}#${seq}`;
+  const first = chunks[0];
+  if (!first) throw new CorruptRecordError(`${what} missing`);
+  if (chunks.length !== first.chunks) throw new CorruptRecordError(`${what} has ${chunks.length} of ${first.chunks} chunks`);
+  const parts = chunks.map((ch, i) => {
+    if (ch.chunk !== i || ch.chunks !== first.chunks || ch.hash !== first.hash || !(ch.data instanceof Binary)) {
+      throw new CorruptRecordError(`${what} chunk ${i} inconsistent`);
+    }
+    return ch.data.value();
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  if (checksum(out) !== first.hash) throw new CorruptRecordError(`${what} checksum mismatch`);
+  return out;
+}
+
+function split(state: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let o = 0; o < state.byteLength; o += CHUNK_BYTES) parts.push(state.subarray(o, o + CHUNK_BYTES));
+  return parts.length > 0 ? parts : [state];
+}
+
+export function mongoDocs({ c, tx }: Ctx): DocRepo {
+  // Inside the caller's transaction: reserve seqs with $inc on the head (concurrent appends to the
+  // same document write-conflict and are retried by withTransaction, so seqs have no gaps and no
+  // duplicates), then insert the updates. Each insert event is the `update` change, and is only
+  // emitted if the transaction commits.
+  const appendOne = async (session: ClientSession, e: AppendEntry) => {
+    const head = await c.docs.findOneAndUpdate(
+      { _id: e.collaborationId },
+      { $inc: { lastSeq: e.updates.length }, $setOnInsert: { snapshotSeq: 0, snapshotId: null } },
+      { upsert: true, returnDocument: 'after', session },
+    );
+    if (!head) throw new Error(`append: head of ${e.collaborationId} missing after upsert`);
+    const lastSeq = head.lastSeq;
+    const firstSeq = lastSeq - e.updates.length + 1;
+    await c.updates.insertMany(
+      e.updates.map((u, i): UpdateDoc => {
+        const seq = firstSeq + i;
+        return { _id: `${e.collaborationId}:${seq}`, collaborationId: e.collaborationId, seq, origin: e.origin, data: toBinary(u), hash: checksum(u) };
+      }),
+      { session, ordered: true },
+    );
+    return { firstSeq, lastSeq };
+  };
+
+  return {
+    async append(collaborationId, updates, origin) {
+      if (updates.length === 0) throw new Error('append: no updates');
+      return tx((session) => appendOne(session, { collaborationId, updates, origin }));
+    },
+
+    async appendBatch(entries) {
+      if (entries.some((e) => e.updates.length === 0)) throw new Error('append: no updates');
+      if (entries.length === 0) return [];
+      // Group commit: one transaction (one majority/journal wait) for all entries. Operations in a
+      // transaction must not run in parallel, so entries go one after another, in order.
+      return tx(async (session) => {
+        const out: { firstSeq: number; lastSeq: number }[] = [];
+        for (const e of entries) out.push(await appendOne(session, e));
+        return out;
+      });
+    },
+
+    async load(collaborationId) {
+      // One snapshot-isolated read transaction: head, snapshot and later updates are a consistent set
+      // even while a compaction commits and deletes what it replaced.
+      return tx(async (session) => {
+        const head = await c.docs.findOne({ _id: collaborationId }, { session });
+        if (!head) return { snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 };
+        let snapshot: Uint8Array | null = null;
+        if (head.snapshotSeq > 0) {
+          if (head.snapshotId === null) throw new CorruptRecordError(`snapshot ${collaborationId}#${head.snapshotSeq} missing`);
+          // Only the committed snapshot (seq and id from the head): half-written ones are ignored.
+          const chunks = await c.snapshots
+            .find({ collaborationId, seq: head.snapshotSeq, snapshotId: head.snapshotId }, { session })
+            .sort({ chunk: 1 })
+            .toArray();
+          snapshot = reassemble(collaborationId, head.snapshotSeq, chunks);
+        }
+        const rows = await c.updates.find({ collaborationId, seq: { $gt: head.snapshotSeq } }, { session }).sort({ seq: 1 }).toArray();
+        const updates: StoredUpdate[] = rows.map((r, i) => {
+          // Seqs are contiguous by construction; a hole means an acknowledged update was lost.
+          if (r.seq !== head.snapshotSeq + 1 + i) throw new CorruptRecordError(`update ${collaborationId}#${head.snapshotSeq + 1 + i} missing`);
+          return { seq: r.seq, data: verified(collaborationId, r) };
+        });
+        if (head.snapshotSeq + updates.length !== head.lastSeq) throw new CorruptRecordError(`update ${collaborationId}#${head.lastSeq} missing`);
+        return { snapshot, snapshotSeq: head.snapshotSeq, updates, lastSeq: head.lastSeq };
+      });
+    },
+
+    async compact(collaborationId, state, uptoSeq) {
+      const head = await c.docs.findOne({ _id: collaborationId });
+      if (!head) throw new Error(`compact: unknown document ${collaborationId}`);
+      if (uptoSeq <= head.snapshotSeq) return; // a newer compaction already won the race
+      if (uptoSeq > head.lastSeq) throw new Error(`compact: seq ${uptoSeq} beyond last ${head.lastSeq}`);
+
+      // 1. Write the chunks under a fresh snapshotId. Until step 2 commits nothing points at them,
+      //    so a crash here leaves only garbage that load ignores and a later compaction deletes.
+      const snapshotId = randomUUID();
+      const hash = checksum(state);
+      const parts = split(state);
+      await c.snapshots.insertMany(
+        parts.map((data, chunk): SnapshotChunkDoc => ({
+          _id: `${collaborationId}:${uptoSeq}:${snapshotId}:${chunk}`,
+          collaborationId, seq: uptoSeq, snapshotId, chunk, chunks: parts.length, data: toBinary(data), hash, createdAt: new Date(),
+        })),
+        { ordered: true },
+      );
+
+      // 2. The commit point: one single-document conditional update, atomic on its own. It succeeds
+      //    only if no newer snapshot is live (a racing newer compaction wins) and the updates it
+      //    replaces exist. Appends only touch seqs > lastSeq ≥ uptoSeq, so none is folded away unseen.
+      const won = await c.docs.findOneAndUpdate(
+        { _id: collaborationId, snapshotSeq: { $lt: uptoSeq }, lastSeq: { $gte: uptoSeq } },
+        { $set: { snapshotSeq: uptoSeq, snapshotId } },
+      );
+      if (!won) {
+        await c.snapshots.deleteMany({ collaborationId, snapshotId });
+        return;
+      }
+
+      // 3. Garbage collection, idempotent: updates ≤ uptoSeq are inside the committed snapshot, and
+      //    load/pendingSize never read them again; older or losing snapshots are unreferenced.
+      await c.updates.deleteMany({ collaborationId, seq: { $lte: uptoSeq } });
+      await c.snapshots.deleteMany({ collaborationId, seq: { $lte: uptoSeq }, snapshotId: { $ne: snapshotId } });
+    },
+
+    async pendingSize(collaborationId) {
+      const head = await c.docs.findOne({ _id: collaborationId });
+      if (!head) return { updates: 0, bytes: 0 };
+      const [r] = await c.updates
+        .aggregate<{ n: number; b: number }>([
+          { $match: { collaborationId, seq: { $gt: head.snapshotSeq } } },
+          { $group: { _id: null, n: { $sum: 1 }, b: { $sum: { $binarySize: '$data' } } } },
+        ])
+        .toArray();
+      return { updates: r?.n ?? 0, bytes: r?.b ?? 0 };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Ask the model about a group of collaborations until every one has a validated entry: an invalid
+// or partial answer is asked again once, then split in halves recursively; nothing unvalidated runs.
+import type { Logger } from '@trellis/runtime';
+import type { LlmProvider } from '../providers/types.ts';
+import type { WorkerMetrics } from '../metrics.ts';
+import type { AnswerEntry } from './parse-answer.ts';
+import { parseAnswer } from './parse-answer.ts';
+import { buildCheckinPrompt, outputTokensFor } from './prompt.ts';
+import type { CollabSummary } from './summary.ts';
+
+export interface CallShare {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+}
+
+export interface AskDeps {
+  provider: LlmProvider;
+  metrics: WorkerMetrics;
+  log: Logger;
+  signal: AbortSignal;
+  now: () => Date;
+  /** Called as validated entries arrive, so progress is stored even if a later call fails. */
+  onEntry(entry: AnswerEntry, share: CallShare): Promise<void>;
+}
+
+export interface AskOutcome {
+  failed: { collaborationId: string; reason: string }[];
+  calls: number;
+}
+
+export async function askModel(deps: AskDeps, group: readonly CollabSummary[]): Promise<AskOutcome> {
+  const outcome: AskOutcome = { failed: [], calls: 0 };
+  await ask(deps, group, 0, outcome);
+  return outcome;
+}
+
+async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: number, outcome: AskOutcome): Promise<void> {
+  if (group.length === 0) return;
+  const ids = group.map((s) => s.collaborationId);
+  const prompt = buildCheckinPrompt(group, deps.now());
+  const started = performance.now();
+  const labels = { provider: deps.provider.name };
+  outcome.calls++;
+  let res;
+  try {
+    res = await deps.provider.complete({ ...prompt, maxTokens: outputTokensFor(group.length), json: true, signal: deps.signal });
+  } catch (err) {
+    deps.metrics.llmCalls.inc(1, { ...labels, outcome: 'error' });
+    throw err;
+  }
+  const latencyMs = performance.now() - started;
+  deps.metrics.llmCalls.inc(1, { ...labels, outcome: 'ok' });
+  deps.metrics.llmTokens.inc(res.inputTokens, { direction: 'input' });
+  deps.metrics.llmTokens.inc(res.outputTokens, { direction: 'output' });
+  deps.metrics.llmLatency.observe(latencyMs / 1000);
+
+  const parsed = parseAnswer(res.text, ids);
+  if (parsed.foreign.length > 0) deps.log.warn({ foreign: parsed.foreign.slice(0, 20), count: parsed.foreign.length }, 'answer named collaborations not in the batch; ignored');
+  if (parsed.invalid) deps.log.warn({ reason: parsed.invalid, collaborations: ids.length }, 'invalid check-in answer');
+  const share: CallShare = {
+    provider: deps.provider.name, model: res.model, latencyMs: Math.round(latencyMs),
+    inputTokens: Math.round(res.inputTokens / group.length), outputTokens: Math.round(res.outputTokens / group.length),
+  };
+  for (const entry of parsed.entries.values()) await deps.onEntry(entry, share);
+
+  const rest = group.filter((s) => parsed.missing.includes(s.collaborationId));
+  if (rest.length === 0) return;
+  deps.log.info({ missing: rest.length, attempt }, 'asking again for collaborations without a valid entry');
+  if (attempt === 0) return ask(deps, rest, 1, outcome);
+  if (rest.length === 1) {
+    outcome.failed.push({ collaborationId: rest[0]!.collaborationId, reason: parsed.invalid ?? 'no valid entry in the answer' });
+    return;
+  }
+  const mid = Math.ceil(rest.length / 2);
+  await ask(deps, rest.slice(0, mid), 1, outcome);
+  await ask(deps, rest.slice(mid), 1, outcome);
+}

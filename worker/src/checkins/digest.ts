@@ -1,0 +1,24 @@
+// Writing the day's digest: done (with every proposal's fate) or failed (with the reason).
+import type { Checkin, CheckinProposal } from '@trellis/schema';
+import type { Store } from '@trellis/store';
+import type { WorkerMetrics } from '../metrics.ts';
+import type { CallShare } from './ask-model.ts';
+
+export async function saveDone(
+  store: Store, metrics: WorkerMetrics, claimed: Checkin,
+  d: { summary: string; proposals: CheckinProposal[]; share: CallShare; aiGenerated: boolean }, now: Date,
+): Promise<Checkin> {
+  const done: Checkin = {
+    ...claimed, status: 'done', summary: d.summary.slice(0, 4000), proposals: d.proposals, provider: d.share.provider, model: d.share.model,
+    aiGenerated: d.aiGenerated, inputTokens: d.share.inputTokens, outputTokens: d.share.outputTokens, latencyMs: d.share.latencyMs, completedAt: now.toISOString(),
+  };
+  await store.checkins.save(done);
+  metrics.checkins.inc(1, { status: 'done' });
+  for (const p of d.proposals) metrics.proposals.inc(1, { fate: p.fate });
+  return done;
+}
+
+export async function saveFailed(store: Store, metrics: WorkerMetrics, claimed: Checkin, reason: string, provider: string, now: Date): Promise<void> {
+  await store.checkins.save({ ...claimed, status: 'failed', summary: `The AI check-in failed: ${reason}`.slice(0, 4000), provider, completedAt: now.toISOString() });
+  metrics.checkins.inc(1, { status: 'failed' });
+}

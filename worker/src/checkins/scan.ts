@@ -1,0 +1,68 @@
+// The scheduler's scan: page through collaborations with check-ins on (memory flat in their number),
+// find those whose cron fired today in their own time zone and that have no check-in for that local
+// day, and enqueue them in batches of up to 20. Claims are taken right after the enqueue, so the next
+// scan skips them; a crash in between leaves a job that claims for itself when it runs.
+import { newId } from '@trellis/schema';
+import type { Logger } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import type { CheckinItem } from './claim.ts';
+import { runningCheckin } from './claim.ts';
+import { DueClock, localDay } from './local-day.ts';
+
+export const BATCH_SIZE = 20;
+
+export interface ScanOptions {
+  cron: string;
+  now: Date;
+  batchSize?: number;
+  pageSize?: number;
+  /** Backpressure: stop enqueueing when this many jobs are queued or leased. */
+  maxQueued?: number;
+}
+
+export interface ScanResult {
+  batches: number;
+  collaborations: number;
+  /** The queue was full; the rest waits for the next scan. */
+  throttled: boolean;
+}
+
+export async function scanDue(store: Store, log: Logger, opts: ScanOptions): Promise<ScanResult> {
+  const clock = new DueClock(opts.cron, opts.now);
+  const size = Math.min(opts.batchSize ?? BATCH_SIZE, BATCH_SIZE);
+  const result: ScanResult = { batches: 0, collaborations: 0, throttled: false };
+  let buffer: CheckinItem[] = [];
+  const flush = async (): Promise<boolean> => {
+    if (buffer.length === 0) return true;
+    const items = buffer;
+    buffer = [];
+    const job = await store.jobs.enqueue(
+      { type: 'checkin-batch', payload: { items }, dedupeKey: `checkin-batch:${items[0]!.collaborationId}:${items[0]!.localDay}` },
+      opts.maxQueued === undefined ? {} : { maxQueued: opts.maxQueued },
+    );
+    if (!job) return false;
+    for (const item of items) await store.checkins.claim(runningCheckin(item, opts.now));
+    result.batches++;
+    result.collaborations += items.length;
+    return true;
+  };
+  let cursor: string | undefined;
+  do {
+    const page = await store.collaborations.listCheckinEnabled({ cursor, limit: opts.pageSize ?? 200 });
+    for (const c of page.items) {
+      const tz = c.settings.timeZone;
+      if (!clock.firedToday(tz)) continue;
+      const day = localDay(opts.now, tz);
+      if (await store.checkins.get(c.id, day)) continue;
+      buffer.push({ collaborationId: c.id, localDay: day, checkinId: newId('ci') });
+      if (buffer.length >= size && !(await flush())) {
+        result.throttled = true;
+        log.warn(result, 'job queue full; the remaining check-ins wait for the next scan');
+        return result;
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (!(await flush())) result.throttled = true;
+  return result;
+}

@@ -1,0 +1,21 @@
+// The job types this worker runs and their payloads, parsed at the edge (a job record is input).
+import { idString } from '@trellis/schema';
+import { z } from 'zod';
+
+export const JOB_TYPES = ['checkin-scan', 'checkin-batch', 'checkin', 'aiReply'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+const localDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const JobPayloads = {
+  'checkin-scan': z.object({}),
+  'checkin-batch': z.object({ items: z.array(z.object({ collaborationId: idString, localDay, checkinId: idString })).min(1).max(20) }),
+  checkin: z.object({ collaborationId: idString, force: z.boolean().default(true) }),
+  aiReply: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),
+} as const;
+
+export type JobPayload<T extends JobType> = z.infer<(typeof JobPayloads)[T]>;
+
+export function isJobType(t: string): t is JobType {
+  return (JOB_TYPES as readonly string[]).includes(t);
+}

@@ -1,0 +1,54 @@
+// The worker's composition root: the only place that reads process.env. Wires the store, the
+// engine over a store-backed DocHost, the LLM provider and the job loop; serves /metrics if asked;
+// stops gracefully on SIGTERM/SIGINT (running jobs finish or release their lease, the store closes).
+import { createEngine, createStoreDocHost } from '@trellis/engine';
+import { createLogger } from '@trellis/runtime';
+import { parseEnv } from '@trellis/schema';
+import { openStore } from '@trellis/store';
+import { workerId } from './jobs/handlers.ts';
+import { WorkerMetrics } from './metrics.ts';
+import { startMetricsServer } from './metrics-server.ts';
+import { createProvider } from './providers/select.ts';
+import { WorkerService } from './service.ts';
+
+const MAX_QUEUED_JOBS = 5_000;
+const LLM_TIMEOUT_MS = 60_000;
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
+  const store = await openStore(env);
+  const docs = createStoreDocHost(store, logger);
+  const engine = createEngine({ store, docs, logger });
+  const provider = createProvider({ ...env, timeoutMs: LLM_TIMEOUT_MS });
+  const metrics = new WorkerMetrics();
+  const service = new WorkerService({
+    deps: { store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: env.CHECKIN_CRON, maxQueued: MAX_QUEUED_JOBS },
+    owner: workerId(),
+  });
+  const metricsServer = env.WORKER_METRICS_PORT !== undefined ? await startMetricsServer(env.WORKER_METRICS_PORT, env.HOST, () => metrics.render()) : null;
+  if (metricsServer) logger.info({ port: metricsServer.port }, 'worker metrics listening');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'worker shutting down');
+    service.stop();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await service.run();
+  await metricsServer?.close();
+  await store.close();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
