@@ -1,6 +1,7 @@
 // Vite build of the web app: React, and a generated service worker that precaches the shell and keeps
 // the collaboration list (and each opened collaboration's metadata) readable offline.
 import { defineConfig } from 'vite';
+import type { PluginOption } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -8,6 +9,7 @@ const backend = process.env['TRELLIS_DEV_BACKEND'] ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: import.meta.dirname,
+  // The plugins' types come from the workspace root's (newer) vite; at runtime they run on this one.
   plugins: [
     react(),
     VitePWA({
@@ -47,7 +49,7 @@ export default defineConfig({
         ],
       },
     }),
-  ],
+  ] as unknown as PluginOption[],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 900 },
   server: {
     proxy: {

@@ -37,8 +37,9 @@ export function endpoints(http: Http) {
       await http('DELETE', `/api/collaborations/${enc(collabId)}/members/${enc(userId)}`);
     },
     async getPolicy(collabId: string): Promise<PolicyOverrides> {
-      const { data } = await http<{ policy?: PolicyOverrides } | PolicyOverrides>('GET', `/api/collaborations/${enc(collabId)}/policy`);
-      return (data && typeof data === 'object' && 'policy' in data ? data.policy : data) ?? {};
+      const { data } = await http<Record<string, unknown> | null>('GET', `/api/collaborations/${enc(collabId)}/policy`);
+      const policy = data && typeof data['policy'] === 'object' ? data['policy'] : data;
+      return (policy ?? {}) as PolicyOverrides;
     },
     async putPolicy(collabId: string, policy: PolicyOverrides): Promise<void> {
       await http('PUT', `/api/collaborations/${enc(collabId)}/policy`, { policy });

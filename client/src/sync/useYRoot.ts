@@ -1,8 +1,13 @@
 // Re-renders when a Y.Doc root changes (deep), reading it through a pure function.
 import { useEffect, useState } from 'react';
-import type * as Y from 'yjs';
 
-export function useYRoot<T>(type: Y.AbstractType<unknown> | null, read: () => T, empty: T): T {
+/** Any Yjs shared type (Y.Array, Y.Map, Y.Text) can be observed deeply. */
+interface DeepObservable {
+  observeDeep(f: () => void): void;
+  unobserveDeep(f: () => void): void;
+}
+
+export function useYRoot<T>(type: DeepObservable | null, read: () => T, empty: T): T {
   const [value, setValue] = useState<T>(() => (type ? read() : empty));
   useEffect(() => {
     if (!type) {

@@ -1,6 +1,7 @@
 // Verifies access tokens per CONTRACT.md (Identity): Supabase HS256 legacy secret, Supabase JWKS
 // (asymmetric), or — only when Supabase is not configured — development tokens signed by a secret
 // kept in DATA_DIR. Algorithms, issuer and audience are pinned; `alg: none` never verifies.
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
 import { TrellisError } from '@trellis/schema';
@@ -41,6 +42,14 @@ function userFromClaims(p: JWTPayload): AuthUser {
   return { id: p.sub, email, displayName: (named ?? email?.split('@')[0] ?? p.sub).slice(0, 200) };
 }
 
+/** A stable id per email. Short emails keep their readable base64url form (as before); longer ones
+ *  are hashed, because truncating their encoding made distinct emails share one identity. */
+export function devUserId(email: string): string {
+  const bytes = Buffer.from(email.toLowerCase());
+  if (bytes.length <= 36) return `dev-${bytes.toString('base64url')}`;
+  return `devh-${createHash('sha256').update(bytes).digest('base64url').slice(0, 43)}`;
+}
+
 export function createAuthenticator(cfg: AuthConfig): Authenticator {
   const seen = new Set<string>();
   const mirror = async (u: AuthUser) => {
@@ -67,7 +76,7 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
     const key = cfg.devSecret;
     verifiers.push(async (t) => (await jwtVerify(t, key, { algorithms: ['HS256'], issuer: DEV_ISSUER, audience: 'authenticated', clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['sub', 'exp'] })).payload);
     devLogin = async (email) => {
-      const id = `dev-${Buffer.from(email.toLowerCase()).toString('base64url').slice(0, 48)}`;
+      const id = devUserId(email);
       const user: AuthUser = { id, email, displayName: email.split('@')[0]!.slice(0, 200) };
       const token = await new SignJWT({ role: 'authenticated', email, user_metadata: { name: user.displayName } })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -88,13 +97,16 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
       if (!token || token.length > 8192) throw new TrellisError('unauthorized', 'missing or oversized token');
       let lastError: unknown;
       for (const v of verifiers) {
+        let user: AuthUser;
         try {
-          const user = userFromClaims(await v(token));
-          await mirror(user);
-          return user;
+          user = userFromClaims(await v(token));
         } catch (err) {
           lastError = err;
+          continue;
         }
+        // Outside the try: a store failure while mirroring is a 5xx, not a bad token.
+        await mirror(user);
+        return user;
       }
       if (lastError instanceof TrellisError) throw lastError;
       throw new TrellisError('unauthorized', 'invalid token');

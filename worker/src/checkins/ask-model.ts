@@ -70,7 +70,7 @@ async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: numb
   if (rest.length === 0) return;
   deps.log.info({ missing: rest.length, attempt }, 'asking again for collaborations without a valid entry');
   if (attempt === 0) return ask(deps, rest, 1, outcome);
-  if (rest.length === 1) {
+  if (group.length === 1) {
     outcome.failed.push({ collaborationId: rest[0]!.collaborationId, reason: parsed.invalid ?? 'no valid entry in the answer' });
     return;
   }

@@ -1,8 +1,40 @@
-// Mounts every route module.
+// Mounts every route module. Order matters: health and dev login are public; everything else under
+// /api needs a user token; unknown /api paths are JSON 404s.
 import type { Express } from 'express';
+import { TrellisError } from '@trellis/schema';
 import type { HttpDeps } from '../deps.ts';
+import { requireUser } from '../request-user.ts';
+import { actionRoutes } from './actions.ts';
+import { approvalRoutes } from './approvals.ts';
+import { auditRoutes } from './audit.ts';
+import { checkinRoutes } from './checkins.ts';
+import { collaborationRoutes } from './collaborations.ts';
+import { eventRoutes } from './events.ts';
+import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
+import { devLoginRoute, meRoutes } from './me.ts';
+import { memberRoutes } from './members.ts';
+import { notificationRoutes } from './notifications.ts';
 
 export function mountRoutes(app: Express, deps: HttpDeps): void {
   healthRoutes(app, deps);
+  devLoginRoute(app, deps);
+  // Without development auth the route does not exist: 404 whatever the token.
+  app.all('/api/dev/login', notFound);
+  app.use('/api', requireUser(deps.auth));
+  meRoutes(app, deps);
+  collaborationRoutes(app, deps);
+  memberRoutes(app, deps);
+  actionRoutes(app, deps);
+  governanceRoutes(app, deps);
+  approvalRoutes(app, deps);
+  notificationRoutes(app, deps);
+  checkinRoutes(app, deps);
+  auditRoutes(app, deps);
+  eventRoutes(app, deps);
+  app.use('/api', notFound);
+}
+
+function notFound(): never {
+  throw new TrellisError('not_found', 'no such route');
 }

@@ -27,7 +27,7 @@ export function mongoCheckins({ c }: Ctx): CheckinRepo {
     async save(ch) {
       // Whole-document replace: the replace event carries the status, and the change feed emits a
       // `checkin` change only when it is no longer 'running' (as SQLite does).
-      await c.checkins.replaceOne({ _id: ch.id }, { ...ch, _id: ch.id });
+      await c.checkins.replaceOne({ _id: ch.id }, ch);
     },
     async list(collaborationId, page) {
       const rows = await c.checkins

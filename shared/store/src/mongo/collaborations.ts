@@ -31,7 +31,7 @@ export function mongoCollaborations({ c, tx }: Ctx): CollaborationRepo {
         if (!d) return null;
         const next: Collaboration = { ...toCollaboration(d), ...patch, updatedAt: new Date().toISOString() };
         Collaboration.parse(next);
-        await c.collaborations.replaceOne({ _id: id }, { ...next, _id: id }, { session });
+        await c.collaborations.replaceOne({ _id: id }, next, { session });
         return next;
       });
     },

@@ -5,7 +5,7 @@ import type { MemberRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import { toCollaboration } from './collaborations.ts';
 import type { Ctx, Stored } from './db.ts';
-import { memberDoc, memberKey, withoutId } from './db.ts';
+import { memberKey, withoutId } from './db.ts';
 import { toPage } from './page.ts';
 
 const toMembership = (d: Stored<Membership>) => parseRecord(Membership, withoutId(d), `membership ${d._id}`);
@@ -17,8 +17,8 @@ export function mongoMembers({ c }: Ctx): MemberRepo {
       return d ? toMembership(d) : null;
     },
     async put(m) {
-      // Whole-document replace (upsert on _id): its insert/replace event carries the new role.
-      await c.members.replaceOne({ _id: memberKey(m.collaborationId, m.userId) }, memberDoc(m), { upsert: true });
+      // Whole-document replace, upsert on _id (taken from the filter): its insert/replace event carries the new role.
+      await c.members.replaceOne({ _id: memberKey(m.collaborationId, m.userId) }, m, { upsert: true });
     },
     async remove(collaborationId, userId) {
       const res = await c.members.deleteOne({ _id: memberKey(collaborationId, userId) });

@@ -1,0 +1,30 @@
+// Composition root of a server process: the only place that reads the environment.
+import { parseEnv } from '@trellis/schema';
+import { createLogger } from '@trellis/runtime';
+import { startServer } from './server.ts';
+
+let env: ReturnType<typeof parseEnv>;
+try {
+  env = parseEnv(process.env);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger({ level: env.LOG_LEVEL, name: 'server' });
+const server = await startServer(env, logger);
+logger.info({ instanceId: server.instanceId, port: server.port, store: env.STORE }, 'server listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const hardStop = setTimeout(() => process.exit(1), 9_000);
+  hardStop.unref();
+  await server.stop();
+  clearTimeout(hardStop);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,88 @@
+// Assembles one server process from parsed config: store, auth, the action engine, REST and the
+// sync endpoint on one HTTP port. main.ts calls it with the environment; tests call it directly.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Env } from '@trellis/schema';
+import type { Engine } from '@trellis/engine';
+import { createEngine } from '@trellis/engine';
+import type { Logger } from '@trellis/runtime';
+import { Metrics } from '@trellis/runtime';
+import type { Store } from '@trellis/store';
+import { openStore } from '@trellis/store';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { loadDevSecret } from './auth/dev-secret.ts';
+import { createHttpApp } from './http/app.ts';
+import { routeChangeToEvents } from './http/change-events.ts';
+import { EventHub } from './http/event-hub.ts';
+import type { SyncLimits } from './sync/limits.ts';
+import { SyncServer } from './sync/sync-server.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  instanceId: string;
+  store: Store;
+  engine: Engine;
+  sync: SyncServer;
+  http: Server;
+  /** Graceful stop: pending writes stored, sockets closed with 1012. */
+  stop(): Promise<void>;
+}
+
+export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES'>;
+
+export async function startServer(cfg: ServerConfig, logger: Logger, opts: { limits?: Partial<SyncLimits> } = {}): Promise<RunningServer> {
+  const instanceId = `server-${randomUUID().slice(0, 8)}`;
+  const store = await openStore(cfg);
+  const metrics = new Metrics();
+  const supabase = Boolean(cfg.SUPABASE_URL || cfg.SUPABASE_JWT_SECRET);
+  const auth = createAuthenticator({
+    supabaseUrl: cfg.SUPABASE_URL,
+    supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,
+    devSecret: supabase ? undefined : loadDevSecret(cfg.DATA_DIR),
+    onUser: (u) => store.users.upsert(u),
+  });
+  const events = new EventHub();
+  // The engine and the sync server need each other: documents are edited through the live
+  // registry, and edits arriving over sync feed the engine's rules, mentions and @ai.
+  let engine: Engine | null = null;
+  const sync = new SyncServer({
+    store, auth, logger, metrics, instanceId,
+    allowedOrigins: cfg.ALLOWED_ORIGINS ? cfg.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, ...opts.limits },
+    onEvents: (collaborationId, userId, docEvents) => {
+      engine?.docEvents(collaborationId, { kind: 'user', userId }, docEvents).catch((err: unknown) => logger.error({ err, collaborationId }, 'document event handling failed'));
+    },
+    onChange: (change) => {
+      routeChangeToEvents(change, store, events).catch((err: unknown) => logger.error({ err }, 'event delivery failed'));
+    },
+  });
+  engine = createEngine({ store, docs: sync.registry, logger });
+
+  const staticDir = fileURLToPath(new URL('../../client/dist', import.meta.url));
+  let ready = false;
+  const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, staticDir: existsSync(staticDir) ? staticDir : undefined });
+  const http = createServer(app);
+  http.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  await sync.start();
+  await new Promise<void>((resolve) => http.listen(cfg.PORT, cfg.HOST, resolve));
+  ready = true;
+  const port = (http.address() as AddressInfo).port;
+  const running: RunningServer = {
+    url: `http://${cfg.HOST}:${port}`, port, instanceId, store, engine, sync, http,
+    async stop() {
+      ready = false;
+      http.close();
+      await sync.stop();
+      http.closeAllConnections();
+      await store.close();
+    },
+  };
+  return running;
+}

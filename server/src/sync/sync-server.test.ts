@@ -1,0 +1,164 @@
+// The sync endpoint end to end with stock y-websocket providers against a real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { appendMessage, findActivityMap, messagesOf, notesOf, activitiesOf } from '@trellis/schema';
+import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import type { TestUser } from '../testing/harness.ts';
+import type { RunningServer } from '../server.ts';
+
+let server: RunningServer;
+let owner: TestUser;
+let editor: TestUser;
+let viewer: TestUser;
+let outsider: TestUser;
+let collab: string;
+const providers: WebsocketProvider[] = [];
+const open = (token: string, opts: { ack?: boolean } = {}) => {
+  const p = connect(server.url, collab, token, opts);
+  providers.push(p);
+  return p;
+};
+
+async function storedDoc(id = collab): Promise<Y.Doc> {
+  const loaded = await server.store.docs.load(id);
+  const doc = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+  return doc;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [owner, editor, viewer, outsider] = await Promise.all(['owner@t.io', 'editor@t.io', 'viewer@t.io', 'out@t.io'].map((e) => login(server.url, e)));
+  collab = await createCollaboration(server.url, owner!);
+  await addMember(server.url, owner!, collab, editor!, 'editor');
+  await addMember(server.url, owner!, collab, viewer!, 'viewer');
+});
+
+afterAll(async () => {
+  for (const p of providers) p.destroy();
+  await server.stop();
+});
+
+function rawSocket(path: string): Promise<{ status: number | null; ws: WebSocket | null }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}${path}`);
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? null, ws: null }));
+    ws.on('open', () => resolve({ status: 101, ws }));
+    ws.on('error', () => resolve({ status: null, ws: null }));
+  });
+}
+
+describe('sync endpoint', () => {
+  it('[S1] refuses the upgrade: no or bad token → 401, not a member or unknown → 404', async () => {
+    expect((await rawSocket(`/sync/${collab}`)).status).toBe(401);
+    expect((await rawSocket(`/sync/${collab}?token=nope`)).status).toBe(401);
+    expect((await rawSocket(`/sync/${collab}?token=${outsider.token}`)).status).toBe(404);
+    expect((await rawSocket(`/sync/col_doesnotexist?token=${owner.token}`)).status).toBe(404);
+    expect((await rawSocket(`/sync/..%2Fx?token=${owner.token}`)).status).toBe(404);
+    const ok = await rawSocket(`/sync/${collab}?token=${owner.token}`);
+    expect(ok.status).toBe(101);
+    ok.ws?.close();
+  });
+
+  it('[S2][S3] two stock providers converge', async () => {
+    const a = open(owner.token);
+    const b = open(editor.token);
+    await Promise.all([synced(a), synced(b)]);
+    notesOf(a.doc).insert(0, 'from owner. ');
+    appendMessage(b.doc, { id: 'msg-editor-1', authorId: editor.user.id, body: 'hello from editor', kind: 'user' });
+    await waitFor(() => notesOf(b.doc).toString() === 'from owner. ' && messagesOf(a.doc).length === 1, 5000, 'convergence');
+    expect(messagesOf(a.doc).get(0).get('body')).toBe('hello from editor');
+    // Everything applied is durably stored.
+    await waitFor(async () => notesOf(await storedDoc()).toString() === 'from owner. ', 5000, 'stored');
+  });
+
+  it('[P1][P3][P4] a viewer\'s write is never seen by others nor stored, and the viewer converges back', async () => {
+    const other = open(editor.token);
+    const v = open(viewer.token);
+    await Promise.all([synced(other), synced(v)]);
+    const before = notesOf(other.doc).toString();
+    notesOf(v.doc).insert(0, 'VIEWER WROTE THIS ');
+    // The viewer converges back without a reload...
+    await waitFor(() => notesOf(v.doc).toString() === before, 5000, 'viewer converged back');
+    // ...and others never see it, nor does the store.
+    notesOf(other.doc).insert(notesOf(other.doc).length, 'marker');
+    await waitFor(() => notesOf(v.doc).toString().endsWith('marker'), 5000, 'marker reached viewer');
+    expect(notesOf(other.doc).toString()).not.toContain('VIEWER');
+    expect(notesOf(await storedDoc()).toString()).not.toContain('VIEWER');
+  });
+
+  it('[P2][P3][P4] an editor\'s edit of someone else\'s message is never seen nor stored; the writer converges back', async () => {
+    const o = open(owner.token);
+    const e = open(editor.token);
+    await Promise.all([synced(o), synced(e)]);
+    appendMessage(o.doc, { id: 'msg-owner-1', authorId: owner.user.id, body: 'owner original', kind: 'user' });
+    await waitFor(() => messagesOf(e.doc).toArray().some((m) => m.get('id') === 'msg-owner-1'), 5000, 'message reached editor');
+    const target = messagesOf(e.doc).toArray().find((m) => m.get('id') === 'msg-owner-1')!;
+    target.set('body', 'TAMPERED');
+    await waitFor(() => target.get('body') === 'owner original', 5000, 'editor converged back');
+    const seenByOwner = messagesOf(o.doc).toArray().find((m) => m.get('id') === 'msg-owner-1')!;
+    expect(seenByOwner.get('body')).toBe('owner original');
+    const stored = messagesOf(await storedDoc()).toArray().find((m) => m.get('id') === 'msg-owner-1')!;
+    expect(stored.get('body')).toBe('owner original');
+  });
+
+  it('[S5] an `?ack=1` client receives a save acknowledgement covering its update once stored', async () => {
+    const p = open(editor.token, { ack: true });
+    const acks: Map<number, number>[] = [];
+    (p.messageHandlers as unknown[])[100] = (_enc: unknown, dec: decoding.Decoder) => {
+      acks.push(Y.decodeStateVector(decoding.readVarUint8Array(dec)));
+    };
+    await synced(p);
+    notesOf(p.doc).insert(0, 'acked ');
+    const clock = Y.getState(p.doc.store, p.doc.clientID);
+    await waitFor(() => acks.some((sv) => (sv.get(p.doc.clientID) ?? 0) >= clock), 5000, 'save ack');
+    expect(notesOf(await storedDoc()).toString()).toContain('acked ');
+  });
+
+  it('[P5] an editor cannot cancel through the CRDT what policy routes through approval; the action API can request it', async () => {
+    const res = await api<{ status: string }>(server.url, 'POST', `/api/collaborations/${collab}/actions/proposeActivity`, owner.token, { params: { title: 'Picnic' } });
+    expect(res.status).toBe(200);
+    const e = open(editor.token);
+    await synced(e);
+    await waitFor(() => activitiesOf(e.doc).length > 0, 5000, 'activity visible');
+    const activityId = String(activitiesOf(e.doc).get(0).get('id'));
+    expect((await api(server.url, 'PUT', `/api/collaborations/${collab}/policy`, owner.token, { policy: { cancelActivity: { editor: 'approval' } } })).status).toBe(200);
+    await waitFor(() => server.sync.registry.get(collab)?.policy.cancelActivity?.editor === 'approval', 3000, 'policy reached the gate');
+    findActivityMap(e.doc, activityId)!.set('status', 'cancelled');
+    await waitFor(() => findActivityMap(e.doc, activityId)!.get('status') === 'proposed', 5000, 'status reverted');
+    expect(findActivityMap(await storedDoc(), activityId)!.get('status')).toBe('proposed');
+    const viaApi = await api<{ status: string }>(server.url, 'POST', `/api/collaborations/${collab}/actions/cancelActivity`, editor.token, { params: { activityId } });
+    expect(viaApi.status).toBe(202);
+    expect(viaApi.body.status).toBe('pending_approval');
+  });
+
+  it('action through REST appears live in a connected stock client', async () => {
+    const p = open(viewer.token);
+    await synced(p);
+    const res = await api(server.url, 'POST', `/api/collaborations/${collab}/actions/sendMessage`, owner.token, { params: { body: 'sent over REST' } });
+    expect(res.status).toBe(200);
+    await waitFor(() => messagesOf(p.doc).toArray().some((m) => m.get('body') === 'sent over REST'), 5000, 'REST message live');
+  });
+
+  it('[P7] a removed member\'s socket is closed; a downgraded member\'s writes are refused', async () => {
+    const temp = await login(server.url, 'temp@t.io');
+    await addMember(server.url, owner, collab, temp, 'editor');
+    const p = open(temp.token);
+    await synced(p);
+    const closes: number[] = [];
+    p.on('connection-close', (ev: { code: number } | null) => closes.push(ev?.code ?? 0));
+    expect((await api(server.url, 'PATCH', `/api/collaborations/${collab}/members/${temp.user.id}`, owner.token, { role: 'viewer' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    notesOf(p.doc).insert(0, 'DOWNGRADED ');
+    await waitFor(() => !notesOf(p.doc).toString().includes('DOWNGRADED'), 5000, 'downgraded write reverted');
+    const started = Date.now();
+    expect((await api(server.url, 'DELETE', `/api/collaborations/${collab}/members/${temp.user.id}`, owner.token)).status).toBeLessThan(300);
+    await waitFor(() => closes.includes(4403), 2000, 'socket closed with 4403');
+    expect(Date.now() - started).toBeLessThan(1500);
+    p.disconnect();
+  });
+});

@@ -1,0 +1,111 @@
+// Test harness: real servers on 127.0.0.1 port 0 with a temp DATA_DIR, real HTTP, stock
+// y-websocket providers over the `ws` polyfill, and server processes spawned as OS children.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { createLogger } from '@trellis/runtime';
+import type { SyncLimits } from '../sync/limits.ts';
+import { startServer } from '../server.ts';
+import type { RunningServer } from '../server.ts';
+
+export const tempDir = (prefix = 'trellis-test-') => mkdtempSync(join(tmpdir(), prefix));
+
+export async function startTestServer(opts: { dataDir?: string; limits?: Partial<SyncLimits>; env?: Record<string, string> } = {}): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'test-server' });
+  const server = await startServer(
+    { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, STORE: 'sqlite', MONGODB_URL: undefined, SUPABASE_URL: undefined, SUPABASE_JWT_SECRET: undefined, ALLOWED_ORIGINS: opts.env?.['ALLOWED_ORIGINS'], MAX_PAYLOAD_BYTES: 1024 * 1024, MAX_DOC_BYTES: 10 * 1024 * 1024 },
+    logger,
+    opts.limits ? { limits: opts.limits } : {},
+  );
+  return Object.assign(server, { dataDir });
+}
+
+export interface TestUser {
+  token: string;
+  user: { id: string; email: string | null; displayName: string };
+}
+
+export async function api<T = unknown>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function login(base: string, email: string): Promise<TestUser> {
+  const res = await api<TestUser>(base, 'POST', '/api/dev/login', null, { email });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return res.body;
+}
+
+export async function createCollaboration(base: string, owner: TestUser, title = 'Trip'): Promise<string> {
+  const res = await api<{ id: string }>(base, 'POST', '/api/collaborations', owner.token, { title });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+export async function addMember(base: string, owner: TestUser, collaborationId: string, user: TestUser, role: 'owner' | 'editor' | 'viewer'): Promise<void> {
+  const res = await api(base, 'POST', `/api/collaborations/${collaborationId}/members`, owner.token, { userId: user.user.id, role });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`add member failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+export function connect(base: string, collaborationId: string, token: string, opts: { ack?: boolean; doc?: Y.Doc } = {}): WebsocketProvider {
+  const doc = opts.doc ?? new Y.Doc();
+  return new WebsocketProvider(`${base.replace(/^http/, 'ws')}/sync`, collaborationId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token, ...(opts.ack ? { ack: '1' } : {}) },
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const synced = (p: WebsocketProvider) => waitFor(() => p.synced, 10_000, 'provider sync');
+
+/** A server as a separate OS process (for multi-process and kill -9 tests). */
+export function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): ChildProcess {
+  const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+  return spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function waitHealthy(base: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(async () => {
+    try {
+      return (await fetch(`${base}/api/health`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, timeoutMs, `${base} healthy`);
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

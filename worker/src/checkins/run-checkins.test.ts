@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readMessages } from '@trellis/schema';
+import type { WorkerFixture } from '../testing/fixture.ts';
+import { answerFor, idsInPrompt, workerFixture } from '../testing/fixture.ts';
+import type { CheckinItem } from './claim.ts';
+import { localDay } from './local-day.ts';
+import { runCheckins } from './run-checkins.ts';
+
+let f: WorkerFixture;
+beforeEach(async () => {
+  f = await workerFixture();
+});
+afterEach(() => f.close());
+
+const day = () => localDay(new Date(), 'UTC');
+const items = (ids: string[], job = 'job_t1'): CheckinItem[] => ids.map((id, i) => ({ collaborationId: id, localDay: day(), checkinId: `ci_${job}_${i}` }));
+const opts = { jobId: 'job_t1', force: false, final: false, signal: new AbortController().signal };
+
+describe('check-in batches', () => {
+  it('a normal batch: AI messages land in the doc, protected actions become approvals with the reason, digests are stored', async () => {
+    const a = await f.collaboration();
+    const b = await f.collaboration();
+    const [actId] = await f.seed(a.id, { messages: ['Shall we book the cabin?'], activities: [{ title: 'Book cabin' }] });
+    f.fake.respond((req) => ({
+      content: answerFor(req.user, (id) => [
+        { action: 'sendMessage', params: { body: `Good morning ${id}` }, reason: 'daily nudge' },
+        ...(id === a.id ? [{ action: 'scheduleActivity', params: { activityId: actId, at: '2030-01-01T10:00:00Z' }, reason: 'the team agreed on a date' }] : []),
+      ]),
+    }));
+    const res = await runCheckins(f.deps(), items([a.id, b.id]), opts);
+    expect(res.done).toHaveLength(2);
+    expect(f.fake.requests).toHaveLength(1);
+    expect(idsInPrompt(f.fake.requests[0]!.user).sort()).toEqual([a.id, b.id].sort());
+
+    const msgs = readMessages(await f.storedDoc(a.id)).filter((m) => m.kind === 'ai');
+    expect(msgs.map((m) => m.body)).toEqual([`Good morning ${a.id}`]);
+    const pending = await f.store.approvals.listPending([a.id], { limit: 10 });
+    expect(pending.items).toHaveLength(1);
+    expect(pending.items[0]).toMatchObject({ action: 'scheduleActivity', reason: 'the team agreed on a date' });
+
+    const digest = await f.store.checkins.get(a.id, day());
+    expect(digest).toMatchObject({ status: 'done', provider: 'groq', model: 'llama-test', aiGenerated: true, summary: `All quiet in ${a.id}.` });
+    expect(digest!.proposals.map((p) => p.fate)).toEqual(['executed', 'pending_approval']);
+    expect(digest!.proposals[1]!.approvalId).toBe(pending.items[0]!.id);
+    expect(digest!.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('an unknown or malformed action is refused on its own; the rest still run', async () => {
+    const a = await f.collaboration();
+    f.fake.respond((req) => ({
+      content: answerFor(req.user, () => [
+        { action: 'launchRockets', params: {}, reason: 'why not' },
+        { action: 'sendMessage', params: { body: 42 }, reason: 'bad params' },
+        'not even an object',
+        { action: 'sendMessage', params: { body: 'hello' }, reason: 'ok' },
+      ]),
+    }));
+    const [digest] = (await runCheckins(f.deps(), items([a.id]), opts)).done;
+    expect(digest!.proposals.map((p) => [p.fate, p.detail?.split(':')[0]])).toEqual([
+      ['refused', 'unknown action "launchRockets"'], ['refused', 'bad_request'], ['refused', 'malformed action'], ['executed', undefined],
+    ]);
+    expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['hello']);
+  });
+
+  it('an entry for a collaboration not in the batch is never acted on', async () => {
+    const a = await f.collaboration();
+    const other = await f.collaboration();
+    f.fake.respond((req) => ({
+      content: JSON.stringify({ checkins: [
+        ...JSON.parse(answerFor(req.user)).checkins,
+        { collaborationId: other.id, summary: 'sneaky', actions: [{ action: 'sendMessage', params: { body: 'pwned' }, reason: 'x' }] },
+      ] }),
+    }));
+    const res = await runCheckins(f.deps(), items([a.id]), opts);
+    expect(res.done.map((d) => d.collaborationId)).toEqual([a.id]);
+    expect(readMessages(await f.storedDoc(other.id))).toEqual([]);
+    expect(await f.store.checkins.get(other.id, day())).toBeNull();
+  });
+
+  it('10,000 actions in one answer flood nothing: the entry is invalid, retried, then failed', async () => {
+    const a = await f.collaboration();
+    const flood = Array.from({ length: 10_000 }, (_, i) => ({ action: 'sendMessage', params: { body: `spam ${i}` }, reason: 'spam' }));
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => flood) }));
+    const res = await runCheckins(f.deps(), items([a.id]), opts);
+    expect(res.failed).toBe(1);
+    expect(f.fake.requests.length).toBeLessThanOrEqual(2);
+    expect(readMessages(await f.storedDoc(a.id))).toEqual([]);
+    expect((await f.store.checkins.get(a.id, day()))!.status).toBe('failed');
+  });
+
+  it('more actions than the per-collaboration cap: the surplus is refused as too many', async () => {
+    const a = await f.collaboration();
+    const many = Array.from({ length: 14 }, (_, i) => ({ action: 'sendMessage', params: { body: `m${i}` }, reason: 'r' }));
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => many) }));
+    const [digest] = (await runCheckins(f.deps(), items([a.id]), opts)).done;
+    expect(digest!.proposals.filter((p) => p.fate === 'executed')).toHaveLength(10);
+    expect(digest!.proposals.filter((p) => p.detail?.startsWith('too many actions'))).toHaveLength(4);
+    expect(readMessages(await f.storedDoc(a.id))).toHaveLength(10);
+  });
+
+  it.each([
+    ['prose around the JSON', (json: string) => `Sure! Here is the digest:\n${json}\nHope this helps.`],
+    ['a ```json fence', (json: string) => `\`\`\`json\n${json}\n\`\`\``],
+  ])('accepts %s', async (_name, wrap) => {
+    const a = await f.collaboration();
+    f.fake.respond((req) => ({ content: wrap(answerFor(req.user)) }));
+    const res = await runCheckins(f.deps(), items([a.id]), opts);
+    expect(res.done).toHaveLength(1);
+    expect(f.fake.requests).toHaveLength(1);
+  });
+
+  it('truncated JSON is invalid: asked again once, then split in halves, never half-used', async () => {
+    const cs = await Promise.all([1, 2, 3, 4].map(() => f.collaboration()));
+    let calls = 0;
+    f.fake.respond((req) => {
+      calls++;
+      const full = answerFor(req.user, () => [{ action: 'sendMessage', params: { body: 'hi' }, reason: 'r' }]);
+      // The first two answers (the batch and its retry) are cut off; the halves are fine.
+      return { content: calls <= 2 ? full.slice(0, full.length - 20) : full };
+    });
+    const res = await runCheckins(f.deps(), items(cs.map((c) => c.id)), opts);
+    expect(res.done).toHaveLength(4);
+    expect(f.fake.requests.map((r) => idsInPrompt(r.user).length)).toEqual([4, 4, 2, 2]);
+    for (const c of cs) expect(readMessages(await f.storedDoc(c.id))).toHaveLength(1);
+  });
+
+  it('a partial answer: present entries are used, the missing ones asked again', async () => {
+    const cs = await Promise.all([1, 2, 3].map(() => f.collaboration()));
+    f.fake.respond((req) => {
+      const ids = idsInPrompt(req.user);
+      const keep = ids.length > 1 ? ids.slice(0, 1) : ids;
+      return { content: JSON.stringify({ checkins: keep.map((id) => ({ collaborationId: id, summary: 's', actions: [] })) }) };
+    });
+    const res = await runCheckins(f.deps(), items(cs.map((c) => c.id)), opts);
+    expect(res.done).toHaveLength(3);
+    expect(f.fake.requests.map((r) => idsInPrompt(r.user).length)).toEqual([3, 2, 1]);
+  });
+
+  it('the offline provider writes a rule-based digest labelled aiGenerated:false, model rules', async () => {
+    const a = await f.collaboration();
+    await f.seed(a.id, { activities: [{ title: 'Pay deposit', status: 'scheduled', at: '2020-01-01T00:00:00Z' }] });
+    const [digest] = (await runCheckins(f.deps({ provider: f.provider('offline') }), items([a.id]), opts)).done;
+    expect(digest).toMatchObject({ status: 'done', aiGenerated: false, model: 'rules', provider: 'offline', proposals: [] });
+    expect(digest!.summary).toContain('Overdue: "Pay deposit"');
+    expect(f.fake.requests).toHaveLength(0);
+  });
+
+  it('a collaboration already done today is skipped', async () => {
+    const a = await f.collaboration();
+    f.fake.respond((req) => ({ content: answerFor(req.user) }));
+    await runCheckins(f.deps(), items([a.id], 'job_a'), { ...opts, jobId: 'job_a' });
+    const again = await runCheckins(f.deps(), items([a.id], 'job_b'), { ...opts, jobId: 'job_b' });
+    expect(again.skipped).toBe(1);
+    expect(f.fake.requests).toHaveLength(1);
+  });
+});
