@@ -88,6 +88,8 @@ describe.skipIf(!nginx)('cluster: nginx + 3 servers + 2 workers on one DATA_DIR'
       servers: 3,
       workers: 2,
       staticDir: null,
+      // Three servers and two workers compile their TypeScript at start: slow on a busy 2-core machine.
+      readyTimeoutMs: 120_000,
       env: {
         STORE: 'sqlite',
         MONGODB_URL: undefined,
@@ -111,7 +113,7 @@ describe.skipIf(!nginx)('cluster: nginx + 3 servers + 2 workers on one DATA_DIR'
     const created = await api('POST', '/api/collaborations', { title: 'Cluster e2e' });
     expect(created.status).toBe(201);
     collabId = String(created.json['id']);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const c of clients) c.provider.destroy();

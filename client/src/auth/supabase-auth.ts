@@ -1,5 +1,6 @@
 // Supabase magic-link sign-in, loaded only when the build is configured with VITE_SUPABASE_URL and
 // VITE_SUPABASE_ANON_KEY. PKCE flow, so the redirect comes back as `?code=` and leaves hash routes alone.
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Session } from './session.ts';
 
 const url = import.meta.env.VITE_SUPABASE_URL;
@@ -7,7 +8,7 @@ const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY;
 
 export const supabaseConfigured = Boolean(url && anonKey);
 
-type Client = import('@supabase/supabase-js').SupabaseClient;
+type Client = SupabaseClient;
 let clientPromise: Promise<Client> | null = null;
 
 function client(): Promise<Client> {

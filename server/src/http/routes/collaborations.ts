@@ -1,12 +1,25 @@
 // Collaborations: create (caller becomes owner), list mine, get one with my role, update settings.
 import type { Express } from 'express';
-import { Collaboration as CollaborationSchema, CollaborationSettings, CreateCollaborationBody, newId, TrellisError, UpdateCollaborationBody } from '@trellis/schema';
+import { z } from 'zod';
+import { Collaboration as CollaborationSchema, CollaborationSettings, CreateCollaborationBody, isTimeZone, newId, TrellisError } from '@trellis/schema';
 import type { Collaboration } from '@trellis/schema';
 import { memberAccess, ownerAccess } from '../access.ts';
 import { auditWrite } from '../audit-write.ts';
 import type { HttpDeps } from '../deps.ts';
 import { userOf } from '../request-user.ts';
 import { body, CollabPath, PageQuery, pathParams, query } from '../validate.ts';
+
+/** Like the schema package's UpdateCollaborationBody, except that an omitted time zone stays
+ *  omitted: there, `timeZone` keeps its `.default('UTC')`, so `{settings:{aiCheckins:false}}`
+ *  would silently reset the zone to UTC. */
+const PatchBody = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  settings: z.strictObject({
+    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone').optional(),
+    aiCheckins: z.boolean().optional(),
+  }).optional(),
+  archived: z.boolean().optional(),
+});
 
 export function collaborationRoutes(app: Express, { store, logger }: HttpDeps): void {
   app.post('/api/collaborations', async (req, res) => {
@@ -38,7 +51,7 @@ export function collaborationRoutes(app: Express, { store, logger }: HttpDeps): 
     const { id } = pathParams(req, CollabPath);
     const user = userOf(req);
     const { collab } = await ownerAccess(store, id, user.id);
-    const input = body(req, UpdateCollaborationBody);
+    const input = body(req, PatchBody);
     const patch: Partial<Pick<Collaboration, 'title' | 'settings' | 'archived'>> = {};
     if (input.title !== undefined) patch.title = input.title;
     if (input.archived !== undefined) patch.archived = input.archived;

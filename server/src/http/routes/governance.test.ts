@@ -1,0 +1,137 @@
+// Rules, policy, members and settings over HTTP [G1] [G4].
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMessages } from '@trellis/schema';
+import { startTestApp } from '../test-app.ts';
+import type { TestApp } from '../test-app.ts';
+
+let t: TestApp;
+let own: string;
+let own2: string;
+let edi: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  [own, own2, edi] = await Promise.all([t.token('own'), t.token('own2'), t.token('edi')]);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const doneRule = {
+  id: 'cheer', name: 'Cheer when done', trigger: 'activityStatusChanged',
+  condition: { '==': [{ var: 'to' }, 'done'] },
+  actions: [{ action: 'sendMessage', params: { body: { cat: ['🎉 ', { var: 'title' }] } } }],
+};
+
+async function completeOne(id: string, token: string) {
+  const p = await t.call('POST', `/api/collaborations/${id}/actions/proposeActivity`, { token, body: { params: { title: 'Hike' } } });
+  const activityId = (p.json as { result: { activityId: string } }).result.activityId;
+  return t.call('POST', `/api/collaborations/${id}/actions/completeActivity`, { token, body: { params: { activityId } } });
+}
+
+describe('rules', () => {
+  it('[G4] PUT rules validates and answers 400 with the reason', async () => {
+    const c = await t.collaboration('own');
+    const bad = await t.call('PUT', `/api/collaborations/${c.id}/rules`, { token: own, body: { rules: [{ ...doneRule, condition: { eval: 'process.exit()' } }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('eval') } });
+    const ok = await t.call('PUT', `/api/collaborations/${c.id}/rules`, { token: own, body: { rules: [doneRule] } });
+    expect(ok.json).toMatchObject({ rules: [{ id: 'cheer', authorId: 'own', enabled: true }] });
+    expect((await t.call('GET', `/api/collaborations/${c.id}/rules`, { token: own })).json).toMatchObject({ rules: [{ id: 'cheer' }] });
+  });
+
+  it('[G4] a rule fires for REST actions, as a system message', async () => {
+    const c = await t.collaboration('own', { edi: 'editor' });
+    await t.call('PUT', `/api/collaborations/${c.id}/rules`, { token: own, body: { rules: [doneRule] } });
+    await completeOne(c.id, edi);
+    expect(readMessages(await t.storedDoc(c.id))).toMatchObject([{ body: '🎉 Hike', kind: 'system' }]);
+  });
+
+  it('[G4] a rule written by an owner later downgraded to viewer does nothing', async () => {
+    const c = await t.collaboration('own', { own2: 'owner' });
+    await t.call('PUT', `/api/collaborations/${c.id}/rules`, { token: own, body: { rules: [doneRule] } });
+    expect((await t.call('PATCH', `/api/collaborations/${c.id}/members/own`, { token: own2, body: { role: 'viewer' } })).status).toBe(200);
+    expect((await completeOne(c.id, own2)).status).toBe(200);
+    expect(readMessages(await t.storedDoc(c.id))).toHaveLength(0);
+  });
+
+  it('[G4] a self-triggering rule terminates', async () => {
+    const c = await t.collaboration('own');
+    const echo = { id: 'echo', name: 'Echo', trigger: 'messageCreated', actions: [{ action: 'sendMessage', params: { body: { cat: ['re: ', { var: 'body' }] } } }] };
+    await t.call('PUT', `/api/collaborations/${c.id}/rules`, { token: own, body: { rules: [echo] } });
+    const res = await t.call('POST', `/api/collaborations/${c.id}/actions/sendMessage`, { token: own, body: { params: { body: 'hi' } } });
+    expect(res.status).toBe(200);
+    expect(readMessages(await t.storedDoc(c.id)).map((m) => m.body)).toEqual(['hi', 're: hi', 're: re: hi', 're: re: re: hi']);
+  });
+});
+
+describe('members and settings', () => {
+  it('[G1] the last owner cannot leave, be removed or be downgraded (409)', async () => {
+    const c = await t.collaboration('own', { edi: 'editor' });
+    expect((await t.call('DELETE', `/api/collaborations/${c.id}/members/own`, { token: own })).status).toBe(409);
+    expect((await t.call('PATCH', `/api/collaborations/${c.id}/members/own`, { token: own, body: { role: 'editor' } })).status).toBe(409);
+    expect((await t.store.members.get(c.id, 'own'))?.role).toBe('owner');
+  });
+
+  it('[G1] add, list, change and remove members; adding twice is 409', async () => {
+    const c = await t.collaboration('own');
+    const added = await t.call('POST', `/api/collaborations/${c.id}/members`, { token: own, body: { userId: 'not-yet-signed-in', role: 'editor' } });
+    expect(added.status).toBe(201);
+    expect(added.json).toMatchObject({ userId: 'not-yet-signed-in', role: 'editor', addedBy: 'own' });
+    expect((await t.call('POST', `/api/collaborations/${c.id}/members`, { token: own, body: { userId: 'not-yet-signed-in', role: 'viewer' } })).status).toBe(409);
+    const page1 = await t.call('GET', `/api/collaborations/${c.id}/members?limit=1`, { token: own });
+    const p1 = page1.json as { items: { userId: string }[]; nextCursor: string };
+    expect(p1.items).toHaveLength(1);
+    const page2 = await t.call('GET', `/api/collaborations/${c.id}/members?limit=1&cursor=${p1.nextCursor}`, { token: own });
+    expect((page2.json as { items: unknown[]; nextCursor: null }).nextCursor).toBeNull();
+    expect((await t.call('PATCH', `/api/collaborations/${c.id}/members/not-yet-signed-in`, { token: own, body: { role: 'viewer' } })).json).toMatchObject({ role: 'viewer' });
+    expect((await t.call('DELETE', `/api/collaborations/${c.id}/members/not-yet-signed-in`, { token: own })).status).toBe(200);
+    expect((await t.call('DELETE', `/api/collaborations/${c.id}/members/not-yet-signed-in`, { token: own })).status).toBe(404);
+    const log = await t.store.audit.list(c.id, { limit: 10 });
+    expect(log.items.filter((e) => e.kind === 'membership').map((e) => e.action)).toEqual(expect.arrayContaining(['addMember', 'changeRole', 'removeMember']));
+  });
+
+  it('PATCH updates title, time zone, AI check-ins and archive; bad time zone is 400', async () => {
+    const c = await t.collaboration('own');
+    const res = await t.call('PATCH', `/api/collaborations/${c.id}`, { token: own, body: { title: 'Renamed', settings: { timeZone: 'Europe/Berlin' } } });
+    expect(res.json).toMatchObject({ title: 'Renamed', settings: { timeZone: 'Europe/Berlin', aiCheckins: true }, role: 'owner' });
+    expect((await t.call('PATCH', `/api/collaborations/${c.id}`, { token: own, body: { settings: { aiCheckins: false }, archived: true } })).json).toMatchObject({ settings: { timeZone: 'Europe/Berlin', aiCheckins: false }, archived: true });
+    expect((await t.call('PATCH', `/api/collaborations/${c.id}`, { token: own, body: { settings: { timeZone: 'Nowhere/Land' } } })).status).toBe(400);
+  });
+
+  it('POST then GET /api/collaborations lists mine with my role, paginated', async () => {
+    const token = await t.token('lister');
+    for (const title of ['A', 'B', 'C']) expect((await t.call('POST', '/api/collaborations', { token, body: { title } })).status).toBe(201);
+    const first = (await t.call('GET', '/api/collaborations?limit=2', { token })).json as { items: { title: string; role: string }[]; nextCursor: string };
+    expect(first.items.map((i) => i.title)).toEqual(['C', 'B']);
+    expect(first.items[0]?.role).toBe('owner');
+    const second = (await t.call('GET', `/api/collaborations?limit=2&cursor=${first.nextCursor}`, { token })).json as { items: { title: string }[]; nextCursor: null };
+    expect(second).toMatchObject({ items: [{ title: 'A' }], nextCursor: null });
+  });
+});
+
+describe('check-ins, notifications, me', () => {
+  it('POST checkins enqueues one deduplicated job (202); GET lists digests', async () => {
+    const c = await t.collaboration('own', { edi: 'editor' });
+    const first = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ status: 'queued', jobId: expect.any(String) });
+    const job = await t.store.jobs.get((first.json as { jobId: string }).jobId);
+    expect(job).toMatchObject({ type: 'checkin', payload: { collaborationId: c.id, force: true }, dedupeKey: `checkin-now:${c.id}` });
+    expect((await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own })).json).toMatchObject({ status: 'queued', jobId: null });
+    expect((await t.call('GET', `/api/collaborations/${c.id}/checkins`, { token: edi })).json).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('mentions create notifications the user can list and mark read; /api/me counts unread', async () => {
+    const c = await t.collaboration('own', { edi: 'editor' });
+    await t.call('GET', '/api/me', { token: edi }); // first sight mirrors the user (display name "edi")
+    await t.call('POST', `/api/collaborations/${c.id}/actions/sendMessage`, { token: own, body: { params: { body: 'ping @edi' } } });
+    const me = await t.call('GET', '/api/me', { token: edi });
+    expect(me.json).toMatchObject({ user: { id: 'edi', email: 'edi@example.com' }, unreadNotifications: 1 });
+    const list = (await t.call('GET', '/api/notifications?unread=1', { token: edi })).json as { items: { id: string; kind: string }[] };
+    expect(list.items).toMatchObject([{ kind: 'mention' }]);
+    const read = await t.call('POST', '/api/notifications/read', { token: edi, body: { ids: [list.items[0]!.id] } });
+    expect(read.json).toEqual({ updated: 1, unread: 0 });
+    // Someone else's notification id changes nothing.
+    expect((await t.call('POST', '/api/notifications/read', { token: own, body: { ids: [list.items[0]!.id] } })).json).toMatchObject({ updated: 0 });
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findMessageMap, readMessages } from '@trellis/schema';
+import type { WorkerFixture } from '../testing/fixture.ts';
+import { workerFixture } from '../testing/fixture.ts';
+import { createHandlers } from '../jobs/handlers.ts';
+import { JobLoop } from '../jobs/loop.ts';
+import { replyIdFor } from './ai-reply.ts';
+
+let f: WorkerFixture;
+beforeEach(async () => {
+  f = await workerFixture();
+});
+afterEach(() => f.close());
+
+async function mention(collaborationId: string, body: string): Promise<string> {
+  const out = await f.engine.run({ collaborationId, actor: { kind: 'user', userId: 'owner1' }, name: 'sendMessage', params: { body } });
+  expect(out.status).toBe('executed');
+  return (out as { result: { messageId: string } }).result.messageId;
+}
+
+function loop(overrides = {}) {
+  return new JobLoop({ store: f.store, handlers: createHandlers(f.deps({ provider: f.provider('openai'), ...overrides })), owner: 'w1', logger: f.logger, metrics: f.metrics, pollMs: 10 });
+}
+
+async function runAiJobs(l = loop()): Promise<void> {
+  for (let job; (job = await f.store.jobs.claim(['aiReply'], 'w1', 60_000)); ) await l.runOne(job);
+}
+
+describe('@ai replies', () => {
+  it('the reply streams into the document: the body grows in stored chunks, then streaming is cleared', async () => {
+    const c = await f.collaboration();
+    const msgId = await mention(c.id, '@ai what should we pack?');
+    const chunks = ['Boots, ', 'a rain ', 'jacket, ', 'snacks ', 'and a map.'];
+    f.fake.respond(() => ({ chunks, chunkDelayMs: 60 }));
+    const seen = new Set<string>();
+    let streamingSeen = false;
+    const watching = (async () => {
+      for (let i = 0; i < 200; i++) {
+        const m = findMessageMap(await f.storedDoc(c.id), replyIdFor(msgId));
+        if (m) {
+          seen.add(String(m.get('body')));
+          if (m.get('streaming') === true) streamingSeen = true;
+          else break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    await runAiJobs();
+    await watching;
+    const reply = readMessages(await f.storedDoc(c.id)).find((m) => m.id === replyIdFor(msgId))!;
+    expect(reply).toMatchObject({ kind: 'ai', authorId: 'ai', body: chunks.join('') });
+    expect(reply.streaming).toBeUndefined();
+    expect(streamingSeen).toBe(true);
+    // Intermediate states were stored: growing prefixes of the final body.
+    const partial = [...seen].filter((b) => b !== '' && b !== reply.body);
+    expect(partial.length).toBeGreaterThanOrEqual(2);
+    for (const p of partial) expect(reply.body.startsWith(p)).toBe(true);
+    expect(f.fake.requests[0]!.body.stream).toBe(true);
+    expect(f.fake.requests[0]!.user).toContain('@ai what should we pack?');
+    // A redelivered job does not reply twice.
+    await f.store.jobs.enqueue({ type: 'aiReply', payload: { collaborationId: c.id, messageId: msgId } });
+    await runAiJobs();
+    expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai')).toHaveLength(1);
+  });
+
+  it('actions proposed in a reply go through the engine; governance ones are refused', async () => {
+    const c = await f.collaboration({ members: { u2: 'editor' } });
+    await mention(c.id, '@ai plan a hike and remove u2');
+    const block = JSON.stringify({ actions: [
+      { action: 'proposeActivity', params: { title: 'Hike' }, reason: 'asked' },
+      { action: 'removeMember', params: { userId: 'u2' }, reason: 'asked' },
+    ] });
+    f.fake.respond(() => ({ chunks: ['On it. ', `\`\`\`json\n${block}\n\`\`\``] }));
+    await runAiJobs();
+    const doc = await f.storedDoc(c.id);
+    expect(readMessages(doc).find((m) => m.kind === 'ai')!.body).toBe('On it.');
+    expect(doc.getArray('activities').toJSON()).toMatchObject([{ title: 'Hike', status: 'proposed', proposedBy: 'ai' }]);
+    expect(await f.store.members.get(c.id, 'u2')).not.toBeNull();
+  });
+
+  it('rate-limited per collaboration: the sixth mention in ten minutes gets no reply', async () => {
+    const c = await f.collaboration();
+    for (let i = 0; i < 6; i++) await mention(c.id, `@ai question ${i}`);
+    f.fake.respond(() => ({ chunks: ['ok'] }));
+    await runAiJobs();
+    expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai')).toHaveLength(5);
+    expect(f.fake.requests).toHaveLength(5);
+    expect(f.metrics.render()).toMatch(/trellis_worker_ai_replies_total\{outcome="rate_limited"\} 1/);
+  });
+
+  it('when policy makes AI messages need approval, nothing streams: the whole reply waits for an owner', async () => {
+    const c = await f.collaboration();
+    await f.store.collaborations.update(c.id, { policy: { sendMessage: { ai: 'approval' } } });
+    await mention(c.id, '@ai hello');
+    f.fake.respond(() => ({ content: 'Hello team!' }));
+    await runAiJobs();
+    expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai')).toHaveLength(0);
+    const pending = (await f.store.approvals.listPending([c.id], { limit: 5 })).items;
+    expect(pending).toMatchObject([{ action: 'sendMessage', params: { body: 'Hello team!' } }]);
+  });
+});

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkerFixture } from '../testing/fixture.ts';
+import { answerFor, workerFixture } from '../testing/fixture.ts';
+import { localDay } from '../checkins/local-day.ts';
+import { createHandlers } from './handlers.ts';
+import { JobLoop } from './loop.ts';
+
+let f: WorkerFixture;
+beforeEach(async () => {
+  f = await workerFixture();
+});
+afterEach(() => f.close());
+
+const retry = { baseMs: 1000, maxMs: 10_000, random: () => 0.5 };
+
+async function batchJob(ids: string[]) {
+  const items = ids.map((collaborationId, i) => ({ collaborationId, localDay: localDay(new Date(), 'UTC'), checkinId: `ci_loop_${i}` }));
+  return (await f.store.jobs.enqueue({ type: 'checkin-batch', payload: { items } }))!;
+}
+
+function loop(timeoutMs = 5_000) {
+  return new JobLoop({ store: f.store, handlers: createHandlers(f.deps({ provider: f.provider('groq', timeoutMs) })), owner: 'w1', logger: f.logger, metrics: f.metrics, retry });
+}
+
+async function claimAndRun(l: JobLoop, now = Date.now()) {
+  const job = await f.store.jobs.claim(['checkin-batch'], 'w1', 60_000, now);
+  expect(job).not.toBeNull();
+  return l.runOne(job!);
+}
+
+describe('job loop', () => {
+  it('429 with retry-after: the job is retried later, honouring the header, then succeeds', async () => {
+    const c = await f.collaboration();
+    const job = await batchJob([c.id]);
+    f.fake.respond(() => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { message: 'rate limited' } } }));
+    const l = loop();
+    const before = Date.now();
+    expect(await claimAndRun(l)).toBe('retry');
+    const queued = (await f.store.jobs.get(job.id))!;
+    expect(queued.status).toBe('queued');
+    expect(queued.runAt - before).toBeGreaterThanOrEqual(30_000);
+    expect(queued.runAt - before).toBeLessThan(32_000);
+    expect(queued.lastError).toContain('rate_limited 429');
+    // Not runnable before retry-after has passed.
+    expect(await f.store.jobs.claim(['checkin-batch'], 'w1', 60_000, Date.now())).toBeNull();
+    f.fake.respond((req) => ({ content: answerFor(req.user) }));
+    expect(await claimAndRun(l, queued.runAt)).toBe('done');
+    expect((await f.store.checkins.get(c.id, localDay(new Date(), 'UTC')))!.status).toBe('done');
+    expect(f.metrics.render()).toMatch(/trellis_worker_llm_calls_total\{outcome="error",provider="groq"\} 1/);
+  });
+
+  it('500 three times: exponential backoff, then the dead letter with the reason; the claim is marked failed', async () => {
+    const c = await f.collaboration();
+    const job = await batchJob([c.id]);
+    f.fake.respond(() => ({ status: 500, body: { error: { message: 'boom' } } }));
+    const l = loop();
+    const delays: number[] = [];
+    let now = Date.now();
+    for (const expected of ['retry', 'retry', 'dead'] as const) {
+      expect(await claimAndRun(l, now)).toBe(expected);
+      const j = (await f.store.jobs.get(job.id))!;
+      if (expected === 'retry') delays.push(j.runAt - now);
+      now = j.runAt;
+    }
+    expect(delays[1]!).toBeGreaterThan(delays[0]!);
+    const dead = (await f.store.jobs.get(job.id))!;
+    expect(dead).toMatchObject({ status: 'dead' });
+    expect(dead.lastError).toContain('server 500');
+    expect((await f.store.checkins.get(c.id, localDay(new Date(), 'UTC')))!.status).toBe('failed');
+    expect((await f.store.jobs.listDead({ limit: 10 })).items.map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it('a timeout is retried like any transient failure, and the loop keeps going', async () => {
+    const c = await f.collaboration();
+    const job = await batchJob([c.id]);
+    f.fake.respond(() => ({ content: '{}', delayMs: 1500 }));
+    expect(await claimAndRun(loop(300))).toBe('retry');
+    expect((await f.store.jobs.get(job.id))!.lastError).toContain('timeout');
+  });
+
+  it('a bad payload fails that job only; the running loop survives and runs the next job', async () => {
+    const c = await f.collaboration();
+    await f.store.jobs.enqueue({ type: 'checkin-batch', payload: { items: 'nonsense' }, maxAttempts: 1 });
+    await batchJob([c.id]);
+    f.fake.respond((req) => ({ content: answerFor(req.user) }));
+    const l = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'w1', logger: f.logger, metrics: f.metrics, pollMs: 10, retry });
+    const running = l.run();
+    await expect.poll(async () => (await f.store.checkins.get(c.id, localDay(new Date(), 'UTC')))?.status, { timeout: 5000 }).toBe('done');
+    l.stop();
+    await running;
+    expect((await f.store.jobs.counts()).dead).toBe(1);
+  });
+});
