@@ -79,6 +79,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
     async stop() {
       ready = false;
       http.close();
+      events.closeAll();
       await sync.stop();
       http.closeAllConnections();
       await store.close();

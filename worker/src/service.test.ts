@@ -32,7 +32,7 @@ const fast = { tickMs: 50, pollMs: 10, concurrency: 3 };
 
 describe('worker service', () => {
   it('two workers running concurrently: at most one check-in per collaboration and local day, no double work', async () => {
-    const collabs = [];
+    const collabs: { id: string }[] = [];
     for (let i = 0; i < 45; i++) collabs.push(await f.collaboration());
     f.fake.respond((req) => ({ content: answerFor(req.user, (id) => [{ action: 'sendMessage', params: { body: `digest for ${id}` }, reason: 'daily' }]), delayMs: 30 }));
     const w1 = new WorkerService({ deps: f.deps({ cron: '* * * * *' }), owner: 'w1', ...fast });

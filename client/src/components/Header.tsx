@@ -18,7 +18,8 @@ export function Header({ route }: { route: Route }) {
       </a>
       <nav className="topnav" aria-label="Main">
         <a href="#/" aria-current={current('list')}>
-          Collaborations
+          <span className="hide-narrow">Collaborations</span>
+          <span className="show-narrow">Home</span>
         </a>
         <a href="#/inbox" aria-current={current('inbox')} data-testid="nav-inbox">
           Inbox
@@ -30,9 +31,7 @@ export function Header({ route }: { route: Route }) {
         </a>
         <a href="#/notifications" aria-current={current('notifications')}>
           <span className="hide-narrow">Notifications</span>
-          <span className="show-narrow" aria-hidden="true">
-            Alerts
-          </span>
+          <span className="show-narrow">Alerts</span>
           {live.unreadNotifications > 0 && (
             <span className="badge" aria-label={`${live.unreadNotifications} unread`}>
               {live.unreadNotifications}

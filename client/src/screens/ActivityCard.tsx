@@ -1,6 +1,7 @@
 // One activity with its actions: schedule (date and time), complete, cancel (with an optional reason).
 import { useState } from 'react';
-import type { Activity } from '@trellis/schema';
+import { decide } from '@trellis/schema';
+import type { Activity, ContentAction, Decision } from '@trellis/schema';
 import { formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 import type { ActionResult } from './useActionRunner.ts';
@@ -22,6 +23,9 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
   const [notice, setNotice] = useState<{ kind: 'ok' | 'pending' | 'error'; text: string } | null>(null);
   const open = a.status === 'proposed' || a.status === 'scheduled';
   const disabled = !view.canEdit || busy;
+  const decision = (action: ContentAction): Decision => (view.role ? decide(view.role, action, view.policy) : 'allow');
+  const suffix = (action: ContentAction) => (decision(action) === 'approval' ? ' (needs approval)' : '');
+  const denied = (action: ContentAction) => decision(action) === 'deny';
 
   const act = async (name: string, params: Record<string, unknown>) => {
     setBusy(true);
@@ -41,14 +45,15 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
       </p>
       {open && view.canEdit && mode === 'idle' && (
         <div className="activity-actions">
-          <button type="button" className="small" disabled={disabled} onClick={() => setMode('schedule')}>
+          <button type="button" className="small" disabled={disabled || denied('scheduleActivity')} onClick={() => setMode('schedule')}>
             {a.status === 'scheduled' ? 'Reschedule' : 'Schedule'}
+            {suffix('scheduleActivity')}
           </button>
-          <button type="button" className="small" disabled={disabled} onClick={() => void act('completeActivity', { activityId: a.id })}>
-            Complete
+          <button type="button" className="small" disabled={disabled || denied('completeActivity')} onClick={() => void act('completeActivity', { activityId: a.id })}>
+            Complete{suffix('completeActivity')}
           </button>
-          <button type="button" className="small danger" disabled={disabled} onClick={() => setMode('cancel')}>
-            Cancel
+          <button type="button" className="small danger" disabled={disabled || denied('cancelActivity')} onClick={() => setMode('cancel')}>
+            Cancel{suffix('cancelActivity')}
           </button>
         </div>
       )}

@@ -21,7 +21,7 @@ const COLUMNS: { status: ActivityStatus; label: string }[] = [
 export function BoardPanel({ view }: { view: CollabView }) {
   const doc = view.session.doc;
   const activities = useYRoot<Activity[]>(activitiesOf(doc), () => readActivities(doc), []);
-  const run = useActionRunner(view.collabId);
+  const run = useActionRunner(view.collabId, view.reload);
   const [title, setTitle] = useState('');
   const [notice, setNotice] = useState('');
 

@@ -73,7 +73,11 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
     collabId: id,
     user,
     token: auth?.token ?? token,
-    onRefused: (r) => toast('warning', `A change of yours was not accepted and has been undone: ${r.message}`),
+    onRefused: (r) => {
+      toast('warning', `A change of yours was not accepted and has been undone: ${r.message}`);
+      // The policy or my role may have changed since this screen loaded.
+      void fetchCollab();
+    },
     onConnectTrouble: () => void fetchCollab(),
   });
   const snapshot = useSyncSnapshot(session);

@@ -21,6 +21,20 @@ export function CollaborationsScreen() {
   const [query, setQuery] = useState('');
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
+  const [version, setVersion] = useState(0);
+
+  // Someone may add me to a collaboration at any time: refresh on focus, on reconnect and now and then.
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    window.addEventListener('focus', bump);
+    window.addEventListener('online', bump);
+    const t = setInterval(bump, 30_000);
+    return () => {
+      window.removeEventListener('focus', bump);
+      window.removeEventListener('online', bump);
+      clearInterval(t);
+    };
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -41,7 +55,7 @@ export function CollaborationsScreen() {
     return () => {
       cancelled = true;
     };
-  }, [api, user.id]);
+  }, [api, user.id, version]);
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();

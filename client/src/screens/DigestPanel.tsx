@@ -6,10 +6,20 @@ import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
 import { Empty, ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
+import { activityTitle } from '../text/activity-titles.ts';
 import { actionLabel, formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 
 const FATE: Record<string, string> = { executed: 'done', pending_approval: 'waiting for approval', refused: 'refused' };
+
+/** What a proposal is about, in a few words: the activity's title, or the message or title itself. */
+function subject(params: unknown): string | undefined {
+  if (!params || typeof params !== 'object') return undefined;
+  const p = params as Record<string, unknown>;
+  if (typeof p['activityId'] === 'string') return activityTitle(p['activityId']) ?? undefined;
+  const text = typeof p['title'] === 'string' ? p['title'] : typeof p['body'] === 'string' ? p['body'] : undefined;
+  return text && text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
 
 export function DigestPanel({ view }: { view: CollabView }) {
   const api = useApi();
@@ -77,6 +87,7 @@ export function DigestPanel({ view }: { view: CollabView }) {
                   {c.proposals.map((p, i) => (
                     <li key={i}>
                       <span className={`fate fate-${p.fate}`}>{FATE[p.fate] ?? p.fate}</span> {actionLabel(p.action)}
+                      {subject(p.params) && <strong> “{subject(p.params)}”</strong>}
                       {p.reason && <span className="hint"> — {p.reason}</span>}
                       {p.detail && <span className="hint"> ({p.detail})</span>}
                     </li>

@@ -37,7 +37,7 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
     e.preventDefault();
     const id = userId.trim();
     if (!ID_PATTERN.test(id)) return setError('A user id is 1–64 letters, digits, “_” or “-”.');
-    void guard(`Added ${id} as ${role}.`, async () => {
+    void guard(`Added ${view.name(id)} as ${role}.`, async () => {
       await api.addMember(view.collabId, id, role);
       setUserId('');
     });

@@ -88,7 +88,8 @@ export function MessagesPanel({ view }: { view: CollabView }) {
           value={draft}
           maxLength={8000}
           disabled={!allowed}
-          placeholder={allowed ? 'Write a message… (Enter to send, Shift+Enter for a new line)' : 'You cannot send messages here'}
+          placeholder={allowed ? 'Write a message…' : 'You cannot send messages here'}
+          aria-describedby="composer-hint"
           onChange={(e) => {
             setDraft(e.target.value);
             typing();
@@ -99,6 +100,9 @@ export function MessagesPanel({ view }: { view: CollabView }) {
           Send
         </button>
       </form>
+      <p id="composer-hint" className="hint">
+        Enter sends, Shift+Enter adds a line. Mention <mark className="mention mention-ai">@ai</mark> to ask the assistant.
+      </p>
     </div>
   );
 }

@@ -29,8 +29,9 @@ export function validateRules(text: string): { ok: true; value: unknown } | { ok
   return {
     ok: false,
     errors: parsed.error.issues.slice(0, 8).map((i) => {
-      const path = i.path.slice(1).map(String);
-      return `${path.length ? `rule ${path.join('.')}` : 'rules'}: ${i.message}`;
+      const [index, ...rest] = i.path.slice(1);
+      const where = typeof index === 'number' ? `Rule ${index + 1}${rest.length ? `, ${rest.map(String).join('.')}` : ''}` : 'Rules';
+      return `${where}: ${i.message}`;
     }),
   };
 }

@@ -52,11 +52,6 @@ export class LiveDoc {
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.onAwareness(change, origin));
   }
 
-  load(state: Uint8Array | null, bytes: number): void {
-    if (state) Y.applyUpdate(this.doc, state, REMOTE_ORIGIN);
-    this.bytes = bytes;
-  }
-
   get hasPendingWrites(): boolean {
     return this.unsaved > 0;
   }

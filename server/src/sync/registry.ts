@@ -7,6 +7,7 @@ import { TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
+import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Persister } from './persister.ts';
@@ -61,11 +62,10 @@ export class DocRegistry implements DocHost {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
-    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    const bytes = loadedBytes(stored);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b) });
-    // Merging before applying is much faster than applying thousands of small updates one by one.
-    live.load(parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), bytes);
+    applyLoaded(live.doc, stored, REMOTE_ORIGIN);
+    live.bytes = bytes;
     live.doc.getArray('messages');
     live.doc.getArray('activities');
     live.doc.getText('notes');
@@ -95,8 +95,7 @@ export class DocRegistry implements DocHost {
   async resync(): Promise<void> {
     for (const live of [...this.loaded.values()]) {
       const stored = await this.deps.store.docs.load(live.id);
-      const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-      if (parts.length > 0) Y.applyUpdate(live.doc, Y.mergeUpdates(parts), REMOTE_ORIGIN);
+      applyLoaded(live.doc, stored, REMOTE_ORIGIN);
       const collab = await this.deps.store.collaborations.get(live.id);
       if (collab) live.policy = collab.policy;
     }
@@ -118,8 +117,7 @@ export class DocRegistry implements DocHost {
       const stored = await this.deps.store.docs.load(id);
       if (stored.updates.length === 0) return;
       const doc = new Y.Doc();
-      const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-      Y.applyUpdate(doc, Y.mergeUpdates(parts));
+      applyLoaded(doc, stored);
       await this.deps.store.docs.compact(id, Y.encodeStateAsUpdate(doc), stored.lastSeq);
       doc.destroy();
       this.storedSince.set(id, { updates: 0, bytes: 0 });

@@ -32,10 +32,13 @@ async function storedDoc(id = collab): Promise<Y.Doc> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  [owner, editor, viewer, outsider] = await Promise.all(['owner@t.io', 'editor@t.io', 'viewer@t.io', 'out@t.io'].map((e) => login(server.url, e)));
-  collab = await createCollaboration(server.url, owner!);
-  await addMember(server.url, owner!, collab, editor!, 'editor');
-  await addMember(server.url, owner!, collab, viewer!, 'viewer');
+  owner = await login(server.url, 'owner@t.io');
+  editor = await login(server.url, 'editor@t.io');
+  viewer = await login(server.url, 'viewer@t.io');
+  outsider = await login(server.url, 'out@t.io');
+  collab = await createCollaboration(server.url, owner);
+  await addMember(server.url, owner, collab, editor, 'editor');
+  await addMember(server.url, owner, collab, viewer, 'viewer');
 });
 
 afterAll(async () => {

@@ -32,6 +32,20 @@ export async function audit(ctx: EngineContext, e: AuditInput): Promise<void> {
   }
 }
 
+const MAX_PARAMS_CHARS = 2000;
+
+/** Params as recorded: whole when small, else a truncated JSON string, so a refused oversized
+ *  request cannot bloat the log. */
+export function paramsForAudit(params: unknown): unknown {
+  let json: string;
+  try {
+    json = JSON.stringify(params ?? null);
+  } catch {
+    return '[unserialisable]';
+  }
+  return json.length <= MAX_PARAMS_CHARS ? (params ?? null) : `${json.slice(0, MAX_PARAMS_CHARS)}…`;
+}
+
 /** The short outcome label stored in the log: `executed`, `pending_approval` or `refused:<code>`. */
 export function outcomeLabel(o: ActionOutcome): string {
   return o.status === 'refused' ? `refused:${o.code}` : o.status;

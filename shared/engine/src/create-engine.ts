@@ -8,7 +8,7 @@ import { decideApproval } from './approvals/decide.ts';
 import type { DecideDeps, Performed } from './approvals/decide.ts';
 import { proposeApproval } from './approvals/propose.ts';
 import { isStale } from './approvals/stale.ts';
-import { audit, outcomeDetail, outcomeLabel } from './audit.ts';
+import { audit, outcomeDetail, outcomeLabel, paramsForAudit } from './audit.ts';
 import type { Chain, EngineContext } from './context.ts';
 import { newChain } from './context.ts';
 import { runContentAction } from './content-actions.ts';
@@ -37,7 +37,7 @@ export function createEngine(deps: EngineDeps): Engine {
       kind: MEMBERSHIP_ACTIONS.has(input.name) ? 'membership' : 'action',
       action: input.name,
       outcome: outcomeLabel(outcome),
-      detail: { ...outcomeDetail(outcome), params: input.params ?? null, ...(input.reason ? { reason: input.reason } : {}) },
+      detail: { ...outcomeDetail(outcome), params: paramsForAudit(input.params), ...(input.reason ? { reason: input.reason } : {}) },
     });
     await after();
     return outcome;
@@ -70,7 +70,10 @@ export function createEngine(deps: EngineDeps): Engine {
       const { outcome, events } = await runContentAction(ctx, collab.id, actor, req);
       return { outcome, after: () => (events.length > 0 ? handleDocEvents(ctx, collab, actor, events, chain, runChained) : Promise.resolve()) };
     }
-    const { outcome, events } = await governanceLock.run(collab.id, () => runGovernanceAction(ctx, collab, actor, req));
+    // Re-read inside the lock: checks such as "last owner" and rule authorship need current state.
+    const { outcome, events } = await governanceLock.run(collab.id, async () =>
+      runGovernanceAction(ctx, (await ctx.store.collaborations.get(collab.id)) ?? collab, actor, req),
+    );
     return {
       outcome,
       after: async () => {

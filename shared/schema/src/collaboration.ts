@@ -30,7 +30,7 @@ export const CreateCollaborationBody = z.strictObject({
 
 export const UpdateCollaborationBody = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
-  settings: z.strictObject({ timeZone: CollaborationSettings.shape.timeZone.optional(), aiCheckins: z.boolean().optional() }).optional(),
+  settings: z.strictObject({ timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone').optional(), aiCheckins: z.boolean().optional() }).optional(),
   archived: z.boolean().optional(),
 });
 

@@ -7,3 +7,4 @@ export { createMongoStore } from './mongo/index.ts';
 export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
+export { applyLoaded, loadedBytes } from './apply-loaded.ts';

@@ -1,5 +1,5 @@
 // Parse a record read back from a store with its schema; failure is a CorruptRecordError.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CorruptRecordError } from './errors.ts';
 
 export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {

@@ -18,7 +18,7 @@ afterEach(() => f.close());
 const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
 
 it('a worker SIGKILLed mid-batch, rerun after its lease expires: no duplicate messages, approvals or digests', async () => {
-  const cs = [];
+  const cs: { id: string }[] = [];
   const acts = new Map<string, string>();
   for (let i = 0; i < 3; i++) {
     const c = await f.collaboration();

@@ -1,5 +1,6 @@
 // The job loop: several slots claim jobs with a visibility timeout, run their handler, and complete
 // or fail them (retry with backoff, dead letter after the last attempt). One failed job never stops it.
+import { setMaxListeners } from 'node:events';
 import type { Job } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { sleep } from '@trellis/runtime';
@@ -39,6 +40,8 @@ export class JobLoop {
   private readonly o: Required<Omit<JobLoopOptions, 'retry'>> & { retry: RetryPolicy };
 
   constructor(opts: JobLoopOptions) {
+    // Every in-flight LLM call listens on the shared shutdown signal.
+    setMaxListeners(0, this.abortJobs.signal);
     this.o = { concurrency: 4, visibilityMs: 10 * 60_000, pollMs: 500, graceMs: 8_000, now: Date.now, retry: DEFAULT_RETRY, ...opts };
   }
 

@@ -13,7 +13,6 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 export function eventRoutes(app: Express, { events, logger }: HttpDeps): void {
   app.get('/api/events', (req, res) => {
     const user = userOf(req);
-    let heartbeat: NodeJS.Timeout | undefined;
     const end = () => {
       clearInterval(heartbeat);
       unsubscribe?.();
@@ -38,9 +37,10 @@ export function eventRoutes(app: Express, { events, logger }: HttpDeps): void {
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    write('retry: 5000\n: connected\n\n');
-    heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+    // Declared after `end` (which clears it) but before the first write (which may call `end`).
+    const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
+    write('retry: 5000\n: connected\n\n');
     req.on('close', end);
   });
 }

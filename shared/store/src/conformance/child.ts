@@ -25,7 +25,13 @@ if (cmd === 'append') {
   process.stdout.write('done\n');
 } else if (cmd === 'tail') {
   const [cursorFile, outFile] = args as [string, string];
-  const from = existsSync(cursorFile) ? readFileSync(cursorFile, 'utf8') : undefined;
+  // Starting fresh: take the head and persist it before announcing readiness, so every change
+  // committed after "ready" is delivered.
+  let from = existsSync(cursorFile) ? readFileSync(cursorFile, 'utf8') : undefined;
+  if (from === undefined) {
+    from = await store.changes.head();
+    writeFileSync(cursorFile, from);
+  }
   const ac = new AbortController();
   process.on('SIGTERM', () => ac.abort());
   process.stdout.write('ready\n');

@@ -219,9 +219,9 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       const writer = new Y.Doc();
       let tailer = spawnChild(s.spawnEnv, ['tail', cursorFile, outFile]);
       await waitForLine(tailer, 'ready');
-      // Establish a cursor before killing: the tailer must have seen at least one change.
+      // Let the tailer see at least one change before it is killed.
       await store.docs.append('feed', [editUpdate(writer, 'first')], 'test');
-      for (let i = 0; i < 200 && !existsSync(cursorFile); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 400 && !(existsSync(outFile) && readFileSync(outFile, 'utf8').includes('1\n')); i++) await new Promise((r) => setTimeout(r, 25));
       for (let i = 1; i < 40; i++) await store.docs.append('feed', [editUpdate(writer, `e${i}`)], 'test');
       tailer.kill('SIGKILL');
       await waitExit(tailer);

@@ -7,7 +7,7 @@ import type { AppendEntry, DocRepo, StoredUpdate } from '../types.ts';
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
 import type { Ctx, SnapshotChunkDoc, UpdateDoc } from './db.ts';
-import { bytesOf, toBinary } from './db.ts';
+import { bytesOf, isDuplicateKey, toBinary } from './db.ts';
 
 /** Snapshot chunk size: well under the 16 MB BSON document limit with room for the other fields. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -39,6 +39,19 @@ function reassemble(collaborationId: string, seq: number, chunks: SnapshotChunkD
   }
   if (checksum(out) !== first.hash) throw new CorruptRecordError(`${what} checksum mismatch`);
   return out;
+}
+
+/** Two first appends to a new document both insert its head. Outside a transaction the server
+ *  retries such an upsert itself (SERVER-37124); inside one the loser can get E11000 instead of a
+ *  transient write conflict. Its transaction was aborted whole, so running it again is safe. */
+async function retryHeadRace<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
 }
 
 function split(state: Uint8Array): Uint8Array[] {
@@ -74,7 +87,7 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
   return {
     async append(collaborationId, updates, origin) {
       if (updates.length === 0) throw new Error('append: no updates');
-      return tx((session) => appendOne(session, { collaborationId, updates, origin }));
+      return retryHeadRace(() => tx((session) => appendOne(session, { collaborationId, updates, origin })));
     },
 
     async appendBatch(entries) {
@@ -82,11 +95,13 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
       if (entries.length === 0) return [];
       // Group commit: one transaction (one majority/journal wait) for all entries. Operations in a
       // transaction must not run in parallel, so entries go one after another, in order.
-      return tx(async (session) => {
-        const out: { firstSeq: number; lastSeq: number }[] = [];
-        for (const e of entries) out.push(await appendOne(session, e));
-        return out;
-      });
+      return retryHeadRace(() =>
+        tx(async (session) => {
+          const out: { firstSeq: number; lastSeq: number }[] = [];
+          for (const e of entries) out.push(await appendOne(session, e));
+          return out;
+        }),
+      );
     },
 
     async load(collaborationId) {

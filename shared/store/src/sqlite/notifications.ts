@@ -30,9 +30,11 @@ export function sqliteNotifications(db: Db): NotificationRepo {
       if (ids.length === 0) return 0;
       return writeTx(db, () => {
         const marks = ids.map(() => '?').join(',');
-        const res = db.prepare(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (${marks})`).run(at, userId, ...ids);
-        for (const id of ids) emitChange(db, { type: 'notification', userId, notificationId: id });
-        return res.changes;
+        const changed = db
+          .prepare(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (${marks}) RETURNING id`)
+          .all(at, userId, ...ids) as { id: string }[];
+        for (const { id } of changed) emitChange(db, { type: 'notification', userId, notificationId: id });
+        return changed.length;
       });
     },
     async unreadCount(userId) {

@@ -1,0 +1,111 @@
+// An AI-proposed protected action (a fake LLM proposes cancelActivity) lands in the owner's approval
+// inbox with who, why and what; once approved it is visible to both users.
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
+import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
+
+describe('web app: AI proposals and the approval inbox', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let llm: FakeLlm;
+
+  beforeAll(async () => {
+    await buildClientOnce();
+    llm = await startFakeLlm();
+    server = await startServer();
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await llm?.close();
+  });
+
+  it('[G3] an AI cancelActivity waits in the owner’s inbox and, once approved, both users see it', { timeout: 150_000 }, async () => {
+    const owner = await signIn(browser, server, 'owen@example.com', DESKTOP);
+    const editor = await signIn(browser, server, 'erin@example.com', MOBILE);
+    const collabId = await createCollaboration(owner, 'Garden party');
+    await owner.page.getByLabel('Activity title').fill('Rent a bouncy castle');
+    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    const card = owner.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' });
+    await card.waitFor();
+    const activityId = await card.getAttribute('data-activity-id');
+    expect(activityId).toBeTruthy();
+    await addMember(owner, collabId, editor.id, 'editor');
+    await editor.page.goto(`/#/c/${collabId}`);
+    await editor.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).waitFor({ timeout: 10_000 });
+
+    const chatChunks = ['How about ', 'an indoor ', 'board-game ', 'afternoon ', 'instead? ', 'Bring snacks.'];
+    llm.respond((req) => req.body.stream ? { chunks: chatChunks, chunkDelayMs: 400 } : ({
+      content: JSON.stringify({
+        checkins: req.user.includes(collabId)
+          ? [
+              {
+                collaborationId: collabId,
+                summary: 'One activity proposed; the weather forecast says rain.',
+                actions: [{ action: 'cancelActivity', params: { activityId, reason: 'Rain is forecast all weekend' }, reason: 'A bouncy castle in the rain is no fun' }],
+              },
+            ]
+          : [],
+      }),
+    }));
+    server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: llm.url });
+
+    await owner.page.goto(`/#/c/${collabId}/digest`);
+    await owner.page.getByRole('button', { name: 'Run check-in now' }).click();
+    // The badge in the header counts it; the digest records the fate.
+    await owner.page.getByTestId('inbox-badge').waitFor({ timeout: 45_000 });
+    await owner.page.getByText('waiting for approval').first().waitFor({ timeout: 20_000 });
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-digest-desktop.png'), fullPage: true });
+
+    await owner.page.getByTestId('nav-inbox').click();
+    const item = owner.page.getByTestId('approval').first();
+    await item.waitFor();
+    await expect.poll(() => item.textContent()).toContain('Cancel an activity');
+    const text = (await item.textContent()) ?? '';
+    expect(text).toContain('The AI assistant');
+    expect(text).toContain('A bouncy castle in the rain is no fun');
+    expect(text).toContain('Rent a bouncy castle');
+    expect(text).toContain('Rain is forecast all weekend');
+    await item.getByText(/Up to date|Stale/).waitFor();
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'inbox-desktop.png'), fullPage: true });
+    await owner.page.setViewportSize(MOBILE);
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'inbox-mobile.png'), fullPage: true });
+    await owner.page.setViewportSize(DESKTOP);
+
+    // The editor's view has not changed before the decision.
+    expect(await editor.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).getAttribute('data-status')).toBe('proposed');
+
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await owner.page.getByText('Nothing waits for your approval.').waitFor({ timeout: 10_000 });
+    await owner.page.goto(`/#/c/${collabId}`);
+    await expect
+      .poll(() => owner.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('cancelled');
+    await expect
+      .poll(() => editor.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('cancelled');
+    await editor.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-after-approval-mobile.png'), fullPage: true });
+
+    // Asking @ai: the reply streams into the thread, styled as the assistant's, with a cursor until done.
+    await editor.page.goto(`/#/c/${collabId}/messages`);
+    await editor.page.getByLabel('Message', { exact: true }).fill('@ai any ideas for a rainy day?');
+    await editor.page.getByLabel('Message', { exact: true }).press('Enter');
+    await editor.page.locator('mark.mention-ai').first().waitFor();
+    const aiMessage = editor.page.locator('.message-ai');
+    await aiMessage.locator('.cursor').waitFor({ timeout: 30_000 });
+    await owner.page.goto(`/#/c/${collabId}/messages`);
+    await editor.page.screenshot({ path: join(SCREENSHOTS, 'messages-ai-streaming-mobile.png'), fullPage: true });
+    await expect.poll(() => aiMessage.textContent(), { timeout: 20_000 }).toContain('Bring snacks.');
+    await aiMessage.locator('.cursor').waitFor({ state: 'detached', timeout: 10_000 });
+    await owner.page.locator('.message-ai', { hasText: 'board-game afternoon' }).waitFor({ timeout: 10_000 });
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'messages-ai-desktop.png'), fullPage: true });
+    expect(owner.errors).toEqual([]);
+    expect(editor.errors).toEqual([]);
+  });
+});

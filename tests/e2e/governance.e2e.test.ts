@@ -1,0 +1,117 @@
+// Governance in the web app: the owner edits the policy table and rules (validation errors shown);
+// a CRDT change the new policy forbids is refused by the server and explained in a toast, never
+// silently lost; a 202 says "waiting for owner approval" and a 403 says "Not allowed".
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
+
+describe('web app: policy, rules and refused changes', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildClientOnce();
+    server = await startServer();
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('[P5] a change the policy forbids is refused with a toast; approval and denial are said in words', { timeout: 150_000 }, async () => {
+    const owner = await signIn(browser, server, 'paula@example.com', DESKTOP);
+    const editor = await signIn(browser, server, 'eddie@example.com', MOBILE);
+    const collabId = await createCollaboration(owner, 'Hackathon');
+    await owner.page.getByLabel('Activity title').fill('Order pizza');
+    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    await addMember(owner, collabId, editor.id, 'editor');
+    await editor.page.goto(`/#/c/${collabId}`);
+    await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).waitFor({ timeout: 10_000 });
+
+    // The owner tightens the policy and checks the rules editor's validation.
+    await owner.page.goto(`/#/c/${collabId}/governance`);
+    await owner.page.getByLabel('Propose an activity — Editors').selectOption('approval');
+    await owner.page.getByRole('button', { name: 'Save policy' }).click();
+    await owner.page.getByText('Policy saved.').waitFor();
+    await owner.page.getByLabel('Rules JSON').fill('[{"id":"r1","name":"x","trigger":"nope","actions":[]}]');
+    await owner.page.getByTestId('rules-errors').waitFor();
+    expect(await owner.page.getByTestId('rules-errors').textContent()).toMatch(/trigger/);
+    expect(await owner.page.getByRole('button', { name: 'Save rules' }).isDisabled()).toBe(true);
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'governance-desktop.png'), fullPage: true });
+    await owner.page.getByLabel('Rules JSON').fill('[]');
+    await owner.page.getByRole('button', { name: 'Insert an example' }).click();
+    await owner.page.getByRole('button', { name: 'Save rules' }).click();
+    await owner.page.getByText('Rules saved.').waitFor();
+
+    // A CRDT proposal made with the stale policy in mind is refused by the server and explained.
+    await editor.page.getByLabel('Activity title').fill('Karaoke night');
+    await editor.page.getByRole('button', { name: 'Propose' }).click();
+    await editor.page.getByTestId('toast').filter({ hasText: 'not accepted' }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => editor.page.getByTestId('activity').filter({ hasText: 'Karaoke night' }).count(), { timeout: 10_000 }).toBe(0);
+    await owner.page.goto(`/#/c/${collabId}`);
+    await owner.page.waitForTimeout(1000);
+    expect(await owner.page.getByTestId('activity').filter({ hasText: 'Karaoke night' }).count()).toBe(0);
+
+    // Having re-read the policy, the editor's screen now asks for approval through the action API.
+    await editor.page.getByRole('button', { name: 'Request' }).waitFor({ timeout: 10_000 });
+    await editor.page.getByLabel('Activity title').fill('Karaoke night');
+    await editor.page.getByRole('button', { name: 'Request' }).click();
+    await editor.page.getByText(/waiting for owner approval/).first().waitFor({ timeout: 10_000 });
+    await owner.page.getByTestId('inbox-badge').waitFor({ timeout: 20_000 });
+    await editor.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-refused-mobile.png'), fullPage: true });
+
+    // The owner then denies completing to editors, while the editor's screen still has the old policy:
+    // 403, in words, after which the screen re-reads the policy and disables the button.
+    await owner.page.goto(`/#/c/${collabId}/governance`);
+    await owner.page.getByLabel('Mark an activity done — Editors').selectOption('deny');
+    await Promise.all([
+      owner.page.waitForResponse((r) => r.url().endsWith('/policy') && r.request().method() === 'PUT' && r.ok()),
+      owner.page.getByRole('button', { name: 'Save policy' }).click(),
+    ]);
+    await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).getByRole('button', { name: 'Complete' }).click();
+    await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).getByText(/Not allowed/).waitFor({ timeout: 10_000 });
+    expect(await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).getAttribute('data-status')).toBe('proposed');
+    await expect.poll(() => editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).getByRole('button', { name: 'Complete' }).isDisabled(), { timeout: 10_000 }).toBe(true);
+
+    expect(owner.errors).toEqual([]);
+    expect(editor.errors).toEqual([]);
+  });
+
+  it('an expired token leads to sign-in again without losing local edits', { timeout: 120_000 }, async () => {
+    const user = await signIn(browser, server, 'tess@example.com', DESKTOP);
+    const collabId = await createCollaboration(user, 'Trip notes');
+    await user.page.goto(`/#/c/${collabId}/notes`);
+    await user.page.getByTestId('notes').click();
+    await user.page.keyboard.type('before');
+    await expect.poll(() => user.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
+
+    // The token stops working (as if it expired on the server's clock).
+    await user.page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('trellis:session') ?? '{}') as { token: string };
+      localStorage.setItem('trellis:session', JSON.stringify({ ...s, token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.invalid' }));
+    });
+    await user.page.reload();
+    await user.page.getByTestId('relogin').waitFor({ timeout: 20_000 });
+    const notes = user.page.getByTestId('notes');
+    await expect.poll(() => notes.inputValue()).toBe('before');
+    await notes.click();
+    await user.page.keyboard.press('End');
+    await user.page.keyboard.type(' and after');
+    expect(await user.page.getByTestId('sync-status').getAttribute('data-phase')).not.toBe('saved');
+
+    await user.page.getByRole('button', { name: 'Sign in again' }).click();
+    await user.page.getByRole('button', { name: 'Sign in' }).click();
+    await user.page.getByTestId('relogin').waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => user.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 20_000 }).toBe('saved');
+
+    // Another device of the same user receives the edit made while signed out.
+    const other = await signIn(browser, server, 'tess@example.com', MOBILE);
+    await other.page.goto(`/#/c/${collabId}/notes`);
+    await expect.poll(() => other.page.getByTestId('notes').inputValue(), { timeout: 15_000 }).toBe('before and after');
+    expect(user.errors.filter((e) => !/401/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,223 @@
+// End-to-end harness: builds the web app once (file lock, skipped when dist is fresh), starts the real
+// server (and worker) as child processes on free ports with a temporary DATA_DIR, and opens Chromium
+// contexts signed in through the real login screen.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+export const MOBILE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(path)) max = Math.max(max, newestMtime(join(path, name)));
+  return max;
+}
+
+function distIsFresh(): boolean {
+  const built = join(ROOT, 'client', 'dist', 'index.html');
+  if (!existsSync(built) || !existsSync(join(ROOT, 'client', 'dist', 'sw.js'))) return false;
+  const inputs = ['client/src', 'client/index.html', 'client/vite.config.ts', 'client/public', 'shared/schema/src'].map((p) => join(ROOT, p));
+  return Math.max(...inputs.filter(existsSync).map(newestMtime)) < statSync(built).mtimeMs;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `npm run build -w client`, once across parallel test files. */
+export async function buildClientOnce(): Promise<void> {
+  const lock = join(ROOT, '.tmp', 'client-build.lock');
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  for (;;) {
+    if (distIsFresh()) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building; a lock older than 5 minutes is left over from a crash.
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(500);
+      continue;
+    }
+    try {
+      if (!distIsFresh()) execFileSync('npm', ['run', 'build', '-w', 'client'], { cwd: ROOT, stdio: 'pipe' });
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const OUR_VARS = ['PORT', 'HOST', 'DATA_DIR', 'STORE', 'MONGODB_URL', 'SUPABASE_URL', 'SUPABASE_JWT_SECRET', 'AI_PROVIDER', 'GROQ_API_KEY', 'GROQ_MODEL', 'GROQ_BASE_URL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL', 'ALLOWED_ORIGINS'];
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  for (const k of OUR_VARS) delete env[k];
+  return { ...env, ...extra };
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function startProc(script: string, env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  server: Proc;
+  worker: Proc | null;
+  startWorker: (env: Record<string, string>) => Proc;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trellis-e2e-'));
+  const port = await freePort();
+  const server = startProc('server/src/main.ts', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`server did not become healthy:\n${server.output()}`);
+    }
+    await sleep(200);
+  }
+  const ts: TestServer = {
+    url: `http://localhost:${port}`,
+    port,
+    dataDir,
+    server,
+    worker: null,
+    startWorker(env) {
+      ts.worker = startProc('worker/src/main.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', ...env });
+      return ts.worker;
+    },
+    async stop() {
+      await ts.worker?.stop();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return ts;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+export interface TestUser {
+  context: BrowserContext;
+  page: Page;
+  id: string;
+  email: string;
+  /** Console errors and uncaught page errors seen so far. */
+  errors: string[];
+}
+
+/** A fresh browser context signed in as `email` through the login screen. */
+export async function signIn(browser: Browser, server: TestServer, email: string, viewport = DESKTOP): Promise<TestUser> {
+  const context = await browser.newContext({ viewport, baseURL: server.url });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    // Network failures while deliberately offline are the browser's, not the app's.
+    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|WebSocket connection|Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Collaborations' }).waitFor();
+  const id = await page.evaluate(() => (JSON.parse(localStorage.getItem('trellis:session') ?? '{}') as { user?: { id?: string } }).user?.id ?? '');
+  return { context, page, id, email, errors };
+}
+
+export async function token(u: TestUser): Promise<string> {
+  return u.page.evaluate(() => (JSON.parse(localStorage.getItem('trellis:session') ?? '{}') as { token?: string }).token ?? '');
+}
+
+/** Creates a collaboration through the list screen; returns its id (from the hash route). */
+export async function createCollaboration(u: TestUser, title: string): Promise<string> {
+  await u.page.goto('/#/');
+  await u.page.getByLabel('New collaboration').fill(title);
+  await u.page.getByRole('button', { name: 'Create' }).click();
+  await u.page.waitForURL(/#\/c\//);
+  const id = /#\/c\/([^/]+)/.exec(u.page.url())?.[1];
+  if (!id) throw new Error('no collaboration id in the URL');
+  await u.page.getByRole('heading', { name: title }).waitFor();
+  return decodeURIComponent(id);
+}
+
+/** The owner adds a member through the Members tab. */
+export async function addMember(owner: TestUser, collabId: string, userId: string, role: 'owner' | 'editor' | 'viewer'): Promise<void> {
+  await owner.page.goto(`/#/c/${collabId}/members`);
+  await owner.page.getByPlaceholder('User id').fill(userId);
+  await owner.page.locator('#member-role').selectOption(role);
+  await owner.page.getByRole('button', { name: 'Add', exact: true }).click();
+  await owner.page.locator('code.small-id', { hasText: userId }).waitFor();
+}
+
+export async function syncPhase(page: Page): Promise<string | null> {
+  return page.getByTestId('sync-status').getAttribute('data-phase');
+}
+
+/** Waits until the page is controlled by the service worker (precache done, clients claimed). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+}

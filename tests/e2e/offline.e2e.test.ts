@@ -1,0 +1,136 @@
+// Two people edit one collaboration live; one goes offline, edits, reloads while offline (the app
+// opens from the service worker with the edits from IndexedDB), comes back, and both converge.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, waitForServiceWorker } from './harness.ts';
+import type { TestServer, TestUser } from './harness.ts';
+
+describe('web app: live collaboration and offline editing', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: TestUser;
+  let bob: TestUser;
+  let collabId: string;
+
+  beforeAll(async () => {
+    await buildClientOnce();
+    server = await startServer();
+    browser = await launch();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('two users in two browsers see each other’s edits live', { timeout: 120_000 }, async () => {
+    alice = await signIn(browser, server, 'alice@example.com', DESKTOP);
+    bob = await signIn(browser, server, 'bob@example.com', MOBILE);
+    collabId = await createCollaboration(alice, 'Team offsite');
+    await addMember(alice, collabId, bob.id, 'editor');
+
+    // Bob finds it in his list.
+    await bob.page.reload();
+    await bob.page.getByRole('link', { name: /Team offsite/ }).click();
+    await bob.page.getByRole('heading', { name: 'Team offsite' }).waitFor();
+
+    // A proposal on the board, through the document.
+    await alice.page.goto(`/#/c/${collabId}`);
+    await alice.page.getByLabel('Activity title').fill('Picnic by the lake');
+    await alice.page.getByRole('button', { name: 'Propose' }).click();
+    await expect.poll(() => bob.page.getByTestId('activity').filter({ hasText: 'Picnic by the lake' }).count(), { timeout: 10_000 }).toBe(1);
+
+    // Messages both ways, with a mention.
+    await alice.page.goto(`/#/c/${collabId}/messages`);
+    await bob.page.goto(`/#/c/${collabId}/messages`);
+    await alice.page.getByLabel('Message', { exact: true }).fill('Hi @bob, shall we go on Friday?');
+    await alice.page.getByLabel('Message', { exact: true }).press('Enter');
+    await bob.page.getByTestId('message').filter({ hasText: 'shall we go on Friday' }).waitFor({ timeout: 10_000 });
+    await expect(bob.page.locator('mark.mention', { hasText: '@bob' }).count()).resolves.toBe(1);
+    await bob.page.getByLabel('Message', { exact: true }).fill('Friday works for me');
+    await bob.page.getByLabel('Message', { exact: true }).press('Enter');
+    await alice.page.getByTestId('message').filter({ hasText: 'Friday works for me' }).waitFor({ timeout: 10_000 });
+
+    // Notes typed live.
+    await alice.page.goto(`/#/c/${collabId}/notes`);
+    await bob.page.goto(`/#/c/${collabId}/notes`);
+    await alice.page.getByTestId('notes').click();
+    await alice.page.keyboard.type('Bring: blanket');
+    await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Bring: blanket');
+    await expect.poll(() => alice.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
+    await expect.poll(() => alice.page.getByTestId('sync-status').getAttribute('data-unsaved')).toBe('0');
+    // Presence: Alice sees two people.
+    await expect.poll(() => alice.page.getByTestId('presence').locator('li').count(), { timeout: 10_000 }).toBe(2);
+
+    // Screenshots of the main screens.
+    for (const [u, size] of [[alice, 'desktop'], [bob, 'mobile']] as const) {
+      await u.page.goto('/#/');
+      await u.page.getByTestId('collab-list').waitFor();
+      await u.page.screenshot({ path: join(SCREENSHOTS, `list-${size}.png`), fullPage: true });
+      await u.page.goto(`/#/c/${collabId}`);
+      await u.page.getByTestId('board').waitFor();
+      await u.page.screenshot({ path: join(SCREENSHOTS, `collaboration-board-${size}.png`), fullPage: true });
+      await u.page.goto(`/#/c/${collabId}/messages`);
+      await u.page.getByTestId('messages').waitFor();
+      await u.page.screenshot({ path: join(SCREENSHOTS, `collaboration-messages-${size}.png`), fullPage: true });
+    }
+  });
+
+  it('an offline user keeps editing, reloads offline from the service worker, and converges when back', { timeout: 120_000 }, async () => {
+    await bob.page.goto(`/#/c/${collabId}/notes`);
+    await waitForServiceWorker(bob.page);
+    // Visit once more under the service worker so its runtime cache holds the API answers too.
+    await bob.page.reload();
+    await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Bring: blanket');
+    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
+
+    await bob.context.setOffline(true);
+    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('offline');
+    const notes = bob.page.getByTestId('notes');
+    await notes.click();
+    await bob.page.keyboard.press('End');
+    await bob.page.keyboard.type(', lemonade');
+    await bob.page.goto(`/#/c/${collabId}/messages`);
+    await bob.page.getByLabel('Message', { exact: true }).fill('Written on the train, offline');
+    await bob.page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(async () => Number(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved'))).toBeGreaterThan(0);
+    await bob.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-offline-mobile.png'), fullPage: true });
+
+    // Alice keeps working online meanwhile and does not see Bob's offline edits.
+    await alice.page.goto(`/#/c/${collabId}/notes`);
+    await alice.page.getByTestId('notes').click();
+    await alice.page.keyboard.press('Control+Home');
+    await alice.page.keyboard.type('Saturday 10:00. ');
+    await alice.page.waitForTimeout(500);
+    expect(await alice.page.getByTestId('notes').inputValue()).toBe('Saturday 10:00. Bring: blanket');
+
+    // Reload while offline: the shell comes from the service worker, the document from IndexedDB.
+    await bob.page.reload();
+    await bob.page.getByRole('heading', { name: 'Team offsite' }).waitFor({ timeout: 15_000 });
+    await bob.page.getByTestId('message').filter({ hasText: 'Written on the train, offline' }).waitFor();
+    expect(await bob.page.getByTestId('sync-status').getAttribute('data-phase')).toBe('offline');
+    expect(Number(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved'))).toBeGreaterThan(0);
+    await bob.page.goto(`/#/c/${collabId}/notes`);
+    expect(await bob.page.getByTestId('notes').inputValue()).toBe('Bring: blanket, lemonade');
+    // The list opens offline too.
+    await bob.page.goto('/#/');
+    await bob.page.getByRole('link', { name: /Team offsite/ }).waitFor();
+
+    // Back online: both converge, and Bob's indicator reaches "saved" with nothing pending.
+    await bob.page.goto(`/#/c/${collabId}/notes`);
+    await bob.context.setOffline(false);
+    const expected = 'Saturday 10:00. Bring: blanket, lemonade';
+    await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 20_000 }).toBe(expected);
+    await expect.poll(() => alice.page.getByTestId('notes').inputValue(), { timeout: 20_000 }).toBe(expected);
+    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 20_000 }).toBe('saved');
+    expect(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved')).toBe('0');
+    await alice.page.goto(`/#/c/${collabId}/messages`);
+    await alice.page.getByTestId('message').filter({ hasText: 'Written on the train, offline' }).waitFor({ timeout: 10_000 });
+
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});

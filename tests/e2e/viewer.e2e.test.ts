@@ -1,0 +1,101 @@
+// A viewer reads along but cannot edit: the UI is disabled, and the server refuses both the action API
+// and CRDT writes made behind the UI's back (which no one else ever sees).
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { appendMessage, readMessages } from '@trellis/schema';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token } from './harness.ts';
+import type { TestServer } from './harness.ts';
+
+describe('web app: viewers', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildClientOnce();
+    server = await startServer();
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('[P1] a viewer cannot edit: the UI is disabled and the server refuses', { timeout: 120_000 }, async () => {
+    const owner = await signIn(browser, server, 'olivia@example.com', DESKTOP);
+    const viewer = await signIn(browser, server, 'victor@example.com', MOBILE);
+    const collabId = await createCollaboration(owner, 'Book club');
+    await owner.page.getByLabel('Activity title').fill('Read chapter 1');
+    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    await addMember(owner, collabId, viewer.id, 'viewer');
+
+    await viewer.page.goto(`/#/c/${collabId}`);
+    await viewer.page.getByText('You are a viewer').waitFor();
+    await viewer.page.getByTestId('activity').filter({ hasText: 'Read chapter 1' }).waitFor({ timeout: 10_000 });
+    expect(await viewer.page.getByLabel('Activity title').isDisabled()).toBe(true);
+    expect(await viewer.page.getByRole('button', { name: 'Complete' }).count()).toBe(0);
+    await viewer.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-viewer-mobile.png'), fullPage: true });
+
+    await viewer.page.goto(`/#/c/${collabId}/messages`);
+    expect(await viewer.page.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
+    await viewer.page.goto(`/#/c/${collabId}/notes`);
+    const notes = viewer.page.getByTestId('notes');
+    expect(await notes.getAttribute('readonly')).not.toBeNull();
+    await notes.click();
+    await viewer.page.keyboard.type('viewer was here');
+    expect(await notes.inputValue()).toBe('');
+
+    // The action API says no, in words.
+    const res = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/api/collaborations/${collabId}/actions/sendMessage`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await token(viewer)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ params: { body: 'let me in' } }),
+    });
+    expect(res.status).toBe(403);
+
+    // A CRDT write behind the UI's back (a stock provider with the viewer's token) is refused.
+    const doc = new Y.Doc();
+    const refused: string[] = [];
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, collabId, doc, {
+      params: { token: await token(viewer), ack: '1' },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    provider.messageHandlers[101] = (_e, d) => {
+      refused.push('refused');
+      void d;
+    };
+    provider.messageHandlers[2] = () => refused.push('denied');
+    provider.messageHandlers[100] = () => undefined;
+    try {
+      await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+      appendMessage(doc, { id: 'msg_sneaky', authorId: viewer.id, body: 'sneaky viewer message', kind: 'user' });
+      await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    } finally {
+      provider.destroy();
+    }
+    await owner.page.goto(`/#/c/${collabId}/messages`);
+    await owner.page.waitForTimeout(1500);
+    expect(await owner.page.getByText('sneaky viewer message').count()).toBe(0);
+
+    // And it was never stored: a fresh client does not receive it either.
+    const check = new Y.Doc();
+    const p2 = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, collabId, check, {
+      params: { token: await token(owner) },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    try {
+      await new Promise<void>((resolve) => p2.once('sync', () => resolve()));
+      expect(readMessages(check).map((m) => m.body)).not.toContain('sneaky viewer message');
+    } finally {
+      p2.destroy();
+    }
+    expect(owner.errors).toEqual([]);
+    expect(viewer.errors).toEqual([]);
+  });
+});
