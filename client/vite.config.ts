@@ -44,6 +44,25 @@ export default defineConfig({
               networkTimeoutSeconds: 4,
               cacheableResponse: { statuses: [200] },
               expiration: { maxEntries: 200, maxAgeSeconds: 30 * 24 * 3600 },
+              plugins: [
+                {
+                  // One cache entry per signed-in user (the token's `sub`), so someone else signing in on
+                  // this browser never gets the previous user's list. Serialized into sw.js: self-contained.
+                  cacheKeyWillBeUsed: async ({ request }) => {
+                    let sub = 'anonymous';
+                    try {
+                      const payload = (request.headers.get('Authorization') ?? '').split(' ')[1]?.split('.')[1] ?? '';
+                      const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown };
+                      if (typeof claims.sub === 'string') sub = claims.sub;
+                    } catch {
+                      // no or unreadable token: the anonymous key
+                    }
+                    const url = new URL(request.url);
+                    url.searchParams.set('__user', sub);
+                    return url.href;
+                  },
+                },
+              ],
             },
           },
         ],

@@ -105,6 +105,9 @@ describe('web app: AI proposals and the approval inbox', () => {
     await aiMessage.locator('.cursor').waitFor({ state: 'detached', timeout: 10_000 });
     await owner.page.locator('.message-ai', { hasText: 'board-game afternoon' }).waitFor({ timeout: 10_000 });
     await owner.page.screenshot({ path: join(SCREENSHOTS, 'messages-ai-desktop.png'), fullPage: true });
+    await owner.page.goto('/#/notifications');
+    await owner.page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'notifications-desktop.png'), fullPage: true });
     expect(owner.errors).toEqual([]);
     expect(editor.errors).toEqual([]);
   });

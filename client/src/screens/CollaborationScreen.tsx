@@ -28,7 +28,7 @@ const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', 
 export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
   const api = useApi();
   const toast = useToast();
-  const { session: auth } = useAuth();
+  const { session: auth, markExpired } = useAuth();
   const { user, token } = useSession();
   const [collab, setCollab] = useState<CollaborationSummary | null>(() => recall<CollaborationSummary>(user.id, `collab:${id}`));
   const [members, setMembers] = useState<Member[]>([]);
@@ -85,7 +85,8 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
 
   useEffect(() => {
     if (snapshot.stopped === 'access') void fetchCollab();
-  }, [snapshot.stopped, fetchCollab]);
+    if (snapshot.stopped === 'auth') markExpired();
+  }, [snapshot.stopped, fetchCollab, markExpired]);
 
   const names = useMemo(() => {
     const m = new Map<string, string>();

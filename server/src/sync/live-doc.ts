@@ -131,6 +131,7 @@ export class LiveDoc {
       return;
     }
     this.deps.metrics.updatesIn.inc();
+    for (const r of result.roots) conn.edits.roots.add(r);
     if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
   }
 

@@ -147,6 +147,25 @@ describe('sync endpoint', () => {
     await waitFor(() => messagesOf(p.doc).toArray().some((m) => m.get('body') === 'sent over REST'), 5000, 'REST message live');
   });
 
+  it('CRDT edits are summarised in the audit log (who, which roots, bytes, refusals)', async () => {
+    const p = open(viewer.token);
+    const e = open(editor.token);
+    await Promise.all([synced(p), synced(e)]);
+    notesOf(e.doc).insert(0, 'audited ');
+    notesOf(p.doc).insert(0, 'refused ');
+    await waitFor(() => !notesOf(p.doc).toString().includes('refused'), 5000, 'viewer reverted');
+    await waitFor(async () => notesOf(await storedDoc()).toString().includes('audited'), 5000, 'stored');
+    e.disconnect();
+    p.disconnect();
+    type Entry = { kind: string; actor: { userId?: string }; detail: { roots?: string[]; bytes?: number; refused?: number } };
+    await waitFor(async () => {
+      const res = await api<{ items: Entry[] }>(server.url, 'GET', `/api/collaborations/${collab}/audit?limit=100`, owner.token);
+      const mine = res.body.items.find((x) => x.kind === 'crdt' && x.actor.userId === editor.user.id);
+      const refused = res.body.items.find((x) => x.kind === 'refused-update' && x.actor.userId === viewer.user.id);
+      return Boolean(mine?.detail.roots?.includes('notes') && (mine.detail.bytes ?? 0) > 0 && (refused?.detail.refused ?? 0) > 0);
+    }, 5000, 'audit summaries');
+  });
+
   it('[P7] a removed member\'s socket is closed; a downgraded member\'s writes are refused', async () => {
     const temp = await login(server.url, 'temp@t.io');
     await addMember(server.url, owner, collab, temp, 'editor');

@@ -15,6 +15,7 @@ import { Connection } from './connection.ts';
 import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { flushEditAudit } from './edit-audit.ts';
 import { Persister } from './persister.ts';
 import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
@@ -99,6 +100,7 @@ export class SyncServer {
       conn.closed = true;
       this.conns.delete(conn);
       live?.removeConnection(conn);
+      void flushEditAudit(this.deps.store, conn, this.deps.logger);
     });
     try {
       live = await this.registry.acquire(collaborationId);
@@ -113,6 +115,7 @@ export class SyncServer {
 
   private ping(): void {
     for (const conn of this.conns) {
+      void flushEditAudit(this.deps.store, conn, this.deps.logger);
       if (!conn.alive) {
         conn.terminate();
         continue;
@@ -131,7 +134,10 @@ export class SyncServer {
     this.closing = true;
     if (this.pingTimer) clearInterval(this.pingTimer);
     await this.registry.flush();
-    for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
+    for (const conn of this.conns) {
+      await flushEditAudit(this.deps.store, conn, this.deps.logger);
+      conn.close(CLOSE.serviceRestart, 'server restarting');
+    }
     await this.fanout.stop();
     this.wss.close();
   }

@@ -1,11 +1,12 @@
 // Writing the day's digest: done (with every proposal's fate) or failed (with the reason).
+import type { Engine } from '@trellis/engine';
 import type { Checkin, CheckinProposal } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 import type { WorkerMetrics } from '../metrics.ts';
 import type { CallShare } from './ask-model.ts';
 
 export async function saveDone(
-  store: Store, metrics: WorkerMetrics, claimed: Checkin,
+  store: Store, engine: Engine, metrics: WorkerMetrics, claimed: Checkin,
   d: { summary: string; proposals: CheckinProposal[]; share: CallShare; aiGenerated: boolean }, now: Date,
 ): Promise<Checkin> {
   const done: Checkin = {
@@ -15,6 +16,8 @@ export async function saveDone(
   await store.checkins.save(done);
   metrics.checkins.inc(1, { status: 'done' });
   for (const p of d.proposals) metrics.proposals.inc(1, { fate: p.fate });
+  // Rules with the `checkinCompleted` trigger react to the digest (through the same engine).
+  await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: `checkin:${done.localDay}` }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }]);
   return done;
 }
 

@@ -64,7 +64,7 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
   if (deps.provider.name === 'offline') {
     const share: CallShare = { provider: 'offline', model: 'rules', inputTokens: 0, outputTokens: 0, latencyMs: 0 };
     for (const { checkin, summary } of open.values()) {
-      result.done.push(await saveDone(deps.store, deps.metrics, checkin, { summary: offlineSummary(summary), proposals: [], share, aiGenerated: false }, deps.now()));
+      result.done.push(await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: offlineSummary(summary), proposals: [], share, aiGenerated: false }, deps.now()));
     }
     return result;
   }
@@ -82,7 +82,7 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
             { engine: deps.engine, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: `checkin:${checkin.collaborationId}:${checkin.localDay}`, log },
             entry.actions,
           );
-          result.done.push(await saveDone(deps.store, deps.metrics, checkin, { summary: entry.summary, proposals, share, aiGenerated: true }, deps.now()));
+          result.done.push(await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: entry.summary, proposals, share, aiGenerated: true }, deps.now()));
           log.info({ proposals: proposals.length, refused: proposals.filter((p) => p.fate === 'refused').length }, 'check-in done');
         },
       },

@@ -21,7 +21,7 @@ function clearPending(doc: Y.Doc): boolean {
 }
 
 export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origin: ClientOrigin): GateResult {
-  let result: GateResult = { ok: true, events: [] };
+  let result: GateResult = { ok: true, events: [], roots: [] };
   doc.transact((tr) => {
     try {
       Y.applyUpdate(doc, update, origin);

@@ -11,7 +11,7 @@ export interface Writer {
   policy: PolicyOverrides;
 }
 
-export type GateResult = { ok: true; events: DocEvent[] } | { ok: false; code: 'forbidden' | 'bad_request'; message: string };
+export type GateResult = { ok: true; events: DocEvent[]; roots: string[] } | { ok: false; code: 'forbidden' | 'bad_request'; message: string };
 
 const WRITABLE_ROOTS = new Set(['messages', 'activities', 'notes']);
 const MESSAGE_EDITABLE = new Set(['body']);
@@ -42,13 +42,15 @@ export function checkTransaction(tr: Y.Transaction, w: Writer): GateResult {
   try {
     const inserted = insertedItems(tr);
     const deleted = deletedItems(tr);
-    if (inserted.length === 0 && deleted.length === 0) return { ok: true, events: [] };
+    if (inserted.length === 0 && deleted.length === 0) return { ok: true, events: [], roots: [] };
     if (w.role === 'viewer') throw new Refusal('forbidden', 'viewers may not edit');
     const events: DocEvent[] = [];
     const newEntries = new Set<Y.Item>();
     const editedFields = new Map<Y.Item, Set<string>>();
+    const roots = new Set<string>();
     for (const item of [...inserted, ...deleted]) {
       const { root, depth, top } = locate(item);
+      roots.add(root);
       if (!WRITABLE_ROOTS.has(root)) throw new Refusal('forbidden', `root "${root}" is not writable`);
       if (root === 'notes') {
         if (depth !== 0 || item.parentSub !== null) throw new Refusal('bad_request', 'notes must be text');
@@ -79,7 +81,7 @@ export function checkTransaction(tr: Y.Transaction, w: Writer): GateResult {
       const e = checkFieldEdits(tr, entry, keys, w);
       if (e) events.push(e);
     }
-    return { ok: true, events };
+    return { ok: true, events, roots: [...roots] };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, code: err.code, message: err.message };
     throw err;

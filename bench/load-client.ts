@@ -1,0 +1,59 @@
+// A lightweight sync client for the load generator: speaks just enough y-websocket to send real
+// Yjs updates (typing into `notes`) and to spot other clients' edits in the frames it receives,
+// without applying them — so the generator measures the server, not itself.
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+export interface EditTracker {
+  sent(token: string, receivers: number): void;
+  seen(token: string): void;
+}
+
+const TOKEN = /#(\d+\.\d+)#/g;
+
+export class LoadClient {
+  private readonly doc = new Y.Doc();
+  private lastUpdate: Uint8Array | null = null;
+  private seq = 0;
+  ws: WebSocket | null = null;
+  received = 0;
+
+  constructor(readonly index: number, readonly room: string, private readonly tracker: EditTracker) {
+    this.doc.on('update', (u: Uint8Array) => (this.lastUpdate = u));
+  }
+
+  connect(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.binaryType = 'nodebuffer';
+      ws.on('open', () => {
+        this.ws = ws;
+        resolve();
+      });
+      ws.on('error', reject);
+      ws.on('message', (data: Buffer) => {
+        this.received++;
+        const text = data.toString('latin1');
+        for (const m of text.matchAll(TOKEN)) this.tracker.seen(m[1]!);
+      });
+    });
+  }
+
+  /** Type a token at the start of `notes`; depends only on this client's own earlier edits. */
+  edit(receivers: number): void {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const token = `${this.index}.${this.seq++}`;
+    this.doc.getText('notes').insert(0, `#${token}#`);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, this.lastUpdate!);
+    this.tracker.sent(token, receivers);
+    this.ws.send(encoding.toUint8Array(e));
+  }
+
+  close(): void {
+    this.ws?.terminate();
+  }
+}

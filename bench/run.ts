@@ -1,0 +1,13 @@
+// `npm run bench [store|sync|worker ...]`: runs the benchmarks and prints markdown for BENCHMARKS.md.
+// Not part of the test command: numbers are measured here, never asserted in tests.
+import { runStoreBench } from './store.ts';
+import { runSyncBench } from './sync.ts';
+import { runWorkerBench, workerBenchTable } from './worker.ts';
+
+const wanted = new Set(process.argv.slice(2));
+const all = wanted.size === 0;
+const out: string[] = [`# Benchmark run ${new Date().toISOString()} (node ${process.version})`, ''];
+if (all || wanted.has('store')) out.push(await runStoreBench());
+if (all || wanted.has('sync')) out.push(await runSyncBench());
+if (all || wanted.has('worker')) out.push(workerBenchTable(await runWorkerBench()));
+process.stdout.write(`${out.join('\n')}\n`);

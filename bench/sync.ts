@@ -1,0 +1,143 @@
+// Sync load generator (a separate process from the servers it drives): C clients across D
+// documents typing small edits at a fixed total rate. Reports propagation latency (edit at one
+// client → seen by every other client of that document), delivered updates/s, server CPU and RSS,
+// for Trellis and the reference @y/websocket-server in the same run.
+import { LoadClient } from './load-client.ts';
+import type { EditTracker } from './load-client.ts';
+import { cpuSeconds, rssMiB } from './process-stats.ts';
+import { ms, summarize } from './stats.ts';
+import { startReference, startTrellis } from './sync-targets.ts';
+import type { RunningTarget } from './sync-targets.ts';
+
+export interface PhaseResult {
+  rate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  delivered: number;
+  lost: number;
+  cpu: number;
+  rss: number;
+}
+
+class Tracker implements EditTracker {
+  pending = new Map<string, { t0: number; remaining: number }>();
+  latencies: number[] = [];
+  recording = true;
+  sent(token: string, receivers: number): void {
+    if (receivers > 0) this.pending.set(token, { t0: performance.now(), remaining: receivers });
+  }
+  seen(token: string): void {
+    const p = this.pending.get(token);
+    if (!p) return;
+    if (--p.remaining === 0) {
+      this.pending.delete(token);
+      if (this.recording) this.latencies.push(performance.now() - p.t0);
+    }
+  }
+}
+
+async function connectAll(target: RunningTarget, clients: number, rooms: number, tracker: Tracker): Promise<{ all: LoadClient[]; perRoom: number[] }> {
+  const all: LoadClient[] = [];
+  const perRoom = new Array<number>(rooms).fill(0);
+  for (let i = 0; i < clients; i++) {
+    const room = i % rooms;
+    perRoom[room]!++;
+    all.push(new LoadClient(i, String(room), tracker));
+  }
+  for (let i = 0; i < all.length; i += 50) await Promise.all(all.slice(i, i + 50).map((c) => c.connect(target.url(c.index, Number(c.room)))));
+  await new Promise((r) => setTimeout(r, 1000));
+  return { all, perRoom };
+}
+
+async function phase(target: RunningTarget, clients: LoadClient[], perRoom: number[], tracker: Tracker, rate: number, seconds: number): Promise<PhaseResult> {
+  tracker.latencies = [];
+  tracker.pending.clear();
+  const received0 = clients.reduce((n, c) => n + c.received, 0);
+  const cpu0 = target.pids.reduce((n, p) => n + cpuSeconds(p), 0);
+  const started = performance.now();
+  let sent = 0;
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed >= seconds) {
+        clearInterval(timer);
+        return resolve();
+      }
+      const due = Math.floor(elapsed * rate) - sent;
+      for (let k = 0; k < due; k++) {
+        const c = clients[next++ % clients.length]!;
+        c.edit(perRoom[Number(c.room)]! - 1);
+        sent++;
+      }
+    }, 2);
+  });
+  const wall = (performance.now() - started) / 1000;
+  const cpu = (target.pids.reduce((n, p) => n + cpuSeconds(p), 0) - cpu0) / wall;
+  await new Promise((r) => setTimeout(r, 1000));
+  const lost = tracker.pending.size;
+  const received = clients.reduce((n, c) => n + c.received, 0) - received0;
+  const s = summarize(tracker.latencies);
+  // Undelivered edits count as slower than anything measured.
+  const p99 = lost > sent * 0.01 ? Infinity : s.p99;
+  return { rate, p50: s.p50, p95: s.p95, p99, delivered: received / wall, lost, cpu: cpu * 100, rss: target.pids.reduce((n, p) => n + rssMiB(p), 0) };
+}
+
+export async function benchTarget(target: RunningTarget, opts: { clients: number; rooms: number; rates: number[]; seconds: number; stopAboveMs: number }): Promise<PhaseResult[]> {
+  const tracker = new Tracker();
+  const { all, perRoom } = await connectAll(target, opts.clients, opts.rooms, tracker);
+  const results: PhaseResult[] = [];
+  try {
+    for (const rate of opts.rates) {
+      const r = await phase(target, all, perRoom, tracker, rate, opts.seconds);
+      results.push(r);
+      process.stderr.write(`  ${target.name} @ ${rate}/s: p50 ${ms(r.p50)} p99 ${ms(r.p99)} ms, cpu ${r.cpu.toFixed(0)}%, lost ${r.lost}\n`);
+      if (r.p99 > opts.stopAboveMs) break;
+    }
+  } finally {
+    for (const c of all) c.close();
+  }
+  return results;
+}
+
+function table(name: string, rows: PhaseResult[]): string[] {
+  const out = [`**${name}**`, '', '| edits/s | p50 ms | p95 ms | p99 ms | delivered updates/s | server CPU % | server RSS MiB | undelivered |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) out.push(`| ${r.rate} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.delivered.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.lost} |`);
+  return [...out, ''];
+}
+
+const best = (rows: PhaseResult[], limit: number) => Math.max(0, ...rows.filter((r) => r.p99 <= limit).map((r) => r.rate));
+
+export async function runSyncBench(opts: { clients?: number; rooms?: number; seconds?: number; rates?: number[] } = {}): Promise<string> {
+  const clients = opts.clients ?? 1000;
+  const rooms = opts.rooms ?? 100;
+  const seconds = opts.seconds ?? 4;
+  const rates = opts.rates ?? [1000, 2000, 3000, 4000, 5000, 6000, 8000];
+  const lines = [`## Sync (${clients} clients × ${rooms} documents, ${seconds} s per rate, load generator in its own process)`, ''];
+  const run = async (start: () => Promise<RunningTarget>, r: number[]) => {
+    const t = await start();
+    try {
+      return { name: t.name, rows: await benchTarget(t, { clients, rooms, rates: r, seconds, stopAboveMs: 200 }) };
+    } finally {
+      await t.stop();
+    }
+  };
+  const ref = await run(startReference, rates);
+  const ours = await run(() => startTrellis(1, rooms), rates);
+  const three = await run(() => startTrellis(3, rooms), [clients]);
+  lines.push(...table(ref.name, ref.rows), ...table(`${ours.name} (every update persisted, permission-checked)`, ours.rows), ...table(`${three.name}, one DATA_DIR, clients spread across processes`, three.rows));
+  const refBest = best(ref.rows, 50);
+  const ourBest = best(ours.rows, 50);
+  const at1 = (rows: PhaseResult[]) => rows.find((r) => r.rate === clients)?.p99 ?? NaN;
+  lines.push('| target | measured | goal |', '| --- | --- | --- |');
+  lines.push(`| highest rate with p99 ≤ 50 ms, ours / reference | ${ourBest} / ${refBest} = ${(ourBest / Math.max(1, refBest)).toFixed(2)}× | ≥ 1.0× |`);
+  lines.push(`| p99 at 1 edit/s per client, ours / reference | ${ms(at1(ours.rows))} / ${ms(at1(ref.rows))} ms = ${(at1(ours.rows) / at1(ref.rows)).toFixed(2)}× | ≤ 1.5× |`);
+  lines.push(`| cross-instance p99 at 1 edit/s per client, 3 processes | ${ms(at1(three.rows))} ms | ≤ 100 ms |`, '');
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [clients, rooms, seconds] = process.argv.slice(2).map(Number);
+  process.stdout.write(`${await runSyncBench({ ...(clients ? { clients } : {}), ...(rooms ? { rooms } : {}), ...(seconds ? { seconds } : {}) })}\n`);
+}
