@@ -24,7 +24,18 @@ export function createHttpApp(deps: HttpDeps): Express {
 
 /** The built web app, with client-side routes falling back to index.html. */
 function serveWebApp(app: Express, dir: string): void {
-  app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
+  // Hashed assets may be cached; the shell, the service worker and the manifest must revalidate
+  // or browsers keep an old app for the cache lifetime after a deploy.
+  const revalidate = /(^|\/)(index\.html|sw\.js|workbox-[^/]*\.js|registerSW\.js|manifest\.webmanifest)$/;
+  app.use(
+    express.static(dir, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, path) => {
+        if (revalidate.test(path)) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.get(/^\/(?!api\/|sync\/|metrics$).*/, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'));

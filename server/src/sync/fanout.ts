@@ -27,6 +27,7 @@ export class Fanout {
     this.running = this.deps.store.changes.tail({
       from,
       signal: this.ac.signal,
+      excludeOrigin: this.deps.instanceId,
       onBatch: async ({ changes }) => {
         for (const c of changes) await this.apply(c);
       },

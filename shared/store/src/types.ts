@@ -155,6 +155,9 @@ export interface TailOptions {
   /** The cursor is no longer in history (pruned / ChangeStreamHistoryLost): reload state from the store. */
   onResync(cursor: ChangeCursor): Promise<void>;
   onError?(err: unknown): void;
+  /** Skip `update` changes written with this origin (a process's own writes); an optimisation
+   *  adapters may ignore, so consumers still check. */
+  excludeOrigin?: string | undefined;
 }
 
 export interface ChangeFeed {

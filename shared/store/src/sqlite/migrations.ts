@@ -53,4 +53,8 @@ export const MIGRATIONS: readonly string[] = [
     id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL, data BLOB, at INTEGER NOT NULL
   );
   `,
+  // 2: the origin of update changes as a column, so a tailing process can skip its own writes in SQL.
+  `
+  ALTER TABLE changes ADD COLUMN origin TEXT;
+  `,
 ];
