@@ -9,7 +9,10 @@ let f: WorkerFixture;
 beforeEach(async () => {
   f = await workerFixture();
 });
-afterEach(() => f.close());
+afterEach(() => {
+  clock = null;
+  return f.close();
+});
 
 const retry = { baseMs: 1000, maxMs: 10_000, random: () => 0.5 };
 
@@ -18,8 +21,14 @@ async function batchJob(ids: string[]) {
   return (await f.store.jobs.enqueue({ type: 'checkin-batch', payload: { items } }))!;
 }
 
+/** The loop's clock; tests that step through retries move it to each job's runAt. */
+let clock: number | null = null;
+
 function loop(timeoutMs = 5_000) {
-  return new JobLoop({ store: f.store, handlers: createHandlers(f.deps({ provider: f.provider('groq', timeoutMs) })), owner: 'w1', logger: f.logger, metrics: f.metrics, retry });
+  return new JobLoop({
+    store: f.store, handlers: createHandlers(f.deps({ provider: f.provider('groq', timeoutMs) })), owner: 'w1', logger: f.logger, metrics: f.metrics, retry,
+    now: () => clock ?? Date.now(),
+  });
 }
 
 async function claimAndRun(l: JobLoop, now = Date.now()) {
@@ -57,11 +66,13 @@ describe('job loop', () => {
     const delays: number[] = [];
     let now = Date.now();
     for (const expected of ['retry', 'retry', 'dead'] as const) {
+      clock = now;
       expect(await claimAndRun(l, now)).toBe(expected);
       const j = (await f.store.jobs.get(job.id))!;
       if (expected === 'retry') delays.push(j.runAt - now);
       now = j.runAt;
     }
+    clock = null;
     expect(delays[1]!).toBeGreaterThan(delays[0]!);
     const dead = (await f.store.jobs.get(job.id))!;
     expect(dead).toMatchObject({ status: 'dead' });
