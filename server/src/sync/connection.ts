@@ -41,9 +41,8 @@ export class Connection {
       return;
     }
     try {
-      this.ws.send(data, { binary: true }, (err) => {
-        if (err) this.terminate();
-      });
+      // No per-send callback: a failed write surfaces as the socket's 'error'/'close'.
+      this.ws.send(data, { binary: true });
     } catch {
       this.terminate();
     }

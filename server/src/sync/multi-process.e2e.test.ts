@@ -63,7 +63,7 @@ describe('multiple server processes', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
-    await waitFor(() => acked > 50, 10_000, 'some acks');
+    await waitFor(() => acked > 20, 30_000, 'some acks');
     first.child.kill('SIGKILL');
     const ackedAtKill = acked;
     typing = false;

@@ -3,7 +3,10 @@
 // in memory and retries with backoff; callers' promises resolve only once their update is durable.
 import type { Logger, Metrics } from '@trellis/runtime';
 import { backoffMs } from '@trellis/runtime';
-import type { Store } from '@trellis/store';
+import type { DocRepo } from '@trellis/store';
+
+/** Where batches go: the store's appendBatch, or a threaded SQLite writer with the same contract. */
+export type AppendBatch = DocRepo['appendBatch'];
 
 interface Pending {
   collaborationId: string;
@@ -20,7 +23,7 @@ export class Persister {
   private readonly failuresTotal;
   private readonly bytesTotal;
 
-  constructor(private readonly store: Store, private readonly origin: string, private readonly logger: Logger, metrics: Metrics) {
+  constructor(private readonly append: AppendBatch, private readonly origin: string, private readonly logger: Logger, metrics: Metrics) {
     this.latency = metrics.histogram('trellis_persist_seconds', 'Time to durably store a batch of updates');
     this.failuresTotal = metrics.counter('trellis_persist_failures_total', 'Failed store writes (retried)');
     this.bytesTotal = metrics.counter('trellis_persisted_bytes_total', 'Bytes of CRDT updates stored');
@@ -56,7 +59,7 @@ export class Persister {
       const entries = batch.map((p) => ({ collaborationId: p.collaborationId, updates: [p.update], origin: this.origin }));
       const started = performance.now();
       try {
-        const results = await this.store.docs.appendBatch(entries);
+        const results = await this.append(entries);
         this.latency.observe((performance.now() - started) / 1000);
         this.failures = 0;
         batch.forEach((p, i) => {

@@ -17,6 +17,7 @@ import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
 import { Persister } from './persister.ts';
+import type { AppendBatch } from './persister.ts';
 import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
 import { authorizeUpgrade, refuseUpgrade } from './upgrade.ts';
@@ -31,6 +32,8 @@ export interface SyncServerDeps {
   limits?: Partial<SyncLimits>;
   onEvents?: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onChange?: (change: Change) => void;
+  /** Group-commit target; defaults to the store's appendBatch. */
+  append?: AppendBatch;
 }
 
 export class SyncServer {
@@ -47,7 +50,7 @@ export class SyncServer {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     const metrics = createSyncMetrics(deps.metrics);
     metrics.connections.set(() => this.conns.size);
-    this.persister = new Persister(deps.store, deps.instanceId, deps.logger, deps.metrics);
+    this.persister = new Persister(deps.append ?? ((entries) => deps.store.docs.appendBatch(entries)), deps.instanceId, deps.logger, deps.metrics);
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
@@ -100,7 +103,7 @@ export class SyncServer {
       conn.closed = true;
       this.conns.delete(conn);
       live?.removeConnection(conn);
-      void flushEditAudit(this.deps.store, conn, this.deps.logger);
+      void flushEditAudit(this.deps.store, [conn], this.deps.logger);
     });
     try {
       live = await this.registry.acquire(collaborationId);
@@ -114,8 +117,8 @@ export class SyncServer {
   }
 
   private ping(): void {
+    void flushEditAudit(this.deps.store, this.conns, this.deps.logger);
     for (const conn of this.conns) {
-      void flushEditAudit(this.deps.store, conn, this.deps.logger);
       if (!conn.alive) {
         conn.terminate();
         continue;
@@ -134,10 +137,8 @@ export class SyncServer {
     this.closing = true;
     if (this.pingTimer) clearInterval(this.pingTimer);
     await this.registry.flush();
-    for (const conn of this.conns) {
-      await flushEditAudit(this.deps.store, conn, this.deps.logger);
-      conn.close(CLOSE.serviceRestart, 'server restarting');
-    }
+    await flushEditAudit(this.deps.store, this.conns, this.deps.logger);
+    for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
     await this.fanout.stop();
     this.wss.close();
   }

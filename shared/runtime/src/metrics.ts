@@ -7,17 +7,23 @@ function key(labels: Labels): string {
 
 class Counter {
   private readonly values = new Map<string, number>();
+  /** The unlabelled series, kept apart: it is incremented on hot paths. */
+  private plain = 0;
   constructor(readonly name: string, readonly help: string) {}
-  inc(by = 1, labels: Labels = {}): void {
+  inc(by = 1, labels?: Labels): void {
+    if (labels === undefined) {
+      this.plain += by;
+      return;
+    }
     const k = key(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels)) ?? 0;
+  get(labels?: Labels): number {
+    return labels === undefined ? this.plain : (this.values.get(key(labels)) ?? 0);
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    if (this.values.size === 0 || this.plain > 0) lines.push(`${this.name} ${this.plain}`);
     for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
     return lines.join('\n');
   }

@@ -34,11 +34,19 @@ export const UpdateCollaborationBody = z.strictObject({
   archived: z.boolean().optional(),
 });
 
+const knownZones = new Map<string, boolean>();
+
+/** Whether `tz` is an IANA zone this runtime knows (memoised: building a formatter is slow). */
 export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = knownZones.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (knownZones.size < 1000) knownZones.set(tz, ok);
   }
+  return ok;
 }

@@ -99,6 +99,8 @@ export interface CheckinRepo {
 
 export interface AuditRepo {
   append(e: AuditEntry): Promise<void>;
+  /** Several entries in one write. */
+  appendMany(entries: AuditEntry[]): Promise<void>;
   list(collaborationId: string, page: PageRequest): Promise<Page<AuditEntry>>;
 }
 

@@ -11,6 +11,10 @@ export function mongoAudit({ c }: Ctx): AuditRepo {
     async append(e) {
       await c.audit.insertOne({ ...e, _id: e.id });
     },
+    async appendMany(entries) {
+      if (entries.length === 0) return;
+      await c.audit.insertMany(entries.map((e) => ({ ...e, _id: e.id })), { ordered: true });
+    },
     async list(collaborationId, page) {
       const rows = await c.audit
         .find({ collaborationId, ...(page.cursor ? { _id: { $lt: page.cursor } } : {}) })

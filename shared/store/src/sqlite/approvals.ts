@@ -3,7 +3,7 @@ import { Approval } from '@trellis/schema';
 import type { ApprovalRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 import { toPage } from './page.ts';
 
@@ -14,20 +14,20 @@ export function sqliteApprovals(db: Db): ApprovalRepo {
   return {
     async create(a) {
       writeTx(db, () => {
-        db.prepare('INSERT INTO approvals (id, collab_id, status, data) VALUES (?, ?, ?, ?)').run(a.id, a.collaborationId, a.status, JSON.stringify(a));
+        stmt(db, 'INSERT INTO approvals (id, collab_id, status, data) VALUES (?, ?, ?, ?)').run(a.id, a.collaborationId, a.status, JSON.stringify(a));
         emitChange(db, { type: 'approval', collaborationId: a.collaborationId, approvalId: a.id, status: a.status });
       });
     },
     async get(id) {
-      const r = db.prepare('SELECT id, data FROM approvals WHERE id = ?').get(id) as Row | undefined;
+      const r = stmt(db, 'SELECT id, data FROM approvals WHERE id = ?').get(id) as Row | undefined;
       return r ? toApproval(r) : null;
     },
     async transition(id, from, to, patch = {}) {
       return writeTx(db, () => {
-        const r = db.prepare('SELECT id, data FROM approvals WHERE id = ? AND status = ?').get(id, from) as Row | undefined;
+        const r = stmt(db, 'SELECT id, data FROM approvals WHERE id = ? AND status = ?').get(id, from) as Row | undefined;
         if (!r) return null;
         const next: Approval = { ...toApproval(r), ...patch, status: to };
-        db.prepare('UPDATE approvals SET status = ?, data = ? WHERE id = ? AND status = ?').run(to, JSON.stringify(next), id, from);
+        stmt(db, 'UPDATE approvals SET status = ?, data = ? WHERE id = ? AND status = ?').run(to, JSON.stringify(next), id, from);
         emitChange(db, { type: 'approval', collaborationId: next.collaborationId, approvalId: id, status: to });
         return next;
       });

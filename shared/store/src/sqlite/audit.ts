@@ -3,6 +3,7 @@ import { AuditEntry } from '@trellis/schema';
 import type { AuditRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { toPage } from './page.ts';
 
 interface Row { id: string; data: string }
@@ -10,7 +11,13 @@ interface Row { id: string; data: string }
 export function sqliteAudit(db: Db): AuditRepo {
   return {
     async append(e) {
-      db.prepare('INSERT INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
+      stmt(db, 'INSERT INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
+    },
+    async appendMany(entries) {
+      if (entries.length === 0) return;
+      writeTx(db, () => {
+        for (const e of entries) stmt(db, 'INSERT INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
+      });
     },
     async list(collaborationId, page) {
       const rows = db

@@ -4,7 +4,7 @@
 import { Change } from '@trellis/schema';
 import type { ChangeFeed } from '../types.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 
 interface Row { id: number; type: string; payload: string; data: Buffer | null }
 
@@ -44,19 +44,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
-  const headId = () => (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;
-  const prunedUpto = () => Number((db.prepare("SELECT value FROM kv WHERE key = 'changes.pruned_upto'").get() as { value: string } | undefined)?.value ?? 0);
-  const read = db.prepare('SELECT id, type, payload, data FROM changes WHERE id > ? AND (origin IS NULL OR origin <> ?) ORDER BY id LIMIT ?');
+  const headId = () => (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;
+  const prunedUpto = () => Number((stmt(db, "SELECT value FROM kv WHERE key = 'changes.pruned_upto'").get() as { value: string } | undefined)?.value ?? 0);
+  const read = stmt(db, 'SELECT id, type, payload, data FROM changes WHERE id > ? AND (origin IS NULL OR origin <> ?) ORDER BY id LIMIT ?');
   let lastPrune = 0;
   const prune = () => {
     const now = Date.now();
     if (now - lastPrune < PRUNE_EVERY_MS) return;
     lastPrune = now;
     writeTx(db, () => {
-      const r = db.prepare('SELECT MAX(id) AS id FROM changes WHERE at < ?').get(now - RETENTION_MS) as { id: number | null };
+      const r = stmt(db, 'SELECT MAX(id) AS id FROM changes WHERE at < ?').get(now - RETENTION_MS) as { id: number | null };
       if (r.id === null) return;
-      db.prepare('DELETE FROM changes WHERE id <= ?').run(r.id);
-      db.prepare("INSERT INTO kv (key, value) VALUES ('changes.pruned_upto', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))").run(String(r.id));
+      stmt(db, 'DELETE FROM changes WHERE id <= ?').run(r.id);
+      stmt(db, "INSERT INTO kv (key, value) VALUES ('changes.pruned_upto', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))").run(String(r.id));
     });
   };
   return {

@@ -3,7 +3,7 @@ import { Checkin } from '@trellis/schema';
 import type { CheckinRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 import { toPage } from './page.ts';
 
@@ -19,12 +19,12 @@ export function sqliteCheckins(db: Db): CheckinRepo {
       return res.changes === 1;
     },
     async get(collaborationId, localDay) {
-      const r = db.prepare('SELECT id, data FROM checkins WHERE collab_id = ? AND local_day = ?').get(collaborationId, localDay) as Row | undefined;
+      const r = stmt(db, 'SELECT id, data FROM checkins WHERE collab_id = ? AND local_day = ?').get(collaborationId, localDay) as Row | undefined;
       return r ? toCheckin(r) : null;
     },
     async save(c) {
       writeTx(db, () => {
-        db.prepare('UPDATE checkins SET status = ?, data = ? WHERE id = ?').run(c.status, JSON.stringify(c), c.id);
+        stmt(db, 'UPDATE checkins SET status = ?, data = ? WHERE id = ?').run(c.status, JSON.stringify(c), c.id);
         if (c.status !== 'running') emitChange(db, { type: 'checkin', collaborationId: c.collaborationId, checkinId: c.id });
       });
     },
@@ -35,11 +35,11 @@ export function sqliteCheckins(db: Db): CheckinRepo {
       return toPage(rows, page.limit, toCheckin, (r) => toCheckin(r).localDay);
     },
     async latestDone(collaborationId) {
-      const r = db.prepare(`SELECT id, data FROM checkins WHERE collab_id = ? AND status = 'done' ORDER BY local_day DESC LIMIT 1`).get(collaborationId) as Row | undefined;
+      const r = stmt(db, `SELECT id, data FROM checkins WHERE collab_id = ? AND status = 'done' ORDER BY local_day DESC LIMIT 1`).get(collaborationId) as Row | undefined;
       return r ? toCheckin(r) : null;
     },
     async release(collaborationId, localDay) {
-      db.prepare(`DELETE FROM checkins WHERE collab_id = ? AND local_day = ? AND status <> 'done'`).run(collaborationId, localDay);
+      stmt(db, `DELETE FROM checkins WHERE collab_id = ? AND local_day = ? AND status <> 'done'`).run(collaborationId, localDay);
     },
   };
 }

@@ -3,7 +3,7 @@ import { Collaboration } from '@trellis/schema';
 import type { CollaborationRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 import { toPage } from './page.ts';
 
@@ -23,25 +23,25 @@ export function sqliteCollaborations(db: Db): CollaborationRepo {
   return {
     async create(c) {
       writeTx(db, () => {
-        db.prepare('INSERT INTO collaborations (id, data, checkins_on, updated_at) VALUES (?, ?, ?, ?)').run(
+        stmt(db, 'INSERT INTO collaborations (id, data, checkins_on, updated_at) VALUES (?, ?, ?, ?)').run(
           c.id, JSON.stringify(c), c.settings.aiCheckins && !c.archived ? 1 : 0, c.updatedAt,
         );
         const m = { collaborationId: c.id, userId: c.ownerId, role: 'owner', addedAt: c.createdAt, addedBy: null };
-        db.prepare('INSERT INTO members (collab_id, user_id, role, data) VALUES (?, ?, ?, ?)').run(c.id, c.ownerId, 'owner', JSON.stringify(m));
+        stmt(db, 'INSERT INTO members (collab_id, user_id, role, data) VALUES (?, ?, ?, ?)').run(c.id, c.ownerId, 'owner', JSON.stringify(m));
         emitChange(db, { type: 'membership', collaborationId: c.id, userId: c.ownerId, role: 'owner' });
       });
     },
     async get(id) {
-      const r = db.prepare('SELECT id, data FROM collaborations WHERE id = ?').get(id) as Row | undefined;
+      const r = stmt(db, 'SELECT id, data FROM collaborations WHERE id = ?').get(id) as Row | undefined;
       return r ? parseCollaboration(r) : null;
     },
     async update(id, patch) {
       return writeTx(db, () => {
-        const r = db.prepare('SELECT id, data FROM collaborations WHERE id = ?').get(id) as Row | undefined;
+        const r = stmt(db, 'SELECT id, data FROM collaborations WHERE id = ?').get(id) as Row | undefined;
         if (!r) return null;
         const next: Collaboration = { ...parseCollaboration(r), ...patch, updatedAt: new Date().toISOString() };
         Collaboration.parse(next);
-        db.prepare('UPDATE collaborations SET data = ?, checkins_on = ?, updated_at = ? WHERE id = ?').run(
+        stmt(db, 'UPDATE collaborations SET data = ?, checkins_on = ?, updated_at = ? WHERE id = ?').run(
           JSON.stringify(next), next.settings.aiCheckins && !next.archived ? 1 : 0, next.updatedAt, id,
         );
         emitChange(db, { type: 'collaboration', collaborationId: id });

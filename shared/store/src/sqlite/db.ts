@@ -28,3 +28,22 @@ export function openDb(dataDir: string): Db {
 export function writeTx<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+const statementCaches = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
+
+/** A prepared statement, cached per connection (preparing costs more than running a small query). */
+export function stmt(db: Db, sql: string): Database.Statement<unknown[]> {
+  let cache = statementCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCaches.set(db, cache);
+  }
+  let s = cache.get(sql);
+  if (!s) {
+    // Statements with IN (?, ?, …) lists vary in shape: bound the cache.
+    if (cache.size > 500) cache.clear();
+    s = db.prepare<unknown[]>(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}

@@ -3,7 +3,7 @@ import type { AppendEntry, DocRepo, StoredUpdate } from '../types.ts';
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 
 interface BlobRow { seq: number; data: Buffer; hash: string }
@@ -15,11 +15,11 @@ function verified(collaborationId: string, kind: string, r: BlobRow): Uint8Array
 }
 
 export function sqliteDocs(db: Db): DocRepo {
-  const bumpSeq = db.prepare(
+  const bumpSeq = stmt(db, 
     `INSERT INTO docs (collab_id, last_seq, snapshot_seq) VALUES (?, ?, 0)
      ON CONFLICT (collab_id) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
   );
-  const insertUpdate = db.prepare('INSERT INTO updates (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)');
+  const insertUpdate = stmt(db, 'INSERT INTO updates (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)');
   const appendOne = (e: AppendEntry) => {
     if (e.updates.length === 0) throw new Error('append: no updates');
     const { last_seq: lastSeq } = bumpSeq.get(e.collaborationId, e.updates.length) as { last_seq: number };
@@ -40,28 +40,28 @@ export function sqliteDocs(db: Db): DocRepo {
     async load(collaborationId) {
       // One read transaction: the snapshot and the updates after it are a consistent pair.
       return db.transaction(() => {
-        const doc = db.prepare('SELECT last_seq, snapshot_seq FROM docs WHERE collab_id = ?').get(collaborationId) as
+        const doc = stmt(db, 'SELECT last_seq, snapshot_seq FROM docs WHERE collab_id = ?').get(collaborationId) as
           | { last_seq: number; snapshot_seq: number } | undefined;
         if (!doc) return { snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 };
-        const snapRow = db.prepare('SELECT seq, data, hash FROM snapshots WHERE collab_id = ? ORDER BY seq DESC LIMIT 1').get(collaborationId) as BlobRow | undefined;
+        const snapRow = stmt(db, 'SELECT seq, data, hash FROM snapshots WHERE collab_id = ? ORDER BY seq DESC LIMIT 1').get(collaborationId) as BlobRow | undefined;
         if (doc.snapshot_seq > 0 && snapRow?.seq !== doc.snapshot_seq) throw new CorruptRecordError(`snapshot ${collaborationId}#${doc.snapshot_seq} missing`);
         const snapshot = snapRow ? verified(collaborationId, 'snapshot', snapRow) : null;
-        const rows = db.prepare('SELECT seq, data, hash FROM updates WHERE collab_id = ? AND seq > ? ORDER BY seq').all(collaborationId, doc.snapshot_seq) as BlobRow[];
+        const rows = stmt(db, 'SELECT seq, data, hash FROM updates WHERE collab_id = ? AND seq > ? ORDER BY seq').all(collaborationId, doc.snapshot_seq) as BlobRow[];
         const updates: StoredUpdate[] = rows.map((r) => ({ seq: r.seq, data: verified(collaborationId, 'update', r) }));
         return { snapshot, snapshotSeq: doc.snapshot_seq, updates, lastSeq: doc.last_seq };
       })();
     },
     async compact(collaborationId, state, uptoSeq) {
       writeTx(db, () => {
-        const doc = db.prepare('SELECT last_seq, snapshot_seq FROM docs WHERE collab_id = ?').get(collaborationId) as
+        const doc = stmt(db, 'SELECT last_seq, snapshot_seq FROM docs WHERE collab_id = ?').get(collaborationId) as
           | { last_seq: number; snapshot_seq: number } | undefined;
         if (!doc) throw new Error(`compact: unknown document ${collaborationId}`);
         if (uptoSeq <= doc.snapshot_seq) return; // a newer compaction already won the race
         if (uptoSeq > doc.last_seq) throw new Error(`compact: seq ${uptoSeq} beyond last ${doc.last_seq}`);
-        db.prepare('INSERT INTO snapshots (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)').run(collaborationId, uptoSeq, state, checksum(state));
-        db.prepare('UPDATE docs SET snapshot_seq = ? WHERE collab_id = ?').run(uptoSeq, collaborationId);
-        db.prepare('DELETE FROM updates WHERE collab_id = ? AND seq <= ?').run(collaborationId, uptoSeq);
-        db.prepare('DELETE FROM snapshots WHERE collab_id = ? AND seq < ?').run(collaborationId, uptoSeq);
+        stmt(db, 'INSERT INTO snapshots (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)').run(collaborationId, uptoSeq, state, checksum(state));
+        stmt(db, 'UPDATE docs SET snapshot_seq = ? WHERE collab_id = ?').run(uptoSeq, collaborationId);
+        stmt(db, 'DELETE FROM updates WHERE collab_id = ? AND seq <= ?').run(collaborationId, uptoSeq);
+        stmt(db, 'DELETE FROM snapshots WHERE collab_id = ? AND seq < ?').run(collaborationId, uptoSeq);
       });
     },
     async pendingSize(collaborationId) {

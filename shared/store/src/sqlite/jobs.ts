@@ -3,7 +3,7 @@ import { Job, newId } from '@trellis/schema';
 import type { JobRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { toPage } from './page.ts';
 
 interface Row { id: string; data: string }
@@ -11,12 +11,12 @@ const toJob = (r: Row) => parseRecord(Job, JSON.parse(r.data), `job ${r.id}`);
 
 export function sqliteJobs(db: Db): JobRepo {
   const save = (j: Job) =>
-    db.prepare('UPDATE jobs SET status = ?, run_at = ?, lease_until = ?, data = ? WHERE id = ?').run(j.status, j.runAt, j.leaseUntil, JSON.stringify(j), j.id);
+    stmt(db, 'UPDATE jobs SET status = ?, run_at = ?, lease_until = ?, data = ? WHERE id = ?').run(j.status, j.runAt, j.leaseUntil, JSON.stringify(j), j.id);
   return {
     async enqueue(input, opts = {}) {
       return writeTx(db, () => {
         if (opts.maxQueued !== undefined) {
-          const { n } = db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'leased')").get() as { n: number };
+          const { n } = stmt(db, "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'leased')").get() as { n: number };
           if (n >= opts.maxQueued) return null;
         }
         const now = Date.now();
@@ -49,7 +49,7 @@ export function sqliteJobs(db: Db): JobRepo {
     },
     async complete(id, owner) {
       return writeTx(db, () => {
-        const r = db.prepare("SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
+        const r = stmt(db, "SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
         if (!r) return false;
         const job = toJob(r);
         if (job.leaseOwner !== owner) return false;
@@ -59,7 +59,7 @@ export function sqliteJobs(db: Db): JobRepo {
     },
     async fail(id, owner, error, retryAt) {
       return writeTx(db, () => {
-        const r = db.prepare("SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
+        const r = stmt(db, "SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
         if (!r) return null;
         const job = toJob(r);
         if (job.leaseOwner !== owner) return null;
@@ -70,16 +70,16 @@ export function sqliteJobs(db: Db): JobRepo {
       });
     },
     async get(id) {
-      const r = db.prepare('SELECT id, data FROM jobs WHERE id = ?').get(id) as Row | undefined;
+      const r = stmt(db, 'SELECT id, data FROM jobs WHERE id = ?').get(id) as Row | undefined;
       return r ? toJob(r) : null;
     },
     async counts() {
       const out = { queued: 0, leased: 0, done: 0, dead: 0 };
-      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
+      for (const r of stmt(db, 'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
       return out;
     },
     async listDead(page) {
-      const rows = db.prepare(`SELECT id, data FROM jobs WHERE status = 'dead' AND id > ? ORDER BY id LIMIT ?`).all(page.cursor ?? '', page.limit + 1) as Row[];
+      const rows = stmt(db, `SELECT id, data FROM jobs WHERE status = 'dead' AND id > ? ORDER BY id LIMIT ?`).all(page.cursor ?? '', page.limit + 1) as Row[];
       return toPage(rows, page.limit, toJob, (r) => r.id);
     },
   };

@@ -4,7 +4,7 @@ import type { MemberRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import { parseCollaboration } from './collaborations.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 import { toPage } from './page.ts';
 
@@ -15,12 +15,12 @@ const toMembership = (r: Row) => parseRecord(Membership, JSON.parse(r.data), `me
 export function sqliteMembers(db: Db): MemberRepo {
   return {
     async get(collaborationId, userId) {
-      const r = db.prepare('SELECT * FROM members WHERE collab_id = ? AND user_id = ?').get(collaborationId, userId) as Row | undefined;
+      const r = stmt(db, 'SELECT * FROM members WHERE collab_id = ? AND user_id = ?').get(collaborationId, userId) as Row | undefined;
       return r ? toMembership(r) : null;
     },
     async put(m) {
       writeTx(db, () => {
-        db.prepare(
+        stmt(db, 
           `INSERT INTO members (collab_id, user_id, role, data) VALUES (?, ?, ?, ?)
            ON CONFLICT (collab_id, user_id) DO UPDATE SET role = excluded.role, data = excluded.data`,
         ).run(m.collaborationId, m.userId, m.role, JSON.stringify(m));
@@ -29,7 +29,7 @@ export function sqliteMembers(db: Db): MemberRepo {
     },
     async remove(collaborationId, userId) {
       return writeTx(db, () => {
-        const res = db.prepare('DELETE FROM members WHERE collab_id = ? AND user_id = ?').run(collaborationId, userId);
+        const res = stmt(db, 'DELETE FROM members WHERE collab_id = ? AND user_id = ?').run(collaborationId, userId);
         if (res.changes > 0) emitChange(db, { type: 'membership', collaborationId, userId, role: null });
         return res.changes > 0;
       });
@@ -41,7 +41,7 @@ export function sqliteMembers(db: Db): MemberRepo {
       return toPage(rows, page.limit, toMembership, (r) => r.user_id);
     },
     async countOwners(collaborationId) {
-      const r = db.prepare("SELECT COUNT(*) AS n FROM members WHERE collab_id = ? AND role = 'owner'").get(collaborationId) as { n: number };
+      const r = stmt(db, "SELECT COUNT(*) AS n FROM members WHERE collab_id = ? AND role = 'owner'").get(collaborationId) as { n: number };
       return r.n;
     },
     async listForUser(userId, page) {

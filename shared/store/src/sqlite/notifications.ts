@@ -3,7 +3,7 @@ import { Notification } from '@trellis/schema';
 import type { NotificationRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { writeTx } from './db.ts';
+import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
 import { toPage } from './page.ts';
 
@@ -14,7 +14,7 @@ export function sqliteNotifications(db: Db): NotificationRepo {
   return {
     async create(n) {
       writeTx(db, () => {
-        db.prepare('INSERT INTO notifications (id, user_id, read_at, data) VALUES (?, ?, ?, ?)').run(n.id, n.userId, n.readAt, JSON.stringify(n));
+        stmt(db, 'INSERT INTO notifications (id, user_id, read_at, data) VALUES (?, ?, ?, ?)').run(n.id, n.userId, n.readAt, JSON.stringify(n));
         emitChange(db, { type: 'notification', userId: n.userId, notificationId: n.id });
       });
     },
@@ -38,7 +38,7 @@ export function sqliteNotifications(db: Db): NotificationRepo {
       });
     },
     async unreadCount(userId) {
-      return (db.prepare('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL').get(userId) as { n: number }).n;
+      return (stmt(db, 'SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL').get(userId) as { n: number }).n;
     },
   };
 }
