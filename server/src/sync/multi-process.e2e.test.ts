@@ -41,7 +41,7 @@ describe('multiple server processes', () => {
     await waitFor(() => clients.every((c) => notesOf(c.doc).length === 3 * clients.length), 10_000, 'all clients see all edits');
     const texts = new Set(clients.map((c) => notesOf(c.doc).toString()));
     expect(texts.size).toBe(1);
-  });
+  }, 120_000);
 
   it('[S5][S6] SIGKILL during edits: every acknowledged update is stored; reconnecting clients converge', async () => {
     const dataDir = tempDir();
@@ -63,7 +63,7 @@ describe('multiple server processes', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
-    await waitFor(() => acked > 20, 30_000, 'some acks');
+    await waitFor(() => acked > 20, 40_000, 'some acks');
     first.child.kill('SIGKILL');
     const ackedAtKill = acked;
     typing = false;
@@ -80,5 +80,5 @@ describe('multiple server processes', () => {
     await waitFor(() => writer.wsconnected && reader.wsconnected && writer.synced && reader.synced, 15_000, 'reconnect');
     await waitFor(() => notesOf(reader.doc).toString() === notesOf(writer.doc).toString(), 10_000, 'converged after restart');
     expect(notesOf(reader.doc).length).toBe(notesOf(writer.doc).length);
-  });
+  }, 120_000);
 });
