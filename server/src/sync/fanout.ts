@@ -14,6 +14,8 @@ export interface FanoutDeps {
   logger: Logger;
   onChange?: (change: Change) => void;
   onResync?: () => void;
+  /** Seconds between a remote update's commit and its application here. */
+  onLag?: (seconds: number) => void;
 }
 
 export class Fanout {
@@ -44,7 +46,10 @@ export class Fanout {
   private async apply(c: Change): Promise<void> {
     switch (c.type) {
       case 'update':
-        if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemote(c.collaborationId, c.data);
+        if (c.origin !== this.deps.instanceId) {
+          this.deps.registry.applyRemote(c.collaborationId, c.data);
+          if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
+        }
         break;
       case 'membership':
         this.applyMembership(c.collaborationId, c.userId, c.role);

@@ -41,6 +41,10 @@ describe('multiple server processes', () => {
     await waitFor(() => clients.every((c) => notesOf(c.doc).length === 3 * clients.length), 10_000, 'all clients see all edits');
     const texts = new Set(clients.map((c) => notesOf(c.doc).toString()));
     expect(texts.size).toBe(1);
+    // Each process applied the others' updates from the change feed and measured the lag.
+    const metrics = await (await fetch(`${servers[0]!.url}/metrics`)).text();
+    expect(Number(/trellis_fanout_lag_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    expect(Number(/trellis_fanout_updates_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
   }, 120_000);
 
   it('[S5][S6] SIGKILL during edits: every acknowledged update is stored; reconnecting clients converge', async () => {

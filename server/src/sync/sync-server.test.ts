@@ -166,6 +166,22 @@ describe('sync endpoint', () => {
     }, 5000, 'audit summaries');
   });
 
+  it('GET /metrics reports connections, documents, updates, bytes, persist latency and refusals', async () => {
+    const p = open(editor.token);
+    await synced(p);
+    notesOf(p.doc).insert(0, 'm');
+    await waitFor(async () => notesOf(await storedDoc()).toString().startsWith('m'), 5000, 'stored');
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('trellis_connections')).toBeGreaterThan(0);
+    expect(value('trellis_documents_loaded')).toBeGreaterThan(0);
+    expect(value('trellis_updates_applied_total')).toBeGreaterThan(0);
+    expect(value('trellis_update_bytes_in_total')).toBeGreaterThan(0);
+    expect(value('trellis_updates_refused_total')).toBeGreaterThan(0);
+    expect(value('trellis_persist_seconds_count')).toBeGreaterThan(0);
+    expect(text).toContain('trellis_fanout_lag_seconds_bucket');
+  });
+
   it('[P7] a removed member\'s socket is closed; a downgraded member\'s writes are refused', async () => {
     const temp = await login(server.url, 'temp@t.io');
     await addMember(server.url, owner, collab, temp, 'editor');

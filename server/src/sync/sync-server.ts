@@ -55,7 +55,7 @@ export class SyncServer {
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
     });
-    this.fanout = new Fanout({ store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, ...(deps.onChange ? { onChange: deps.onChange } : {}) });
+    this.fanout = new Fanout({ store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, onLag: (s) => metrics.fanoutLag.observe(s), ...(deps.onChange ? { onChange: deps.onChange } : {}) });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes, perMessageDeflate: false });
     this.wss.on('error', (err) => deps.logger.error({ err }, 'websocket server error'));
   }

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 
 export const Change = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('update'), collaborationId: z.string(), seq: z.number().int(), origin: z.string(), data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes') }),
+  z.object({
+    type: z.literal('update'), collaborationId: z.string(), seq: z.number().int(), origin: z.string(), data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes'),
+    /** Commit time (ms since epoch) when the adapter knows it: fan-out lag. */
+    at: z.number().optional(),
+  }),
   z.object({ type: z.literal('collaboration'), collaborationId: z.string() }),
   z.object({ type: z.literal('membership'), collaborationId: z.string(), userId: z.string(), role: z.string().nullable() }),
   z.object({ type: z.literal('approval'), collaborationId: z.string(), approvalId: z.string(), status: z.string() }),

@@ -30,11 +30,12 @@ export const PIPELINE: Document[] = [
  *  that cannot be mapped, so the consumer must resync (as SQLite does for an unparsable row). */
 export type Mapped = Change | 'skip' | 'broken';
 
-interface Event { coll: string; op: Op; key: unknown; full: Document | null; updated: Document }
+interface Event { coll: string; op: Op; key: unknown; full: Document | null; updated: Document; at?: number }
 
 function describe(ev: ChangeStreamDocument): Event | null {
   if (ev.operationType === 'insert' || ev.operationType === 'replace') {
-    return { coll: ev.ns.coll, op: ev.operationType, key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: {} };
+    const at = 'wallTime' in ev && ev.wallTime instanceof Date ? ev.wallTime.getTime() : undefined;
+    return { coll: ev.ns.coll, op: ev.operationType, key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: {}, ...(at !== undefined ? { at } : {}) };
   }
   if (ev.operationType === 'update') {
     // fullDocument comes from 'updateLookup': the document as it is now, null if since deleted.
@@ -44,12 +45,12 @@ function describe(ev: ChangeStreamDocument): Event | null {
   return null;
 }
 
-function candidate({ coll, op, key, full, updated }: Event): unknown {
+function candidate({ coll, op, key, full, updated, at }: Event): unknown {
   if (coll === 'updates') {
     if (!full || !(full['data'] instanceof Binary)) return null;
     const data = bytesOf(full['data']);
     if (checksum(data) !== full['hash']) return null;
-    return { type: 'update', collaborationId: full['collaborationId'], seq: full['seq'], origin: full['origin'], data };
+    return { type: 'update', collaborationId: full['collaborationId'], seq: full['seq'], origin: full['origin'], data, ...(at !== undefined ? { at } : {}) };
   }
   if (coll === 'members') {
     if (op === 'delete') {

@@ -6,7 +6,7 @@ import type { ChangeFeed } from '../types.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
 
-interface Row { id: number; type: string; payload: string; data: Buffer | null }
+interface Row { id: number; type: string; payload: string; data: Buffer | null; at: number }
 
 const RETENTION_MS = 10 * 60_000;
 const PRUNE_EVERY_MS = 60_000;
@@ -20,6 +20,7 @@ function parseRow(r: Row): Change | null {
       return {
         type: 'update', collaborationId: payload['collaborationId'], seq: payload['seq'] as number, origin: payload['origin'],
         data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+        at: r.at,
       };
     }
     const value = r.data ? { ...payload, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) } : payload;
@@ -46,7 +47,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
   const headId = () => (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;
   const prunedUpto = () => Number((stmt(db, "SELECT value FROM kv WHERE key = 'changes.pruned_upto'").get() as { value: string } | undefined)?.value ?? 0);
-  const read = stmt(db, 'SELECT id, type, payload, data FROM changes WHERE id > ? AND (origin IS NULL OR origin <> ?) ORDER BY id LIMIT ?');
+  const read = stmt(db, 'SELECT id, type, payload, data, at FROM changes WHERE id > ? AND (origin IS NULL OR origin <> ?) ORDER BY id LIMIT ?');
   let lastPrune = 0;
   const prune = () => {
     const now = Date.now();
