@@ -1,0 +1,106 @@
+// [S6] a failed load refuses the connection; [S7] a failed store keeps updates in memory, retries,
+// and acknowledges only once stored; [S8] graceful shutdown stores pending writes and closes with 1012.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { notesOf } from '@trellis/schema';
+import { createSqliteStore } from '@trellis/store';
+import { connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
+
+const providers: WebsocketProvider[] = [];
+afterEach(() => {
+  for (const p of providers.splice(0)) p.destroy();
+});
+
+describe('resilience', () => {
+  it('[S6] a document whose stored state is corrupt is refused (1011), never served empty or overwritten', async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await login(server.url, 'o@r.io');
+      const collab = await createCollaboration(server.url, owner);
+      const writer = connect(server.url, collab, owner.token);
+      providers.push(writer);
+      await synced(writer);
+      notesOf(writer.doc).insert(0, 'precious');
+      await waitFor(async () => (await server.store.docs.load(collab)).lastSeq > 0, 5000, 'stored');
+      writer.destroy();
+      await waitFor(() => server.sync.registry.get(collab) === undefined, 5000, 'unloaded');
+      const db = new Database(join(server.dataDir, 'trellis.db'));
+      db.pragma('busy_timeout = 5000');
+      db.prepare("UPDATE updates SET data = X'00ff' WHERE collab_id = ?").run(collab);
+      db.close();
+      const reader = connect(server.url, collab, owner.token);
+      providers.push(reader);
+      const codes: number[] = [];
+      reader.on('connection-close', (ev: { code: number } | null) => codes.push(ev?.code ?? 0));
+      await waitFor(() => codes.includes(1011), 5000, 'close 1011');
+      expect(reader.synced).toBe(false);
+      // The corrupt record is still there (loudly failing), not replaced by an empty document.
+      await expect(server.store.docs.load(collab)).rejects.toThrow(/corrupt/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('[S5][S7] while the store is unavailable edits still reach others live, the ack waits, and the retry stores them', async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await login(server.url, 'o@s.io');
+      const collab = await createCollaboration(server.url, owner);
+      const writer = connect(server.url, collab, owner.token, { ack: true });
+      const reader = connect(server.url, collab, owner.token);
+      providers.push(writer, reader);
+      let acked = 0;
+      (writer.messageHandlers as unknown[])[100] = (_e: unknown, d: decoding.Decoder) => {
+        acked = Math.max(acked, Y.decodeStateVector(decoding.readVarUint8Array(d)).get(writer.doc.clientID) ?? 0);
+      };
+      await Promise.all([synced(writer), synced(reader)]);
+      // Another connection holds the write lock longer than the busy timeout: appends fail.
+      const blocker = new Database(join(server.dataDir, 'trellis.db'));
+      blocker.exec('BEGIN EXCLUSIVE');
+      notesOf(writer.doc).insert(0, 'during outage');
+      const clock = Y.getState(writer.doc.store, writer.doc.clientID);
+      await waitFor(() => notesOf(reader.doc).toString() === 'during outage', 5000, 'live despite the outage');
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(acked).toBeLessThan(clock);
+      const failures = Number(/trellis_persist_failures_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? 0);
+      expect(failures).toBeGreaterThan(0);
+      blocker.exec('ROLLBACK');
+      blocker.close();
+      await waitFor(() => acked >= clock, 15_000, 'ack after the retry');
+      const check = createSqliteStore({ dataDir: server.dataDir });
+      const loaded = await check.docs.load(collab);
+      const doc = new Y.Doc();
+      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+      await check.close();
+      expect(notesOf(doc).toString()).toBe('during outage');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('[S8] graceful shutdown stores pending writes and closes sockets with 1012', async () => {
+    const server = await startTestServer();
+    const owner = await login(server.url, 'o@g.io');
+    const collab = await createCollaboration(server.url, owner);
+    const p = connect(server.url, collab, owner.token);
+    providers.push(p);
+    await synced(p);
+    const codes: number[] = [];
+    p.on('connection-close', (ev: { code: number } | null) => codes.push(ev?.code ?? 0));
+    notesOf(p.doc).insert(0, 'last words');
+    await waitFor(() => server.sync.registry.get(collab)?.doc.getText('notes').toString() === 'last words', 5000, 'applied');
+    await server.stop();
+    expect(codes[0]).toBe(1012);
+    p.disconnect();
+    const check = createSqliteStore({ dataDir: server.dataDir });
+    const loaded = await check.docs.load(collab);
+    const doc = new Y.Doc();
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    await check.close();
+    expect(notesOf(doc).toString()).toBe('last words');
+  });
+});
