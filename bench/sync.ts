@@ -89,6 +89,8 @@ export async function benchTarget(target: RunningTarget, opts: { clients: number
   const { all, perRoom } = await connectAll(target, opts.clients, opts.rooms, tracker);
   const results: PhaseResult[] = [];
   try {
+    // Warm-up (JIT, first document loads, socket buffers), not recorded.
+    await phase(target, all, perRoom, tracker, Math.min(500, opts.rates[0] ?? 500), 2);
     for (const rate of opts.rates) {
       const r = await phase(target, all, perRoom, tracker, rate, opts.seconds);
       results.push(r);
