@@ -1,5 +1,8 @@
 // Free-port helpers for the dev cluster and its tests.
 import { createServer } from 'node:net';
+import { freePort } from '@trellis/runtime';
+
+export { freePort };
 
 /** Resolves true if nothing listens on host:port right now. */
 export function isPortFree(host: string, port: number): Promise<boolean> {
@@ -7,19 +10,6 @@ export function isPortFree(host: string, port: number): Promise<boolean> {
     const srv = createServer();
     srv.once('error', () => resolve(false));
     srv.listen({ host, port, exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A port the OS considers free (bind to 0, read it back, release it). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen({ host, port: 0, exclusive: true }, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
   });
 }
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer } from './harness.ts';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
 describe('web app: policy, rules and refused changes', () => {
@@ -79,6 +79,42 @@ describe('web app: policy, rules and refused changes', () => {
 
     expect(owner.errors).toEqual([]);
     expect(editor.errors).toEqual([]);
+  });
+
+  it('the owner renames and turns AI check-ins off in Settings, then reads the audit log', { timeout: 120_000 }, async () => {
+    const owner = await signIn(browser, server, 'olga@example.com', DESKTOP);
+    const collabId = await createCollaboration(owner, 'Book club');
+    await owner.page.goto(`/#/c/${collabId}/settings`);
+
+    // An unknown zone is refused by the server and its 400 message is shown in words.
+    await owner.page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await owner.page.getByRole('button', { name: 'Save settings' }).click();
+    await owner.page.getByTestId('settings-form').getByRole('alert').filter({ hasText: /not a time zone.*unknown IANA time zone/ }).waitFor();
+    await owner.page.getByRole('button', { name: 'Discard changes' }).click();
+
+    await owner.page.getByLabel('Title', { exact: true }).fill('Book club 2025');
+    await owner.page.getByLabel('AI check-ins').uncheck();
+    await owner.page.getByRole('button', { name: 'Save settings' }).click();
+    await owner.page.getByTestId('toast').filter({ hasText: 'Settings saved.' }).waitFor();
+    await owner.page.getByRole('heading', { level: 1, name: 'Book club 2025' }).waitFor();
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'settings-desktop.png'), fullPage: true });
+
+    const res = await fetch(`${server.url}/api/collaborations/${collabId}`, { headers: { Authorization: `Bearer ${await token(owner)}` } });
+    const collab = (await res.json()) as { title: string; settings: { aiCheckins: boolean; timeZone: string } };
+    expect(collab.title).toBe('Book club 2025');
+    expect(collab.settings.aiCheckins).toBe(false);
+    expect(collab.settings.timeZone).toBe('UTC');
+
+    await owner.page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await owner.page.getByTestId('audit-entry').first().waitFor();
+    expect(await owner.page.getByTestId('audit-entry').count()).toBeGreaterThanOrEqual(1);
+    await owner.page.getByTestId('audit-entry').filter({ hasText: 'updateCollaboration' }).first().waitFor();
+    await owner.page.screenshot({ path: join(SCREENSHOTS, 'audit-desktop.png'), fullPage: true });
+
+    // At 375 px the log fits without sideways scrolling.
+    await owner.page.setViewportSize(MOBILE);
+    expect(await owner.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(MOBILE.width);
+    expect(owner.errors.filter((e) => !/400/.test(e))).toEqual([]);
   });
 
   it('an expired token leads to sign-in again without losing local edits', { timeout: 120_000 }, async () => {

@@ -2,7 +2,7 @@
 import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 import type { Http } from './http.ts';
 import { itemsOf } from './http.ts';
-import type { ActionOutcome, ApprovalItem, Checkin, CollaborationSummary, Member, Notification } from './types.ts';
+import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CollaborationPatch, CollaborationSummary, Member, Notification } from './types.ts';
 
 const enc = encodeURIComponent;
 
@@ -18,6 +18,14 @@ export function endpoints(http: Http) {
       const { data } = await http<CollaborationSummary | { collaboration: CollaborationSummary; role?: Role }>('GET', `/api/collaborations/${enc(id)}`);
       if ('collaboration' in data) return { ...data.collaboration, ...(data.role ? { role: data.role } : {}) };
       return data;
+    },
+    async updateCollaboration(id: string, patch: CollaborationPatch): Promise<CollaborationSummary> {
+      return (await http<CollaborationSummary>('PATCH', `/api/collaborations/${enc(id)}`, patch)).data;
+    },
+    async listAudit(collabId: string, cursor: string | null, limit = 50): Promise<AuditPage> {
+      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/audit?limit=${limit}&cursor=${enc(cursor ?? '')}`);
+      const next = data && typeof data.nextCursor === 'string' && data.nextCursor ? data.nextCursor : null;
+      return { items: itemsOf<AuditItem>(data, 'entries'), nextCursor: next };
     },
     async runAction(collabId: string, name: string, params: Record<string, unknown>): Promise<ActionOutcome> {
       const { status, data } = await http<{ status?: string; approvalId?: string }>('POST', `/api/collaborations/${enc(collabId)}/actions/${enc(name)}`, { params });

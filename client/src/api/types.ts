@@ -1,5 +1,5 @@
 // Shapes of REST answers the screens read. Parsed loosely: the server may add fields.
-import type { Approval, Checkin, Notification, PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
+import type { Actor, Approval, Checkin, Notification, PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 
 export interface CollaborationSummary {
   id: string;
@@ -11,6 +11,7 @@ export interface CollaborationSummary {
   ownerId?: string;
   policy?: PolicyOverrides;
   rules?: RuleDefinition[];
+  settings?: { timeZone?: string; aiCheckins?: boolean };
 }
 
 export interface Member {
@@ -27,3 +28,26 @@ export type { Checkin, Notification };
 export type ActionOutcome =
   | { kind: 'executed' }
   | { kind: 'pending'; approvalId: string | null };
+
+/** `PATCH /api/collaborations/:id`: only the fields given change. */
+export interface CollaborationPatch {
+  title?: string;
+  settings?: { timeZone?: string; aiCheckins?: boolean };
+  archived?: boolean;
+}
+
+/** One audit log entry (`GET /api/collaborations/:id/audit`), newest first. */
+export interface AuditItem {
+  id: string;
+  at: string;
+  actor: Actor;
+  kind: 'action' | 'crdt' | 'approval' | 'membership' | 'refused-update' | (string & {});
+  action: string | null;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  items: AuditItem[];
+  nextCursor: string | null;
+}

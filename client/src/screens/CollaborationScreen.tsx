@@ -15,6 +15,7 @@ import type { Tab } from '../routing/route.ts';
 import { useDocSession, useSyncSnapshot } from '../sync/useDocSession.ts';
 import { usePresence } from '../sync/usePresence.ts';
 import { nameOf } from '../text/names.ts';
+import { AuditPanel } from './AuditPanel.tsx';
 import { BoardPanel } from './BoardPanel.tsx';
 import type { CollabView } from './collab-view.ts';
 import { DigestPanel } from './DigestPanel.tsx';
@@ -22,8 +23,11 @@ import { GovernancePanel } from './GovernancePanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { MessagesPanel } from './MessagesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
 
-const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest' };
+const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest', settings: 'Settings', audit: 'Audit' };
+/** Tabs only owners see (the server answers 403 to anyone else). */
+const OWNER_TABS: ReadonlySet<Tab> = new Set<Tab>(['audit']);
 
 export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
   const api = useApi();
@@ -36,6 +40,13 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
   const [notFound, setNotFound] = useState(false);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const saved = useCallback(
+    (c: CollaborationSummary) => {
+      setCollab(c);
+      remember(user.id, `collab:${id}`, c);
+    },
+    [id, user.id],
+  );
 
   const fetchCollab = useCallback(async () => {
     try {
@@ -133,16 +144,21 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
         </div>
       </div>
       {role === 'viewer' && <p className="banner banner-info">You are a viewer: you can read along, but not change anything.</p>}
+      {collab?.archived && (
+        <p className="banner banner-info" data-testid="archived-banner">
+          This collaboration is archived: its content can no longer change.{role === 'owner' && <> Unarchive it in <a href={hrefFor({ name: 'collab', id, tab: 'settings' })}>Settings</a>.</>}
+        </p>
+      )}
       <ErrorText>{loadError}</ErrorText>
       <nav className="tabs" aria-label="Collaboration sections">
-        {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
+        {(Object.keys(TAB_LABELS) as Tab[]).filter((t) => role === 'owner' || !OWNER_TABS.has(t) || t === tab).map((t) => (
           <a key={t} href={hrefFor({ name: 'collab', id, tab: t })} aria-current={t === tab ? 'page' : undefined} className="tab">
             {TAB_LABELS[t]}
           </a>
         ))}
       </nav>
       <div className="panel">
-        {!snapshot.loaded ? (
+        {!snapshot.loaded && tab !== 'settings' && tab !== 'audit' ? (
           <Loading label="Loading the document…" />
         ) : tab === 'board' ? (
           <BoardPanel view={view} />
@@ -154,6 +170,10 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
           <MembersPanel view={view} members={members} onChanged={reload} />
         ) : tab === 'governance' ? (
           <GovernancePanel view={view} />
+        ) : tab === 'settings' ? (
+          <SettingsPanel view={view} collab={collab} onSaved={saved} />
+        ) : tab === 'audit' ? (
+          <AuditPanel view={view} />
         ) : (
           <DigestPanel view={view} />
         )}

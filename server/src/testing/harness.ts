@@ -99,13 +99,4 @@ export async function waitHealthy(base: string, timeoutMs = 20_000): Promise<voi
   }, timeoutMs, `${base} healthy`);
 }
 
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@trellis/runtime';

@@ -28,16 +28,22 @@ export async function runGovernanceAction(ctx: EngineContext, collab: Collaborat
       const { userId, role } = req.params;
       const m = await store.members.get(collab.id, userId);
       if (!m) return refused('not_found', 'not a member');
-      if (m.role === 'owner' && role !== 'owner' && (await store.members.countOwners(collab.id)) <= 1) return refused('conflict', 'the last owner cannot be downgraded');
-      if (m.role !== role) await store.members.put({ ...m, role });
+      if (m.role !== role) {
+        // Check and change in one store transaction: the KeyedMutex only serialises this process,
+        // and other server instances share the store [G1].
+        const res = await store.members.changeGuarded(collab.id, userId, role);
+        if (res === 'absent') return refused('not_found', 'not a member');
+        if (res === 'last_owner') return refused('conflict', 'the last owner cannot be downgraded');
+      }
       return { outcome: executed({ userId, role, previousRole: m.role }), events: [] };
     }
     case 'removeMember': {
       const { userId } = req.params;
       const m = await store.members.get(collab.id, userId);
       if (!m) return refused('not_found', 'not a member');
-      if (m.role === 'owner' && (await store.members.countOwners(collab.id)) <= 1) return refused('conflict', 'the last owner cannot leave or be removed');
-      await store.members.remove(collab.id, userId);
+      const res = await store.members.changeGuarded(collab.id, userId, null);
+      if (res === 'absent') return refused('not_found', 'not a member');
+      if (res === 'last_owner') return refused('conflict', 'the last owner cannot leave or be removed');
       return { outcome: executed({ userId, previousRole: m.role }), events: [] };
     }
     case 'setPolicy': {

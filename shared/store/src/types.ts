@@ -35,6 +35,11 @@ export interface MemberRepo {
   remove(collaborationId: string, userId: string): Promise<boolean>;
   list(collaborationId: string, page: PageRequest): Promise<Page<Membership>>;
   countOwners(collaborationId: string): Promise<number>;
+  /** Atomically change a member's role (role null = remove), keeping the last-owner invariant
+   *  across processes: 'absent' if not a member; 'last_owner' (nothing changes) if the member is
+   *  an owner, the change demotes or removes them, and no other owner exists; else applies it
+   *  (keeping addedAt/addedBy) and emits the same `membership` change as put/remove. */
+  changeGuarded(collaborationId: string, userId: string, role: Role | null): Promise<'ok' | 'absent' | 'last_owner'>;
   /** "My collaborations": newest first, cursor-paginated. */
   listForUser(userId: string, page: PageRequest): Promise<Page<{ collaboration: Collaboration; role: Role }>>;
 }

@@ -83,6 +83,66 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(await store.members.get(c.id, 'bob')).toBeNull();
     });
 
+    it('[D15] guarded role changes keep the last owner: of two racing demote/remove of the two owners exactly one wins', async () => {
+      // Same process, concurrent calls. Across OS processes the check is just as atomic: SQLite runs
+      // it in one BEGIN IMMEDIATE transaction (the database write lock is held from the owner count
+      // to the commit), MongoDB in one transaction whose guard-document write makes racing ones
+      // conflict and retry. So no two-process test is needed here.
+      const c = collab('alice');
+      await store.collaborations.create(c);
+      const addedAt = new Date().toISOString();
+      await store.members.put({ collaborationId: c.id, userId: 'bob', role: 'owner', addedAt, addedBy: 'alice' });
+      await store.members.put({ collaborationId: c.id, userId: 'carol', role: 'viewer', addedAt, addedBy: 'alice' });
+      const head = await store.changes.head();
+
+      const results = await Promise.all([store.members.changeGuarded(c.id, 'alice', 'editor'), store.members.changeGuarded(c.id, 'bob', null)]);
+      expect([...results].sort()).toEqual(['last_owner', 'ok']);
+      expect(await store.members.countOwners(c.id)).toBe(1);
+      const [alice, bob] = [await store.members.get(c.id, 'alice'), await store.members.get(c.id, 'bob')];
+      if (results[0] === 'ok') {
+        expect(alice?.role).toBe('editor');
+        expect(alice?.addedBy).toBeNull(); // addedAt/addedBy kept
+        expect(bob?.role).toBe('owner');
+      } else {
+        expect(alice?.role).toBe('owner');
+        expect(bob).toBeNull();
+      }
+      const winner = results[0] === 'ok' ? 'alice:editor' : 'bob:null';
+
+      // The sole owner can be neither demoted nor removed; with a second owner, one can go.
+      const sole = results[0] === 'ok' ? 'bob' : 'alice';
+      expect(await store.members.changeGuarded(c.id, sole, 'viewer')).toBe('last_owner');
+      expect(await store.members.changeGuarded(c.id, sole, null)).toBe('last_owner');
+      expect(await store.members.changeGuarded(c.id, 'carol', 'owner')).toBe('ok');
+      expect(await store.members.get(c.id, 'carol')).toMatchObject({ role: 'owner', addedAt, addedBy: 'alice' });
+      expect(await store.members.countOwners(c.id)).toBe(2);
+      expect(await store.members.changeGuarded(c.id, 'carol', null)).toBe('ok');
+      expect(await store.members.get(c.id, 'carol')).toBeNull();
+      expect(await store.members.countOwners(c.id)).toBe(1);
+
+      // Not a member (never, or no longer).
+      expect(await store.members.changeGuarded(c.id, 'nobody', 'editor')).toBe('absent');
+      expect(await store.members.changeGuarded(c.id, 'carol', null)).toBe('absent');
+      expect(await store.members.changeGuarded('col_missing', 'alice', null)).toBe('absent');
+
+      // Applied changes are emitted like put/remove; refused ones emit nothing.
+      const seen: string[] = [];
+      const ac = new AbortController();
+      await store.changes.tail({
+        from: head,
+        signal: ac.signal,
+        async onBatch(b) {
+          for (const ch of b.changes) if (ch.type === 'membership') seen.push(`${ch.userId}:${ch.role}`);
+          if (seen.length >= 3) ac.abort();
+        },
+        async onResync() {
+          seen.push('resync');
+          ac.abort();
+        },
+      });
+      expect(seen).toEqual([winner, 'carol:owner', 'carol:null']);
+    });
+
     it('[D3] appends get consecutive per-document sequence numbers; load = snapshot + later updates', async () => {
       const doc = new Y.Doc();
       const a = await store.docs.append('d1', [editUpdate(doc, 'a'), editUpdate(doc, 'b')], 'test');

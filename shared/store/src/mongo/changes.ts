@@ -4,6 +4,7 @@
 import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
 import { BSON, MongoServerError } from 'mongodb';
 import type { Change } from '@trellis/schema';
+import { sleep } from '@trellis/runtime';
 import type { ChangeCursor, ChangeFeed, TailOptions } from '../types.ts';
 import { PIPELINE, toChange } from './change-events.ts';
 import type { Ctx } from './db.ts';
@@ -56,18 +57,6 @@ function isRejectedToken(err: unknown): boolean {
   return typeof err.code === 'number' && (err.code === 2 || err.code === 9 || err.code >= 10000);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 const WOULD_BLOCK = Symbol('would-block');
 /** Resolves with WOULD_BLOCK if `p` is still pending once I/O would run: the driver had no buffered

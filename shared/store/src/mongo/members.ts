@@ -1,16 +1,35 @@
 // Memberships and "my collaborations" (documents keyed by memberKey, see db.ts).
+import { randomUUID } from 'node:crypto';
 import { Membership } from '@trellis/schema';
 import type { Collaboration, Role } from '@trellis/schema';
 import type { MemberRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import { toCollaboration } from './collaborations.ts';
 import type { Ctx, Stored } from './db.ts';
-import { memberKey, withoutId } from './db.ts';
+import { isDuplicateKey, memberKey, withoutId } from './db.ts';
 import { toPage } from './page.ts';
 
 const toMembership = (d: Stored<Membership>) => parseRecord(Membership, withoutId(d), `membership ${d._id}`);
 
-export function mongoMembers({ c }: Ctx): MemberRepo {
+type Guarded = 'ok' | 'absent' | 'last_owner';
+
+/** kv document every transaction that may demote or remove an owner of the collaboration writes. */
+const ownerGuardKey = (collaborationId: string) => `owner-guard:${collaborationId}`;
+
+/** Two first guard upserts for a collaboration both insert the guard document; inside a transaction
+ *  the loser can get E11000 instead of a transient write conflict (as in docs.ts). Its transaction
+ *  was aborted whole, so running it again is safe. */
+async function retryGuardRace<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+export function mongoMembers({ c, tx }: Ctx): MemberRepo {
   return {
     async get(collaborationId, userId) {
       const d = await c.members.findOne({ _id: memberKey(collaborationId, userId) });
@@ -34,6 +53,30 @@ export function mongoMembers({ c }: Ctx): MemberRepo {
     },
     async countOwners(collaborationId) {
       return c.members.countDocuments({ collaborationId, role: 'owner' });
+    },
+    async changeGuarded(collaborationId, userId, role) {
+      const _id = memberKey(collaborationId, userId);
+      return retryGuardRace(() =>
+        tx<Guarded>(async (session) => {
+          const d = await c.members.findOne({ _id }, { session });
+          if (!d) return 'absent';
+          const m = toMembership(d);
+          if (m.role === 'owner' && role !== 'owner') {
+            // Snapshot isolation alone allows write skew: demoting owner A and removing owner B touch
+            // different documents, so both could count two owners and commit. Every transaction that
+            // may lower the owner count therefore also writes one guard document per collaboration
+            // (kv: no change event); concurrent ones write-conflict, and withTransaction retries the
+            // loser on a fresh snapshot, where it counts again. A real change (fresh value) is needed:
+            // a no-op update writes nothing and would not conflict.
+            await c.kv.updateOne({ _id: ownerGuardKey(collaborationId) }, { $set: { value: randomUUID() } }, { upsert: true, session });
+            if ((await c.members.countDocuments({ collaborationId, role: 'owner' }, { session })) <= 1) return 'last_owner';
+          }
+          // The delete / replace event is the `membership` change, as for remove / put.
+          if (role === null) await c.members.deleteOne({ _id }, { session });
+          else await c.members.replaceOne({ _id }, { ...m, role }, { session });
+          return 'ok';
+        }),
+      );
     },
     async listForUser(userId, page) {
       // Inner join before the limit (as SQLite's JOIN ... LIMIT): memberships whose collaboration

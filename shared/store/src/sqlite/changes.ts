@@ -2,6 +2,7 @@
 // write lock, so ids become visible in order and a reader never skips one. Old rows are pruned after
 // RETENTION_MS; a consumer whose cursor fell behind the pruned mark is told to resync.
 import { Change } from '@trellis/schema';
+import { sleep } from '@trellis/runtime';
 import type { ChangeFeed } from '../types.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -31,18 +32,6 @@ function parseRow(r: Row): Change | null {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
   const headId = () => (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;

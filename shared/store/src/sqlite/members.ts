@@ -44,6 +44,27 @@ export function sqliteMembers(db: Db): MemberRepo {
       const r = stmt(db, "SELECT COUNT(*) AS n FROM members WHERE collab_id = ? AND role = 'owner'").get(collaborationId) as { n: number };
       return r.n;
     },
+    async changeGuarded(collaborationId, userId, role) {
+      // One BEGIN IMMEDIATE transaction: the write lock is taken before the owner count is read, so
+      // check and change are atomic across connections and OS processes sharing the database.
+      return writeTx(db, () => {
+        const r = stmt(db, 'SELECT * FROM members WHERE collab_id = ? AND user_id = ?').get(collaborationId, userId) as Row | undefined;
+        if (!r) return 'absent';
+        const m = toMembership(r);
+        if (m.role === 'owner' && role !== 'owner') {
+          const owners = stmt(db, "SELECT COUNT(*) AS n FROM members WHERE collab_id = ? AND role = 'owner'").get(collaborationId) as { n: number };
+          if (owners.n <= 1) return 'last_owner';
+        }
+        if (role === null) {
+          stmt(db, 'DELETE FROM members WHERE collab_id = ? AND user_id = ?').run(collaborationId, userId);
+        } else {
+          const next: Membership = { ...m, role };
+          stmt(db, 'UPDATE members SET role = ?, data = ? WHERE collab_id = ? AND user_id = ?').run(role, JSON.stringify(next), collaborationId, userId);
+        }
+        emitChange(db, { type: 'membership', collaborationId, userId, role });
+        return 'ok';
+      });
+    },
     async listForUser(userId, page) {
       const rows = db
         .prepare(

@@ -1,0 +1,181 @@
+// The audit log, owners only: newest first, 50 at a time with "Load more" (nextCursor). Each entry
+// says when, who, what kind, which action, the outcome and a compact summary of its detail.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeError } from '../api/api-error.ts';
+import { useApi } from '../api/ApiProvider.tsx';
+import type { AuditItem } from '../api/types.ts';
+import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { actionLabel, formatTime } from '../text/format.ts';
+import type { CollabView } from './collab-view.ts';
+
+const PAGE = 50;
+
+const KIND_LABEL: Record<string, string> = { action: 'Action', crdt: 'Edit', approval: 'Approval', membership: 'Membership', 'refused-update': 'Refused edit' };
+const ACTOR_LABEL: Record<string, string> = { user: 'User', ai: 'AI', rule: 'Rule', system: 'System' };
+
+function short(value: unknown, max = 80): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The detail object as a few label/value pairs; CRDT summaries get their own wording. */
+export function detailParts(entry: AuditItem): { label: string; value: string }[] {
+  const d = entry.detail ?? {};
+  if (entry.kind === 'crdt' || entry.kind === 'refused-update') {
+    const roots = Array.isArray(d['roots']) ? (d['roots'] as unknown[]).map(String) : [];
+    const parts = [
+      { label: 'roots', value: roots.length > 0 ? roots.join(', ') : '—' },
+      { label: 'updates', value: String(d['updates'] ?? 0) },
+      { label: 'bytes', value: typeof d['bytes'] === 'number' ? d['bytes'].toLocaleString() : String(d['bytes'] ?? 0) },
+      { label: 'refused', value: String(d['refused'] ?? 0) },
+    ];
+    return parts;
+  }
+  // `{patch: {settings: {...}}}` reads better flattened: `patch.settings.aiCheckins false`.
+  const flat: [string, unknown][] = [];
+  const walk = (prefix: string, value: unknown, depth: number) => {
+    if (value && typeof value === 'object' && !Array.isArray(value) && depth < 3) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(prefix ? `${prefix}.${k}` : k, v, depth + 1);
+    } else flat.push([prefix, value]);
+  };
+  walk('', d, 0);
+  return flat.slice(0, 8).map(([k, v]) => ({ label: k, value: short(v) }));
+}
+
+export function AuditPanel({ view }: { view: CollabView }) {
+  const api = useApi();
+  const [items, setItems] = useState<AuditItem[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState('');
+  const firstNew = useRef<number | null>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const generation = useRef(0);
+
+  const load = useCallback(
+    async (cursor: string | null) => {
+      const gen = ++generation.current;
+      setLoading(true);
+      setError('');
+      try {
+        const page = await api.listAudit(view.collabId, cursor, PAGE);
+        if (gen !== generation.current) return;
+        setItems((prev) => {
+          if (!cursor || !prev) return page.items;
+          firstNew.current = prev.length;
+          const seen = new Set(prev.map((e) => e.id));
+          return [...prev, ...page.items.filter((e) => !seen.has(e.id))];
+        });
+        setNext(page.nextCursor);
+      } catch (err) {
+        if (gen !== generation.current) return;
+        setItems((prev) => prev ?? []);
+        setError(describeError(err));
+      } finally {
+        if (gen === generation.current) setLoading(false);
+      }
+    },
+    [api, view.collabId],
+  );
+
+  useEffect(() => {
+    if (view.isOwner) void load(null);
+  }, [load, view.isOwner]);
+
+  // After "Load more", move keyboard focus to the first new entry so reading continues there.
+  useEffect(() => {
+    if (firstNew.current === null) return;
+    const el = listRef.current?.children[firstNew.current] as HTMLElement | undefined;
+    firstNew.current = null;
+    el?.focus();
+  }, [items]);
+
+  if (!view.isOwner) return <p className="hint">Only owners can see the audit log.</p>;
+
+  return (
+    <section className="audit" aria-labelledby="audit-title">
+      <div className="page-head">
+        <h2 id="audit-title">Audit log</h2>
+        <button type="button" className="small" onClick={() => void load(null)} disabled={loading}>
+          Refresh
+        </button>
+      </div>
+      <p className="hint">Newest first. Edits to the shared document are summarised per connection, not per keystroke.</p>
+      <ErrorText>{error}</ErrorText>
+      {items === null ? (
+        <Loading label="Loading the audit log…" />
+      ) : items.length === 0 ? (
+        !error && <Empty>Nothing has been recorded yet.</Empty>
+      ) : (
+        <ol className="audit-list" ref={listRef} data-testid="audit-list" aria-label={`${items.length} audit entries`}>
+          {items.map((e) => (
+            <li key={e.id} className={`card audit-entry audit-${e.kind}`} data-testid="audit-entry" data-kind={e.kind} tabIndex={-1}>
+              <div className="audit-head">
+                <time dateTime={e.at} title={e.at}>
+                  {formatTime(e.at)}
+                </time>
+                <span className={`tag audit-kind kind-${e.kind}`}>{KIND_LABEL[e.kind] ?? e.kind}</span>
+                <span className={`audit-outcome outcome-${/refus|denied|fail|reject/i.test(e.outcome) ? 'bad' : 'ok'}`}>{e.outcome}</span>
+              </div>
+              <dl className="params audit-fields">
+                <div className="param">
+                  <dt>Who</dt>
+                  <dd>
+                    {ACTOR_LABEL[e.actor?.kind] ?? e.actor?.kind ?? 'unknown'}
+                    {e.actor?.userId && (
+                      <>
+                        {' · '}
+                        {view.name(e.actor.userId)} <code className="small-id">{e.actor.userId}</code>
+                      </>
+                    )}
+                    {e.actor?.ref && (
+                      <>
+                        {' · '}
+                        <code className="small-id">{e.actor.ref}</code>
+                      </>
+                    )}
+                  </dd>
+                </div>
+                {e.action && (
+                  <div className="param">
+                    <dt>Action</dt>
+                    <dd>
+                      {actionLabel(e.action)}
+                      {actionLabel(e.action) !== e.action && <code className="small-id"> {e.action}</code>}
+                    </dd>
+                  </div>
+                )}
+                {detailParts(e).length > 0 && (
+                  <div className="param">
+                    <dt>Detail</dt>
+                    <dd className="audit-detail">
+                      {detailParts(e).map((p) => (
+                        <span key={p.label} className="audit-detail-part">
+                          <span className="audit-detail-label">{p.label}</span> {p.value}
+                        </span>
+                      ))}
+                    </dd>
+                  </div>
+                )}
+              </dl>
+            </li>
+          ))}
+        </ol>
+      )}
+      {items !== null && items.length > 0 && (
+        <div className="audit-more">
+          {next ? (
+            <button type="button" onClick={() => void load(next)} disabled={loading}>
+              {loading ? 'Loading…' : 'Load more'}
+            </button>
+          ) : (
+            <p className="hint">That is everything.</p>
+          )}
+        </div>
+      )}
+      <p className="sr-only" role="status" aria-live="polite">
+        {loading ? 'Loading audit entries…' : items ? `${items.length} audit entries shown.` : ''}
+      </p>
+    </section>
+  );
+}
