@@ -104,3 +104,29 @@ describe('resilience', () => {
     expect(notesOf(doc).toString()).toBe('last words');
   });
 });
+
+describe('compaction', () => {
+  it('[S6] compacts in the background past the threshold; the document reloads intact after unload', async () => {
+    const server = await startTestServer({ limits: { compactAfterUpdates: 20, unloadDelayMs: 100 } });
+    try {
+      const owner = await login(server.url, 'o@c.io');
+      const collab = await createCollaboration(server.url, owner);
+      const p = connect(server.url, collab, owner.token);
+      providers.push(p);
+      await synced(p);
+      for (let i = 0; i < 60; i++) notesOf(p.doc).insert(notesOf(p.doc).length, String(i % 10));
+      const expected = notesOf(p.doc).toString();
+      await waitFor(async () => (await server.store.docs.load(collab)).snapshotSeq > 0, 10_000, 'a snapshot');
+      p.destroy();
+      await waitFor(() => server.sync.registry.get(collab) === undefined, 5000, 'unloaded');
+      const loaded = await server.store.docs.load(collab);
+      expect(loaded.updates.length).toBeLessThan(60);
+      const again = connect(server.url, collab, owner.token);
+      providers.push(again);
+      await synced(again);
+      expect(notesOf(again.doc).toString()).toBe(expected);
+    } finally {
+      await server.stop();
+    }
+  });
+});
