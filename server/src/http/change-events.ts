@@ -27,6 +27,7 @@ export async function routeChangeToEvents(change: Change, store: Store, hub: Eve
       return;
     }
     case 'update':
+    case 'awareness':
     case 'collaboration':
     case 'membership':
       return;

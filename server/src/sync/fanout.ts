@@ -51,6 +51,9 @@ export class Fanout {
           if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
         }
         break;
+      case 'awareness':
+        if (c.origin !== this.deps.instanceId) this.deps.registry.get(c.collaborationId)?.applyRemoteAwareness(c.data);
+        break;
       case 'membership':
         this.applyMembership(c.collaborationId, c.userId, c.role);
         break;

@@ -26,6 +26,8 @@ export interface LiveDocDeps {
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onEmpty: (doc: LiveDoc) => void;
   onStored: (collaborationId: string, bytes: number) => void;
+  /** Awareness client ids whose state changed through a local connection (relayed to other processes). */
+  onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
 }
 
 export class LiveDoc {
@@ -65,7 +67,11 @@ export class LiveDoc {
 
   removeConnection(conn: Connection): void {
     if (!this.conns.delete(conn.id)) return;
-    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    if (conn.awarenessIds.size > 0) {
+      const ids = [...conn.awarenessIds];
+      awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+      this.deps.onLocalAwareness(this, ids);
+    }
     if (this.conns.size === 0) this.deps.onEmpty(this);
   }
 
@@ -157,9 +163,19 @@ export class LiveDoc {
       const conn = origin as Connection;
       for (const id of [...change.added, ...change.updated]) conn.awarenessIds.add(id);
       for (const id of change.removed) conn.awarenessIds.delete(id);
+      this.deps.onLocalAwareness(this, changed);
     }
     const frame = msg.encodeAwareness(this.awareness, changed);
     this.broadcast(frame, null);
+  }
+
+  /** Presence from a client of another process (change feed). */
+  applyRemoteAwareness(update: Uint8Array): void {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+    } catch {
+      // A malformed relayed update only loses presence, never the document.
+    }
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {

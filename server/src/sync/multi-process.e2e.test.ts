@@ -47,6 +47,24 @@ describe('multiple server processes', () => {
     expect(Number(/trellis_fanout_updates_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
   }, 120_000);
 
+  it('[S9] presence crosses processes: who is here and who left, whichever process holds each socket', async () => {
+    const dataDir = tempDir();
+    const a = await startProcess(dataDir);
+    const b = await startProcess(dataDir);
+    const owner = await login(a.url, 'owner@p.io');
+    const collab = await createCollaboration(a.url, owner);
+    const alice = connect(a.url, collab, owner.token);
+    const bob = connect(b.url, collab, owner.token);
+    providers.push(alice, bob);
+    await Promise.all([synced(alice), synced(bob)]);
+    alice.awareness.setLocalStateField('user', { name: 'alice' });
+    await waitFor(() => (bob.awareness.getStates().get(alice.awareness.clientID) as { user?: { name?: string } } | undefined)?.user?.name === 'alice', 10_000, 'bob sees alice');
+    bob.awareness.setLocalStateField('typing', true);
+    await waitFor(() => (alice.awareness.getStates().get(bob.awareness.clientID) as { typing?: boolean } | undefined)?.typing === true, 10_000, 'alice sees bob typing');
+    alice.disconnect();
+    await waitFor(() => !bob.awareness.getStates().has(alice.awareness.clientID), 10_000, 'alice gone for bob');
+  }, 120_000);
+
   it('[S5][S6] SIGKILL during edits: every acknowledged update is stored; reconnecting clients converge', async () => {
     const dataDir = tempDir();
     const first = await startProcess(dataDir);

@@ -20,6 +20,7 @@ export interface RegistryDeps {
   logger: Logger;
   metrics: SyncMetrics;
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
+  onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
 }
 
 export class DocRegistry implements DocHost {

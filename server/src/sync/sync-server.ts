@@ -17,6 +17,7 @@ import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
 import { Persister } from './persister.ts';
+import { PresenceRelay } from './presence-relay.ts';
 import type { AppendBatch } from './persister.ts';
 import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
@@ -43,6 +44,7 @@ export class SyncServer {
   private readonly fanout: Fanout;
   private readonly limits: SyncLimits;
   private readonly conns = new Set<Connection>();
+  private readonly presence: PresenceRelay;
   private pingTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -50,10 +52,12 @@ export class SyncServer {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     const metrics = createSyncMetrics(deps.metrics);
     metrics.connections.set(() => this.conns.size);
+    this.presence = new PresenceRelay(deps.store, deps.instanceId, deps.logger);
     this.persister = new Persister(deps.append ?? ((entries) => deps.store.docs.appendBatch(entries)), deps.instanceId, deps.logger, deps.metrics);
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
+      onLocalAwareness: (doc, ids) => this.presence.changed(doc, ids),
     });
     this.fanout = new Fanout({ store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, onLag: (s) => metrics.fanoutLag.observe(s), ...(deps.onChange ? { onChange: deps.onChange } : {}) });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes, perMessageDeflate: false });
@@ -139,6 +143,7 @@ export class SyncServer {
     await this.registry.flush();
     await flushEditAudit(this.deps.store, this.conns, this.deps.logger);
     for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
+    this.presence.stop();
     await this.fanout.stop();
     this.wss.close();
   }

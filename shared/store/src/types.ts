@@ -146,6 +146,19 @@ export interface KeyValueRepo {
   setIfAbsent(key: string, value: string): Promise<boolean>;
 }
 
+export interface PresenceEntry {
+  collaborationId: string;
+  /** The publishing process: it skips its own entries. */
+  origin: string;
+  /** A y-protocols awareness update. */
+  data: Uint8Array;
+}
+
+/** Presence relayed between processes through the change feed; ephemeral (pruned with the feed). */
+export interface PresenceRepo {
+  publish(entries: PresenceEntry[]): Promise<void>;
+}
+
 /** Opaque, resumable position in the change feed. */
 export type ChangeCursor = string;
 
@@ -186,6 +199,7 @@ export interface Store {
   readonly notifications: NotificationRepo;
   readonly jobs: JobRepo;
   readonly kv: KeyValueRepo;
+  readonly presence: PresenceRepo;
   readonly changes: ChangeFeed;
   close(): Promise<void>;
 }

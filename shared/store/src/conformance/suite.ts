@@ -302,6 +302,23 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(readFileSync(outFile, 'utf8')).not.toContain('resync');
     });
 
+    it('[D16] presence entries travel through the change feed with their origin', async () => {
+      const head = await store.changes.head();
+      await store.presence.publish([{ collaborationId: 'c1', origin: 'proc-a', data: new Uint8Array([1, 2, 3]) }]);
+      const seen: { origin: string; data: number[] }[] = [];
+      const ac = new AbortController();
+      await store.changes.tail({
+        from: head,
+        signal: ac.signal,
+        async onBatch(b) {
+          for (const ch of b.changes) if (ch.type === 'awareness') seen.push({ origin: ch.origin, data: [...ch.data] });
+          if (seen.length > 0) ac.abort();
+        },
+        async onResync() {},
+      });
+      expect(seen).toEqual([{ origin: 'proc-a', data: [1, 2, 3] }]);
+    });
+
     it('[D10] approvals transition exactly once (compare-and-set)', async () => {
       const now = new Date().toISOString();
       const a: Approval = {

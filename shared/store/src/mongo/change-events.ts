@@ -17,13 +17,14 @@ const WATCHED: Record<string, readonly Op[]> = {
   approvals: ['insert', 'update', 'replace'],
   notifications: ['insert', 'update', 'replace'],
   checkins: ['update', 'replace'], // claim (insert) and release (delete) emit nothing
+  presence: ['insert'], // TTL expiry deletes are not changes
 };
 
 /** Filter on the server so unrelated traffic (jobs, kv, audit, snapshots) never crosses the wire;
  *  project away what the mapping does not read (the resume token `_id` must stay untouched). */
 export const PIPELINE: Document[] = [
   { $match: { $or: Object.entries(WATCHED).map(([coll, ops]) => ({ 'ns.coll': coll, operationType: { $in: [...ops] } })) } },
-  { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1 } },
+  { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1, wallTime: 1 } },
 ];
 
 /** 'skip': not a change (e.g. a check-in saved while still running); 'broken': a watched write
@@ -69,6 +70,10 @@ function candidate({ coll, op, key, full, updated, at }: Event): unknown {
     return { type: 'approval', collaborationId: full['collaborationId'], approvalId: key, status };
   }
   if (coll === 'notifications') return { type: 'notification', userId: full['userId'], notificationId: key };
+  if (coll === 'presence') {
+    if (!full || !(full['data'] instanceof Binary)) return null;
+    return { type: 'awareness', collaborationId: full['collaborationId'], origin: full['origin'], data: bytesOf(full['data']) };
+  }
   if (coll === 'checkins') {
     if (full['status'] === 'running') return 'skip';
     return { type: 'checkin', collaborationId: full['collaborationId'], checkinId: key };

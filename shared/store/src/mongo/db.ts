@@ -17,6 +17,8 @@ export interface SnapshotChunkDoc {
   _id: string; collaborationId: string; seq: number; snapshotId: string; chunk: number; chunks: number; data: Binary; hash: string; createdAt: Date;
 }
 export interface KvDoc { _id: string; value: string }
+/** A relayed presence (awareness) update; expires by TTL index, its insert event is the change. */
+export interface PresenceDoc { _id: string; collaborationId: string; origin: string; data: Binary; at: Date }
 
 export interface Collections {
   users: Collection<Stored<User>>;
@@ -31,10 +33,11 @@ export interface Collections {
   notifications: Collection<Stored<Notification>>;
   jobs: Collection<Stored<Job>>;
   kv: Collection<KvDoc>;
+  presence: Collection<PresenceDoc>;
 }
 
 export const COLLECTION_NAMES = [
-  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv',
+  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence',
 ] as const satisfies readonly (keyof Collections)[];
 
 export interface Ctx {
@@ -95,6 +98,7 @@ export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx 
     notifications: db.collection('notifications'),
     jobs: db.collection('jobs'),
     kv: db.collection('kv'),
+    presence: db.collection('presence'),
   };
   return {
     client, db, c, closing,

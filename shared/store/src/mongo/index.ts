@@ -13,6 +13,7 @@ import { mongoJobs } from './jobs.ts';
 import { mongoKv } from './kv.ts';
 import { mongoMembers } from './members.ts';
 import { mongoNotifications } from './notifications.ts';
+import { mongoPresence } from './presence.ts';
 import { mongoUsers } from './users.ts';
 
 export interface MongoStoreOptions {
@@ -50,6 +51,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<Store> 
     notifications: mongoNotifications(ctx),
     jobs: mongoJobs(ctx),
     kv: mongoKv(ctx),
+    presence: mongoPresence(ctx),
     changes: mongoChanges(ctx),
     async close() {
       // Stop running tails first, so they end instead of reporting a closed client.

@@ -26,6 +26,8 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { name: 'checkins_by_collab_status_day', key: { collaborationId: 1, status: 1, localDay: -1 } },
   ],
   audit: [{ name: 'audit_by_collab', key: { collaborationId: 1, _id: -1 } }],
+  // Presence is ephemeral: relayed through the change stream, then expired.
+  presence: [{ name: 'presence_expiry', key: { at: 1 }, expireAfterSeconds: 300 }],
   notifications: [
     { name: 'notifications_by_user', key: { userId: 1, _id: -1 } },
     { name: 'notifications_unread_by_user', key: { userId: 1, readAt: 1, _id: -1 } },

@@ -12,7 +12,7 @@ export function emitChange(db: Db, change: Change): void {
     insert = db.prepare<unknown[]>('INSERT INTO changes (type, payload, data, at, origin) VALUES (?, ?, ?, ?, ?)');
     statements.set(db, insert);
   }
-  if (change.type === 'update') {
+  if (change.type === 'update' || change.type === 'awareness') {
     const { data, ...rest } = change;
     insert.run(change.type, JSON.stringify(rest), data, Date.now(), change.origin);
   } else {

@@ -11,6 +11,7 @@ import { sqliteJobs } from './jobs.ts';
 import { sqliteKv } from './kv.ts';
 import { sqliteMembers } from './members.ts';
 import { sqliteNotifications } from './notifications.ts';
+import { sqlitePresence } from './presence.ts';
 import { sqliteUsers } from './users.ts';
 
 export interface SqliteStoreOptions {
@@ -33,6 +34,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     notifications: sqliteNotifications(db),
     jobs: sqliteJobs(db),
     kv: sqliteKv(db),
+    presence: sqlitePresence(db),
     changes: sqliteChanges(db, opts.pollMs ?? 10),
     async close() {
       db.close();
