@@ -12,7 +12,7 @@ import { createEngine } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
 import { Metrics } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
-import { createSqliteAppendThread, openStore } from '@trellis/store';
+import { createSqliteWriteThread, openStore } from '@trellis/store';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { loadDevSecret } from './auth/dev-secret.ts';
 import { createHttpApp } from './http/app.ts';
@@ -47,14 +47,14 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
     onUser: (u) => store.users.upsert(u),
   });
   const events = new EventHub();
-  // SQLite writes (and their fsync) block; run the sync path's group commits on a worker thread.
-  const appender = cfg.STORE === 'sqlite' ? createSqliteAppendThread(cfg.DATA_DIR) : null;
+  // SQLite writes (lock waits, fsync) block; run the sync path's writes on a worker thread.
+  const writer = cfg.STORE === 'sqlite' ? createSqliteWriteThread(cfg.DATA_DIR) : null;
   // The engine and the sync server need each other: documents are edited through the live
   // registry, and edits arriving over sync feed the engine's rules, mentions and @ai.
   let engine: Engine | null = null;
   const sync = new SyncServer({
     store, auth, logger, metrics, instanceId,
-    ...(appender ? { append: (entries: Parameters<typeof appender.appendBatch>[0]) => appender.appendBatch(entries) } : {}),
+    ...(writer ? { writes: writer } : {}),
     allowedOrigins: cfg.ALLOWED_ORIGINS ? cfg.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : null,
     limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, ...opts.limits },
     onEvents: (collaborationId, userId, docEvents) => {
@@ -85,7 +85,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
       events.closeAll();
       await sync.stop();
       http.closeAllConnections();
-      await appender?.close();
+      await writer?.close();
       await store.close();
     },
   };

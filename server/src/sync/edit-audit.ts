@@ -4,7 +4,7 @@
 import { newId } from '@trellis/schema';
 import type { AuditEntry } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
-import type { Store } from '@trellis/store';
+import type { AuditRepo } from '@trellis/store';
 import type { Connection } from './connection.ts';
 
 function takeSummary(conn: Connection): AuditEntry | null {
@@ -18,7 +18,7 @@ function takeSummary(conn: Connection): AuditEntry | null {
   };
 }
 
-export async function flushEditAudit(store: Store, conns: Iterable<Connection>, logger: Logger): Promise<void> {
+export async function flushEditAudit(appendAudit: AuditRepo['appendMany'], conns: Iterable<Connection>, logger: Logger): Promise<void> {
   const entries: AuditEntry[] = [];
   for (const c of conns) {
     const entry = takeSummary(c);
@@ -26,7 +26,7 @@ export async function flushEditAudit(store: Store, conns: Iterable<Connection>, 
   }
   if (entries.length === 0) return;
   try {
-    await store.audit.appendMany(entries);
+    await appendAudit(entries);
   } catch (err) {
     logger.warn({ err, entries: entries.length }, 'edit audit summaries not stored');
   }

@@ -47,7 +47,7 @@ export class Fanout {
     switch (c.type) {
       case 'update':
         if (c.origin !== this.deps.instanceId) {
-          this.deps.registry.applyRemote(c.collaborationId, c.data);
+          this.deps.registry.applyRemote(c.collaborationId, c.data, c.seq);
           if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
         }
         break;

@@ -37,6 +37,8 @@ export class LiveDoc {
   /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
   pins = 0;
   bytes = 0;
+  /** Highest stored sequence this copy is known to contain (for projections). */
+  storedSeq = 0;
   /** Durability of the most recent local update (server-side changes wait on it). */
   lastPersist: Promise<number> = Promise.resolve(0);
   private unsaved = 0;
@@ -192,6 +194,7 @@ export class LiveDoc {
     const sv = this.hasAckConnections() ? Y.encodeStateVector(this.doc) : null;
     this.lastPersist = this.deps.persister.enqueue(this.id, update).then((seq) => {
       this.unsaved--;
+      this.storedSeq = Math.max(this.storedSeq, seq);
       this.deps.onStored(this.id, update.length);
       if (sv) this.savedSv = sv;
       this.scheduleSaved();

@@ -4,7 +4,7 @@
 // holds their socket.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '@trellis/runtime';
-import type { PresenceEntry, Store } from '@trellis/store';
+import type { PresenceEntry, PresenceRepo } from '@trellis/store';
 import type { LiveDoc } from './live-doc.ts';
 
 const RELAY_MS = 50;
@@ -13,7 +13,7 @@ export class PresenceRelay {
   private readonly dirty = new Map<LiveDoc, Set<number>>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly store: Store, private readonly origin: string, private readonly logger: Logger) {}
+  constructor(private readonly publish: PresenceRepo['publish'], private readonly origin: string, private readonly logger: Logger) {}
 
   changed(doc: LiveDoc, clientIds: number[]): void {
     const ids = this.dirty.get(doc) ?? new Set<number>();
@@ -31,7 +31,7 @@ export class PresenceRelay {
     }
     this.dirty.clear();
     try {
-      await this.store.presence.publish(entries);
+      await this.publish(entries);
     } catch (err) {
       // Presence is renewed by clients every 15 s; a lost relay heals itself.
       this.logger.warn({ err, entries: entries.length }, 'presence relay failed');

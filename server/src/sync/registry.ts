@@ -3,15 +3,17 @@
 // Also the server's DocHost: engine changes edit the live document, so clients see them at once.
 import * as Y from 'yjs';
 import type { DocEvent } from '@trellis/schema';
-import { TrellisError } from '@trellis/schema';
+import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
-import type { Store } from '@trellis/store';
+import type { ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
+
+const PROJECTION_DELAY_MS = 2_000;
 
 export interface RegistryDeps {
   store: Store;
@@ -21,6 +23,7 @@ export interface RegistryDeps {
   metrics: SyncMetrics;
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
+  putProjection: ProjectionRepo['put'];
 }
 
 export class DocRegistry implements DocHost {
@@ -28,6 +31,7 @@ export class DocRegistry implements DocHost {
   private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[] }>();
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
+  private readonly projecting = new Set<string>();
 
   constructor(private readonly deps: RegistryDeps) {
     deps.metrics.documents.set(() => this.loaded.size);
@@ -67,6 +71,7 @@ export class DocRegistry implements DocHost {
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b) });
     applyLoaded(live.doc, stored, REMOTE_ORIGIN);
     live.bytes = bytes;
+    live.storedSeq = stored.lastSeq;
     live.doc.getArray('messages');
     live.doc.getArray('activities');
     live.doc.getText('notes');
@@ -75,7 +80,7 @@ export class DocRegistry implements DocHost {
   }
 
   /** Apply an update another process stored (change feed). */
-  applyRemote(id: string, update: Uint8Array): void {
+  applyRemote(id: string, update: Uint8Array, seq: number): void {
     const loading = this.loading.get(id);
     if (loading) {
       loading.buffered.push(update);
@@ -85,6 +90,7 @@ export class DocRegistry implements DocHost {
     if (!live) return;
     try {
       Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
+      live.storedSeq = Math.max(live.storedSeq, seq);
       this.deps.metrics.remoteApplied.inc();
     } catch (err) {
       this.deps.logger.error({ err, collaborationId: id }, 'stored update failed to apply');
@@ -103,6 +109,7 @@ export class DocRegistry implements DocHost {
   }
 
   noteStored(id: string, updates: number, bytes: number): void {
+    this.scheduleProjection(id);
     const s = this.storedSince.get(id) ?? { updates: 0, bytes: 0 };
     s.updates += updates;
     s.bytes += bytes;
@@ -129,6 +136,20 @@ export class DocRegistry implements DocHost {
     }
   }
 
+  /** Refresh the document's JSON projection at most every PROJECTION_DELAY_MS. */
+  private scheduleProjection(id: string): void {
+    if (this.projecting.has(id)) return;
+    this.projecting.add(id);
+    setTimeout(() => {
+      this.projecting.delete(id);
+      const live = this.loaded.get(id);
+      if (!live) return;
+      this.deps.putProjection(projectDoc(id, live.doc, live.storedSeq)).catch((err: unknown) => {
+        this.deps.logger.warn({ err, collaborationId: id }, 'projection not stored');
+      });
+    }, PROJECTION_DELAY_MS).unref();
+  }
+
   private scheduleUnload(live: LiveDoc): void {
     setTimeout(() => void this.tryUnload(live), this.deps.limits.unloadDelayMs).unref();
   }
@@ -138,6 +159,12 @@ export class DocRegistry implements DocHost {
     if (live.hasPendingWrites) {
       await live.lastPersist;
       return this.tryUnload(live);
+    }
+    if (this.projecting.delete(live.id)) {
+      await this.deps.putProjection(projectDoc(live.id, live.doc, live.storedSeq)).catch((err: unknown) => {
+        this.deps.logger.warn({ err, collaborationId: live.id }, 'projection not stored');
+      });
+      if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     }
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);

@@ -166,6 +166,19 @@ describe('sync endpoint', () => {
     }, 5000, 'audit summaries');
   });
 
+  it('keeps a JSON projection of the document for queries', async () => {
+    const p = open(editor.token);
+    await synced(p);
+    appendMessage(p.doc, { id: 'msg-projected', authorId: editor.user.id, body: 'projected message', kind: 'user' });
+    await waitFor(async () => {
+      const proj = await server.store.projections.get(collab);
+      return Boolean(proj?.messages.recent.some((m) => m.id === 'msg-projected') && proj.activities.some((a) => a.title === 'Picnic'));
+    }, 8000, 'projection');
+    const proj = (await server.store.projections.get(collab))!;
+    expect(proj.seq).toBeGreaterThan(0);
+    expect(proj.notes.excerpt.length).toBeGreaterThan(0);
+  });
+
   it('GET /metrics reports connections, documents, updates, bytes, persist latency and refusals', async () => {
     const p = open(editor.token);
     await synced(p);

@@ -18,7 +18,8 @@ import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
 import { Persister } from './persister.ts';
 import { PresenceRelay } from './presence-relay.ts';
-import type { AppendBatch } from './persister.ts';
+import { storeWrites } from './sync-writes.ts';
+import type { SyncWrites } from './sync-writes.ts';
 import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
 import { authorizeUpgrade, refuseUpgrade } from './upgrade.ts';
@@ -33,8 +34,8 @@ export interface SyncServerDeps {
   limits?: Partial<SyncLimits>;
   onEvents?: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onChange?: (change: Change) => void;
-  /** Group-commit target; defaults to the store's appendBatch. */
-  append?: AppendBatch;
+  /** Where the sync path writes; defaults to the store's methods. */
+  writes?: SyncWrites;
 }
 
 export class SyncServer {
@@ -45,6 +46,7 @@ export class SyncServer {
   private readonly limits: SyncLimits;
   private readonly conns = new Set<Connection>();
   private readonly presence: PresenceRelay;
+  private readonly writes: SyncWrites;
   private pingTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -52,10 +54,11 @@ export class SyncServer {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     const metrics = createSyncMetrics(deps.metrics);
     metrics.connections.set(() => this.conns.size);
-    this.presence = new PresenceRelay(deps.store, deps.instanceId, deps.logger);
-    this.persister = new Persister(deps.append ?? ((entries) => deps.store.docs.appendBatch(entries)), deps.instanceId, deps.logger, deps.metrics);
+    this.writes = deps.writes ?? storeWrites(deps.store);
+    this.presence = new PresenceRelay(this.writes.publishPresence, deps.instanceId, deps.logger);
+    this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics);
     this.registry = new DocRegistry({
-      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics,
+      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onLocalAwareness: (doc, ids) => this.presence.changed(doc, ids),
     });
@@ -107,7 +110,7 @@ export class SyncServer {
       conn.closed = true;
       this.conns.delete(conn);
       live?.removeConnection(conn);
-      void flushEditAudit(this.deps.store, [conn], this.deps.logger);
+      void flushEditAudit(this.writes.appendAudit, [conn], this.deps.logger);
     });
     try {
       live = await this.registry.acquire(collaborationId);
@@ -121,7 +124,7 @@ export class SyncServer {
   }
 
   private ping(): void {
-    void flushEditAudit(this.deps.store, this.conns, this.deps.logger);
+    void flushEditAudit(this.writes.appendAudit, this.conns, this.deps.logger);
     for (const conn of this.conns) {
       if (!conn.alive) {
         conn.terminate();
@@ -141,7 +144,7 @@ export class SyncServer {
     this.closing = true;
     if (this.pingTimer) clearInterval(this.pingTimer);
     await this.registry.flush();
-    await flushEditAudit(this.deps.store, this.conns, this.deps.logger);
+    await flushEditAudit(this.writes.appendAudit, this.conns, this.deps.logger);
     for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
     this.presence.stop();
     await this.fanout.stop();

@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
+import { projectDoc } from '@trellis/schema';
 import type { DocHost } from './types.ts';
 
 export function createStoreDocHost(store: Store, logger: Logger): DocHost {
@@ -32,7 +33,9 @@ export function createStoreDocHost(store: Store, logger: Logger): DocHost {
         // A transaction that wrote nothing (a no-op action) stores nothing.
         if (changed) {
           const update = Y.encodeStateAsUpdate(doc, svBefore);
-          await store.docs.append(collaborationId, [update], origin);
+          const { lastSeq } = await store.docs.append(collaborationId, [update], origin);
+          // Keep the JSON projection current for documents no server has loaded.
+          await store.projections.put(projectDoc(collaborationId, doc, lastSeq));
           logger.debug({ collaborationId, origin, bytes: update.byteLength }, 'stored document change');
         }
         return result;

@@ -22,3 +22,4 @@ export * from './env.ts';
 export * from './ydoc.ts';
 export * from './pagination.ts';
 export * from './doc-event.ts';
+export * from './projection.ts';

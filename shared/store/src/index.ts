@@ -8,5 +8,5 @@ export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes } from './apply-loaded.ts';
-export { createSqliteAppendThread } from './sqlite/append-thread.ts';
-export type { ThreadedAppender } from './sqlite/append-thread.ts';
+export { createSqliteWriteThread } from './sqlite/write-thread.ts';
+export type { SqliteWriteThread } from './sqlite/write-thread.ts';

@@ -3,7 +3,7 @@
 // ./conformance/suite.ts. Records read back are parsed by @trellis/schema; a record that fails is
 // a CorruptRecordError, never silently replaced.
 import type {
-  Approval, AuditEntry, Change, Checkin, Collaboration, Job, Membership, Notification, Page, Role, User,
+  Approval, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, Page, Role, User,
 } from '@trellis/schema';
 
 export interface PageRequest {
@@ -154,6 +154,13 @@ export interface PresenceEntry {
   data: Uint8Array;
 }
 
+/** The JSON projection of each collaboration document (see DATA_MODEL.md). */
+export interface ProjectionRepo {
+  /** Store unless a projection with a higher seq is already there (several processes write). */
+  put(p: CollaborationProjection): Promise<void>;
+  get(collaborationId: string): Promise<CollaborationProjection | null>;
+}
+
 /** Presence relayed between processes through the change feed; ephemeral (pruned with the feed). */
 export interface PresenceRepo {
   publish(entries: PresenceEntry[]): Promise<void>;
@@ -200,6 +207,7 @@ export interface Store {
   readonly jobs: JobRepo;
   readonly kv: KeyValueRepo;
   readonly presence: PresenceRepo;
+  readonly projections: ProjectionRepo;
   readonly changes: ChangeFeed;
   close(): Promise<void>;
 }

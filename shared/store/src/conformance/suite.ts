@@ -319,6 +319,16 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(seen).toEqual([{ origin: 'proc-a', data: [1, 2, 3] }]);
     });
 
+    it('[D17] projections: the newest seq wins, read back through the schema', async () => {
+      const base = { collaborationId: 'c1', updatedAt: new Date().toISOString(), messages: { count: 0, recent: [] }, notes: { length: 0, excerpt: '' } };
+      await store.projections.put({ ...base, seq: 5, activities: [{ id: 'a1', title: 'new', status: 'proposed' }] });
+      await store.projections.put({ ...base, seq: 3, activities: [{ id: 'a1', title: 'stale', status: 'proposed' }] });
+      expect((await store.projections.get('c1'))?.activities[0]?.title).toBe('new');
+      await store.projections.put({ ...base, seq: 7, activities: [] });
+      expect((await store.projections.get('c1'))?.seq).toBe(7);
+      expect(await store.projections.get('nope')).toBeNull();
+    });
+
     it('[D10] approvals transition exactly once (compare-and-set)', async () => {
       const now = new Date().toISOString();
       const a: Approval = {

@@ -3,7 +3,7 @@
 // journaled, so a write that returned survives a primary failover (see known-failure-modes §2).
 import { Binary, MongoClient, MongoServerError, WriteConcern } from 'mongodb';
 import type { ClientSession, Collection, Db, TransactionOptions } from 'mongodb';
-import type { Approval, AuditEntry, Checkin, Collaboration, Job, Membership, Notification, User } from '@trellis/schema';
+import type { Approval, AuditEntry, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, User } from '@trellis/schema';
 
 /** A record stored as a native document with `_id` = its id (`_id` is stripped before parsing). */
 export type Stored<T> = T & { _id: string };
@@ -34,10 +34,11 @@ export interface Collections {
   jobs: Collection<Stored<Job>>;
   kv: Collection<KvDoc>;
   presence: Collection<PresenceDoc>;
+  projections: Collection<Stored<CollaborationProjection>>;
 }
 
 export const COLLECTION_NAMES = [
-  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence',
+  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'projections',
 ] as const satisfies readonly (keyof Collections)[];
 
 export interface Ctx {
@@ -99,6 +100,7 @@ export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx 
     jobs: db.collection('jobs'),
     kv: db.collection('kv'),
     presence: db.collection('presence'),
+    projections: db.collection('projections'),
   };
   return {
     client, db, c, closing,

@@ -14,6 +14,7 @@ import { mongoKv } from './kv.ts';
 import { mongoMembers } from './members.ts';
 import { mongoNotifications } from './notifications.ts';
 import { mongoPresence } from './presence.ts';
+import { mongoProjections } from './projections.ts';
 import { mongoUsers } from './users.ts';
 
 export interface MongoStoreOptions {
@@ -52,6 +53,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<Store> 
     jobs: mongoJobs(ctx),
     kv: mongoKv(ctx),
     presence: mongoPresence(ctx),
+    projections: mongoProjections(ctx),
     changes: mongoChanges(ctx),
     async close() {
       // Stop running tails first, so they end instead of reporting a closed client.

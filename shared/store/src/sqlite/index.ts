@@ -12,6 +12,7 @@ import { sqliteKv } from './kv.ts';
 import { sqliteMembers } from './members.ts';
 import { sqliteNotifications } from './notifications.ts';
 import { sqlitePresence } from './presence.ts';
+import { sqliteProjections } from './projections.ts';
 import { sqliteUsers } from './users.ts';
 
 export interface SqliteStoreOptions {
@@ -35,6 +36,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     jobs: sqliteJobs(db),
     kv: sqliteKv(db),
     presence: sqlitePresence(db),
+    projections: sqliteProjections(db),
     changes: sqliteChanges(db, opts.pollMs ?? 10),
     async close() {
       db.close();

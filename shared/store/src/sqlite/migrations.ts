@@ -57,4 +57,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE changes ADD COLUMN origin TEXT;
   `,
+  // 3: JSON projections of collaboration documents.
+  `
+  CREATE TABLE IF NOT EXISTS projections (
+    collab_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,19 @@
+// The writes the sync path makes, behind one seam: by default the store's own methods; with SQLite
+// the composition root passes the write thread, so none of them blocks the event loop.
+import type { AuditRepo, DocRepo, PresenceRepo, ProjectionRepo, Store } from '@trellis/store';
+
+export interface SyncWrites {
+  appendBatch: DocRepo['appendBatch'];
+  publishPresence: PresenceRepo['publish'];
+  putProjection: ProjectionRepo['put'];
+  appendAudit: AuditRepo['appendMany'];
+}
+
+export function storeWrites(store: Store): SyncWrites {
+  return {
+    appendBatch: (entries) => store.docs.appendBatch(entries),
+    publishPresence: (entries) => store.presence.publish(entries),
+    putProjection: (p) => store.projections.put(p),
+    appendAudit: (entries) => store.audit.appendMany(entries),
+  };
+}

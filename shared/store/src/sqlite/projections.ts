@@ -1,0 +1,22 @@
+// JSON projections of collaboration documents; the newest seq wins.
+import { CollaborationProjection } from '@trellis/schema';
+import type { ProjectionRepo } from '../types.ts';
+import { parseRecord } from '../parse-record.ts';
+import type { Db } from './db.ts';
+import { stmt } from './db.ts';
+
+export function sqliteProjections(db: Db): ProjectionRepo {
+  return {
+    async put(p) {
+      stmt(
+        db,
+        `INSERT INTO projections (collab_id, seq, data) VALUES (?, ?, ?)
+         ON CONFLICT (collab_id) DO UPDATE SET seq = excluded.seq, data = excluded.data WHERE excluded.seq >= projections.seq`,
+      ).run(p.collaborationId, p.seq, JSON.stringify(p));
+    },
+    async get(collaborationId) {
+      const r = stmt(db, 'SELECT data FROM projections WHERE collab_id = ?').get(collaborationId) as { data: string } | undefined;
+      return r ? parseRecord(CollaborationProjection, JSON.parse(r.data), `projection ${collaborationId}`) : null;
+    },
+  };
+}
