@@ -24,6 +24,7 @@ export interface RegistryDeps {
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   putProjection: ProjectionRepo['put'];
+  compact: (collaborationId: string) => Promise<boolean>;
 }
 
 export class DocRegistry implements DocHost {
@@ -117,17 +118,12 @@ export class DocRegistry implements DocHost {
     if (s.updates >= this.deps.limits.compactAfterUpdates || s.bytes >= this.deps.limits.compactAfterBytes) void this.compact(id);
   }
 
-  /** Compaction from the store (not from the live doc, which may lag other processes' writes). */
+  /** Background compaction (from the store, on the write thread with SQLite). */
   async compact(id: string): Promise<void> {
     if (this.compacting.has(id)) return;
     this.compacting.add(id);
     try {
-      const stored = await this.deps.store.docs.load(id);
-      if (stored.updates.length === 0) return;
-      const doc = new Y.Doc();
-      applyLoaded(doc, stored);
-      await this.deps.store.docs.compact(id, Y.encodeStateAsUpdate(doc), stored.lastSeq);
-      doc.destroy();
+      await this.deps.compact(id);
       this.storedSince.set(id, { updates: 0, bytes: 0 });
     } catch (err) {
       this.deps.logger.warn({ err, collaborationId: id }, 'compaction failed; will retry later');

@@ -58,7 +58,7 @@ export class SyncServer {
     this.presence = new PresenceRelay(this.writes.publishPresence, deps.instanceId, deps.logger);
     this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics);
     this.registry = new DocRegistry({
-      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection,
+      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onLocalAwareness: (doc, ids) => this.presence.changed(doc, ids),
     });

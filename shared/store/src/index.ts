@@ -10,3 +10,4 @@ export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes } from './apply-loaded.ts';
 export { createSqliteWriteThread } from './sqlite/write-thread.ts';
 export type { SqliteWriteThread } from './sqlite/write-thread.ts';
+export { compactStored } from './compact-stored.ts';

@@ -1,10 +1,12 @@
 // Worker-thread side of the SQLite write thread: owns its own connection and runs the sync path's
-// writes (update group commits, presence, projections, edit audits) off the server's event loop.
+// writes (update group commits, presence, projections, edit audits, compactions) off the server's
+// event loop.
 // Lock waits: SQLite's default busy handler sleeps 1–100 ms between tries, which becomes fan-out
 // latency when several processes share a file; this thread may block, so it retries on a
 // sub-millisecond schedule instead.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WriteRequest } from './write-thread.ts';
+import { compactStored } from '../compact-stored.ts';
 import { sqliteAudit } from './audit.ts';
 import { openDb } from './db.ts';
 import { sqliteDocs } from './docs.ts';
@@ -30,6 +32,8 @@ async function run(req: WriteRequest): Promise<unknown> {
       return projections.put(req.projection);
     case 'audit':
       return audit.appendMany(req.entries);
+    case 'compact':
+      return compactStored(docs, req.collaborationId);
     default: {
       const never: never = req;
       throw new Error(`unknown write ${JSON.stringify(never)}`);

@@ -11,7 +11,8 @@ export type WriteRequest =
   | { kind: 'append'; entries: AppendEntry[] }
   | { kind: 'presence'; entries: PresenceEntry[] }
   | { kind: 'projection'; projection: CollaborationProjection }
-  | { kind: 'audit'; entries: AuditEntry[] };
+  | { kind: 'audit'; entries: AuditEntry[] }
+  | { kind: 'compact'; collaborationId: string };
 
 type AppendResult = { firstSeq: number; lastSeq: number }[];
 
@@ -20,6 +21,8 @@ export interface SqliteWriteThread {
   publishPresence(entries: PresenceEntry[]): Promise<void>;
   putProjection(projection: CollaborationProjection): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
+  /** Compaction from the store (see compactStored); resolves true if a snapshot was written. */
+  compact(collaborationId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export function createSqliteWriteThread(dataDir: string): SqliteWriteThread {
     publishPresence: async (entries) => void (await send({ kind: 'presence', entries })),
     putProjection: async (projection) => void (await send({ kind: 'projection', projection })),
     appendAudit: async (entries) => void (await send({ kind: 'audit', entries })),
+    compact: (collaborationId) => send({ kind: 'compact', collaborationId }) as Promise<boolean>,
     async close() {
       if (failed) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
