@@ -87,6 +87,8 @@ export interface ApprovalRepo {
   /** Pending approvals for the given collaborations, newest first. */
   listPending(collaborationIds: string[], page: PageRequest): Promise<Page<Approval>>;
   listForCollaboration(collaborationId: string, page: PageRequest): Promise<Page<Approval>>;
+  /** Move pending approvals whose expiresAt has passed to `expired` (each a CAS, emitting a change). */
+  expireDue(now: Date, limit: number): Promise<Approval[]>;
 }
 
 export interface CheckinRepo {
@@ -136,6 +138,8 @@ export interface JobRepo {
   get(id: string): Promise<Job | null>;
   counts(): Promise<Record<Job['status'], number>>;
   listDead(page: PageRequest): Promise<Page<Job>>;
+  /** Delete `done` jobs that last ran before `before` (ms); dead letters are kept. Returns the count. */
+  pruneDone(before: number): Promise<number>;
 }
 
 export interface KeyValueRepo {

@@ -8,6 +8,7 @@ import { localDay } from '../checkins/local-day.ts';
 import type { CheckinDeps } from '../checkins/run-checkins.ts';
 import { runCheckins } from '../checkins/run-checkins.ts';
 import { scanDue } from '../checkins/scan.ts';
+import { housekeeping } from './housekeeping.ts';
 import type { JobHandler } from './loop.ts';
 import type { JobType } from './payloads.ts';
 import { JobPayloads } from './payloads.ts';
@@ -33,6 +34,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
     'checkin-scan': async (_job, { log }) => {
       const res = await scanDue(deps.store, log, { cron: deps.cron, now: deps.now(), maxQueued: deps.maxQueued });
       if (res.batches > 0) log.info(res, 'check-ins enqueued');
+      await housekeeping(deps.store, deps.now(), log);
     },
     'checkin-batch': async (job, { log, signal, final }) => {
       const { items } = payload('checkin-batch', job);

@@ -381,6 +381,31 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.jobs.counts()).dead).toBe(1);
     });
 
+    it('[D18] housekeeping: due approvals expire (once), finished jobs are pruned, dead letters kept', async () => {
+      const mk = (expiresAt: string): Approval => ({
+        id: newId('apr'), collaborationId: 'c1', action: 'cancelActivity', params: {}, paramsHash: 'h', proposedBy: { kind: 'ai' }, reason: 'r',
+        baseStateVector: '', targetFingerprint: null, status: 'pending', createdAt: new Date().toISOString(), expiresAt, decidedBy: null, decidedAt: null, outcome: null,
+      });
+      const due = mk(new Date(Date.now() - 1000).toISOString());
+      const later = mk(new Date(Date.now() + 86_400_000).toISOString());
+      await store.approvals.create(due);
+      await store.approvals.create(later);
+      const expired = await store.approvals.expireDue(new Date(), 10);
+      expect(expired.map((a) => a.id)).toEqual([due.id]);
+      expect((await store.approvals.get(due.id))?.status).toBe('expired');
+      expect((await store.approvals.get(later.id))?.status).toBe('pending');
+      expect(await store.approvals.expireDue(new Date(), 10)).toEqual([]);
+      const done = await store.jobs.enqueue({ type: 'h', payload: {}, runAt: Date.now() - 10_000 });
+      const claimed = await store.jobs.claim(['h'], 'w', 1000);
+      await store.jobs.complete(claimed!.id, 'w');
+      const dead = await store.jobs.enqueue({ type: 'h2', payload: {}, maxAttempts: 1, runAt: Date.now() - 10_000 });
+      const c2 = await store.jobs.claim(['h2'], 'w', 1000);
+      await store.jobs.fail(c2!.id, 'w', 'x', Date.now());
+      expect(await store.jobs.pruneDone(Date.now())).toBe(1);
+      expect(await store.jobs.get(done!.id)).toBeNull();
+      expect((await store.jobs.get(dead!.id))?.status).toBe('dead');
+    });
+
     it('[D13] notifications: per-user list, unread count, mark read', async () => {
       for (let i = 0; i < 3; i++) {
         await store.notifications.create({ id: newId('ntf'), userId: 'bob', collaborationId: 'c1', kind: 'mention', title: `n${i}`, ref: null, createdAt: new Date().toISOString(), readAt: null });

@@ -9,7 +9,7 @@ import { toPage } from './page.ts';
 const toApproval = (d: Stored<Approval>) => parseRecord(Approval, withoutId(d), `approval ${d._id}`);
 
 export function mongoApprovals({ c }: Ctx): ApprovalRepo {
-  return {
+  const repo: ApprovalRepo = {
     async create(a) {
       // The insert event is the `approval` change.
       await c.approvals.insertOne({ ...a, _id: a.id });
@@ -37,6 +37,15 @@ export function mongoApprovals({ c }: Ctx): ApprovalRepo {
         .toArray();
       return toPage(rows, page.limit, toApproval, (d) => d._id);
     },
+    async expireDue(now, limit) {
+      const due = await c.approvals.find({ status: 'pending', expiresAt: { $lte: now.toISOString() } }).limit(limit).toArray();
+      const expired: Approval[] = [];
+      for (const d of due) {
+        const next = await repo.transition(d._id, 'pending', 'expired', { outcome: 'expired before a decision' });
+        if (next) expired.push(next);
+      }
+      return expired;
+    },
     async listForCollaboration(collaborationId, page) {
       const rows = await c.approvals
         .find({ collaborationId, ...(page.cursor ? { _id: { $lt: page.cursor } } : {}) })
@@ -46,4 +55,5 @@ export function mongoApprovals({ c }: Ctx): ApprovalRepo {
       return toPage(rows, page.limit, toApproval, (d) => d._id);
     },
   };
+  return repo;
 }

@@ -78,6 +78,9 @@ export function mongoJobs({ c }: Ctx): JobRepo {
       for (const r of rows) if (typeof r._id === 'string' && r._id in out) out[r._id as Job['status']] = r.n;
       return out;
     },
+    async pruneDone(before) {
+      return (await c.jobs.deleteMany({ status: 'done', runAt: { $lt: before } })).deletedCount;
+    },
     async listDead(page) {
       const rows = await c.jobs
         .find({ status: 'dead', _id: { $gt: page.cursor ?? '' } })

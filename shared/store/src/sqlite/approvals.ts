@@ -11,7 +11,7 @@ interface Row { id: string; data: string }
 const toApproval = (r: Row) => parseRecord(Approval, JSON.parse(r.data), `approval ${r.id}`);
 
 export function sqliteApprovals(db: Db): ApprovalRepo {
-  return {
+  const repo: ApprovalRepo = {
     async create(a) {
       writeTx(db, () => {
         stmt(db, 'INSERT INTO approvals (id, collab_id, status, data) VALUES (?, ?, ?, ?)').run(a.id, a.collaborationId, a.status, JSON.stringify(a));
@@ -40,6 +40,16 @@ export function sqliteApprovals(db: Db): ApprovalRepo {
         .all(...collaborationIds, page.cursor ?? '', page.cursor ?? '', page.limit + 1) as Row[];
       return toPage(rows, page.limit, toApproval, (r) => r.id);
     },
+    async expireDue(now, limit) {
+      const rows = stmt(db, `SELECT id, data FROM approvals WHERE status = 'pending' AND json_extract(data, '$.expiresAt') <= ? LIMIT ?`)
+        .all(now.toISOString(), limit) as Row[];
+      const expired: Approval[] = [];
+      for (const r of rows) {
+        const next = await repo.transition(r.id, 'pending', 'expired', { outcome: 'expired before a decision' });
+        if (next) expired.push(next);
+      }
+      return expired;
+    },
     async listForCollaboration(collaborationId, page) {
       const rows = db
         .prepare(`SELECT id, data FROM approvals WHERE collab_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?`)
@@ -47,4 +57,5 @@ export function sqliteApprovals(db: Db): ApprovalRepo {
       return toPage(rows, page.limit, toApproval, (r) => r.id);
     },
   };
+  return repo;
 }

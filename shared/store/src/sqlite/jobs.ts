@@ -78,6 +78,9 @@ export function sqliteJobs(db: Db): JobRepo {
       for (const r of stmt(db, 'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
       return out;
     },
+    async pruneDone(before) {
+      return stmt(db, "DELETE FROM jobs WHERE status = 'done' AND run_at < ?").run(before).changes;
+    },
     async listDead(page) {
       const rows = stmt(db, `SELECT id, data FROM jobs WHERE status = 'dead' AND id > ? ORDER BY id LIMIT ?`).all(page.cursor ?? '', page.limit + 1) as Row[];
       return toPage(rows, page.limit, toJob, (r) => r.id);
