@@ -40,8 +40,9 @@ export class JobLoop {
   private readonly o: Required<Omit<JobLoopOptions, 'retry'>> & { retry: RetryPolicy };
 
   constructor(opts: JobLoopOptions) {
-    // Every in-flight LLM call listens on the shared shutdown signal.
+    // Every in-flight LLM call and every idle slot's sleep listens on the shared signals.
     setMaxListeners(0, this.abortJobs.signal);
+    setMaxListeners(0, this.stopping.signal);
     this.o = { concurrency: 4, visibilityMs: 10 * 60_000, pollMs: 500, graceMs: 8_000, now: Date.now, retry: DEFAULT_RETRY, ...opts };
   }
 
