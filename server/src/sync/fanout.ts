@@ -31,7 +31,27 @@ export class Fanout {
       signal: this.ac.signal,
       excludeOrigin: this.deps.instanceId,
       onBatch: async ({ changes }) => {
-        for (const c of changes) await this.apply(c);
+        // Other processes' updates to one document within a batch are applied in one transaction:
+        // one frame per document to its clients instead of one per update. Other changes keep
+        // their place relative to the updates around them.
+        const groups = new Map<string, { data: Uint8Array; seq: number; at?: number | undefined }[]>();
+        const flush = () => {
+          for (const [id, updates] of groups) this.applyUpdates(id, updates);
+          groups.clear();
+        };
+        for (const c of changes) {
+          if (c.type === 'update') {
+            if (c.origin === this.deps.instanceId) continue;
+            const g = groups.get(c.collaborationId) ?? [];
+            g.push({ data: c.data, seq: c.seq, at: c.at });
+            groups.set(c.collaborationId, g);
+            this.deps.onChange?.(c);
+            continue;
+          }
+          flush();
+          await this.apply(c);
+        }
+        flush();
       },
       onResync: async () => {
         this.deps.logger.warn('change feed lost its place; reloading loaded documents from the store');
@@ -43,13 +63,16 @@ export class Fanout {
     });
   }
 
+  private applyUpdates(id: string, updates: { data: Uint8Array; seq: number; at?: number | undefined }[]): void {
+    this.deps.registry.applyRemote(id, updates);
+    const now = Date.now();
+    for (const u of updates) if (u.at !== undefined) this.deps.onLag?.((now - u.at) / 1000);
+  }
+
   private async apply(c: Change): Promise<void> {
     switch (c.type) {
       case 'update':
-        if (c.origin !== this.deps.instanceId) {
-          this.deps.registry.applyRemote(c.collaborationId, c.data, c.seq);
-          if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
-        }
+        if (c.origin !== this.deps.instanceId) this.applyUpdates(c.collaborationId, [{ data: c.data, seq: c.seq, at: c.at }]);
         break;
       case 'awareness':
         if (c.origin !== this.deps.instanceId) this.deps.registry.get(c.collaborationId)?.applyRemoteAwareness(c.data);

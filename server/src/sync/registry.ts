@@ -80,23 +80,29 @@ export class DocRegistry implements DocHost {
     return live;
   }
 
-  /** Apply an update another process stored (change feed). */
-  applyRemote(id: string, update: Uint8Array, seq: number): void {
+  /** Apply updates another process stored (change feed), in one transaction. */
+  applyRemote(id: string, updates: { data: Uint8Array; seq: number }[]): void {
     const loading = this.loading.get(id);
     if (loading) {
-      loading.buffered.push(update);
+      for (const u of updates) loading.buffered.push(u.data);
       return;
     }
     const live = this.loaded.get(id);
     if (!live) return;
-    try {
-      Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
-      live.storedSeq = Math.max(live.storedSeq, seq);
-      this.deps.metrics.remoteApplied.inc();
-    } catch (err) {
-      this.deps.logger.error({ err, collaborationId: id }, 'stored update failed to apply');
-    }
-    this.noteStored(id, 1, update.length);
+    let bytes = 0;
+    live.doc.transact(() => {
+      for (const u of updates) {
+        try {
+          Y.applyUpdate(live.doc, u.data, REMOTE_ORIGIN);
+          live.storedSeq = Math.max(live.storedSeq, u.seq);
+          bytes += u.data.length;
+        } catch (err) {
+          this.deps.logger.error({ err, collaborationId: id, seq: u.seq }, 'stored update failed to apply');
+        }
+      }
+    }, REMOTE_ORIGIN);
+    this.deps.metrics.remoteApplied.inc(updates.length);
+    this.noteStored(id, updates.length, bytes);
   }
 
   /** Reload loaded documents from the store (after the change feed lost its place). */
