@@ -2,13 +2,13 @@
 // inbox with who, why and what; once approved it is visible to both users.
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
 import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer } from './harness.ts';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, describeBrowser } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
-describe('web app: AI proposals and the approval inbox', () => {
+describeBrowser('web app: AI proposals and the approval inbox', () => {
   let server: TestServer;
   let browser: Browser;
   let llm: FakeLlm;

@@ -3,11 +3,11 @@
 // silently lost; a 202 says "waiting for owner approval" and a 403 says "Not allowed".
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token, describeBrowser } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
-describe('web app: policy, rules and refused changes', () => {
+describeBrowser('web app: policy, rules and refused changes', () => {
   let server: TestServer;
   let browser: Browser;
 

@@ -3,11 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, waitForServiceWorker } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, waitForServiceWorker, describeBrowser } from './harness.ts';
 import type { TestServer, TestUser } from './harness.ts';
 
-describe('web app: live collaboration and offline editing', () => {
+describeBrowser('web app: live collaboration and offline editing', () => {
   let server: TestServer;
   let browser: Browser;
   let alice: TestUser;

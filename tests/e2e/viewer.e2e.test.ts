@@ -2,15 +2,15 @@
 // and CRDT writes made behind the UI's back (which no one else ever sees).
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token } from './harness.ts';
+import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token, describeBrowser } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
-describe('web app: viewers', () => {
+describeBrowser('web app: viewers', () => {
   let server: TestServer;
   let browser: Browser;
 
