@@ -1,6 +1,6 @@
 // A second OS process for the conformance suite: appends to a document, or tails the change feed
 // persisting its cursor, so the suite can test cross-process behaviour and kill -9 recovery.
-import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { openStore } from '../open-store.ts';
 
@@ -12,6 +12,12 @@ const store = await openStore({
   MONGO_DB_NAME: env['MONGO_DB_NAME'],
 });
 const [cmd, ...args] = process.argv.slice(2);
+
+/** Persist a cursor atomically: a SIGKILL mid-write must leave the previous cursor, not an empty file. */
+function saveCursor(file: string, cursor: string): void {
+  writeFileSync(`${file}.tmp`, cursor);
+  renameSync(`${file}.tmp`, file);
+}
 
 if (cmd === 'append') {
   const [docId, countStr, tag] = args as [string, string, string];
@@ -30,7 +36,7 @@ if (cmd === 'append') {
   let from = existsSync(cursorFile) ? readFileSync(cursorFile, 'utf8') : undefined;
   if (from === undefined) {
     from = await store.changes.head();
-    writeFileSync(cursorFile, from);
+    saveCursor(cursorFile, from);
   }
   const ac = new AbortController();
   process.on('SIGTERM', () => ac.abort());
@@ -42,11 +48,11 @@ if (cmd === 'append') {
       const lines = changes.filter((c) => c.type === 'update').map((c) => `${c.seq}\n`).join('');
       if (lines) appendFileSync(outFile, lines);
       // Persist after the side effect: at-least-once, never a gap.
-      writeFileSync(cursorFile, cursor);
+      saveCursor(cursorFile, cursor);
     },
     async onResync(cursor) {
       appendFileSync(outFile, 'resync\n');
-      writeFileSync(cursorFile, cursor);
+      saveCursor(cursorFile, cursor);
     },
   });
   await store.close();
