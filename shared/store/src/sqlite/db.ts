@@ -14,17 +14,17 @@ export function openDb(dataDir: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
-  // Read the schema version inside the write transaction: processes and threads opening the same
-  // file at once must not both apply a migration (ALTER TABLE is not idempotent).
-  const step = db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version >= MIGRATIONS.length) return false;
-    db.exec(MIGRATIONS[version]!);
-    db.pragma(`user_version = ${version + 1}`);
-    return true;
-  });
-  while (step.immediate()) {
-    // one migration per transaction, until current
+  // An up-to-date file needs no write lock to open (a writer may hold it for a while). Otherwise
+  // re-read the version inside the write transaction: processes and threads opening a new file at
+  // once must not both apply a migration (ALTER TABLE is not idempotent).
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  while (current() < MIGRATIONS.length) {
+    db.transaction(() => {
+      const version = current();
+      if (version >= MIGRATIONS.length) return;
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
   }
   return db;
 }
