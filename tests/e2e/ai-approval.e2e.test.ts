@@ -1,37 +1,28 @@
 // An AI-proposed protected action (a fake LLM proposes cancelActivity) lands in the owner's approval
 // inbox with who, why and what; once approved it is visible to both users.
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
 import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, describeBrowser } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { withBrowserServer } from './browser-suite.ts';
+import { addMember, DESKTOP, MOBILE, SCREENSHOTS, describeBrowser } from './harness.ts';
+import { ownerProposesActivity } from './proposal-scene.ts';
 
 describeBrowser('web app: AI proposals and the approval inbox', () => {
-  let server: TestServer;
-  let browser: Browser;
   let llm: FakeLlm;
 
+  // Registered before the shared setup, so the fake LLM starts before the server and closes after it.
   beforeAll(async () => {
-    await buildClientOnce();
     llm = await startFakeLlm();
-    server = await startServer();
-    browser = await launch();
-  }, 240_000);
-
+  });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await llm?.close();
   });
+  const suite = withBrowserServer();
 
   it('[G3] an AI cancelActivity waits in the owner’s inbox and, once approved, both users see it', { timeout: 150_000 }, async () => {
-    const owner = await signIn(browser, server, 'owen@example.com', DESKTOP);
-    const editor = await signIn(browser, server, 'erin@example.com', MOBILE);
-    const collabId = await createCollaboration(owner, 'Garden party');
-    await owner.page.getByLabel('Activity title').fill('Rent a bouncy castle');
-    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    const scene = { owner: 'owen@example.com', other: 'erin@example.com' };
+    const { owner, other: editor, collabId } = await ownerProposesActivity(suite, scene, { collaboration: 'Garden party', activity: 'Rent a bouncy castle' });
     const card = owner.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' });
     await card.waitFor();
     const activityId = await card.getAttribute('data-activity-id');
@@ -54,7 +45,7 @@ describeBrowser('web app: AI proposals and the approval inbox', () => {
           : [],
       }),
     }));
-    server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: llm.url });
+    suite.server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: llm.url });
 
     await owner.page.goto(`/#/c/${collabId}/digest`);
     await owner.page.getByRole('button', { name: 'Run check-in now' }).click();

@@ -2,32 +2,17 @@
 // a CRDT change the new policy forbids is refused by the server and explained in a toast, never
 // silently lost; a 202 says "waiting for owner approval" and a 403 says "Not allowed".
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token, describeBrowser } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { expect, it } from 'vitest';
+import { withBrowserServer } from './browser-suite.ts';
+import { ownerProposesActivity } from './proposal-scene.ts';
+import { addMember, createCollaboration, DESKTOP, MOBILE, SCREENSHOTS, signIn, token, describeBrowser } from './harness.ts';
 
 describeBrowser('web app: policy, rules and refused changes', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await buildClientOnce();
-    server = await startServer();
-    browser = await launch();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = withBrowserServer();
 
   it('[P5] a change the policy forbids is refused with a toast; approval and denial are said in words', { timeout: 150_000 }, async () => {
-    const owner = await signIn(browser, server, 'paula@example.com', DESKTOP);
-    const editor = await signIn(browser, server, 'eddie@example.com', MOBILE);
-    const collabId = await createCollaboration(owner, 'Hackathon');
-    await owner.page.getByLabel('Activity title').fill('Order pizza');
-    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    const scene = { owner: 'paula@example.com', other: 'eddie@example.com' };
+    const { owner, other: editor, collabId } = await ownerProposesActivity(suite, scene, { collaboration: 'Hackathon', activity: 'Order pizza' });
     await addMember(owner, collabId, editor.id, 'editor');
     await editor.page.goto(`/#/c/${collabId}`);
     await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).waitFor({ timeout: 10_000 });
@@ -82,7 +67,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
   });
 
   it('the owner renames and turns AI check-ins off in Settings, then reads the audit log', { timeout: 120_000 }, async () => {
-    const owner = await signIn(browser, server, 'olga@example.com', DESKTOP);
+    const owner = await signIn(suite.browser, suite.server, 'olga@example.com', DESKTOP);
     const collabId = await createCollaboration(owner, 'Book club');
     await owner.page.goto(`/#/c/${collabId}/settings`);
 
@@ -99,7 +84,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await owner.page.getByRole('heading', { level: 1, name: 'Book club 2025' }).waitFor();
     await owner.page.screenshot({ path: join(SCREENSHOTS, 'settings-desktop.png'), fullPage: true });
 
-    const res = await fetch(`${server.url}/api/collaborations/${collabId}`, { headers: { Authorization: `Bearer ${await token(owner)}` } });
+    const res = await fetch(`${suite.server.url}/api/collaborations/${collabId}`, { headers: { Authorization: `Bearer ${await token(owner)}` } });
     const collab = (await res.json()) as { title: string; settings: { aiCheckins: boolean; timeZone: string } };
     expect(collab.title).toBe('Book club 2025');
     expect(collab.settings.aiCheckins).toBe(false);
@@ -118,7 +103,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
   });
 
   it('an expired token leads to sign-in again without losing local edits', { timeout: 120_000 }, async () => {
-    const user = await signIn(browser, server, 'tess@example.com', DESKTOP);
+    const user = await signIn(suite.browser, suite.server, 'tess@example.com', DESKTOP);
     const collabId = await createCollaboration(user, 'Trip notes');
     await user.page.goto(`/#/c/${collabId}/notes`);
     await user.page.getByTestId('notes').click();
@@ -145,7 +130,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await expect.poll(() => user.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 20_000 }).toBe('saved');
 
     // Another device of the same user receives the edit made while signed out.
-    const other = await signIn(browser, server, 'tess@example.com', MOBILE);
+    const other = await signIn(suite.browser, suite.server, 'tess@example.com', MOBILE);
     await other.page.goto(`/#/c/${collabId}/notes`);
     await expect.poll(() => other.page.getByTestId('notes').inputValue(), { timeout: 15_000 }).toBe('before and after');
     expect(user.errors.filter((e) => !/401/.test(e))).toEqual([]);

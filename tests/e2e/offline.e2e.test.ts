@@ -1,34 +1,20 @@
 // Two people edit one collaboration live; one goes offline, edits, reloads while offline (the app
 // opens from the service worker with the edits from IndexedDB), comes back, and both converge.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, waitForServiceWorker, describeBrowser } from './harness.ts';
-import type { TestServer, TestUser } from './harness.ts';
+import { expect, it } from 'vitest';
+import { withBrowserServer } from './browser-suite.ts';
+import { addMember, createCollaboration, DESKTOP, MOBILE, SCREENSHOTS, signIn, waitForServiceWorker, describeBrowser } from './harness.ts';
+import type { TestUser } from './harness.ts';
 
 describeBrowser('web app: live collaboration and offline editing', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = withBrowserServer();
   let alice: TestUser;
   let bob: TestUser;
   let collabId: string;
 
-  beforeAll(async () => {
-    await buildClientOnce();
-    server = await startServer();
-    browser = await launch();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('two users in two browsers see each other’s edits live', { timeout: 120_000 }, async () => {
-    alice = await signIn(browser, server, 'alice@example.com', DESKTOP);
-    bob = await signIn(browser, server, 'bob@example.com', MOBILE);
+    alice = await signIn(suite.browser, suite.server, 'alice@example.com', DESKTOP);
+    bob = await signIn(suite.browser, suite.server, 'bob@example.com', MOBILE);
     collabId = await createCollaboration(alice, 'Team offsite');
     await addMember(alice, collabId, bob.id, 'editor');
 

@@ -1,36 +1,21 @@
 // A viewer reads along but cannot edit: the UI is disabled, and the server refuses both the action API
 // and CRDT writes made behind the UI's back (which no one else ever sees).
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
-import { addMember, buildClientOnce, createCollaboration, DESKTOP, launch, MOBILE, SCREENSHOTS, signIn, startServer, token, describeBrowser } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { withBrowserServer } from './browser-suite.ts';
+import { addMember, SCREENSHOTS, token, describeBrowser } from './harness.ts';
+import { ownerProposesActivity } from './proposal-scene.ts';
 
 describeBrowser('web app: viewers', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await buildClientOnce();
-    server = await startServer();
-    browser = await launch();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = withBrowserServer();
 
   it('[P1] a viewer cannot edit: the UI is disabled and the server refuses', { timeout: 120_000 }, async () => {
-    const owner = await signIn(browser, server, 'olivia@example.com', DESKTOP);
-    const viewer = await signIn(browser, server, 'victor@example.com', MOBILE);
-    const collabId = await createCollaboration(owner, 'Book club');
-    await owner.page.getByLabel('Activity title').fill('Read chapter 1');
-    await owner.page.getByRole('button', { name: 'Propose' }).click();
+    const scene = { owner: 'olivia@example.com', other: 'victor@example.com' };
+    const { owner, other: viewer, collabId } = await ownerProposesActivity(suite, scene, { collaboration: 'Book club', activity: 'Read chapter 1' });
     await addMember(owner, collabId, viewer.id, 'viewer');
 
     await viewer.page.goto(`/#/c/${collabId}`);
@@ -50,7 +35,7 @@ describeBrowser('web app: viewers', () => {
     expect(await notes.inputValue()).toBe('');
 
     // The action API says no, in words.
-    const res = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/api/collaborations/${collabId}/actions/sendMessage`, {
+    const res = await fetch(`${suite.server.url.replace('localhost', '127.0.0.1')}/api/collaborations/${collabId}/actions/sendMessage`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${await token(viewer)}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ params: { body: 'let me in' } }),
@@ -60,7 +45,7 @@ describeBrowser('web app: viewers', () => {
     // A CRDT write behind the UI's back (a stock provider with the viewer's token) is refused.
     const doc = new Y.Doc();
     const refused: string[] = [];
-    const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, collabId, doc, {
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${suite.server.port}/sync`, collabId, doc, {
       params: { token: await token(viewer), ack: '1' },
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
@@ -84,7 +69,7 @@ describeBrowser('web app: viewers', () => {
 
     // And it was never stored: a fresh client does not receive it either.
     const check = new Y.Doc();
-    const p2 = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, collabId, check, {
+    const p2 = new WebsocketProvider(`ws://127.0.0.1:${suite.server.port}/sync`, collabId, check, {
       params: { token: await token(owner) },
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,

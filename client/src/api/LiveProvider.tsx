@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useApi } from './ApiProvider.tsx';
+import { cancellableThen } from './cancellable-then.ts';
 import { streamEvents } from './events.ts';
 
 export interface Live {
@@ -38,26 +39,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!active) return;
-    let cancelled = false;
-    api.listPendingApprovals().then(
-      (items) => !cancelled && setPending(items.length),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
+    return cancellableThen(api.listPendingApprovals(), (items) => setPending(items.length));
   }, [api, active, approvalsVersion]);
 
   useEffect(() => {
     if (!active) return;
-    let cancelled = false;
-    api.listNotifications().then(
-      (items) => !cancelled && setUnread(items.filter((n) => !n.readAt).length),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
+    return cancellableThen(api.listNotifications(), (items) => setUnread(items.filter((n) => !n.readAt).length));
   }, [api, active, notificationsVersion]);
 
   useEffect(() => {

@@ -1,5 +1,6 @@
 // One activity with its actions: schedule (date and time), complete, cancel (with an optional reason).
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { decide } from '@trellis/schema';
 import type { Activity, ContentAction, Decision } from '@trellis/schema';
 import { formatTime } from '../text/format.ts';
@@ -13,6 +14,42 @@ function toLocalInput(iso: string | undefined): string {
   if (Number.isNaN(d.getTime())) return '';
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+interface InlineFormProps {
+  label: string;
+  inputId: string;
+  submitLabel: string;
+  submitClass: 'primary' | 'danger';
+  busy: boolean;
+  onSubmit: () => void;
+  onBack: () => void;
+  /** The one field, with id `inputId`. */
+  children: ReactNode;
+}
+
+/** A one-field form under the card: the labelled field, then the submit button and Back. */
+function InlineForm({ label, inputId, submitLabel, submitClass, busy, onSubmit, onBack, children }: InlineFormProps) {
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <label htmlFor={inputId}>{label}</label>
+      {children}
+      <div className="row">
+        <button type="submit" className={`small ${submitClass}`} disabled={busy}>
+          {submitLabel}
+        </button>
+        <button type="button" className="small ghost" onClick={onBack}>
+          Back
+        </button>
+      </div>
+    </form>
+  );
 }
 
 export function ActivityCard({ activity: a, view, run }: { activity: Activity; view: CollabView; run: Run }) {
@@ -34,6 +71,13 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
     setNotice({ kind: !r.ok ? 'error' : r.pending ? 'pending' : 'ok', text: r.ok && r.pending ? 'Waiting for owner approval.' : r.message });
     if (r.ok) setMode('idle');
   };
+  const back = () => setMode('idle');
+  const submitSchedule = () => {
+    const d = new Date(at);
+    if (Number.isNaN(d.getTime())) return setNotice({ kind: 'error', text: 'Pick a date and time.' });
+    void act('scheduleActivity', { activityId: a.id, at: d.toISOString() });
+  };
+  const submitCancel = () => void act('cancelActivity', reason.trim() ? { activityId: a.id, reason: reason.trim() } : { activityId: a.id });
 
   return (
     <article className={`activity activity-${a.status}`} data-testid="activity" data-activity-id={a.id} data-status={a.status}>
@@ -58,46 +102,14 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
         </div>
       )}
       {mode === 'schedule' && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const d = new Date(at);
-            if (Number.isNaN(d.getTime())) return setNotice({ kind: 'error', text: 'Pick a date and time.' });
-            void act('scheduleActivity', { activityId: a.id, at: d.toISOString() });
-          }}
-        >
-          <label htmlFor={`at-${a.id}`}>When</label>
+        <InlineForm label="When" inputId={`at-${a.id}`} submitLabel="Save time" submitClass="primary" busy={busy} onBack={back} onSubmit={submitSchedule}>
           <input id={`at-${a.id}`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
-          <div className="row">
-            <button type="submit" className="small primary" disabled={busy}>
-              Save time
-            </button>
-            <button type="button" className="small ghost" onClick={() => setMode('idle')}>
-              Back
-            </button>
-          </div>
-        </form>
+        </InlineForm>
       )}
       {mode === 'cancel' && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void act('cancelActivity', reason.trim() ? { activityId: a.id, reason: reason.trim() } : { activityId: a.id });
-          }}
-        >
-          <label htmlFor={`reason-${a.id}`}>Reason (optional)</label>
+        <InlineForm label="Reason (optional)" inputId={`reason-${a.id}`} submitLabel="Cancel activity" submitClass="danger" busy={busy} onBack={back} onSubmit={submitCancel}>
           <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
-          <div className="row">
-            <button type="submit" className="small danger" disabled={busy}>
-              Cancel activity
-            </button>
-            <button type="button" className="small ghost" onClick={() => setMode('idle')}>
-              Back
-            </button>
-          </div>
-        </form>
+        </InlineForm>
       )}
       {notice && (
         <p className={`notice notice-${notice.kind}`} role="status">

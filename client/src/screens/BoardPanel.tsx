@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { activitiesOf, appendActivity, decide, newId, readActivities } from '@trellis/schema';
 import type { Activity, ActivityStatus } from '@trellis/schema';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { Empty } from '../components/States.tsx';
 import { useYRoot } from '../sync/useYRoot.ts';
 import { rememberActivityTitles } from '../text/activity-titles.ts';
@@ -47,9 +48,7 @@ export function BoardPanel({ view }: { view: CollabView }) {
   return (
     <div className="board-wrap">
       <form className="row propose" onSubmit={(e) => void propose(e)}>
-        <label htmlFor="propose-title" className="sr-only">
-          Activity title
-        </label>
+        <HiddenLabel htmlFor="propose-title">Activity title</HiddenLabel>
         <input
           id="propose-title"
           value={title}

@@ -6,6 +6,7 @@ import { useApi } from '../api/ApiProvider.tsx';
 import { recall, remember } from '../api/offline-cache.ts';
 import type { CollaborationSummary } from '../api/types.ts';
 import { useSession } from '../auth/AuthProvider.tsx';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { Empty, ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { hrefFor } from '../routing/route.ts';
@@ -98,9 +99,7 @@ export function CollaborationsScreen() {
         </div>
       </form>
       <div className="search">
-        <label htmlFor="search" className="sr-only">
-          Search collaborations
-        </label>
+        <HiddenLabel htmlFor="search">Search collaborations</HiddenLabel>
         <input id="search" type="search" placeholder="Search…" value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
       {stale && <p className="hint">Offline: showing the list from your last visit.</p>}

@@ -1,6 +1,5 @@
 // The check-in digest timeline, newest first; the owner can run a check-in now.
 import { useCallback, useEffect, useState } from 'react';
-import type { Checkin } from '@trellis/schema';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
@@ -9,6 +8,7 @@ import { useToast } from '../components/Toasts.tsx';
 import { activityTitle } from '../text/activity-titles.ts';
 import { actionLabel, formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
+import { useReloadableList } from './useReloadableList.ts';
 
 const FATE: Record<string, string> = { executed: 'done', pending_approval: 'waiting for approval', refused: 'refused' };
 
@@ -25,22 +25,9 @@ export function DigestPanel({ view }: { view: CollabView }) {
   const api = useApi();
   const toast = useToast();
   const live = useLive();
-  const [items, setItems] = useState<Checkin[] | null>(null);
-  const [error, setError] = useState('');
+  const fetchCheckins = useCallback(() => api.listCheckins(view.collabId), [api, view.collabId]);
+  const { items, error, load } = useReloadableList(fetchCheckins);
   const [running, setRunning] = useState(false);
-
-  const load = useCallback(() => {
-    api.listCheckins(view.collabId).then(
-      (list) => {
-        setItems(list);
-        setError('');
-      },
-      (err: unknown) => {
-        setItems((prev) => prev ?? []);
-        setError(describeError(err));
-      },
-    );
-  }, [api, view.collabId]);
 
   useEffect(load, [load, live.checkinVersion]);
 

@@ -2,12 +2,13 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ID_PATTERN, Role } from '@trellis/schema';
-import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { Member } from '../api/types.ts';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { Empty, ErrorText } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import type { CollabView } from './collab-view.ts';
+import { useBusyTask } from './useBusyTask.ts';
 
 const ROLES = Role.options;
 
@@ -17,21 +18,14 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<Role>('editor');
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, runTask } = useBusyTask(setError);
 
-  const guard = async (what: string, fn: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    try {
+  const guard = (what: string, fn: () => Promise<void>) =>
+    runTask(async () => {
       await fn();
       toast('success', what);
       onChanged();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const add = (e: FormEvent) => {
     e.preventDefault();
@@ -105,13 +99,9 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
         <form className="card add-member" onSubmit={add}>
           <h2>Add a member</h2>
           <div className="row wrap">
-            <label htmlFor="member-id" className="sr-only">
-              User id
-            </label>
+            <HiddenLabel htmlFor="member-id">User id</HiddenLabel>
             <input id="member-id" placeholder="User id" value={userId} onChange={(e) => setUserId(e.target.value)} disabled={busy} />
-            <label htmlFor="member-role" className="sr-only">
-              Role
-            </label>
+            <HiddenLabel htmlFor="member-role">Role</HiddenLabel>
             <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)} disabled={busy}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import { appendMessage, decide, messagesOf, newId, readMessages } from '@trellis/schema';
 import type { Message } from '@trellis/schema';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { MessageBody } from '../components/MessageBody.tsx';
 import { Empty } from '../components/States.tsx';
 import { useYRoot } from '../sync/useYRoot.ts';
@@ -79,9 +80,7 @@ export function MessagesPanel({ view }: { view: CollabView }) {
         </ol>
       )}
       <form className="composer" onSubmit={send}>
-        <label htmlFor="composer" className="sr-only">
-          Message
-        </label>
+        <HiddenLabel htmlFor="composer">Message</HiddenLabel>
         <textarea
           id="composer"
           rows={2}

@@ -1,6 +1,7 @@
 // Shared notes: a textarea bound to the document's `notes` Y.Text.
 import { useEffect, useRef } from 'react';
 import { notesOf } from '@trellis/schema';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { bindTextarea } from '../sync/textarea-binding.ts';
 import type { CollabView } from './collab-view.ts';
 
@@ -26,9 +27,7 @@ export function NotesPanel({ view }: { view: CollabView }) {
 
   return (
     <div className="notes">
-      <label htmlFor="notes" className="sr-only">
-        Shared notes
-      </label>
+      <HiddenLabel htmlFor="notes">Shared notes</HiddenLabel>
       <textarea
         id="notes"
         ref={ref}

@@ -1,33 +1,20 @@
 // Notifications (mentions, approvals, check-ins), newest first; opening or marking one reads it.
-import { useCallback, useEffect, useState } from 'react';
-import type { Notification } from '@trellis/schema';
+import { useCallback, useEffect } from 'react';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
 import { Empty, ErrorText, Loading } from '../components/States.tsx';
 import { hrefFor } from '../routing/route.ts';
 import { formatTime } from '../text/format.ts';
+import { useReloadableList } from './useReloadableList.ts';
 
 const KIND: Record<string, string> = { approval: 'Approval', mention: 'Mention', checkin: 'Check-in' };
 
 export function NotificationsScreen() {
   const api = useApi();
   const live = useLive();
-  const [items, setItems] = useState<Notification[] | null>(null);
-  const [error, setError] = useState('');
-
-  const load = useCallback(() => {
-    api.listNotifications().then(
-      (list) => {
-        setItems(list);
-        setError('');
-      },
-      (err: unknown) => {
-        setItems((prev) => prev ?? []);
-        setError(describeError(err));
-      },
-    );
-  }, [api]);
+  const fetchNotifications = useCallback(() => api.listNotifications(), [api]);
+  const { items, setItems, error, setError, load } = useReloadableList(fetchNotifications);
   useEffect(load, [load, live.notificationsVersion]);
 
   const markRead = async (ids: string[]) => {

@@ -5,10 +5,12 @@ import { CONTENT_ACTIONS, DEFAULT_POLICY, PolicyOverrides } from '@trellis/schem
 import type { Decision } from '@trellis/schema';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { cancellableThen } from '../api/cancellable-then.ts';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { actionLabel } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
+import { useBusyTask } from './useBusyTask.ts';
 
 const KINDS = ['editor', 'viewer', 'ai', 'rule'] as const;
 const KIND_LABEL: Record<(typeof KINDS)[number], string> = { editor: 'Editors', viewer: 'Viewers', ai: 'AI', rule: 'Rules' };
@@ -20,22 +22,16 @@ export function PolicyEditor({ view }: { view: CollabView }) {
   const toast = useToast();
   const [policy, setPolicy] = useState<PolicyOverrides | null>(null);
   const [error, setError] = useState('');
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, runTask } = useBusyTask(setError);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.getPolicy(view.collabId).then(
-      (p) => !cancelled && setPolicy(p),
-      (err: unknown) => {
-        if (cancelled) return;
+  useEffect(
+    () =>
+      cancellableThen(api.getPolicy(view.collabId), setPolicy, (err) => {
         setPolicy(view.policy);
         setError(describeError(err));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, view.collabId, view.policy]);
+      }),
+    [api, view.collabId, view.policy],
+  );
 
   if (!policy) return <Loading label="Loading the policy…" />;
 
@@ -51,17 +47,11 @@ export function PolicyEditor({ view }: { view: CollabView }) {
   const save = async () => {
     const parsed = PolicyOverrides.safeParse(policy);
     if (!parsed.success) return setError('The policy is not valid.');
-    setSaving(true);
-    setError('');
-    try {
+    await runTask(async () => {
       await api.putPolicy(view.collabId, parsed.data);
       toast('success', 'Policy saved.');
       view.reload();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (

@@ -3,9 +3,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { actionParams } from '@trellis/schema';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { cancellableThen } from '../api/cancellable-then.ts';
+import { HiddenLabel } from '../components/HiddenLabel.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import type { CollabView } from './collab-view.ts';
+import { useBusyTask } from './useBusyTask.ts';
 
 const EXAMPLE = [
   {
@@ -41,47 +44,38 @@ export function RulesEditor({ view }: { view: CollabView }) {
   const toast = useToast();
   const [text, setText] = useState<string | null>(null);
   const [serverError, setServerError] = useState('');
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, runTask } = useBusyTask(setServerError);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.getRules(view.collabId).then(
-      (rules) => !cancelled && setText(JSON.stringify(rules, null, 2)),
-      (err: unknown) => {
-        if (cancelled) return;
-        setText('[]');
-        setServerError(describeError(err));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, view.collabId]);
+  useEffect(
+    () =>
+      cancellableThen(
+        api.getRules(view.collabId),
+        (rules) => setText(JSON.stringify(rules, null, 2)),
+        (err) => {
+          setText('[]');
+          setServerError(describeError(err));
+        },
+      ),
+    [api, view.collabId],
+  );
 
   const validation = useMemo(() => (text === null ? null : validateRules(text)), [text]);
   if (text === null) return <Loading label="Loading the rules…" />;
 
   const save = async () => {
     if (!validation?.ok) return;
-    setSaving(true);
-    setServerError('');
-    try {
-      await api.putRules(view.collabId, validation.value);
+    const rules = validation.value;
+    await runTask(async () => {
+      await api.putRules(view.collabId, rules);
       toast('success', 'Rules saved.');
-    } catch (err) {
-      setServerError(describeError(err));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
     <section className="card" aria-labelledby="rules-title">
       <h2 id="rules-title">Rules</h2>
       <p className="hint">A list of rules: a trigger, a json-logic condition and up to five actions. Rules run with at most their author’s rights.</p>
-      <label htmlFor="rules-json" className="sr-only">
-        Rules JSON
-      </label>
+      <HiddenLabel htmlFor="rules-json">Rules JSON</HiddenLabel>
       <textarea id="rules-json" className="code" rows={14} spellCheck={false} value={text} readOnly={!view.isOwner} onChange={(e) => setText(e.target.value)} aria-invalid={validation?.ok === false} aria-describedby="rules-errors" />
       <div id="rules-errors">
         {validation && !validation.ok && (

@@ -1,19 +1,15 @@
-// Test support for HTTP tests: the real app over a temp SQLite store, the real authenticator
-// (HS256 Supabase secret, optionally a JWKS URL), the engine with a store-backed DocHost, listening
-// on 127.0.0.1:0. Tokens are minted here with jose exactly as Supabase would.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Test support for HTTP tests: the real app over the engine fixture from `@trellis/engine/testing`
+// (temp SQLite store, store-backed DocHost, engine with a movable clock), the real authenticator
+// (HS256 Supabase secret, optionally a JWKS URL), listening on 127.0.0.1:0. Tokens are minted here
+// with jose exactly as Supabase would.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import * as Y from 'yjs';
-import { createEngine, createStoreDocHost } from '@trellis/engine';
+import type * as Y from 'yjs';
 import type { DocHost, Engine } from '@trellis/engine';
-import { createLogger, Metrics } from '@trellis/runtime';
-import { newId } from '@trellis/schema';
+import { createCollaboration, engineFixture } from '@trellis/engine/testing';
+import { Metrics } from '@trellis/runtime';
 import type { Collaboration, Role } from '@trellis/schema';
-import { createSqliteStore } from '@trellis/store';
 import type { Store } from '@trellis/store';
 import { createAuthenticator } from '../auth/authenticator.ts';
 import type { AuthConfig } from '../auth/authenticator.ts';
@@ -50,12 +46,8 @@ export interface TestApp {
 }
 
 export async function startTestApp(opts: { auth?: Partial<AuthConfig> } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'trellis-http-'));
-  const store = createSqliteStore({ dataDir: dir, pollMs: 5 });
-  const logger = createLogger({ level: 'silent', name: 'http-test' });
-  const docs = createStoreDocHost(store, logger);
-  const clock = { offsetMs: 0 };
-  const engine = createEngine({ store, docs, logger, now: () => new Date(Date.now() + clock.offsetMs) });
+  const base = engineFixture({ label: 'http' });
+  const { store, docs, engine, logger, clock } = base;
   const auth = createAuthenticator({ supabaseJwtSecret: TEST_JWT_SECRET, onUser: (u) => store.users.upsert(u), ...opts.auth });
   const events = new EventHub();
   const app = createHttpApp({ store, auth, engine, logger, metrics: new Metrics(), events, isReady: () => true });
@@ -75,16 +67,8 @@ export async function startTestApp(opts: { auth?: Partial<AuthConfig> } = {}): P
         .setExpirationTime(t.expiresIn ?? '1h')
         .sign(new TextEncoder().encode(t.secret ?? TEST_JWT_SECRET));
     },
-    async collaboration(owner, members = {}) {
-      const now = new Date().toISOString();
-      const c: Collaboration = {
-        id: newId('col'), title: 'Trip', ownerId: owner, settings: { timeZone: 'UTC', aiCheckins: true },
-        policy: {}, rules: [], archived: false, createdAt: now, updatedAt: now,
-      };
-      await store.collaborations.create(c);
-      for (const [userId, role] of Object.entries(members)) await store.members.put({ collaborationId: c.id, userId, role, addedAt: now, addedBy: owner });
-      return c;
-    },
+    collaboration: (owner, members = {}) => createCollaboration(store, { owner, members }),
+    storedDoc: base.storedDoc,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       if (o.token) headers['authorization'] = `Bearer ${o.token}`;
@@ -103,19 +87,11 @@ export async function startTestApp(opts: { auth?: Partial<AuthConfig> } = {}): P
       }
       return { status: res.status, json, headers: res.headers };
     },
-    async storedDoc(collaborationId) {
-      const loaded = await store.docs.load(collaborationId);
-      const doc = new Y.Doc();
-      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-      return doc;
-    },
     async close() {
       events.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await base.close();
     },
   };
 }

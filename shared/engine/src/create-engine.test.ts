@@ -1,9 +1,8 @@
 // The action engine against a real SQLite store: policy defaults, governance, idempotency, audit.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readActivities, readMessages } from '@trellis/schema';
 import type { Actor } from '@trellis/schema';
-import { engineFixture } from './test-fixture.ts';
-import type { EngineFixture } from './test-fixture.ts';
+import { useEngineFixture } from './testing/use-engine-fixture.ts';
 
 const owner: Actor = { kind: 'user', userId: 'owner1' };
 const editor: Actor = { kind: 'user', userId: 'editor1' };
@@ -11,13 +10,7 @@ const viewer: Actor = { kind: 'user', userId: 'viewer1' };
 const stranger: Actor = { kind: 'user', userId: 'stranger' };
 const ai: Actor = { kind: 'ai', ref: 'run1' };
 
-let f: EngineFixture;
-beforeEach(() => {
-  f = engineFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useEngineFixture();
 
 async function setup() {
   return f.collaboration({ editor1: 'editor', viewer1: 'viewer' });

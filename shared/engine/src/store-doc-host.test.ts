@@ -1,17 +1,10 @@
 // The store-backed DocHost: changes are appended as one update, no-ops store nothing, reads see all.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
-import { engineFixture } from './test-fixture.ts';
-import type { EngineFixture } from './test-fixture.ts';
+import { useEngineFixture } from './testing/use-engine-fixture.ts';
 
-let f: EngineFixture;
-beforeEach(() => {
-  f = engineFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useEngineFixture();
 
 it('stores one update per change and reads them back', async () => {
   const c = await f.collaboration();

@@ -1,12 +1,7 @@
-// Shared request/stream handling for the OpenAI-shaped chat APIs (groq-sdk and openai share it).
+// Shared call/stream handling for the OpenAI-shaped chat APIs (groq-sdk and openai share it).
 import type { CompleteInput, Completion } from './types.ts';
 import { estimateTokens, LlmError } from './types.ts';
 import { toLlmError } from './sdk-error.ts';
-
-export interface ChatMessage {
-  role: 'system' | 'user';
-  content: string;
-}
 
 export interface Usage {
   prompt_tokens?: number | undefined;
@@ -24,13 +19,6 @@ export interface ChatChunk {
   choices: { delta?: { content?: string | null | undefined } | undefined }[];
   usage?: Usage | null | undefined;
   x_groq?: { usage?: Usage | null | undefined } | undefined;
-}
-
-export function messagesOf(input: CompleteInput): ChatMessage[] {
-  return [
-    { role: 'system', content: input.system },
-    { role: 'user', content: input.user },
-  ];
 }
 
 /** Combine the caller's signal with a per-request timeout. */

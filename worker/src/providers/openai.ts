@@ -2,7 +2,8 @@
 import OpenAI from 'openai';
 import type { CompleteInput, Completion, LlmProvider } from './types.ts';
 import type { ChatChunk, ChatResult } from './chat-call.ts';
-import { callOnce, messagesOf, streamOnce } from './chat-call.ts';
+import { callOnce, streamOnce } from './chat-call.ts';
+import { chatRequest } from './chat-request.ts';
 
 export interface OpenAiConfig {
   baseURL: string;
@@ -17,25 +18,19 @@ export function createOpenAiProvider(cfg: OpenAiConfig): LlmProvider {
   const timeoutMs = cfg.timeoutMs ?? 60_000;
   // Local servers ignore the key, but the SDK insists on one.
   const client = new OpenAI({ apiKey: cfg.apiKey ?? 'unused', baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs });
-  const base = (input: CompleteInput) => ({
-    model: cfg.model,
-    messages: messagesOf(input),
-    max_tokens: input.maxTokens,
-    temperature: 0.2,
-  });
   return {
     name: 'openai',
     model: cfg.model,
     complete(input: CompleteInput): Promise<Completion> {
       return callOnce(input, cfg.model, timeoutMs, async (signal) => {
-        const json = input.json && cfg.jsonMode ? { response_format: { type: 'json_object' as const } } : {};
-        return (await client.chat.completions.create({ ...base(input), ...json }, { signal })) as ChatResult;
+        const body = chatRequest(cfg.model, input, input.json === true && cfg.jsonMode === true);
+        return (await client.chat.completions.create(body, { signal })) as ChatResult;
       });
     },
     stream(input, onDelta) {
       return streamOnce(input, cfg.model, timeoutMs, onDelta, async (signal) => {
         const stream = await client.chat.completions.create(
-          { ...base(input), stream: true, stream_options: { include_usage: true } },
+          { ...chatRequest(cfg.model, input), stream: true, stream_options: { include_usage: true } },
           { signal },
         );
         return stream as AsyncIterable<ChatChunk>;

@@ -1,17 +1,10 @@
-// Test support: a real SQLite store in a temp dir, the engine over a store-backed DocHost, the fake
-// LLM server and a real SDK provider pointed at it, plus helpers to seed collaborations.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as Y from 'yjs';
-import { createEngine, createStoreDocHost } from '@trellis/engine';
-import type { DocHost, Engine } from '@trellis/engine';
-import { createLogger } from '@trellis/runtime';
-import type { Logger } from '@trellis/runtime';
+// Test support: the engine fixture from `@trellis/engine/testing` (a real SQLite store in a temp dir,
+// the engine over a store-backed DocHost), the fake LLM server and a real SDK provider pointed at
+// it, plus helpers to seed collaborations.
+import { createCollaboration, engineFixture } from '@trellis/engine/testing';
+import type { EngineFixture } from '@trellis/engine/testing';
 import { appendActivity, appendMessage, newId, notesOf } from '@trellis/schema';
 import type { Collaboration, Role } from '@trellis/schema';
-import { createSqliteStore } from '@trellis/store';
-import type { Store } from '@trellis/store';
 import type { HandlerDeps } from '../jobs/handlers.ts';
 import { WorkerMetrics } from '../metrics.ts';
 import { createGroqProvider } from '../providers/groq.ts';
@@ -21,28 +14,20 @@ import type { LlmProvider, ProviderName } from '../providers/types.ts';
 import type { FakeLlm } from './fake-llm.ts';
 import { startFakeLlm } from './fake-llm.ts';
 
-export interface WorkerFixture {
-  dir: string;
-  store: Store;
-  docs: DocHost;
-  engine: Engine;
+export interface WorkerFixture extends Omit<EngineFixture, 'collaboration'> {
   fake: FakeLlm;
-  logger: Logger;
   metrics: WorkerMetrics;
   provider(kind?: ProviderName, timeoutMs?: number): LlmProvider;
   deps(overrides?: Partial<HandlerDeps>): HandlerDeps;
   collaboration(opts?: { members?: Record<string, Role>; timeZone?: string; title?: string }): Promise<Collaboration>;
   seed(collaborationId: string, s: { messages?: string[]; activities?: { title: string; status?: 'scheduled'; at?: string }[]; notes?: string }): Promise<string[]>;
-  storedDoc(collaborationId: string): Promise<Y.Doc>;
+  /** Also stops the fake LLM; a `dir` passed in is left in place. */
   close(): Promise<void>;
 }
 
 export async function workerFixture(opts: { dir?: string } = {}): Promise<WorkerFixture> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'trellis-worker-'));
-  const store = createSqliteStore({ dataDir: dir, pollMs: 5 });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'worker-test' });
-  const docs = createStoreDocHost(store, logger);
-  const engine = createEngine({ store, docs, logger });
+  const base = engineFixture({ label: 'worker', dir: opts.dir, logLevel: process.env.TEST_LOG_LEVEL });
+  const { store, docs, engine, logger } = base;
   const fake = await startFakeLlm();
   const metrics = new WorkerMetrics();
   const provider = (kind: ProviderName = 'groq', timeoutMs = 5_000): LlmProvider =>
@@ -50,18 +35,9 @@ export async function workerFixture(opts: { dir?: string } = {}): Promise<Worker
     : kind === 'openai' ? createOpenAiProvider({ baseURL: fake.openaiBaseUrl, model: 'local-test', timeoutMs })
     : createOfflineProvider();
   const f: WorkerFixture = {
-    dir, store, docs, engine, fake, logger, metrics, provider,
+    ...base, fake, metrics, provider,
     deps: (o = {}) => ({ store, docs, engine, provider: provider(), metrics, logger, now: () => new Date(), cron: '0 2 * * *', maxQueued: 10_000, throttleMs: 20, ...o }),
-    async collaboration(o = {}) {
-      const now = new Date().toISOString();
-      const c: Collaboration = {
-        id: newId('col'), title: o.title ?? 'Trip planning', ownerId: 'owner1', settings: { timeZone: o.timeZone ?? 'UTC', aiCheckins: true },
-        policy: {}, rules: [], archived: false, createdAt: now, updatedAt: now,
-      };
-      await store.collaborations.create(c);
-      for (const [userId, role] of Object.entries(o.members ?? {})) await store.members.put({ collaborationId: c.id, userId, role, addedAt: now, addedBy: 'owner1' });
-      return c;
-    },
+    collaboration: (o = {}) => createCollaboration(store, { ...o, title: o.title ?? 'Trip planning' }),
     async seed(collaborationId, s) {
       return docs.change(collaborationId, 'test-seed', (doc) => {
         const ids: string[] = [];
@@ -77,17 +53,9 @@ export async function workerFixture(opts: { dir?: string } = {}): Promise<Worker
         return ids;
       });
     },
-    async storedDoc(collaborationId) {
-      const loaded = await store.docs.load(collaborationId);
-      const doc = new Y.Doc();
-      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-      return doc;
-    },
     async close() {
       await fake.close();
-      await store.close();
-      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+      await base.close();
     },
   };
   return f;

@@ -1,21 +1,14 @@
 // Approvals against a real store [G3]: exactly once, re-checked policy, expiry, staleness.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readActivities, readMessages } from '@trellis/schema';
 import type { Actor } from '@trellis/schema';
-import { engineFixture } from '../test-fixture.ts';
-import type { EngineFixture } from '../test-fixture.ts';
+import { useEngineFixture } from '../testing/use-engine-fixture.ts';
 import { APPROVAL_TTL_MS } from './propose.ts';
 
 const owner: Actor = { kind: 'user', userId: 'owner1' };
 const ai: Actor = { kind: 'ai', ref: 'run1' };
 
-let f: EngineFixture;
-beforeEach(() => {
-  f = engineFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useEngineFixture();
 
 async function aiMessageApproval() {
   const c = await f.collaboration({ editor1: 'editor' });

@@ -1,21 +1,14 @@
 // Rules through the engine [G4]: at most the author's rights, depth-limited chains, mentions, @ai.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readMessages } from '@trellis/schema';
 import type { Actor, RuleDefinition } from '@trellis/schema';
-import { engineFixture } from '../test-fixture.ts';
-import type { EngineFixture } from '../test-fixture.ts';
+import { useEngineFixture } from '../testing/use-engine-fixture.ts';
 
 const owner: Actor = { kind: 'user', userId: 'owner1' };
 const owner2: Actor = { kind: 'user', userId: 'owner2' };
 const editor: Actor = { kind: 'user', userId: 'editor1' };
 
-let f: EngineFixture;
-beforeEach(() => {
-  f = engineFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useEngineFixture();
 
 const ackRule: RuleDefinition = {
   id: 'ack', name: 'ack done', enabled: true, trigger: 'activityStatusChanged',
