@@ -57,7 +57,7 @@ export async function startTrellis(processes: number, rooms: number): Promise<Ru
   const children: ChildProcess[] = [];
   for (let i = 0; i < processes; i++) {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+    const child = spawn(process.execPath, [...(process.env['BENCH_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF_DIR']}`] : []), '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);

@@ -2,6 +2,7 @@
 // sync endpoint on one HTTP port. main.ts calls it with the environment; tests call it directly.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +55,8 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
   let engine: Engine | null = null;
   const sync = new SyncServer({
     store, auth, logger, metrics, instanceId,
-    ...(writer ? { writes: writer } : {}),
+    // Processes sharing a SQLite DATA_DIR also link up directly, so fan-out need not wait for the disk.
+    ...(writer ? { writes: writer, peersDir: join(cfg.DATA_DIR, 'peers') } : {}),
     allowedOrigins: cfg.ALLOWED_ORIGINS ? cfg.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : null,
     limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, ...opts.limits },
     onEvents: (collaborationId, userId, docEvents) => {

@@ -16,6 +16,11 @@ export interface FanoutDeps {
   onResync?: () => void;
   /** Seconds between a remote update's commit and its application here. */
   onLag?: (seconds: number) => void;
+  /**
+   * The direct-link ledger ([S10]): a stored update it was waiting for is now durable. Returns the
+   * document copy the update was already applied to (null or undefined: not applied here).
+   */
+  confirmRelayed?: (origin: string, collaborationId: string, data: Uint8Array) => object | null | undefined;
 }
 
 export class Fanout {
@@ -42,6 +47,17 @@ export class Fanout {
         for (const c of changes) {
           if (c.type === 'update') {
             if (c.origin === this.deps.instanceId) continue;
+            // Already applied to this very copy when its writer forwarded it ([S10]): only the
+            // bookkeeping is left, and save acks may now cover it.
+            const appliedTo = this.deps.confirmRelayed?.(c.origin, c.collaborationId, c.data);
+            const live = this.deps.registry.get(c.collaborationId);
+            if (live && appliedTo && appliedTo === live.doc) {
+              this.deps.registry.noteRemoteStored(c.collaborationId, c.seq, c.data.length);
+              if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
+              live.scheduleSaved();
+              this.deps.onChange?.(c);
+              continue;
+            }
             const g = groups.get(c.collaborationId) ?? [];
             g.push({ data: c.data, seq: c.seq, at: c.at });
             groups.set(c.collaborationId, g);

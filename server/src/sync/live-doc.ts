@@ -7,6 +7,8 @@ import type { Logger } from '@trellis/runtime';
 import { applyGated } from './gate/apply-gated.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Connection } from './connection.ts';
+import type { DocRelay } from './peers/peer-relay.ts';
+import { clampStateVector } from './saved-state.ts';
 import { CLOSE } from './close-codes.ts';
 import type { SyncLimits } from './limits.ts';
 import type { Persister } from './persister.ts';
@@ -15,7 +17,7 @@ import type { ClientFrame } from './protocol/frame.ts';
 import * as msg from './protocol/messages.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
-/** Origin of updates that came from the change feed: already stored, never re-persisted. */
+/** Origin of updates stored by another process (change feed, or forwarded by it): never re-persisted here. */
 export const REMOTE_ORIGIN = Symbol('remote');
 
 export interface LiveDocDeps {
@@ -28,6 +30,8 @@ export interface LiveDocDeps {
   onStored: (collaborationId: string, bytes: number) => void;
   /** Awareness client ids whose state changed through a local connection (relayed to other processes). */
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
+  /** Other processes on this DATA_DIR (SQLite), or null. */
+  relay: DocRelay | null;
 }
 
 export class LiveDoc {
@@ -98,7 +102,8 @@ export class LiveDoc {
           return conn.close(CLOSE.protocolError, 'malformed state vector');
         }
         conn.send(reply);
-        if (conn.ack && !this.hasPendingWrites) conn.send(msg.encodeSaved(Y.encodeStateVector(this.doc)));
+        const saved = conn.ack && !this.hasPendingWrites ? this.savedStateVector() : null;
+        if (saved) conn.send(msg.encodeSaved(saved));
         return;
       }
       case 'syncStep2':
@@ -181,12 +186,15 @@ export class LiveDoc {
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
+    const remote = origin === REMOTE_ORIGIN;
+    // Other processes' clients first: they need not wait for our disk either ([S10]).
+    if (!remote) this.deps.relay?.publish(this.id, update);
     const frame = msg.encodeUpdate(update);
     const client = typeof origin === 'object' && origin !== null && (origin as ClientOrigin).kind === 'client' ? (origin as ClientOrigin) : null;
     // An accepted client update is not echoed to its writer; a refusal's compensation is.
     this.broadcast(frame, client && !client.refused ? client.connId : null);
     this.bytes += update.length;
-    if (origin === REMOTE_ORIGIN) {
+    if (remote) {
       this.scheduleSaved();
       return;
     }
@@ -207,13 +215,24 @@ export class LiveDoc {
     return false;
   }
 
+  /**
+   * What this copy may call durable: everything (or, with local writes in flight, what the last
+   * stored one covered), less anything another process forwarded that is not known stored yet.
+   */
+  private savedStateVector(): Uint8Array | null {
+    const sv = this.unsaved === 0 ? Y.encodeStateVector(this.doc) : this.savedSv;
+    const unconfirmed = this.deps.relay?.unconfirmed(this.id) ?? [];
+    if (!sv || unconfirmed.length === 0) return sv;
+    return Y.encodeStateVector(clampStateVector(Y.decodeStateVector(sv), unconfirmed));
+  }
+
   /** Tell `?ack=1` clients what is durable, at most once per tick. */
-  private scheduleSaved(): void {
+  scheduleSaved(): void {
     if (this.savedScheduled || !this.hasAckConnections()) return;
     this.savedScheduled = true;
     queueMicrotask(() => {
       this.savedScheduled = false;
-      const sv = this.unsaved === 0 ? Y.encodeStateVector(this.doc) : this.savedSv;
+      const sv = this.savedStateVector();
       if (!sv) return;
       const frame = msg.encodeSaved(sv);
       for (const c of this.conns.values()) if (c.ack) c.send(frame);

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { createSqliteStore } from '@trellis/store';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyLoaded, createSqliteStore } from '@trellis/store';
 import { notesOf } from '@trellis/schema';
 import { addMember, connect, createCollaboration, freePort, login, spawnServer, synced, tempDir, waitFor, waitHealthy } from '../testing/harness.ts';
 
@@ -41,10 +43,49 @@ describe('multiple server processes', () => {
     await waitFor(() => clients.every((c) => notesOf(c.doc).length === 3 * clients.length), 10_000, 'all clients see all edits');
     const texts = new Set(clients.map((c) => notesOf(c.doc).toString()));
     expect(texts.size).toBe(1);
-    // Each process applied the others' updates from the change feed and measured the lag.
-    const metrics = await (await fetch(`${servers[0]!.url}/metrics`)).text();
-    expect(Number(/trellis_fanout_lag_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
-    expect(Number(/trellis_fanout_updates_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    // Edits arrived over the direct links first ([S10]); the change feed then confirmed them.
+    const metric = async (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(await (await fetch(`${servers[0]!.url}/metrics`)).text())?.[1] ?? 0);
+    expect(await metric('trellis_peer_updates_total')).toBeGreaterThan(0);
+    await waitFor(async () => (await metric('trellis_fanout_lag_seconds_count')) > 0, 10_000, 'the change feed delivered the stored updates too');
+  }, 120_000);
+
+  it('[S10] a process killed before storing what it forwarded: the other process stores it', async () => {
+    const dataDir = tempDir();
+    const a = await startProcess(dataDir);
+    const b = await startProcess(dataDir);
+    const owner = await login(a.url, 'owner@orphan.io');
+    const collab = await createCollaboration(a.url, owner);
+    const writer = connect(a.url, collab, owner.token);
+    const reader = connect(b.url, collab, owner.token);
+    providers.push(writer, reader);
+    await Promise.all([synced(writer), synced(reader)]);
+    const peers = async (url: string) => Number(/trellis_peers (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    await waitFor(async () => (await peers(a.url)) === 1 && (await peers(b.url)) === 1, 10_000, 'processes linked');
+    // Hold the write lock so the writer's process cannot store the edit, then kill it.
+    const blocker = new Database(join(dataDir, 'trellis.db'));
+    blocker.exec('BEGIN EXCLUSIVE');
+    try {
+      notesOf(writer.doc).insert(0, 'orphan');
+      await waitFor(() => notesOf(reader.doc).toString() === 'orphan', 5000, 'the other process forwarded it');
+      writer.destroy();
+      a.child.kill('SIGKILL');
+      await new Promise((r) => a.child.on('exit', r));
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    const stored = async () => {
+      const store = createSqliteStore({ dataDir });
+      try {
+        const loaded = await store.docs.load(collab);
+        const doc = new Y.Doc();
+        applyLoaded(doc, loaded);
+        return notesOf(doc).toString();
+      } finally {
+        await store.close();
+      }
+    };
+    await waitFor(async () => (await stored()) === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
   }, 120_000);
 
   it('[S9] presence crosses processes: who is here and who left, whichever process holds each socket', async () => {

@@ -10,6 +10,7 @@ import type { ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
+import type { DocRelay } from './peers/peer-relay.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
@@ -25,6 +26,7 @@ export interface RegistryDeps {
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   putProjection: ProjectionRepo['put'];
   compact: (collaborationId: string) => Promise<boolean>;
+  relay: DocRelay | null;
 }
 
 export class DocRegistry implements DocHost {
@@ -53,12 +55,17 @@ export class DocRegistry implements DocHost {
     if (pending) return pending.promise;
     const entry = { promise: this.load(id), buffered: [] as Uint8Array[] };
     this.loading.set(id, entry);
+    // Ask peers for this document's updates before reading the store, so none falls in between.
+    this.deps.relay?.interest(id, true);
     try {
       const doc = await entry.promise;
       // Updates that arrived from other processes while we were reading the store.
       for (const u of entry.buffered) Y.applyUpdate(doc.doc, u, REMOTE_ORIGIN);
       this.loaded.set(id, doc);
       return doc;
+    } catch (err) {
+      this.deps.relay?.interest(id, false);
+      throw err;
     } finally {
       this.loading.delete(id);
     }
@@ -103,6 +110,38 @@ export class DocRegistry implements DocHost {
     }, REMOTE_ORIGIN);
     this.deps.metrics.remoteApplied.inc(updates.length);
     this.noteStored(id, updates.length, bytes);
+  }
+
+  /**
+   * Apply an update another process applied and forwarded before storing it ([S10]). Returns the
+   * Y.Doc it changed (or waits to change), null if queued while loading, undefined if it changed
+   * nothing here — only the first two need watching until the writer stores the update.
+   */
+  applyRelayed(id: string, update: Uint8Array): Y.Doc | null | undefined {
+    const loading = this.loading.get(id);
+    if (loading) {
+      loading.buffered.push(update);
+      return null;
+    }
+    const live = this.loaded.get(id);
+    if (!live) return undefined;
+    const before = live.bytes;
+    try {
+      Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
+    } catch (err) {
+      this.deps.logger.warn({ err, collaborationId: id }, 'forwarded update failed to apply; the change feed will deliver it');
+      return undefined;
+    }
+    return live.bytes !== before || live.doc.store.pendingStructs !== null ? live.doc : undefined;
+  }
+
+  /** An update this copy already holds (forwarded by its writer) is now stored as `seq`. */
+  noteRemoteStored(id: string, seq: number, bytes: number): void {
+    const live = this.loaded.get(id);
+    if (!live) return;
+    live.storedSeq = Math.max(live.storedSeq, seq);
+    this.deps.metrics.remoteApplied.inc();
+    this.noteStored(id, 1, bytes);
   }
 
   /** Reload loaded documents from the store (after the change feed lost its place). */
@@ -170,6 +209,7 @@ export class DocRegistry implements DocHost {
     }
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);
+    this.deps.relay?.interest(live.id, false);
     live.destroy();
   }
 

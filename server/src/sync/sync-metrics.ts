@@ -11,6 +11,8 @@ export function createSyncMetrics(m: Metrics) {
     protocolErrors: m.counter('trellis_protocol_errors_total', 'Connections closed for malformed frames'),
     connections: m.gauge('trellis_connections', 'Open sync connections'),
     documents: m.gauge('trellis_documents_loaded', 'Documents loaded in memory'),
+    peerUpdates: m.counter('trellis_peer_updates_total', 'Updates forwarded directly by other processes on this DATA_DIR'),
+    peers: m.gauge('trellis_peers', 'Other server processes linked directly'),
     messagesOut: m.counter('trellis_messages_sent_total', 'Frames sent to clients'),
   };
 }

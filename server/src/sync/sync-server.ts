@@ -16,6 +16,7 @@ import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
+import { PeerRelay } from './peers/peer-relay.ts';
 import { Persister } from './persister.ts';
 import { PresenceRelay } from './presence-relay.ts';
 import { storeWrites } from './sync-writes.ts';
@@ -36,6 +37,8 @@ export interface SyncServerDeps {
   onChange?: (change: Change) => void;
   /** Where the sync path writes; defaults to the store's methods. */
   writes?: SyncWrites;
+  /** SQLite: the directory where processes sharing the DATA_DIR link up directly ([S10]). */
+  peersDir?: string;
 }
 
 export class SyncServer {
@@ -47,6 +50,7 @@ export class SyncServer {
   private readonly conns = new Set<Connection>();
   private readonly presence: PresenceRelay;
   private readonly writes: SyncWrites;
+  readonly relay: PeerRelay | null;
   private pingTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -57,18 +61,31 @@ export class SyncServer {
     this.writes = deps.writes ?? storeWrites(deps.store);
     this.presence = new PresenceRelay(this.writes.publishPresence, deps.instanceId, deps.logger);
     this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics);
+    this.relay = deps.peersDir
+      ? new PeerRelay({
+        dir: deps.peersDir, instanceId: deps.instanceId, logger: deps.logger, metrics,
+        apply: (id, update) => this.registry.applyRelayed(id, update),
+        store: (id, update) => this.persister.enqueue(id, update),
+      })
+      : null;
     this.registry = new DocRegistry({
-      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact,
+      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onLocalAwareness: (doc, ids) => this.presence.changed(doc, ids),
     });
-    this.fanout = new Fanout({ store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, onLag: (s) => metrics.fanoutLag.observe(s), ...(deps.onChange ? { onChange: deps.onChange } : {}) });
+    const relay = this.relay;
+    this.fanout = new Fanout({
+      store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, onLag: (s) => metrics.fanoutLag.observe(s),
+      ...(deps.onChange ? { onChange: deps.onChange } : {}),
+      ...(relay ? { confirmRelayed: (origin: string, id: string, data: Uint8Array) => relay.confirm(origin, id, data) } : {}),
+    });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes, perMessageDeflate: false });
     this.wss.on('error', (err) => deps.logger.error({ err }, 'websocket server error'));
   }
 
   async start(): Promise<void> {
     await this.fanout.start();
+    await this.relay?.start();
     this.pingTimer = setInterval(() => this.ping(), this.limits.pingIntervalMs);
     this.pingTimer.unref();
   }
@@ -144,6 +161,7 @@ export class SyncServer {
     this.closing = true;
     if (this.pingTimer) clearInterval(this.pingTimer);
     await this.registry.flush();
+    await this.relay?.stop();
     await flushEditAudit(this.writes.appendAudit, this.conns, this.deps.logger);
     for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
     this.presence.stop();

@@ -1,0 +1,91 @@
+// [S10] processes on one DATA_DIR forward applied updates to each other directly: other clients see
+// an edit before it is stored, save acks never claim forwarded content before its writer stored it,
+// and a malformed peer frame ends only that link.
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { notesOf } from '@trellis/schema';
+import { connect, createCollaboration, login, startTestServer, synced, tempDir, waitFor } from '../../testing/harness.ts';
+
+const providers: WebsocketProvider[] = [];
+afterEach(() => {
+  for (const p of providers.splice(0)) p.destroy();
+});
+
+async function twoServers() {
+  const dataDir = tempDir();
+  const a = await startTestServer({ dataDir });
+  const b = await startTestServer({ dataDir });
+  await waitFor(() => a.sync.relay!.peerIds.includes(b.instanceId) && b.sync.relay!.peerIds.includes(a.instanceId), 10_000, 'processes linked');
+  return { dataDir, a, b, stop: () => Promise.all([a.stop(), b.stop()]) };
+}
+
+describe('direct links between processes', () => {
+  it('[S10] an edit reaches clients of another process before it is stored; acks there wait for the store', async () => {
+    const { dataDir, a, b, stop } = await twoServers();
+    try {
+      const owner = await login(a.url, 'o@peer.io');
+      const collab = await createCollaboration(a.url, owner);
+      const writer = connect(a.url, collab, owner.token);
+      const reader = connect(b.url, collab, owner.token, { ack: true });
+      providers.push(writer, reader);
+      const acks: Map<number, number>[] = [];
+      (reader.messageHandlers as unknown[])[100] = (_e: unknown, d: decoding.Decoder) => acks.push(Y.decodeStateVector(decoding.readVarUint8Array(d)));
+      await Promise.all([synced(writer), synced(reader)]);
+      await waitFor(() => b.sync.registry.get(collab) !== undefined && a.sync.registry.get(collab) !== undefined, 5000, 'loaded on both');
+      const stored = async () => (await a.store.docs.load(collab)).lastSeq;
+      const seqBefore = await stored();
+      // Nobody can write to the store while this connection holds the lock.
+      const blocker = new Database(join(dataDir, 'trellis.db'));
+      blocker.exec('BEGIN EXCLUSIVE');
+      let clock = 0;
+      try {
+        notesOf(writer.doc).insert(0, 'fast path');
+        clock = Y.getState(writer.doc.store, writer.doc.clientID);
+        await waitFor(() => notesOf(reader.doc).toString() === 'fast path', 5000, 'reader on the other process sees the edit');
+        expect(await stored()).toBe(seqBefore);
+        // Trigger an ack on the reader's process: its own edit cannot be stored either, but the
+        // point is what any ack says about the writer's forwarded edit.
+        await new Promise((r) => setTimeout(r, 300));
+        expect(acks.every((sv) => (sv.get(writer.doc.clientID) ?? 0) < clock)).toBe(true);
+      } finally {
+        blocker.exec('ROLLBACK');
+        blocker.close();
+      }
+      // Once the writer's process stores it, the change feed confirms it and acks may cover it.
+      notesOf(reader.doc).insert(0, '!');
+      await waitFor(() => acks.some((sv) => (sv.get(writer.doc.clientID) ?? 0) >= clock), 20_000, 'an ack covering the forwarded edit');
+      const metrics = await (await fetch(`${b.url}/metrics`)).text();
+      expect(Number(/trellis_peer_updates_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+
+  it('[S10] a malformed frame on a peer socket closes that link only; the processes keep converging', async () => {
+    const { a, b, stop } = await twoServers();
+    try {
+      const intruder = createConnection(join(a.dataDir, 'peers', `${a.instanceId}.sock`));
+      const closed = new Promise<void>((resolve) => intruder.on('close', () => resolve()));
+      intruder.on('error', () => undefined);
+      intruder.resume(); // read (the hello, then the end) so the close is seen
+      intruder.write(Buffer.from([0, 0, 0, 3, 9, 9, 9]));
+      await closed;
+      const owner = await login(a.url, 'o@intruder.io');
+      const collab = await createCollaboration(a.url, owner);
+      const one = connect(a.url, collab, owner.token);
+      const two = connect(b.url, collab, owner.token);
+      providers.push(one, two);
+      await Promise.all([synced(one), synced(two)]);
+      notesOf(one.doc).insert(0, 'still here');
+      await waitFor(() => notesOf(two.doc).toString() === 'still here', 5000, 'converged');
+      expect(a.sync.relay!.peerIds).toEqual([b.instanceId]);
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+});

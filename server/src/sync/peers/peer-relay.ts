@@ -1,0 +1,96 @@
+// The fast path between server processes on one DATA_DIR (SPEC [S10]), as the rest of the sync core
+// sees it: forward what this process applied, apply what peers forward, and make sure nothing a
+// peer forwarded is lost if that peer dies before storing it.
+import type { Logger } from '@trellis/runtime';
+import type { SyncMetrics } from '../sync-metrics.ts';
+import { PeerBus } from './peer-bus.ts';
+import { RelayLedger } from './relay-ledger.ts';
+
+/** After a peer's link ends, how long its stored updates get to show up in the change feed. */
+const GRACE_MS = 2_000;
+
+/** What the documents of this process need from the relay. */
+export interface DocRelay {
+  publish(collaborationId: string, update: Uint8Array): void;
+  interest(collaborationId: string, on: boolean): void;
+  /** Forwarded updates of this document whose writer has not been seen storing them yet. */
+  unconfirmed(collaborationId: string): Uint8Array[];
+}
+
+export interface PeerRelayDeps {
+  dir: string;
+  instanceId: string;
+  logger: Logger;
+  metrics: SyncMetrics;
+  /**
+   * Apply a forwarded update to the loaded document. Returns the copy it changed (null: queued while
+   * loading), or undefined when it changed nothing here (not loaded, or already applied).
+   */
+  apply: (collaborationId: string, update: Uint8Array) => object | null | undefined;
+  /** Store an update as this process's own write (durable when the promise resolves). */
+  store: (collaborationId: string, update: Uint8Array) => Promise<number>;
+}
+
+export class PeerRelay implements DocRelay {
+  private readonly bus: PeerBus;
+  private readonly ledger: RelayLedger;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly deps: PeerRelayDeps) {
+    this.ledger = new RelayLedger((peerId) => deps.logger.warn({ peerId }, 'too many forwarded updates never seen stored; forgetting the oldest'));
+    this.bus = new PeerBus(deps.dir, deps.instanceId, {
+      onUpdate: (peerId, collaborationId, update) => this.received(peerId, collaborationId, update),
+      onPeerGone: (peerId) => this.peerGone(peerId),
+    }, deps.logger);
+    deps.metrics.peers.set(() => this.bus.peerIds.length);
+  }
+
+  start(): Promise<void> {
+    return this.bus.start();
+  }
+
+  get peerIds(): string[] {
+    return this.bus.peerIds;
+  }
+
+  publish(collaborationId: string, update: Uint8Array): void {
+    this.bus.publish(collaborationId, update);
+  }
+
+  interest(collaborationId: string, on: boolean): void {
+    this.bus.setInterest(collaborationId, on);
+  }
+
+  unconfirmed(collaborationId: string): Uint8Array[] {
+    return this.ledger.pendingFor(collaborationId);
+  }
+
+  /** The change feed shows `origin` stored this update: the document copy it was applied to, if listed. */
+  confirm(origin: string, collaborationId: string, data: Uint8Array): object | null | undefined {
+    return this.ledger.confirm(origin, collaborationId, data);
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await this.bus.stop();
+  }
+
+  private received(peerId: string, collaborationId: string, update: Uint8Array): void {
+    this.deps.metrics.peerUpdates.inc();
+    const appliedTo = this.deps.apply(collaborationId, update);
+    if (appliedTo !== undefined) this.ledger.add(peerId, collaborationId, update, appliedTo);
+  }
+
+  private peerGone(peerId: string): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const orphans = this.ledger.pendingOf(peerId);
+      if (orphans.length === 0) return;
+      this.deps.logger.warn({ peerId, updates: orphans.length }, 'a peer process left before storing updates it forwarded; storing them here');
+      for (const o of orphans) {
+        void this.deps.store(o.collaborationId, o.update).then(() => this.ledger.confirm(peerId, o.collaborationId, o.update));
+      }
+    }, GRACE_MS);
+    this.timers.add(timer);
+  }
+}
