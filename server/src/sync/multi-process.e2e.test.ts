@@ -1,15 +1,12 @@
-// Several server OS processes on one DATA_DIR behave as one server ([S4]); a server killed with
-// SIGKILL loses no acknowledged update ([S5]) and reconnecting clients converge.
+// Several server OS processes on one DATA_DIR behave as one server ([S4], [S10]); a server killed
+// with SIGKILL loses no acknowledged update ([S5]) nor anything it forwarded ([S10]), and
+// reconnecting clients converge.
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { applyLoaded, createSqliteStore } from '@trellis/store';
 import { notesOf } from '@trellis/schema';
-import { addMember, connect, createCollaboration, freePort, login, spawnServer, synced, tempDir, waitFor, waitHealthy } from '../testing/harness.ts';
+import { addMember, connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
 
 const children: ChildProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -28,6 +25,20 @@ async function startProcess(dataDir: string, port?: number): Promise<{ url: stri
   return { url, child, port: p };
 }
 
+/** Two processes on one DATA_DIR, one collaboration, a client on each. */
+async function twoProcesses(email: string) {
+  const dataDir = tempDir();
+  const a = await startProcess(dataDir);
+  const b = await startProcess(dataDir);
+  const owner = await login(a.url, email);
+  const collab = await createCollaboration(a.url, owner);
+  const onA = connect(a.url, collab, owner.token);
+  const onB = connect(b.url, collab, owner.token);
+  providers.push(onA, onB);
+  await Promise.all([synced(onA), synced(onB)]);
+  return { dataDir, a, b, collab, onA, onB };
+}
+
 describe('multiple server processes', () => {
   it('[S4] three processes on one DATA_DIR converge, whichever process holds each client', async () => {
     const dataDir = tempDir();
@@ -44,26 +55,15 @@ describe('multiple server processes', () => {
     const texts = new Set(clients.map((c) => notesOf(c.doc).toString()));
     expect(texts.size).toBe(1);
     // Edits arrived over the direct links first ([S10]); the change feed then confirmed them.
-    const metric = async (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(await (await fetch(`${servers[0]!.url}/metrics`)).text())?.[1] ?? 0);
-    expect(await metric('trellis_peer_updates_total')).toBeGreaterThan(0);
-    await waitFor(async () => (await metric('trellis_fanout_lag_seconds_count')) > 0, 10_000, 'the change feed delivered the stored updates too');
+    expect(await metric(servers[0]!.url, 'trellis_peer_updates_total')).toBeGreaterThan(0);
+    await waitFor(async () => (await metric(servers[0]!.url, 'trellis_fanout_lag_seconds_count')) > 0, 10_000, 'the change feed delivered the stored updates too');
   }, 120_000);
 
   it('[S10] a process killed before storing what it forwarded: the other process stores it', async () => {
-    const dataDir = tempDir();
-    const a = await startProcess(dataDir);
-    const b = await startProcess(dataDir);
-    const owner = await login(a.url, 'owner@orphan.io');
-    const collab = await createCollaboration(a.url, owner);
-    const writer = connect(a.url, collab, owner.token);
-    const reader = connect(b.url, collab, owner.token);
-    providers.push(writer, reader);
-    await Promise.all([synced(writer), synced(reader)]);
-    const peers = async (url: string) => Number(/trellis_peers (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
-    await waitFor(async () => (await peers(a.url)) === 1 && (await peers(b.url)) === 1, 10_000, 'processes linked');
+    const { dataDir, a, b, collab, onA: writer, onB: reader } = await twoProcesses('owner@orphan.io');
+    await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 10_000, 'processes linked');
     // Hold the write lock so the writer's process cannot store the edit, then kill it.
-    const blocker = new Database(join(dataDir, 'trellis.db'));
-    blocker.exec('BEGIN EXCLUSIVE');
+    const lock = holdWriteLock(dataDir);
     try {
       notesOf(writer.doc).insert(0, 'orphan');
       await waitFor(() => notesOf(reader.doc).toString() === 'orphan', 5000, 'the other process forwarded it');
@@ -71,33 +71,13 @@ describe('multiple server processes', () => {
       a.child.kill('SIGKILL');
       await new Promise((r) => a.child.on('exit', r));
     } finally {
-      blocker.exec('ROLLBACK');
-      blocker.close();
+      lock.release();
     }
-    const stored = async () => {
-      const store = createSqliteStore({ dataDir });
-      try {
-        const loaded = await store.docs.load(collab);
-        const doc = new Y.Doc();
-        applyLoaded(doc, loaded);
-        return notesOf(doc).toString();
-      } finally {
-        await store.close();
-      }
-    };
-    await waitFor(async () => (await stored()) === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
+    await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).toString() === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
   }, 120_000);
 
   it('[S9] presence crosses processes: who is here and who left, whichever process holds each socket', async () => {
-    const dataDir = tempDir();
-    const a = await startProcess(dataDir);
-    const b = await startProcess(dataDir);
-    const owner = await login(a.url, 'owner@p.io');
-    const collab = await createCollaboration(a.url, owner);
-    const alice = connect(a.url, collab, owner.token);
-    const bob = connect(b.url, collab, owner.token);
-    providers.push(alice, bob);
-    await Promise.all([synced(alice), synced(bob)]);
+    const { onA: alice, onB: bob } = await twoProcesses('owner@p.io');
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await waitFor(() => (bob.awareness.getStates().get(alice.awareness.clientID) as { user?: { name?: string } } | undefined)?.user?.name === 'alice', 10_000, 'bob sees alice');
     bob.awareness.setLocalStateField('typing', true);
@@ -114,10 +94,7 @@ describe('multiple server processes', () => {
     const writer = connect(first.url, collab, owner.token, { ack: true });
     const reader = connect(first.url, collab, owner.token);
     providers.push(writer, reader);
-    let acked = 0;
-    (writer.messageHandlers as unknown[])[100] = (_e: unknown, d: decoding.Decoder) => {
-      acked = Math.max(acked, Y.decodeStateVector(decoding.readVarUint8Array(d)).get(writer.doc.clientID) ?? 0);
-    };
+    const acks = recordAcks(writer);
     await Promise.all([synced(writer), synced(reader)]);
     let typing = true;
     const typer = (async () => {
@@ -127,17 +104,13 @@ describe('multiple server processes', () => {
         await new Promise((r) => setTimeout(r, 15));
       }
     })();
-    await waitFor(() => acked > 20, 40_000, 'some acks');
+    await waitFor(() => acks.ownClock > 20, 40_000, 'some acks');
     first.child.kill('SIGKILL');
-    const ackedAtKill = acked;
+    const ackedAtKill = acks.ownClock;
     typing = false;
     await typer;
     // Every update acknowledged before the kill is in the store.
-    const store = createSqliteStore({ dataDir });
-    const loaded = await store.docs.load(collab);
-    const doc = new Y.Doc();
-    for (const part of [...(loaded.snapshot ? [loaded.snapshot] : []), ...loaded.updates.map((u) => u.data)]) Y.applyUpdate(doc, part);
-    await store.close();
+    const doc = await storedDoc(dataDir, collab);
     expect(Y.getState(doc.store, writer.doc.clientID)).toBeGreaterThanOrEqual(ackedAtKill);
     // Restart on the same port: the providers reconnect by themselves and converge.
     await startProcess(dataDir, first.port);

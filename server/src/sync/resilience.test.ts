@@ -3,12 +3,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { createSqliteStore } from '@trellis/store';
-import { connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import { connect, createCollaboration, holdWriteLock, login, metric, startTestServer, storedDoc, synced, waitFor, recordAcks } from '../testing/harness.ts';
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => {
@@ -53,33 +51,22 @@ describe('resilience', () => {
       const writer = connect(server.url, collab, owner.token, { ack: true });
       const reader = connect(server.url, collab, owner.token);
       providers.push(writer, reader);
-      let acked = 0;
-      (writer.messageHandlers as unknown[])[100] = (_e: unknown, d: decoding.Decoder) => {
-        acked = Math.max(acked, Y.decodeStateVector(decoding.readVarUint8Array(d)).get(writer.doc.clientID) ?? 0);
-      };
+      const acks = recordAcks(writer);
       await Promise.all([synced(writer), synced(reader)]);
       // Another connection holds the write lock longer than the writer's lock wait: appends fail.
-      const blocker = new Database(join(server.dataDir, 'trellis.db'));
-      blocker.exec('BEGIN EXCLUSIVE');
+      const lock = holdWriteLock(server.dataDir);
       let clock = 0;
       try {
         notesOf(writer.doc).insert(0, 'during outage');
         clock = Y.getState(writer.doc.store, writer.doc.clientID);
         await waitFor(() => notesOf(reader.doc).toString() === 'during outage', 5000, 'live despite the outage');
-        const failures = async () => Number(/trellis_persist_failures_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? 0);
-        await waitFor(async () => (await failures()) > 0, 30_000, 'a failed store attempt');
-        expect(acked).toBeLessThan(clock);
+        await waitFor(async () => (await metric(server.url, 'trellis_persist_failures_total')) > 0, 30_000, 'a failed store attempt');
+        expect(acks.ownClock).toBeLessThan(clock);
       } finally {
-        blocker.exec('ROLLBACK');
-        blocker.close();
+        lock.release();
       }
-      await waitFor(() => acked >= clock, 20_000, 'ack after the retry');
-      const check = createSqliteStore({ dataDir: server.dataDir });
-      const loaded = await check.docs.load(collab);
-      const doc = new Y.Doc();
-      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-      await check.close();
-      expect(notesOf(doc).toString()).toBe('during outage');
+      await waitFor(() => acks.ownClock >= clock, 20_000, 'ack after the retry');
+      expect(notesOf(await storedDoc(server.dataDir, collab)).toString()).toBe('during outage');
     } finally {
       await server.stop();
     }
@@ -99,12 +86,7 @@ describe('resilience', () => {
     await server.stop();
     expect(codes[0]).toBe(1012);
     p.disconnect();
-    const check = createSqliteStore({ dataDir: server.dataDir });
-    const loaded = await check.docs.load(collab);
-    const doc = new Y.Doc();
-    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-    await check.close();
-    expect(notesOf(doc).toString()).toBe('last words');
+    expect(notesOf(await storedDoc(server.dataDir, collab)).toString()).toBe('last words');
   });
 });
 

@@ -1,11 +1,10 @@
 // The sync endpoint end to end with stock y-websocket providers against a real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { appendMessage, findActivityMap, messagesOf, notesOf, activitiesOf } from '@trellis/schema';
-import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor, recordAcks } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
 
@@ -111,14 +110,11 @@ describe('sync endpoint', () => {
 
   it('[S5] an `?ack=1` client receives a save acknowledgement covering its update once stored', async () => {
     const p = open(editor.token, { ack: true });
-    const acks: Map<number, number>[] = [];
-    (p.messageHandlers as unknown[])[100] = (_enc: unknown, dec: decoding.Decoder) => {
-      acks.push(Y.decodeStateVector(decoding.readVarUint8Array(dec)));
-    };
+    const acks = recordAcks(p);
     await synced(p);
     notesOf(p.doc).insert(0, 'acked ');
     const clock = Y.getState(p.doc.store, p.doc.clientID);
-    await waitFor(() => acks.some((sv) => (sv.get(p.doc.clientID) ?? 0) >= clock), 5000, 'save ack');
+    await waitFor(() => acks.ownClock >= clock, 5000, 'save ack');
     expect(notesOf(await storedDoc()).toString()).toContain('acked ');
   });
 

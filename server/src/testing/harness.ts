@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import Database from 'better-sqlite3';
+import * as decoding from 'lib0/decoding';
 import { createLogger } from '@trellis/runtime';
+import { applyLoaded, createSqliteStore } from '@trellis/store';
 import type { SyncLimits } from '../sync/limits.ts';
 import { startServer } from '../server.ts';
 import type { RunningServer } from '../server.ts';
@@ -97,6 +100,50 @@ export async function waitHealthy(base: string, timeoutMs = 20_000): Promise<voi
       return false;
     }
   }, timeoutMs, `${base} healthy`);
+}
+
+/**
+ * Save acknowledgements (type 100) an `?ack=1` provider receives, as decoded state vectors, and the
+ * highest clock of the provider's own client they covered so far.
+ */
+export function recordAcks(p: WebsocketProvider): { all: Map<number, number>[]; readonly ownClock: number } {
+  const acks = { all: [] as Map<number, number>[], ownClock: 0 };
+  (p.messageHandlers as unknown[])[100] = (_enc: unknown, dec: decoding.Decoder) => {
+    const sv = Y.decodeStateVector(decoding.readVarUint8Array(dec));
+    acks.all.push(sv);
+    acks.ownClock = Math.max(acks.ownClock, sv.get(p.doc.clientID) ?? 0);
+  };
+  return acks;
+}
+
+/** The document as stored in DATA_DIR right now, read through a fresh store (what a restart would load). */
+export async function storedDoc(dataDir: string, collaborationId: string): Promise<Y.Doc> {
+  const store = createSqliteStore({ dataDir });
+  try {
+    const doc = new Y.Doc();
+    applyLoaded(doc, await store.docs.load(collaborationId));
+    return doc;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Take SQLite's write lock from outside the servers (nobody can store until `release`). */
+export function holdWriteLock(dataDir: string): { release(): void } {
+  const db = new Database(join(dataDir, 'trellis.db'));
+  db.exec('BEGIN EXCLUSIVE');
+  return {
+    release() {
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
+
+/** One unlabelled metric of a server's `/metrics`, 0 when absent. */
+export async function metric(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+(?:\\.\\d+)?)$`, 'm').exec(text)?.[1] ?? 0);
 }
 
 export { freePort } from '@trellis/runtime';

@@ -3,13 +3,11 @@
 // and a malformed peer frame ends only that link.
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { connect, createCollaboration, login, startTestServer, synced, tempDir, waitFor } from '../../testing/harness.ts';
+import { connect, createCollaboration, holdWriteLock, recordAcks, login, metric, startTestServer, synced, tempDir, waitFor } from '../../testing/harness.ts';
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => {
@@ -33,15 +31,13 @@ describe('direct links between processes', () => {
       const writer = connect(a.url, collab, owner.token);
       const reader = connect(b.url, collab, owner.token, { ack: true });
       providers.push(writer, reader);
-      const acks: Map<number, number>[] = [];
-      (reader.messageHandlers as unknown[])[100] = (_e: unknown, d: decoding.Decoder) => acks.push(Y.decodeStateVector(decoding.readVarUint8Array(d)));
+      const acks = recordAcks(reader);
       await Promise.all([synced(writer), synced(reader)]);
       await waitFor(() => b.sync.registry.get(collab) !== undefined && a.sync.registry.get(collab) !== undefined, 5000, 'loaded on both');
       const stored = async () => (await a.store.docs.load(collab)).lastSeq;
       const seqBefore = await stored();
       // Nobody can write to the store while this connection holds the lock.
-      const blocker = new Database(join(dataDir, 'trellis.db'));
-      blocker.exec('BEGIN EXCLUSIVE');
+      const lock = holdWriteLock(dataDir);
       let clock = 0;
       try {
         notesOf(writer.doc).insert(0, 'fast path');
@@ -51,16 +47,14 @@ describe('direct links between processes', () => {
         // Trigger an ack on the reader's process: its own edit cannot be stored either, but the
         // point is what any ack says about the writer's forwarded edit.
         await new Promise((r) => setTimeout(r, 300));
-        expect(acks.every((sv) => (sv.get(writer.doc.clientID) ?? 0) < clock)).toBe(true);
+        expect(acks.all.every((sv) => (sv.get(writer.doc.clientID) ?? 0) < clock)).toBe(true);
       } finally {
-        blocker.exec('ROLLBACK');
-        blocker.close();
+        lock.release();
       }
       // Once the writer's process stores it, the change feed confirms it and acks may cover it.
       notesOf(reader.doc).insert(0, '!');
-      await waitFor(() => acks.some((sv) => (sv.get(writer.doc.clientID) ?? 0) >= clock), 20_000, 'an ack covering the forwarded edit');
-      const metrics = await (await fetch(`${b.url}/metrics`)).text();
-      expect(Number(/trellis_peer_updates_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+      await waitFor(() => acks.all.some((sv) => (sv.get(writer.doc.clientID) ?? 0) >= clock), 20_000, 'an ack covering the forwarded edit');
+      expect(await metric(b.url, 'trellis_peer_updates_total')).toBeGreaterThan(0);
     } finally {
       await stop();
     }
