@@ -91,7 +91,7 @@ export class Fanout {
         if (c.origin !== this.deps.instanceId) this.applyUpdates(c.collaborationId, [{ data: c.data, seq: c.seq, at: c.at }]);
         break;
       case 'awareness':
-        if (c.origin !== this.deps.instanceId) this.deps.registry.get(c.collaborationId)?.applyRemoteAwareness(c.data);
+        if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemoteAwareness(c.collaborationId, c.data);
         break;
       case 'membership':
         this.applyMembership(c.collaborationId, c.userId, c.role);

@@ -176,7 +176,14 @@ export class LiveDoc {
     this.broadcast(frame, null);
   }
 
-  /** Presence from a client of another process (change feed). */
+  /** The presence of this process's own clients, encoded (null when none has any). */
+  localAwareness(): Uint8Array | null {
+    const ids: number[] = [];
+    for (const c of this.conns.values()) ids.push(...c.awarenessIds);
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** Presence from a client of another process (change feed or direct link). */
   applyRemoteAwareness(update: Uint8Array): void {
     try {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);

@@ -31,7 +31,7 @@ export interface RegistryDeps {
 
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
-  private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[] }>();
+  private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[]; presence: Uint8Array[] }>();
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
@@ -53,7 +53,7 @@ export class DocRegistry implements DocHost {
     if (live) return live;
     const pending = this.loading.get(id);
     if (pending) return pending.promise;
-    const entry = { promise: this.load(id), buffered: [] as Uint8Array[] };
+    const entry = { promise: this.load(id), buffered: [] as Uint8Array[], presence: [] as Uint8Array[] };
     this.loading.set(id, entry);
     // Ask peers for this document's updates before reading the store, so none falls in between.
     this.deps.relay?.interest(id, true);
@@ -61,6 +61,7 @@ export class DocRegistry implements DocHost {
       const doc = await entry.promise;
       // Updates that arrived from other processes while we were reading the store.
       for (const u of entry.buffered) Y.applyUpdate(doc.doc, u, REMOTE_ORIGIN);
+      for (const a of entry.presence) doc.applyRemoteAwareness(a);
       this.loaded.set(id, doc);
       return doc;
     } catch (err) {
@@ -142,6 +143,13 @@ export class DocRegistry implements DocHost {
     live.storedSeq = Math.max(live.storedSeq, seq);
     this.deps.metrics.remoteApplied.inc();
     this.noteStored(id, 1, bytes);
+  }
+
+  /** Presence of another process's clients (change feed or direct link); kept while loading. */
+  applyRemoteAwareness(id: string, update: Uint8Array): void {
+    const loading = this.loading.get(id);
+    if (loading) loading.presence.push(update);
+    else this.loaded.get(id)?.applyRemoteAwareness(update);
   }
 
   /** Reload loaded documents from the store (after the change feed lost its place). */

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
 import type { Change, DocEvent } from '@trellis/schema';
 import type { Logger, Metrics } from '@trellis/runtime';
@@ -66,12 +67,17 @@ export class SyncServer {
         dir: deps.peersDir, instanceId: deps.instanceId, logger: deps.logger, metrics,
         apply: (id, update) => this.registry.applyRelayed(id, update),
         store: (id, update) => this.persister.enqueue(id, update),
+        applyAwareness: (id, update) => this.registry.applyRemoteAwareness(id, update),
+        localAwareness: (id) => this.registry.get(id)?.localAwareness() ?? null,
       })
       : null;
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
-      onLocalAwareness: (doc, ids) => this.presence.changed(doc, ids),
+      onLocalAwareness: (doc, ids) => {
+        this.presence.changed(doc, ids);
+        this.relay?.publishAwareness(doc.id, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
+      },
     });
     const relay = this.relay;
     this.fanout = new Fanout({

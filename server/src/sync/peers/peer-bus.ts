@@ -8,7 +8,7 @@ import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@trellis/runtime';
 import { encodePeerFrame } from './peer-frame.ts';
-import type { PeerFrame } from './peer-frame.ts';
+import type { DocFrame, PeerFrame } from './peer-frame.ts';
 import { PeerLink } from './peer-link.ts';
 
 /** Linux's sun_path is 108 bytes; a longer DATA_DIR disables the fast path. */
@@ -20,6 +20,10 @@ const STALE_AFTER_MS = 10_000;
 export interface PeerBusEvents {
   /** Another process applied and forwarded this update (it stores it itself). */
   onUpdate(peerId: string, collaborationId: string, update: Uint8Array): void;
+  /** Presence of another process's clients. */
+  onAwareness(collaborationId: string, update: Uint8Array): void;
+  /** A peer loaded this document: it wants our clients' presence now, not at their next renewal. */
+  onInterest(peerId: string, collaborationId: string): void;
   /** The link to a process ended (it stopped, died, or fell behind). */
   onPeerGone(peerId: string): void;
 }
@@ -68,14 +72,18 @@ export class PeerBus {
     return [...this.links.keys()];
   }
 
-  /** Forward an update this process applied to every peer that has the document loaded. */
-  publish(collaborationId: string, update: Uint8Array): void {
+  /** Forward an update or presence change to every peer that has the document loaded. */
+  publish(frame: DocFrame): void {
     let bytes: Buffer | null = null;
     for (const link of this.links.values()) {
-      if (!link.interests.has(collaborationId)) continue;
-      bytes ??= encodePeerFrame({ type: 'update', collaborationId, update });
+      if (!link.interests.has(frame.collaborationId)) continue;
+      bytes ??= encodePeerFrame(frame);
       link.sendEncoded(bytes);
     }
+  }
+
+  sendTo(peerId: string, frame: DocFrame): void {
+    this.links.get(peerId)?.send(frame);
   }
 
   /** This process loaded (or unloaded) a document: peers should (no longer) forward its updates. */
@@ -168,11 +176,18 @@ export class PeerBus {
   private onFrame(link: PeerLink, frame: Exclude<PeerFrame, { type: 'hello' }>): void {
     switch (frame.type) {
       case 'interest':
-        if (frame.on) link.interests.add(frame.collaborationId);
-        else link.interests.delete(frame.collaborationId);
+        if (!frame.on) {
+          link.interests.delete(frame.collaborationId);
+        } else if (!link.interests.has(frame.collaborationId)) {
+          link.interests.add(frame.collaborationId);
+          this.events.onInterest(link.peerId!, frame.collaborationId);
+        }
         return;
       case 'update':
         this.events.onUpdate(link.peerId!, frame.collaborationId, frame.update);
+        return;
+      case 'awareness':
+        this.events.onAwareness(frame.collaborationId, frame.update);
         return;
       default: {
         const never: never = frame;

@@ -5,17 +5,22 @@ import * as encoding from 'lib0/encoding';
 
 // PEER_PROTOCOL_VERSION history:
 // 1 — hello, interest, update.
-export const PEER_PROTOCOL_VERSION = 1;
+// 2 — awareness (presence of a process's own clients).
+export const PEER_PROTOCOL_VERSION = 2;
 
 /** Larger than any update a client may send (MAX_PAYLOAD_BYTES) plus the envelope. */
 export const MAX_PEER_FRAME_BYTES = 64 * 1024 * 1024;
 
-const TYPE = { hello: 0, interest: 1, update: 2 } as const;
+const TYPE = { hello: 0, interest: 1, update: 2, awareness: 3 } as const;
 
 export type PeerFrame =
   | { type: 'hello'; version: number; instanceId: string }
   | { type: 'interest'; collaborationId: string; on: boolean }
-  | { type: 'update'; collaborationId: string; update: Uint8Array };
+  | { type: 'update'; collaborationId: string; update: Uint8Array }
+  | { type: 'awareness'; collaborationId: string; update: Uint8Array };
+
+/** The frames about one document's content or presence. */
+export type DocFrame = Extract<PeerFrame, { type: 'update' | 'awareness' }>;
 
 export class PeerProtocolError extends Error {}
 
@@ -34,7 +39,8 @@ export function encodePeerFrame(frame: PeerFrame): Buffer {
       encoding.writeVarUint(e, frame.on ? 1 : 0);
       break;
     case 'update':
-      encoding.writeVarUint(e, TYPE.update);
+    case 'awareness':
+      encoding.writeVarUint(e, TYPE[frame.type]);
       encoding.writeVarString(e, frame.collaborationId);
       encoding.writeVarUint8Array(e, frame.update);
       break;
@@ -59,11 +65,12 @@ function decodeBody(body: Uint8Array): PeerFrame {
     case TYPE.interest:
       frame = { type: 'interest', collaborationId: decoding.readVarString(d), on: decoding.readVarUint(d) === 1 };
       break;
-    case TYPE.update: {
+    case TYPE.update:
+    case TYPE.awareness: {
       const collaborationId = decoding.readVarString(d);
       const update = decoding.readVarUint8Array(d);
       if (update.length === 0) throw new PeerProtocolError('empty update');
-      frame = { type: 'update', collaborationId, update };
+      frame = { type: type === TYPE.update ? 'update' : 'awareness', collaborationId, update };
       break;
     }
     default:

@@ -1,13 +1,14 @@
 // [S10] processes on one DATA_DIR forward applied updates to each other directly: other clients see
 // an edit before it is stored, save acks never claim forwarded content before its writer stored it,
-// and a malformed peer frame ends only that link.
+// presence is shared as soon as a process loads a document, and a malformed peer frame ends only
+// that link.
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { connect, createCollaboration, holdWriteLock, recordAcks, login, metric, startTestServer, synced, tempDir, waitFor } from '../../testing/harness.ts';
+import { connect, createCollaboration, holdWriteLock, recordAcks, login, metric, startTestServer, storedDoc, synced, tempDir, waitFor } from '../../testing/harness.ts';
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => {
@@ -55,6 +56,34 @@ describe('direct links between processes', () => {
       notesOf(reader.doc).insert(0, '!');
       await waitFor(() => acks.all.some((sv) => (sv.get(writer.doc.clientID) ?? 0) >= clock), 20_000, 'an ack covering the forwarded edit');
       expect(await metric(b.url, 'trellis_peer_updates_total')).toBeGreaterThan(0);
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+
+  it('[S10] a process that loads a document learns at once who is present on the others', async () => {
+    const { a, b, stop } = await twoServers();
+    try {
+      const owner = await login(a.url, 'o@presence.io');
+      const collab = await createCollaboration(a.url, owner);
+      const alice = connect(a.url, collab, owner.token);
+      providers.push(alice);
+      await synced(alice);
+      // Once her edit is stored, a's write thread is up: her presence is published at once too.
+      notesOf(alice.doc).insert(0, 'hi');
+      await waitFor(async () => notesOf(await storedDoc(a.dataDir, collab)).toString() === 'hi', 10_000, 'edit stored');
+      alice.awareness.setLocalStateField('user', { name: 'alice' });
+      await waitFor(() => a.sync.registry.get(collab)?.localAwareness() != null, 5000, 'alice present on her process');
+      // Long after the store-based relay published alice, b loads the document (as an engine
+      // read would): without the links it would learn of her only at her next 15 s renewal.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(b.sync.registry.get(collab)).toBeUndefined();
+      await b.sync.registry.read(collab, () => undefined);
+      await waitFor(() => b.sync.registry.get(collab)?.awareness.getStates().has(alice.awareness.clientID) === true, 2000, 'b knows alice is present');
+      const bob = connect(b.url, collab, owner.token);
+      providers.push(bob);
+      await synced(bob);
+      await waitFor(() => (bob.awareness.getStates().get(alice.awareness.clientID) as { user?: { name?: string } } | undefined)?.user?.name === 'alice', 3000, 'bob sees alice');
     } finally {
       await stop();
     }

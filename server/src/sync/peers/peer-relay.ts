@@ -12,6 +12,8 @@ const GRACE_MS = 2_000;
 /** What the documents of this process need from the relay. */
 export interface DocRelay {
   publish(collaborationId: string, update: Uint8Array): void;
+  /** Presence changes of this process's own clients (encoded awareness update). */
+  publishAwareness(collaborationId: string, update: Uint8Array): void;
   interest(collaborationId: string, on: boolean): void;
   /** Forwarded updates of this document whose writer has not been seen storing them yet. */
   unconfirmed(collaborationId: string): Uint8Array[];
@@ -29,6 +31,9 @@ export interface PeerRelayDeps {
   apply: (collaborationId: string, update: Uint8Array) => object | null | undefined;
   /** Store an update as this process's own write (durable when the promise resolves). */
   store: (collaborationId: string, update: Uint8Array) => Promise<number>;
+  applyAwareness: (collaborationId: string, update: Uint8Array) => void;
+  /** The presence of this process's own clients of a document (encoded), or null. */
+  localAwareness: (collaborationId: string) => Uint8Array | null;
 }
 
 export class PeerRelay implements DocRelay {
@@ -40,6 +45,11 @@ export class PeerRelay implements DocRelay {
     this.ledger = new RelayLedger((peerId) => deps.logger.warn({ peerId }, 'too many forwarded updates never seen stored; forgetting the oldest'));
     this.bus = new PeerBus(deps.dir, deps.instanceId, {
       onUpdate: (peerId, collaborationId, update) => this.received(peerId, collaborationId, update),
+      onAwareness: (collaborationId, update) => deps.applyAwareness(collaborationId, update),
+      onInterest: (peerId, collaborationId) => {
+        const update = deps.localAwareness(collaborationId);
+        if (update) this.bus.sendTo(peerId, { type: 'awareness', collaborationId, update });
+      },
       onPeerGone: (peerId) => this.peerGone(peerId),
     }, deps.logger);
     deps.metrics.peers.set(() => this.bus.peerIds.length);
@@ -54,7 +64,11 @@ export class PeerRelay implements DocRelay {
   }
 
   publish(collaborationId: string, update: Uint8Array): void {
-    this.bus.publish(collaborationId, update);
+    this.bus.publish({ type: 'update', collaborationId, update });
+  }
+
+  publishAwareness(collaborationId: string, update: Uint8Array): void {
+    this.bus.publish({ type: 'awareness', collaborationId, update });
   }
 
   interest(collaborationId: string, on: boolean): void {
