@@ -48,8 +48,9 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
     onUser: (u) => store.users.upsert(u),
   });
   const events = new EventHub();
-  // SQLite writes (lock waits, fsync) block; run the sync path's writes on a worker thread.
-  const writer = cfg.STORE === 'sqlite' ? createSqliteWriteThread(cfg.DATA_DIR) : null;
+  // SQLite writes (lock waits, fsync) block; run the sync path's writes on a worker thread (restarted
+  // if it dies; the main thread writes meanwhile).
+  const writer = cfg.STORE === 'sqlite' ? createSqliteWriteThread(cfg.DATA_DIR, { logger }) : null;
   // The engine and the sync server need each other: documents are edited through the live
   // registry, and edits arriving over sync feed the engine's rules, mentions and @ai.
   let engine: Engine | null = null;

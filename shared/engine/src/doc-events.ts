@@ -3,7 +3,7 @@
 import { mentionsIn } from '@trellis/schema';
 import type { Actor, Collaboration, DocEvent } from '@trellis/schema';
 import type { Chain, EngineContext } from './context.ts';
-import { notifyMentions } from './mentions.ts';
+import { MARKER_RETENTION_MS, notifyMentions } from './mentions.ts';
 import type { RuleEvent } from './rules/rule-data.ts';
 import type { ChainedRun } from './rules/run-rules.ts';
 import { runRules } from './rules/run-rules.ts';
@@ -28,7 +28,7 @@ async function enqueueAiReply(ctx: EngineContext, collaborationId: string, messa
   const marker = `aiReply:${collaborationId}:${messageId}`;
   if ((await ctx.store.kv.get(marker)) !== null) return;
   await ctx.store.jobs.enqueue({ type: 'aiReply', payload: { collaborationId, messageId }, dedupeKey: `aiReply:${messageId}` });
-  await ctx.store.kv.set(marker, '1');
+  await ctx.store.kv.set(marker, '1', { expiresAt: ctx.now().getTime() + MARKER_RETENTION_MS });
 }
 
 async function guarded(ctx: EngineContext, collaborationId: string, what: string, fn: () => Promise<void>): Promise<void> {

@@ -24,6 +24,8 @@ const StoredRecord = z.discriminatedUnion('state', [
   z.object({ state: z.literal('error'), request: z.string() }),
 ]);
 
+/** How long a key's outcome is kept (DATA_MODEL.md, kv retention): well past any client or job retry. */
+export const IDEMPOTENCY_RETENTION_MS = 7 * 86_400_000;
 const WAIT_MS = 10_000;
 const POLL_MS = 50;
 
@@ -39,13 +41,14 @@ export async function idempotent(ctx: EngineContext, call: IdempotentCall, run: 
   // Hashed so any client key (length, characters) makes a bounded, safe store key.
   const kvKey = `idem:${sha256Hex(`${call.collaborationId}\n${actorKey(call.actor)}\n${call.key}`)}`;
   const request = sha256Hex(canonicalJson({ name: call.name, params: call.params ?? null }));
-  if (await ctx.store.kv.setIfAbsent(kvKey, JSON.stringify({ state: 'running', request } satisfies Record_))) {
+  const keep = { expiresAt: ctx.now().getTime() + IDEMPOTENCY_RETENTION_MS };
+  if (await ctx.store.kv.setIfAbsent(kvKey, JSON.stringify({ state: 'running', request } satisfies Record_), keep)) {
     try {
       const outcome = await run();
-      await ctx.store.kv.set(kvKey, JSON.stringify({ state: 'done', request, outcome } satisfies Record_));
+      await ctx.store.kv.set(kvKey, JSON.stringify({ state: 'done', request, outcome } satisfies Record_), keep);
       return outcome;
     } catch (err) {
-      await ctx.store.kv.set(kvKey, JSON.stringify({ state: 'error', request } satisfies Record_)).catch(() => undefined);
+      await ctx.store.kv.set(kvKey, JSON.stringify({ state: 'error', request } satisfies Record_), keep).catch(() => undefined);
       throw err;
     }
   }

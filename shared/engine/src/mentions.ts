@@ -7,6 +7,9 @@ import { allMembers } from './members.ts';
 
 type MessageCreated = Extract<DocEvent, { type: 'messageCreated' }>;
 
+/** How long a "this mention was notified" marker is kept: far past any redelivery of the event. */
+export const MARKER_RETENTION_MS = 30 * 86_400_000;
+
 export async function notifyMentions(ctx: EngineContext, collab: Collaboration, event: MessageCreated): Promise<void> {
   const handles = new Set(mentionsIn(event.body).filter((h) => h !== 'ai'));
   if (handles.size === 0) return;
@@ -24,7 +27,8 @@ export async function notifyMentions(ctx: EngineContext, collab: Collaboration, 
     }
     if (![...own].some((h) => handles.has(h))) continue;
     // docEvents is at-least-once (retries, several processes): one notification per message and user.
-    if (!(await ctx.store.kv.setIfAbsent(`mention:${collab.id}:${event.messageId}:${m.userId}`, '1'))) continue;
+    const marker = `mention:${collab.id}:${event.messageId}:${m.userId}`;
+    if (!(await ctx.store.kv.setIfAbsent(marker, '1', { expiresAt: ctx.now().getTime() + MARKER_RETENTION_MS }))) continue;
     await ctx.store.notifications.create({
       id: newId('ntf'),
       userId: m.userId,

@@ -8,6 +8,6 @@ export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes } from './apply-loaded.ts';
-export { createSqliteWriteThread } from './sqlite/write-thread.ts';
-export type { SqliteWriteThread } from './sqlite/write-thread.ts';
+export { createSqliteWriteThread, WriteThreadDiedError } from './sqlite/write-thread.ts';
+export type { SqliteWriteThread, WriteThreadOptions, WriteThreadStatus } from './sqlite/write-thread.ts';
 export { compactStored } from './compact-stored.ts';

@@ -142,12 +142,22 @@ export interface JobRepo {
   pruneDone(before: number): Promise<number>;
 }
 
+/** Retention of a kv row (DATA_MODEL.md, [D20]). */
+export interface KvOptions {
+  /** Earliest time (ms since epoch) the row may be removed; absent = kept forever. Reads do not check
+   *  it: a row stays readable until a prune removes it, so callers pick a time after which nobody needs it. */
+  expiresAt?: number | undefined;
+}
+
 export interface KeyValueRepo {
-  /** Small durable values: change-feed cursors, idempotency results. */
+  /** Small durable values: change-feed cursors, idempotency results, markers, rate-limit slots. */
   get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
-  /** Insert only if absent; returns false if the key existed. */
-  setIfAbsent(key: string, value: string): Promise<boolean>;
+  /** Insert or replace the value and its expiry (no `expiresAt` = kept forever). */
+  set(key: string, value: string, opts?: KvOptions): Promise<void>;
+  /** Insert only if absent; returns false if the key existed (its value and expiry unchanged). */
+  setIfAbsent(key: string, value: string, opts?: KvOptions): Promise<boolean>;
+  /** Delete rows whose `expiresAt` is at or before `now` (ms); rows without one stay. Returns the count. */
+  pruneExpired(now: number): Promise<number>;
 }
 
 export interface PresenceEntry {

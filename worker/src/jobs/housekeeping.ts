@@ -1,18 +1,32 @@
 // Housekeeping, at most once an hour across all workers (kv lease): pending approvals past their
 // expiry become `expired` (leaving the owners' inboxes, audited), finished jobs older than a week are
-// deleted. Dead letters stay for inspection.
+// deleted, expired kv rows (markers, idempotency results, rate-limit and hour-slot claims) are pruned
+// ([D20]). Dead letters stay for inspection.
 import { newId } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 const KEEP_DONE_JOBS_MS = 7 * 24 * 60 * 60_000;
+/** An hour slot's claim only has to outlive its hour (plus clock skew between workers). */
+const KEEP_SLOT_CLAIM_MS = 24 * 60 * 60_000;
 const EXPIRE_BATCH = 500;
 
-export async function housekeeping(store: Store, now: Date, log: Logger): Promise<{ ran: boolean; expired: number; pruned: number }> {
+export interface HousekeepingResult {
+  ran: boolean;
+  /** Approvals moved to `expired`. */
+  expired: number;
+  /** `done` jobs deleted. */
+  pruned: number;
+  /** Expired kv rows deleted. */
+  kvPruned: number;
+}
+
+export async function housekeeping(store: Store, now: Date, log: Logger): Promise<HousekeepingResult> {
   // One run per hour slot, whichever worker gets there first.
   const slot = Math.floor(now.getTime() / HOUSEKEEPING_EVERY_MS);
-  if (!(await store.kv.setIfAbsent(`housekeeping:${slot}`, now.toISOString()))) return { ran: false, expired: 0, pruned: 0 };
+  const claim = { expiresAt: now.getTime() + KEEP_SLOT_CLAIM_MS };
+  if (!(await store.kv.setIfAbsent(`housekeeping:${slot}`, now.toISOString(), claim))) return { ran: false, expired: 0, pruned: 0, kvPruned: 0 };
   let expired = 0;
   for (;;) {
     const batch = await store.approvals.expireDue(now, EXPIRE_BATCH);
@@ -26,6 +40,7 @@ export async function housekeeping(store: Store, now: Date, log: Logger): Promis
     if (batch.length < EXPIRE_BATCH) break;
   }
   const pruned = await store.jobs.pruneDone(now.getTime() - KEEP_DONE_JOBS_MS);
-  if (expired > 0 || pruned > 0) log.info({ expired, pruned }, 'housekeeping');
-  return { ran: true, expired, pruned };
+  const kvPruned = await store.kv.pruneExpired(now.getTime());
+  if (expired > 0 || pruned > 0 || kvPruned > 0) log.info({ expired, pruned, kvPruned }, 'housekeeping');
+  return { ran: true, expired, pruned, kvPruned };
 }

@@ -430,5 +430,36 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(page.items.map((e) => e.action)).toEqual(['a2', 'a1']);
       expect((await store.audit.list('c1', { limit: 2, cursor: page.nextCursor! })).items.map((e) => e.action)).toEqual(['a0']);
     });
+
+    it('[D20] key-value expiry: pruning removes rows due by then, keeps later ones and rows without expiry', async () => {
+      // Prune "an hour from now", so MongoDB's TTL monitor (real clock) cannot have removed a row first.
+      const at = Date.now() + 3_600_000;
+      await store.kv.set('due', 'a', { expiresAt: at - 1 });
+      expect(await store.kv.setIfAbsent('due-exactly', 'b', { expiresAt: at })).toBe(true);
+      await store.kv.set('live', 'c', { expiresAt: at + 60_000 });
+      await store.kv.set('forever', 'd');
+      // set replaces the expiry (none = forever); setIfAbsent on an existing key changes nothing.
+      await store.kv.set('made-permanent', 'e', { expiresAt: at - 1 });
+      await store.kv.set('made-permanent', 'e2');
+      await store.kv.set('extended', 'f', { expiresAt: at - 1 });
+      await store.kv.set('extended', 'f2', { expiresAt: at + 60_000 });
+      expect(await store.kv.setIfAbsent('forever', 'x', { expiresAt: at - 1 })).toBe(false);
+      // Expiry is a retention time, not a read filter: due rows stay readable until pruned.
+      expect(await store.kv.get('due')).toBe('a');
+      expect(await store.kv.pruneExpired(at)).toBe(2);
+      expect(await store.kv.get('due')).toBeNull();
+      expect(await store.kv.get('due-exactly')).toBeNull();
+      store = await s.reopen();
+      expect(await store.kv.get('live')).toBe('c');
+      expect(await store.kv.get('forever')).toBe('d');
+      expect(await store.kv.get('made-permanent')).toBe('e2');
+      expect(await store.kv.get('extended')).toBe('f2');
+      expect(await store.kv.pruneExpired(at)).toBe(0);
+      // A pruned key is free again.
+      expect(await store.kv.setIfAbsent('due', 'again')).toBe(true);
+      expect(await store.kv.pruneExpired(at + 60_000)).toBe(2);
+      expect(await store.kv.get('live')).toBeNull();
+      expect(await store.kv.get('due')).toBe('again');
+    });
   });
 }

@@ -16,7 +16,8 @@ export interface UpdateDoc { _id: string; collaborationId: string; seq: number; 
 export interface SnapshotChunkDoc {
   _id: string; collaborationId: string; seq: number; snapshotId: string; chunk: number; chunks: number; data: Binary; hash: string; createdAt: Date;
 }
-export interface KvDoc { _id: string; value: string }
+/** A kv value; `expiresAt` (absent = forever) is pruned by housekeeping and the TTL index `kv_expiry`. */
+export interface KvDoc { _id: string; value: string; expiresAt?: Date }
 /** A relayed presence (awareness) update; expires by TTL index, its insert event is the change. */
 export interface PresenceDoc { _id: string; collaborationId: string; origin: string; data: Binary; at: Date }
 

@@ -10,7 +10,7 @@ import { connect, makeCtx } from './db.ts';
 import { mongoDocs } from './docs.ts';
 import { ensureIndexes } from './indexes.ts';
 import { mongoJobs } from './jobs.ts';
-import { mongoKv } from './kv.ts';
+import { backfillKvExpiry, mongoKv } from './kv.ts';
 import { mongoMembers } from './members.ts';
 import { mongoNotifications } from './notifications.ts';
 import { mongoPresence } from './presence.ts';
@@ -32,14 +32,15 @@ function dbNameInUrl(url: string): string | undefined {
 export async function createMongoStore(opts: MongoStoreOptions): Promise<Store> {
   const dbName = opts.dbName ?? dbNameInUrl(opts.url) ?? 'trellis';
   const { client, db } = await connect(opts.url, dbName);
+  const closing = new AbortController();
+  const ctx = makeCtx(client, db, closing.signal);
   try {
     await ensureIndexes(db);
+    await backfillKvExpiry(ctx.c, Date.now());
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
   }
-  const closing = new AbortController();
-  const ctx = makeCtx(client, db, closing.signal);
   return {
     kind: 'mongo',
     users: mongoUsers(ctx),

@@ -28,6 +28,8 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
   audit: [{ name: 'audit_by_collab', key: { collaborationId: 1, _id: -1 } }],
   // Presence is ephemeral: relayed through the change stream, then expired.
   presence: [{ name: 'presence_expiry', key: { at: 1 }, expireAfterSeconds: 300 }],
+  // Expiring kv rows ([D20]): housekeeping prunes them explicitly; the TTL monitor is the backstop.
+  kv: [{ name: 'kv_expiry', key: { expiresAt: 1 }, expireAfterSeconds: 0 }],
   notifications: [
     { name: 'notifications_by_user', key: { userId: 1, _id: -1 } },
     { name: 'notifications_unread_by_user', key: { userId: 1, readAt: 1, _id: -1 } },

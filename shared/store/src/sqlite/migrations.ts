@@ -63,4 +63,18 @@ export const MIGRATIONS: readonly string[] = [
     collab_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL
   );
   `,
+  // 4: kv rows may expire (ms since epoch, NULL = kept forever); housekeeping prunes them ([D20]).
+  // Rows written before this migration get their family's retention counted from now (DATA_MODEL.md);
+  // every other key (change-feed marks, unknown keys) stays forever.
+  `
+  ALTER TABLE kv ADD COLUMN expires_at INTEGER;
+  CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL;
+  UPDATE kv SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 + CASE
+      WHEN key GLOB 'idem:*' OR key GLOB 'ai-reply-slot:*' THEN 7 * 86400000
+      WHEN key GLOB 'mention:*' OR key GLOB 'aiReply:*' THEN 30 * 86400000
+      WHEN key GLOB 'ai-reply-rate:*' OR key GLOB 'housekeeping:*' THEN 86400000
+    END
+    WHERE key GLOB 'idem:*' OR key GLOB 'ai-reply-slot:*' OR key GLOB 'mention:*' OR key GLOB 'aiReply:*'
+      OR key GLOB 'ai-reply-rate:*' OR key GLOB 'housekeeping:*';
+  `,
 ];

@@ -1,45 +1,19 @@
 // Worker-thread side of the SQLite write thread: owns its own connection and runs the sync path's
 // writes (update group commits, presence, projections, edit audits, compactions) off the server's
-// event loop.
+// event loop. Posts 'ready' once its connection is open (write-thread.ts waits for it after a restart).
 // Lock waits: SQLite's default busy handler sleeps 1–100 ms between tries, which becomes fan-out
 // latency when several processes share a file; this thread may block, so it retries on a
 // sub-millisecond schedule instead.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WriteRequest } from './write-thread.ts';
-import { compactStored } from '../compact-stored.ts';
-import { sqliteAudit } from './audit.ts';
 import { openDb } from './db.ts';
-import { sqliteDocs } from './docs.ts';
-import { sqlitePresence } from './presence.ts';
-import { sqliteProjections } from './projections.ts';
+import type { WriteRequest } from './write-requests.ts';
+import { writeRunner } from './write-requests.ts';
 
 const LOCK_WAIT_MS = 10_000;
 const db = openDb((workerData as { dataDir: string }).dataDir);
 db.pragma('busy_timeout = 0');
-const docs = sqliteDocs(db);
-const presence = sqlitePresence(db);
-const projections = sqliteProjections(db);
-const audit = sqliteAudit(db);
+const run = writeRunner(db);
 const pause = new Int32Array(new SharedArrayBuffer(4));
-
-async function run(req: WriteRequest): Promise<unknown> {
-  switch (req.kind) {
-    case 'append':
-      return docs.appendBatch(req.entries);
-    case 'presence':
-      return presence.publish(req.entries);
-    case 'projection':
-      return projections.put(req.projection);
-    case 'audit':
-      return audit.appendMany(req.entries);
-    case 'compact':
-      return compactStored(docs, req.collaborationId);
-    default: {
-      const never: never = req;
-      throw new Error(`unknown write ${JSON.stringify(never)}`);
-    }
-  }
-}
 
 async function withLockRetry(req: WriteRequest): Promise<unknown> {
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -65,3 +39,4 @@ parentPort!.on('message', (msg: { id: number; req: WriteRequest } | 'close') => 
     (err: unknown) => parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
+parentPort!.postMessage('ready');

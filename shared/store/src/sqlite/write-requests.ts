@@ -1,0 +1,44 @@
+// The writes the sync path hands to the SQLite write thread, and how one runs against a connection:
+// on the thread (write-thread-entry.ts) or, while no thread is available, on the main thread
+// (write-thread.ts). Both go through the same repositories as the store itself.
+import type { AuditEntry, CollaborationProjection } from '@trellis/schema';
+import { compactStored } from '../compact-stored.ts';
+import type { AppendEntry, PresenceEntry } from '../types.ts';
+import { sqliteAudit } from './audit.ts';
+import type { Db } from './db.ts';
+import { sqliteDocs } from './docs.ts';
+import { sqlitePresence } from './presence.ts';
+import { sqliteProjections } from './projections.ts';
+
+export type WriteRequest =
+  | { kind: 'append'; entries: AppendEntry[] }
+  | { kind: 'presence'; entries: PresenceEntry[] }
+  | { kind: 'projection'; projection: CollaborationProjection }
+  | { kind: 'audit'; entries: AuditEntry[] }
+  | { kind: 'compact'; collaborationId: string };
+
+/** A function that runs write requests on `db`. */
+export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
+  const docs = sqliteDocs(db);
+  const presence = sqlitePresence(db);
+  const projections = sqliteProjections(db);
+  const audit = sqliteAudit(db);
+  return async (req) => {
+    switch (req.kind) {
+      case 'append':
+        return docs.appendBatch(req.entries);
+      case 'presence':
+        return presence.publish(req.entries);
+      case 'projection':
+        return projections.put(req.projection);
+      case 'audit':
+        return audit.appendMany(req.entries);
+      case 'compact':
+        return compactStored(docs, req.collaborationId);
+      default: {
+        const never: never = req;
+        throw new Error(`unknown write ${JSON.stringify(never)}`);
+      }
+    }
+  };
+}

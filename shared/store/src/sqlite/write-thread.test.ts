@@ -1,0 +1,117 @@
+// The SQLite write thread outlives its own thread: after the thread dies, writes are stored on the main
+// thread until a restarted thread is up, then on that thread; a write the dead thread held is rejected
+// (never left hanging) so the caller can retry it. Everything is read back through a fresh store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { newId } from '@trellis/schema';
+import type { AppendEntry } from '../types.ts';
+import { createSqliteStore } from './index.ts';
+import type { SqliteWriteThread } from './write-thread.ts';
+import { createSqliteWriteThread, WriteThreadDiedError } from './write-thread.ts';
+
+let dir: string;
+let writer: SqliteWriteThread | null;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'trellis-write-thread-'));
+  writer = null;
+});
+afterEach(async () => {
+  await writer?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sources = new Map<string, Y.Doc>();
+function edit(collaborationId: string, text: string): AppendEntry {
+  let source = sources.get(collaborationId);
+  if (!source) sources.set(collaborationId, (source = new Y.Doc()));
+  const sv = Y.encodeStateVector(source);
+  source.getArray<string>('log').push([text]);
+  return { collaborationId, updates: [Y.encodeStateAsUpdate(source, sv)], origin: 'test' };
+}
+
+/** What a fresh store (a new connection, as another process would open) reads back. */
+async function stored(collaborationId: string): Promise<{ seqs: number[]; log: string[] }> {
+  const store = createSqliteStore({ dataDir: dir });
+  try {
+    const loaded = await store.docs.load(collaborationId);
+    const doc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    return { seqs: loaded.updates.map((u) => u.seq), log: doc.getArray<string>('log').toArray() };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('sqlite write thread', () => {
+  it('after the thread dies, a write is stored on the main thread, then on a restarted thread', async () => {
+    const w = (writer = createSqliteWriteThread(dir, { restartBaseMs: 200, restartMaxMs: 200 }));
+    expect((await w.appendBatch([edit('d1', 'a')]))[0]?.firstSeq).toBe(1);
+    expect(w.status()).toEqual({ mode: 'thread', restarts: 0, mainThreadWrites: 0 });
+
+    await w.killThread();
+    expect(w.status().mode).toBe('main');
+    expect((await w.appendBatch([edit('d1', 'b')]))[0]?.firstSeq).toBe(2);
+    expect(w.status().mainThreadWrites).toBe(1);
+    expect(await stored('d1')).toEqual({ seqs: [1, 2], log: ['a', 'b'] });
+
+    await vi.waitFor(() => expect(w.status()).toMatchObject({ mode: 'thread', restarts: 1 }), { timeout: 20_000, interval: 20 });
+    expect((await w.appendBatch([edit('d1', 'c')]))[0]?.firstSeq).toBe(3);
+    expect(w.status().mainThreadWrites).toBe(1);
+    expect(await stored('d1')).toEqual({ seqs: [1, 2, 3], log: ['a', 'b', 'c'] });
+  });
+
+  it('a write the thread held when it died is rejected, not left hanging; retried like the persister does, it is stored', async () => {
+    const w = (writer = createSqliteWriteThread(dir, { restartBaseMs: 50, restartMaxMs: 50 }));
+    await w.appendBatch([edit('d2', 'a')]);
+    const entry = edit('d2', 'held');
+    const inFlight = w.appendBatch([entry]).then(() => 'stored' as const, (err: unknown) => err);
+    await w.killThread();
+    const outcome = await inFlight;
+    // Terminated before or after it committed: either way the promise settles.
+    if (outcome !== 'stored') {
+      expect(outcome).toBeInstanceOf(WriteThreadDiedError);
+      expect((outcome as Error).message).toMatch(/write thread died/);
+      await w.appendBatch([entry]);
+    }
+    expect((await stored('d2')).log).toEqual(['a', 'held']);
+  });
+
+  it('every kind of write works on the main thread while no thread is up', async () => {
+    const w = (writer = createSqliteWriteThread(dir, { restartBaseMs: 60_000, restartMaxMs: 60_000 }));
+    await w.appendBatch([edit('d3', 'a')]);
+    await w.killThread();
+    await w.appendBatch([edit('d3', 'b')]);
+    expect(await w.compact('d3')).toBe(true);
+    await w.putProjection({
+      collaborationId: 'd3', seq: 2, updatedAt: new Date().toISOString(), messages: { count: 0, recent: [] }, activities: [], notes: { length: 0, excerpt: '' },
+    });
+    await w.appendAudit([{ id: newId('aud'), collaborationId: 'd3', at: new Date().toISOString(), actor: { kind: 'system' }, kind: 'crdt', action: 'edit', outcome: 'executed', detail: {} }]);
+    await w.publishPresence([{ collaborationId: 'd3', origin: 'test', data: new Uint8Array([1]) }]);
+    expect(w.status()).toEqual({ mode: 'main', restarts: 0, mainThreadWrites: 5 });
+
+    const store = createSqliteStore({ dataDir: dir });
+    try {
+      const loaded = await store.docs.load('d3');
+      expect(loaded.snapshot).not.toBeNull();
+      expect(loaded.updates).toEqual([]);
+      expect((await store.projections.get('d3'))?.seq).toBe(2);
+      expect((await store.audit.list('d3', { limit: 10 })).items.map((e) => e.action)).toEqual(['edit']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('after close, writes are refused and no thread is restarted', async () => {
+    const w = createSqliteWriteThread(dir, { restartBaseMs: 10, restartMaxMs: 10 });
+    await w.appendBatch([edit('d4', 'a')]);
+    await w.killThread();
+    await w.close();
+    await expect(w.appendBatch([edit('d4', 'b')])).rejects.toThrow(/closed/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.status()).toMatchObject({ mode: 'main', restarts: 0 });
+  });
+});
