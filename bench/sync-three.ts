@@ -6,8 +6,9 @@ import { startTrellis } from './sync-targets.ts';
 const processes = Number(process.argv[2] ?? 3);
 const rate = Number(process.argv[3] ?? 1000);
 const t = await startTrellis(processes, 100);
+await new Promise((r) => setTimeout(r, Number(process.env['BENCH_IDLE_MS'] ?? 0)));
 try {
-  await benchTarget(t, { clients: 1000, rooms: 100, rates: [rate, rate], seconds: 4, stopAboveMs: 1e9 });
+  await benchTarget(t, { clients: 1000, rooms: 100, rates: [rate, rate, rate, rate, rate, rate], seconds: Number(process.env["BENCH_SECONDS"] ?? 4), stopAboveMs: 1e9 });
   for (let i = 0; i < processes; i++) {
     const base = t.url(i, 0).replace(/^ws/, 'http').replace(/\/sync.*/, '');
     const text = await (await fetch(`${base}/metrics`)).text();
