@@ -22,7 +22,7 @@ const base = `http://127.0.0.1:${port}`;
 const { token } = (await (await fetch(`${base}/api/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"p@p.io"}' })).json()) as { token: string };
 const ids: string[] = [];
 for (let i = 0; i < 100; i++) ids.push(((await (await fetch(`${base}/api/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"title":"p"}' })).json()) as { id: string }).id);
-await benchTarget({ name: 'prof', pids: [child.pid!], url: (_i, r) => `ws://127.0.0.1:${port}/sync/${ids[r]}?token=${token}`, stop: async () => undefined }, { clients: 1000, rooms: 100, rates: [rate], seconds: 12, stopAboveMs: 1e9 });
+await benchTarget({ name: 'prof', pids: [child.pid!], url: (_i, r) => `ws://127.0.0.1:${port}/sync/${ids[r]}?token=${token}`, stop: async () => undefined }, { clients: 1000, rooms: 100, rates: [rate], seconds: Number(process.env['PROF_SECONDS'] ?? 12), stopAboveMs: 1e9 });
 child.kill('SIGTERM');
 await new Promise((r) => child.on('exit', r));
 console.log(profDir);

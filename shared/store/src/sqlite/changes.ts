@@ -56,13 +56,18 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
     async tail({ from, signal, onBatch, onResync, onError, excludeOrigin }) {
       let cursor = from !== undefined && /^\d+$/.test(from) ? Number(from) : headId();
       if (from !== undefined && !/^\d+$/.test(from)) await onResync(String(cursor));
+      let nextPrunedCheck = 0;
       while (!signal.aborted) {
         try {
           prune();
-          if (cursor < prunedUpto()) {
-            cursor = headId();
-            await onResync(String(cursor));
-            continue;
+          // Falling behind the retention window takes minutes: checking once a second is plenty.
+          if (Date.now() >= nextPrunedCheck) {
+            nextPrunedCheck = Date.now() + 1000;
+            if (cursor < prunedUpto()) {
+              cursor = headId();
+              await onResync(String(cursor));
+              continue;
+            }
           }
           const head = headId();
           const rows = read.all(cursor, excludeOrigin ?? '', BATCH) as Row[];
