@@ -1,4 +1,5 @@
 // `npm run bench [store|sync|worker ...]`: runs the benchmarks and prints markdown for BENCHMARKS.md.
+// BENCH_REPEATS=n repeats the sync ladder n times (default 3) and reports medians.
 // Not part of the test command: numbers are measured here, never asserted in tests.
 import { runStoreBench } from './store.ts';
 import { runSyncBench } from './sync.ts';
@@ -8,6 +9,6 @@ const wanted = new Set(process.argv.slice(2));
 const all = wanted.size === 0;
 const out: string[] = [`# Benchmark run ${new Date().toISOString()} (node ${process.version})`, ''];
 if (all || wanted.has('store')) out.push(await runStoreBench());
-if (all || wanted.has('sync')) out.push(await runSyncBench());
+if (all || wanted.has('sync')) out.push(await runSyncBench(process.env['BENCH_REPEATS'] ? { repeats: Number(process.env['BENCH_REPEATS']) } : {}));
 if (all || wanted.has('worker')) out.push(workerBenchTable(await runWorkerBench()));
 process.stdout.write(`${out.join('\n')}\n`);
