@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
+import { createSqliteStore } from '@trellis/store';
 import { addMember, connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
 
 const children: ChildProcess[] = [];
@@ -54,6 +55,16 @@ describe('multiple server processes', () => {
     await waitFor(() => clients.every((c) => notesOf(c.doc).length === 3 * clients.length), 10_000, 'all clients see all edits');
     const texts = new Set(clients.map((c) => notesOf(c.doc).toString()));
     expect(texts.size).toBe(1);
+    // The JSON projection (written by the processes that stored edits) catches up with the text.
+    const [text] = texts;
+    await waitFor(async () => {
+      const store = createSqliteStore({ dataDir });
+      try {
+        return (await store.projections.get(collab))?.notes.excerpt === text;
+      } finally {
+        await store.close();
+      }
+    }, 10_000, 'projection current');
     // Edits arrived over the direct links first ([S10]); the change feed then confirmed them.
     expect(await metric(servers[0]!.url, 'trellis_peer_updates_total')).toBeGreaterThan(0);
     await waitFor(async () => (await metric(servers[0]!.url, 'trellis_fanout_lag_seconds_count')) > 0, 10_000, 'the change feed delivered the stored updates too');

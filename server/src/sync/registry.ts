@@ -77,7 +77,7 @@ export class DocRegistry implements DocHost {
     const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b) });
+    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
     applyLoaded(live.doc, stored, REMOTE_ORIGIN);
     live.bytes = bytes;
     live.storedSeq = stored.lastSeq;
@@ -110,7 +110,7 @@ export class DocRegistry implements DocHost {
       }
     }, REMOTE_ORIGIN);
     this.deps.metrics.remoteApplied.inc(updates.length);
-    this.noteStored(id, updates.length, bytes);
+    this.noteStored(id, updates.length, bytes, false);
   }
 
   /**
@@ -142,7 +142,7 @@ export class DocRegistry implements DocHost {
     if (!live) return;
     live.storedSeq = Math.max(live.storedSeq, seq);
     this.deps.metrics.remoteApplied.inc();
-    this.noteStored(id, 1, bytes);
+    this.noteStored(id, 1, bytes, false);
   }
 
   /** Presence of another process's clients (change feed or direct link); kept while loading. */
@@ -162,8 +162,13 @@ export class DocRegistry implements DocHost {
     }
   }
 
-  noteStored(id: string, updates: number, bytes: number): void {
-    this.scheduleProjection(id);
+  /**
+   * Updates of a document were stored (`local`: by this process). Only a writer refreshes the JSON
+   * projection — every other writer (server process, worker, REST) projects its own changes — while
+   * every process counts toward background compaction (compactions race safely in the store).
+   */
+  noteStored(id: string, updates: number, bytes: number, local: boolean): void {
+    if (local) this.scheduleProjection(id);
     const s = this.storedSince.get(id) ?? { updates: 0, bytes: 0 };
     s.updates += updates;
     s.bytes += bytes;
