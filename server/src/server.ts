@@ -51,6 +51,10 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
   // SQLite writes (lock waits, fsync) block; run the sync path's writes on a worker thread (restarted
   // if it dies; the main thread writes meanwhile).
   const writer = cfg.STORE === 'sqlite' ? createSqliteWriteThread(cfg.DATA_DIR, { logger }) : null;
+  if (writer) {
+    metrics.gauge('trellis_write_thread_fallback', '1 while sync-path writes run on the main thread (the SQLite write thread is restarting)').set(() => (writer.status().mode === 'main' ? 1 : 0));
+    metrics.gauge('trellis_write_thread_restarts', 'SQLite write threads started after a death').set(() => writer.status().restarts);
+  }
   // The engine and the sync server need each other: documents are edited through the live
   // registry, and edits arriving over sync feed the engine's rules, mentions and @ai.
   let engine: Engine | null = null;

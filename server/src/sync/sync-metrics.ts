@@ -13,6 +13,7 @@ export function createSyncMetrics(m: Metrics) {
     documents: m.gauge('trellis_documents_loaded', 'Documents loaded in memory'),
     peerUpdates: m.counter('trellis_peer_updates_total', 'Updates forwarded directly by other processes on this DATA_DIR'),
     peers: m.gauge('trellis_peers', 'Other server processes linked directly'),
+    peerUnconfirmed: m.gauge('trellis_peer_unconfirmed_updates', 'Forwarded updates not yet seen stored by their writer'),
     messagesOut: m.counter('trellis_messages_sent_total', 'Frames sent to clients'),
   };
 }

@@ -189,6 +189,9 @@ describe('sync endpoint', () => {
     expect(value('trellis_updates_refused_total')).toBeGreaterThan(0);
     expect(value('trellis_persist_seconds_count')).toBeGreaterThan(0);
     expect(text).toContain('trellis_fanout_lag_seconds_bucket');
+    // Sync-path writes are on the SQLite write thread, not on the event loop.
+    expect(value('trellis_write_thread_fallback')).toBe(0);
+    expect(value('trellis_peers')).toBe(0);
   });
 
   it('[P7] a removed member\'s socket is closed; a downgraded member\'s writes are refused', async () => {

@@ -45,6 +45,7 @@ describe('direct links between processes', () => {
         clock = Y.getState(writer.doc.store, writer.doc.clientID);
         await waitFor(() => notesOf(reader.doc).toString() === 'fast path', 5000, 'reader on the other process sees the edit');
         expect(await stored()).toBe(seqBefore);
+        expect(await metric(b.url, 'trellis_peer_unconfirmed_updates')).toBeGreaterThan(0);
         // Trigger an ack on the reader's process: its own edit cannot be stored either, but the
         // point is what any ack says about the writer's forwarded edit.
         await new Promise((r) => setTimeout(r, 300));
@@ -56,6 +57,7 @@ describe('direct links between processes', () => {
       notesOf(reader.doc).insert(0, '!');
       await waitFor(() => acks.all.some((sv) => (sv.get(writer.doc.clientID) ?? 0) >= clock), 20_000, 'an ack covering the forwarded edit');
       expect(await metric(b.url, 'trellis_peer_updates_total')).toBeGreaterThan(0);
+      await waitFor(async () => (await metric(b.url, 'trellis_peer_unconfirmed_updates')) === 0, 10_000, 'every forwarded update seen stored');
     } finally {
       await stop();
     }

@@ -53,6 +53,7 @@ export class PeerRelay implements DocRelay {
       onPeerGone: (peerId) => this.peerGone(peerId),
     }, deps.logger);
     deps.metrics.peers.set(() => this.bus.peerIds.length);
+    deps.metrics.peerUnconfirmed.set(() => this.ledger.total());
   }
 
   start(): Promise<void> {

@@ -57,6 +57,13 @@ export class RelayLedger {
     return [...docs].flatMap(([collaborationId, entries]) => entries.map((e) => ({ collaborationId, update: e.update })));
   }
 
+  /** How many forwarded updates are unconfirmed, from all peers. */
+  total(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
   /** Everything still unconfirmed for one document, from any peer. */
   pendingFor(collaborationId: string): Uint8Array[] {
     const out: Uint8Array[] = [];
