@@ -13,9 +13,15 @@ export interface AuthUser {
   displayName: string;
 }
 
+/** A verified user token: who, and until when (ms since epoch, clock tolerance included). */
+export interface VerifiedToken {
+  user: AuthUser;
+  expiresAt: number;
+}
+
 export interface Authenticator {
   /** Throws TrellisError('unauthorized') for anything but a valid user token. */
-  verify(token: string): Promise<AuthUser>;
+  verify(token: string): Promise<VerifiedToken>;
   /** Present only in development auth (no Supabase configured). */
   readonly devLogin?: (email: string) => Promise<{ token: string; user: AuthUser }>;
   readonly mode: 'supabase' | 'dev';
@@ -98,15 +104,18 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
       let lastError: unknown;
       for (const v of verifiers) {
         let user: AuthUser;
+        let expiresAt: number;
         try {
-          user = userFromClaims(await v(token));
+          const claims = await v(token);
+          user = userFromClaims(claims);
+          expiresAt = (claims.exp! + CLOCK_TOLERANCE_S) * 1000;
         } catch (err) {
           lastError = err;
           continue;
         }
         // Outside the try: a store failure while mirroring is a 5xx, not a bad token.
         await mirror(user);
-        return user;
+        return { user, expiresAt };
       }
       if (lastError instanceof TrellisError) throw lastError;
       throw new TrellisError('unauthorized', 'invalid token');

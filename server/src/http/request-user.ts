@@ -17,7 +17,7 @@ export function requireUser(auth: Authenticator): RequestHandler {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw new TrellisError('unauthorized', 'missing or malformed bearer token');
-    req.user = await auth.verify(match[1]!);
+    req.user = (await auth.verify(match[1]!)).user;
     next();
   };
 }

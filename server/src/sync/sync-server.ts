@@ -25,6 +25,10 @@ import type { SyncWrites } from './sync-writes.ts';
 import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
 import { authorizeUpgrade, refuseUpgrade } from './upgrade.ts';
+import type { UpgradeTarget } from './upgrade.ts';
+
+/** setTimeout's ceiling (~24.8 days): a longer-lived token is re-checked on the next connection then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SyncServerDeps {
   store: Store;
@@ -103,7 +107,7 @@ export class SyncServer {
     authorizeUpgrade(req, { auth: this.deps.auth, store: this.deps.store, allowedOrigins: this.deps.allowedOrigins }).then(
       (target) => {
         if ('status' in target) return refuseUpgrade(socket, target.status);
-        this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, target.collaborationId, target.user.id, target.role, target.ack));
+        this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, target));
       },
       (err: unknown) => {
         this.deps.logger.error({ err, url: redactUrl(req.url ?? '') }, 'upgrade failed');
@@ -112,9 +116,13 @@ export class SyncServer {
     );
   }
 
-  private async attach(ws: WebSocket, collaborationId: string, userId: string, role: Connection['role'], ack: boolean): Promise<void> {
-    const conn = new Connection(ws, collaborationId, userId, role, ack, this.limits);
+  private async attach(ws: WebSocket, target: UpgradeTarget): Promise<void> {
+    const { collaborationId } = target;
+    const conn = new Connection(ws, collaborationId, target.user.id, target.role, target.ack, this.limits);
     this.conns.add(conn);
+    // A socket lives no longer than the token that opened it; the client reconnects with a fresh one.
+    const expiry = setTimeout(() => conn.close(CLOSE.policyViolation, 'token expired'), Math.min(Math.max(0, target.expiresAt - Date.now()), MAX_TIMER_MS));
+    expiry.unref();
     const early: Uint8Array[] = [];
     let live: Awaited<ReturnType<DocRegistry['acquire']>> | null = null;
     ws.on('error', (err) => {
@@ -130,6 +138,7 @@ export class SyncServer {
       else conn.close(CLOSE.tryAgainLater, 'too many messages before the document loaded');
     });
     ws.on('close', () => {
+      clearTimeout(expiry);
       conn.closed = true;
       this.conns.delete(conn);
       live?.removeConnection(conn);

@@ -5,13 +5,15 @@ import type { Duplex } from 'node:stream';
 import { ID_PATTERN, TrellisError } from '@trellis/schema';
 import type { Role } from '@trellis/schema';
 import type { Store } from '@trellis/store';
-import type { Authenticator, AuthUser } from '../auth/authenticator.ts';
+import type { Authenticator, AuthUser, VerifiedToken } from '../auth/authenticator.ts';
 
 export interface UpgradeTarget {
   collaborationId: string;
   user: AuthUser;
   role: Role;
   ack: boolean;
+  /** When the token stops being valid: the socket is closed then (SPEC [S1]). */
+  expiresAt: number;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
@@ -35,15 +37,16 @@ export async function authorizeUpgrade(
   const origin = req.headers.origin;
   // Cross-site WebSocket hijacking: browsers always send Origin; enforce the allow-list when set.
   if (origin && deps.allowedOrigins && !deps.allowedOrigins.includes(origin)) return { status: 403 };
-  let user: AuthUser;
+  let verified: VerifiedToken;
   try {
-    user = await deps.auth.verify(url.searchParams.get('token') ?? '');
+    verified = await deps.auth.verify(url.searchParams.get('token') ?? '');
   } catch (err) {
     if (err instanceof TrellisError && err.code === 'unauthorized') return { status: 401 };
     throw err;
   }
   if (!ID_PATTERN.test(collaborationId)) return { status: 404 };
+  const { user, expiresAt } = verified;
   const member = await deps.store.members.get(collaborationId, user.id);
   if (!member) return { status: 404 };
-  return { collaborationId, user, role: member.role, ack: url.searchParams.get('ack') === '1' };
+  return { collaborationId, user, role: member.role, ack: url.searchParams.get('ack') === '1', expiresAt };
 }
