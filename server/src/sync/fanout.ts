@@ -16,12 +16,9 @@ export interface FanoutDeps {
   onResync?: () => void;
   /** Seconds between a remote update's commit and its application here. */
   onLag?: (seconds: number) => void;
-  /**
-   * The direct-link ledger ([S10]): a stored update it was waiting for is now durable. Returns the
-   * document copy the update was already applied to (null or undefined: not applied here).
-   */
-  confirmRelayed?: (origin: string, collaborationId: string, data: Uint8Array) => object | null | undefined;
 }
+
+type RemoteUpdate = { data: Uint8Array; seq: number; origin: string; at?: number | undefined };
 
 export class Fanout {
   private readonly ac = new AbortController();
@@ -39,7 +36,7 @@ export class Fanout {
         // Other processes' updates to one document within a batch are applied in one transaction:
         // one frame per document to its clients instead of one per update. Other changes keep
         // their place relative to the updates around them.
-        const groups = new Map<string, { data: Uint8Array; seq: number; at?: number | undefined }[]>();
+        const groups = new Map<string, RemoteUpdate[]>();
         const flush = () => {
           for (const [id, updates] of groups) this.applyUpdates(id, updates);
           groups.clear();
@@ -47,19 +44,8 @@ export class Fanout {
         for (const c of changes) {
           if (c.type === 'update') {
             if (c.origin === this.deps.instanceId) continue;
-            // Already applied to this very copy when its writer forwarded it ([S10]): only the
-            // bookkeeping is left, and save acks may now cover it.
-            const appliedTo = this.deps.confirmRelayed?.(c.origin, c.collaborationId, c.data);
-            const live = this.deps.registry.get(c.collaborationId);
-            if (live && appliedTo && appliedTo === live.doc) {
-              this.deps.registry.noteRemoteStored(c.collaborationId, c.seq, c.data.length);
-              if (c.at !== undefined) this.deps.onLag?.((Date.now() - c.at) / 1000);
-              live.scheduleSaved();
-              this.deps.onChange?.(c);
-              continue;
-            }
             const g = groups.get(c.collaborationId) ?? [];
-            g.push({ data: c.data, seq: c.seq, at: c.at });
+            g.push({ data: c.data, seq: c.seq, origin: c.origin, at: c.at });
             groups.set(c.collaborationId, g);
             this.deps.onChange?.(c);
             continue;
@@ -79,7 +65,7 @@ export class Fanout {
     });
   }
 
-  private applyUpdates(id: string, updates: { data: Uint8Array; seq: number; at?: number | undefined }[]): void {
+  private applyUpdates(id: string, updates: RemoteUpdate[]): void {
     this.deps.registry.applyRemote(id, updates);
     const now = Date.now();
     for (const u of updates) if (u.at !== undefined) this.deps.onLag?.((now - u.at) / 1000);
@@ -88,7 +74,7 @@ export class Fanout {
   private async apply(c: Change): Promise<void> {
     switch (c.type) {
       case 'update':
-        if (c.origin !== this.deps.instanceId) this.applyUpdates(c.collaborationId, [{ data: c.data, seq: c.seq, at: c.at }]);
+        if (c.origin !== this.deps.instanceId) this.applyUpdates(c.collaborationId, [{ data: c.data, seq: c.seq, origin: c.origin, at: c.at }]);
         break;
       case 'awareness':
         if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemoteAwareness(c.collaborationId, c.data);

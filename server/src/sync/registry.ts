@@ -88,27 +88,42 @@ export class DocRegistry implements DocHost {
     return live;
   }
 
-  /** Apply updates another process stored (change feed), in one transaction. */
-  applyRemote(id: string, updates: { data: Uint8Array; seq: number }[]): void {
+  /**
+   * Apply updates another process stored (change feed), in one transaction. One its writer already
+   * forwarded into this very copy ([S10]) is not applied again: only its bookkeeping is left, and
+   * save acks may now cover it.
+   */
+  applyRemote(id: string, updates: { data: Uint8Array; seq: number; origin: string }[]): void {
     const loading = this.loading.get(id);
+    const live = this.loaded.get(id);
+    const pending: typeof updates = [];
+    let held = false;
+    for (const u of updates) {
+      // Always confirm: the ledger forgets the update even when this copy is gone or reloaded.
+      const appliedTo = this.deps.relay?.confirm(u.origin, id, u.data);
+      if (live && appliedTo === live.doc) held = true;
+      else pending.push(u);
+    }
     if (loading) {
-      for (const u of updates) loading.buffered.push(u.data);
+      for (const u of pending) loading.buffered.push(u.data);
       return;
     }
-    const live = this.loaded.get(id);
     if (!live) return;
-    let bytes = 0;
     live.doc.transact(() => {
-      for (const u of updates) {
+      for (const u of pending) {
         try {
           Y.applyUpdate(live.doc, u.data, REMOTE_ORIGIN);
-          live.storedSeq = Math.max(live.storedSeq, u.seq);
-          bytes += u.data.length;
         } catch (err) {
           this.deps.logger.error({ err, collaborationId: id, seq: u.seq }, 'stored update failed to apply');
         }
       }
     }, REMOTE_ORIGIN);
+    let bytes = 0;
+    for (const u of updates) {
+      live.storedSeq = Math.max(live.storedSeq, u.seq);
+      bytes += u.data.length;
+    }
+    if (held) live.scheduleSaved();
     this.deps.metrics.remoteApplied.inc(updates.length);
     this.noteStored(id, updates.length, bytes, false);
   }
@@ -134,15 +149,6 @@ export class DocRegistry implements DocHost {
       return undefined;
     }
     return live.bytes !== before || live.doc.store.pendingStructs !== null ? live.doc : undefined;
-  }
-
-  /** An update this copy already holds (forwarded by its writer) is now stored as `seq`. */
-  noteRemoteStored(id: string, seq: number, bytes: number): void {
-    const live = this.loaded.get(id);
-    if (!live) return;
-    live.storedSeq = Math.max(live.storedSeq, seq);
-    this.deps.metrics.remoteApplied.inc();
-    this.noteStored(id, 1, bytes, false);
   }
 
   /** Presence of another process's clients (change feed or direct link); kept while loading. */

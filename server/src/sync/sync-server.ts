@@ -80,14 +80,12 @@ export class SyncServer {
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onLocalAwareness: (doc, ids) => {
         this.presence.changed(doc, ids);
-        this.relay?.publishAwareness(doc.id, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
+        this.relay?.publishAwareness(doc.id, () => awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
       },
     });
-    const relay = this.relay;
     this.fanout = new Fanout({
       store: deps.store, registry: this.registry, instanceId: deps.instanceId, logger: deps.logger, onLag: (s) => metrics.fanoutLag.observe(s),
       ...(deps.onChange ? { onChange: deps.onChange } : {}),
-      ...(relay ? { confirmRelayed: (origin: string, id: string, data: Uint8Array) => relay.confirm(origin, id, data) } : {}),
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes, perMessageDeflate: false });
     this.wss.on('error', (err) => deps.logger.error({ err }, 'websocket server error'));

@@ -82,6 +82,12 @@ export class PeerBus {
     }
   }
 
+  /** Some peer has the document loaded (worth encoding something for it). */
+  wants(collaborationId: string): boolean {
+    for (const link of this.links.values()) if (link.interests.has(collaborationId)) return true;
+    return false;
+  }
+
   sendTo(peerId: string, frame: DocFrame): void {
     this.links.get(peerId)?.send(frame);
   }

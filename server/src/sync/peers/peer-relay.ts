@@ -12,11 +12,16 @@ const GRACE_MS = 2_000;
 /** What the documents of this process need from the relay. */
 export interface DocRelay {
   publish(collaborationId: string, update: Uint8Array): void;
-  /** Presence changes of this process's own clients (encoded awareness update). */
-  publishAwareness(collaborationId: string, update: Uint8Array): void;
+  /** Presence changes of this process's own clients (`encode` runs only if some peer wants them). */
+  publishAwareness(collaborationId: string, encode: () => Uint8Array): void;
   interest(collaborationId: string, on: boolean): void;
   /** Forwarded updates of this document whose writer has not been seen storing them yet. */
   unconfirmed(collaborationId: string): Uint8Array[];
+  /**
+   * The change feed shows `origin` stored this update: forget it. Returns the document copy it was
+   * applied to (null: queued while loading; undefined: not listed).
+   */
+  confirm(origin: string, collaborationId: string, data: Uint8Array): object | null | undefined;
 }
 
 export interface PeerRelayDeps {
@@ -68,8 +73,8 @@ export class PeerRelay implements DocRelay {
     this.bus.publish({ type: 'update', collaborationId, update });
   }
 
-  publishAwareness(collaborationId: string, update: Uint8Array): void {
-    this.bus.publish({ type: 'awareness', collaborationId, update });
+  publishAwareness(collaborationId: string, encode: () => Uint8Array): void {
+    if (this.bus.wants(collaborationId)) this.bus.publish({ type: 'awareness', collaborationId, update: encode() });
   }
 
   interest(collaborationId: string, on: boolean): void {
@@ -80,7 +85,6 @@ export class PeerRelay implements DocRelay {
     return this.ledger.pendingFor(collaborationId);
   }
 
-  /** The change feed shows `origin` stored this update: the document copy it was applied to, if listed. */
   confirm(origin: string, collaborationId: string, data: Uint8Array): object | null | undefined {
     return this.ledger.confirm(origin, collaborationId, data);
   }
