@@ -109,7 +109,7 @@ export class DocRegistry implements DocHost {
       return;
     }
     if (!live) return;
-    live.doc.transact(() => {
+    if (pending.length > 0) live.doc.transact(() => {
       for (const u of pending) {
         try {
           Y.applyUpdate(live.doc, u.data, REMOTE_ORIGIN);
