@@ -18,6 +18,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (e.type === 'entity.too.large') [status, code, message] = [413, 'payload_too_large', 'request body too large'];
       else if (e.type === 'entity.parse.failed') [status, code, message] = [400, 'bad_request', 'malformed JSON body'];
       else if (e.status && e.status < 500) [status, code, message] = [e.status, 'bad_request', e.message ?? 'bad request'];
+    } else if (err instanceof URIError) {
+      // The router could not decode a path parameter (a malformed percent-escape, SPEC [H6]).
+      [status, code, message] = [400, 'bad_request', 'malformed percent-escape in the path'];
+    } else if (typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      // http-errors from Express middleware (static files: a path that does not decode, …).
+      [status, code, message] = err.status === 404 ? [404, 'not_found', 'not found'] : [err.status, 'bad_request', 'bad request'];
     }
     if (status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
     if (res.headersSent) return;

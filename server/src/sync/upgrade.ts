@@ -33,7 +33,9 @@ export async function authorizeUpgrade(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = /^\/sync\/([^/]+)$/.exec(url.pathname);
   if (!match) return { status: 404 };
-  const collaborationId = decodeURIComponent(match[1]!);
+  const collaborationId = decodeId(match[1]!);
+  // A malformed percent-escape is the client's mistake (SPEC [H6]), like REST's 400.
+  if (collaborationId === null) return { status: 400 };
   const origin = req.headers.origin;
   // Cross-site WebSocket hijacking: browsers always send Origin; enforce the allow-list when set.
   if (origin && deps.allowedOrigins && !deps.allowedOrigins.includes(origin)) return { status: 403 };
@@ -49,4 +51,12 @@ export async function authorizeUpgrade(
   const member = await deps.store.members.get(collaborationId, user.id);
   if (!member) return { status: 404 };
   return { collaborationId, user, role: member.role, ack: url.searchParams.get('ack') === '1', expiresAt };
+}
+
+function decodeId(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }
