@@ -44,8 +44,25 @@ describe.skipIf(!available)('docker-compose.yml', () => {
   it('keeps `server` scalable (no container_name, no host ports) on MongoDB', () => {
     const server = block(config.stdout, 'server');
     expect(server).toContain('STORE: mongo');
-    expect(server).toContain('MONGODB_URL: mongodb://mongo:27017/trellis?replicaSet=rs0');
     expect(server).not.toMatch(/container_name:/);
     expect(server).not.toMatch(/\n {4}ports:/);
+  });
+
+  it('[O1][O2] ships closed: production servers without development login, MongoDB with a keyfile and users, secrets from files', () => {
+    for (const service of ['server', 'worker']) {
+      const app = block(config.stdout, service);
+      expect(app).toContain('NODE_ENV: production');
+      expect(app).not.toMatch(/DEV_LOGIN: '?1/);
+      // The URL carries the password: read from a secret file, never written in the compose file.
+      expect(app).toContain('MONGODB_URL_FILE: /run/secrets/mongodb_url');
+      expect(app).not.toMatch(/MONGODB_URL: /);
+      expect(app).toMatch(/secrets:\n {4}- source: mongodb_url/);
+    }
+    const mongo = block(config.stdout, 'mongo');
+    expect(mongo).toMatch(/- --keyFile\n {4}- \/data\/configdb\/keyfile/);
+    expect(mongo).toContain('MONGO_ROOT_PASSWORD_FILE: /run/secrets/mongo_root_password');
+    expect(mongo).toContain('MONGO_APP_PASSWORD_FILE: /run/secrets/mongo_app_password');
+    expect(mongo).not.toMatch(/\n {4}ports:/);
+    expect(config.stdout).not.toMatch(/PASSWORD: /);
   });
 });

@@ -1,11 +1,13 @@
 // Composition root of a server process: the only place that reads the environment.
 import { parseEnv } from '@trellis/schema';
 import { createLogger } from '@trellis/runtime';
+import { authMode } from './auth/mode.ts';
 import { startServer } from './server.ts';
 
 let env: ReturnType<typeof parseEnv>;
 try {
   env = parseEnv(process.env);
+  authMode(env);
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);

@@ -16,6 +16,7 @@ import type { Store } from '@trellis/store';
 import { createSqliteWriteThread, openStore } from '@trellis/store';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { loadDevSecret } from './auth/dev-secret.ts';
+import { authMode } from './auth/mode.ts';
 import { createHttpApp } from './http/app.ts';
 import { routeChangeToEvents } from './http/change-events.ts';
 import { EventHub } from './http/event-hub.ts';
@@ -34,13 +35,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES'>;
+export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES' | 'NODE_ENV' | 'DEV_LOGIN' | 'TRUST_PROXY'>;
+
+const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export async function startServer(cfg: ServerConfig, logger: Logger, opts: { limits?: Partial<SyncLimits> } = {}): Promise<RunningServer> {
   const instanceId = `server-${randomUUID().slice(0, 8)}`;
+  // Before the store opens: a production server without an identity provider does not start (SPEC [O1]).
+  const supabase = authMode(cfg) === 'supabase';
+  if (!supabase && cfg.NODE_ENV === 'production') logger.warn('DEV_LOGIN=1: serving development login in production; anyone reaching this server can sign in as any email');
   const store = await openStore(cfg);
   const metrics = new Metrics();
-  const supabase = Boolean(cfg.SUPABASE_URL || cfg.SUPABASE_JWT_SECRET);
   const auth = createAuthenticator({
     supabaseUrl: cfg.SUPABASE_URL,
     supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,
@@ -62,7 +67,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
     store, auth, logger, metrics, instanceId,
     // Processes sharing a SQLite DATA_DIR also link up directly, so fan-out need not wait for the disk.
     ...(writer ? { writes: writer, peersDir: join(cfg.DATA_DIR, 'peers') } : {}),
-    allowedOrigins: cfg.ALLOWED_ORIGINS ? cfg.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    allowedOrigins: cfg.ALLOWED_ORIGINS ? splitList(cfg.ALLOWED_ORIGINS) : null,
     limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, ...opts.limits },
     onEvents: (collaborationId, userId, docEvents) => {
       engine?.docEvents(collaborationId, { kind: 'user', userId }, docEvents).catch((err: unknown) => logger.error({ err, collaborationId }, 'document event handling failed'));
@@ -75,7 +80,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
 
   const staticDir = fileURLToPath(new URL('../../client/dist', import.meta.url));
   let ready = false;
-  const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, staticDir: existsSync(staticDir) ? staticDir : undefined });
+  const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, trustProxy: splitList(cfg.TRUST_PROXY), staticDir: existsSync(staticDir) ? staticDir : undefined });
   const http = createServer(app);
   http.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
   http.on('clientError', (_err, socket) => socket.destroy());

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from '@trellis/schema';
+import { authMode } from './auth/mode.ts';
 
 const CHILDREN = [
   { name: 'server', file: fileURLToPath(new URL('./main.ts', import.meta.url)) },
@@ -29,7 +30,7 @@ const log = (line: string) => console.error(`[supervise] ${line}`);
 
 // A bad variable stops start-up here with one line, instead of a restart loop in both children.
 try {
-  parseEnv(process.env);
+  authMode(parseEnv(process.env));
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -14,6 +14,9 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // X-Forwarded-For/Proto decide req.ip and req.protocol only when the connection comes from a
+  // configured proxy (TRUST_PROXY, SPEC [O3]); from anyone else a client could claim any address.
+  app.set('trust proxy', deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false);
   app.use(requestIds(deps.logger));
   app.use('/api', express.json({ limit: '256kb', strict: true }), bodyGuard());
   mountRoutes(app, deps);

@@ -15,6 +15,8 @@ export interface HttpDeps {
   events: EventHub;
   /** True once the server accepts sync connections (health). */
   isReady: () => boolean;
+  /** Proxies (addresses, CIDR ranges, loopback/linklocal/uniquelocal) whose X-Forwarded-* headers are trusted; none by default. */
+  trustProxy?: readonly string[] | undefined;
   /** Built web app to serve at `/`, if present. */
   staticDir?: string | undefined;
 }

@@ -17,7 +17,7 @@ export function requestIds(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug({ reqId: req.id, method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms }, 'request');
+      logger.debug({ reqId: req.id, ip: req.ip, proto: req.protocol, method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms }, 'request');
     });
     next();
   };
