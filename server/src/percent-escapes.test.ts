@@ -1,4 +1,4 @@
-// [H6] A collaboration id that does not percent-decode is the client's mistake: 400 on REST and on
+// [H11] A collaboration id that does not percent-decode is the client's mistake: 400 on REST and on
 // the sync upgrade, never a 5xx, and nothing logged at error level.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ function upgradeStatus(path: string, token: string): Promise<number> {
   });
 }
 
-it('[H6] a malformed percent-escape in a collaboration id answers 400 on REST, logged below error level', async () => {
+it('[H11] a malformed percent-escape in a collaboration id answers 400 on REST, logged below error level', async () => {
   for (const id of MALFORMED) {
     for (const path of [`/api/collaborations/${id}`, `/api/collaborations/${id}/members`, `/api/collaborations/${id}/actions/sendMessage`]) {
       const res = await fetch(`${server.url}${path}`, {
@@ -65,7 +65,7 @@ it('[H6] a malformed percent-escape in a collaboration id answers 400 on REST, l
   expect(levels.filter((l) => l >= 50)).toEqual([]);
 });
 
-it('[H6] a malformed percent-escape in the sync path answers 400 at the upgrade, logged below error level', async () => {
+it('[H11] a malformed percent-escape in the sync path answers 400 at the upgrade, logged below error level', async () => {
   for (const id of MALFORMED) expect({ id, status: await upgradeStatus(`/sync/${id}`, owner.token) }).toEqual({ id, status: 400 });
   // Even without a token: the request is malformed before it is unauthorised.
   expect(await upgradeStatus('/sync/%E0%A4%A', 'nope')).toBe(400);

@@ -19,7 +19,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       else if (e.type === 'entity.parse.failed') [status, code, message] = [400, 'bad_request', 'malformed JSON body'];
       else if (e.status && e.status < 500) [status, code, message] = [e.status, 'bad_request', e.message ?? 'bad request'];
     } else if (err instanceof URIError) {
-      // The router could not decode a path parameter (a malformed percent-escape, SPEC [H6]).
+      // The router could not decode a path parameter (a malformed percent-escape, SPEC [H11]).
       [status, code, message] = [400, 'bad_request', 'malformed percent-escape in the path'];
     } else if (typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
       // http-errors from Express middleware (static files: a path that does not decode, …).

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocEvent, PolicyOverrides } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
+import { claimAwareness } from './awareness-ownership.ts';
 import { applyGated } from './gate/apply-gated.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Connection } from './connection.ts';
@@ -157,7 +158,10 @@ export class LiveDoc {
     if (update.length > this.deps.limits.maxAwarenessBytes) return conn.close(CLOSE.tooLarge, 'awareness state too large');
     if (!conn.awareness.take()) return conn.close(CLOSE.rateLimited, 'too many awareness updates');
     try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+      // Only the ids this connection introduced ([S12]); others' presence is not its to change.
+      const claim = claimAwareness(update, conn, this.awareness, this.conns.values());
+      if (claim.dropped.length > 0) this.deps.logger.debug({ collaborationId: this.id, userId: conn.userId, dropped: claim.dropped }, 'awareness entries for ids held by others dropped');
+      if (claim.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, claim.update, conn);
     } catch {
       this.deps.metrics.protocolErrors.inc();
       conn.close(CLOSE.protocolError, 'malformed awareness update');

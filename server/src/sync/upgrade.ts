@@ -34,7 +34,7 @@ export async function authorizeUpgrade(
   const match = /^\/sync\/([^/]+)$/.exec(url.pathname);
   if (!match) return { status: 404 };
   const collaborationId = decodeId(match[1]!);
-  // A malformed percent-escape is the client's mistake (SPEC [H6]), like REST's 400.
+  // A malformed percent-escape is the client's mistake (SPEC [H11]), like REST's 400.
   if (collaborationId === null) return { status: 400 };
   const origin = req.headers.origin;
   // Cross-site WebSocket hijacking: browsers always send Origin; enforce the allow-list when set.
