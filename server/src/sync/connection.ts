@@ -16,6 +16,8 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   readonly updates: TokenBucket;
   readonly awareness: TokenBucket;
+  /** Integration work this connection may still cause ([H6]). */
+  readonly work: TokenBucket;
   /** Bytes and updates written since the last audit summary. */
   edits = { updates: 0, bytes: 0, refused: 0, roots: new Set<string>() };
 
@@ -31,6 +33,7 @@ export class Connection {
     this.role = role;
     this.updates = new TokenBucket(limits.updateBurst, limits.updatesPerSecond);
     this.awareness = new TokenBucket(limits.awarenessBurst, limits.awarenessPerSecond);
+    this.work = new TokenBucket(limits.costBurst, limits.costPerSecond);
   }
 
   send(data: Uint8Array): void {

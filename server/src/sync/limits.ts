@@ -8,6 +8,11 @@ export interface SyncLimits {
   awarenessPerSecond: number;
   maxAwarenessBytes: number;
   maxBufferedBytes: number;
+  /** Integration work (gate cost units, see gate/update-cost.ts) per connection: burst and refill per second ([H6]). */
+  costBurst: number;
+  costPerSecond: number;
+  /** Wall time one update may take in the gate before its sender is cut off ([H6]). */
+  gateBudgetMs: number;
   pingIntervalMs: number;
   unloadDelayMs: number;
   compactAfterUpdates: number;
@@ -23,6 +28,9 @@ export const DEFAULT_LIMITS: SyncLimits = {
   awarenessPerSecond: 10,
   maxAwarenessBytes: 8 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
+  costBurst: 800_000,
+  costPerSecond: 200_000,
+  gateBudgetMs: 100,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,
   compactAfterUpdates: 1_000,

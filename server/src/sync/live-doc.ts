@@ -33,6 +33,8 @@ export interface LiveDocDeps {
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   /** Other processes on this DATA_DIR (SQLite), or null. */
   relay: DocRelay | null;
+  /** A connection exceeded its work budget ([H6]): its member's reconnects are slowed. */
+  onAbuse: (conn: Connection) => void;
 }
 
 export class LiveDoc {
@@ -134,19 +136,37 @@ export class LiveDoc {
       return conn.close(CLOSE.tooLarge, 'document too large');
     }
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
+    const started = performance.now();
     const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);
+    const ms = performance.now() - started;
+    this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;
     conn.edits.bytes += update.length;
     this.deps.metrics.updateBytesIn.inc(update.length);
+    // [H6] one member cannot keep the loop busy: work is budgeted per connection, and an update
+    // that would cost (or did cost) more than one update may is refused and its sender slowed.
+    const overBudget = ms > this.deps.limits.gateBudgetMs;
+    if (overBudget) this.deps.logger.warn({ collaborationId: this.id, userId: conn.userId, ms: Math.round(ms), bytes: update.length }, 'an update took longer than the gate budget');
     if (!result.ok) {
       conn.edits.refused++;
       this.deps.metrics.refused.inc();
-      this.refuse(conn, result.code, result.message);
-      return;
+      if (result.code === 'malformed') {
+        // [H3] an undecodable update is a broken or hostile client: only its connection ends.
+        this.deps.metrics.protocolErrors.inc();
+        this.refuse(conn, 'bad_request', result.message);
+        return conn.close(CLOSE.invalidPayload, result.message);
+      }
+      this.refuse(conn, result.code === 'too_costly' ? 'too_costly' : result.code, result.message);
+    } else {
+      this.deps.metrics.updatesIn.inc();
+      for (const r of result.roots) conn.edits.roots.add(r);
+      if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
     }
-    this.deps.metrics.updatesIn.inc();
-    for (const r of result.roots) conn.edits.roots.add(r);
-    if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
+    if ((!result.ok && result.code === 'too_costly') || overBudget || !conn.work.take(result.cost)) {
+      this.deps.metrics.costRefused.inc();
+      this.deps.onAbuse(conn);
+      conn.close(CLOSE.rateLimited, 'too much work: slow down');
+    }
   }
 
   private refuse(conn: Connection, code: string, message: string): void {

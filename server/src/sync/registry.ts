@@ -10,6 +10,7 @@ import type { ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
+import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
@@ -27,6 +28,7 @@ export interface RegistryDeps {
   putProjection: ProjectionRepo['put'];
   compact: (collaborationId: string) => Promise<boolean>;
   relay: DocRelay | null;
+  onAbuse: (conn: Connection) => void;
 }
 
 export class DocRegistry implements DocHost {

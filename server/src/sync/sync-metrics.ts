@@ -14,6 +14,9 @@ export function createSyncMetrics(m: Metrics) {
     peerUpdates: m.counter('trellis_peer_updates_total', 'Updates forwarded directly by other processes on this DATA_DIR'),
     peers: m.gauge('trellis_peers', 'Other server processes linked directly'),
     peerUnconfirmed: m.gauge('trellis_peer_unconfirmed_updates', 'Forwarded updates not yet seen stored by their writer'),
+    gateSeconds: m.histogram('trellis_gate_seconds', 'Time one client update spends in the permission gate', [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
+    costRefused: m.counter('trellis_gate_work_exceeded_total', 'Connections closed for exceeding their integration work budget'),
+    loadRefused: m.counter('trellis_documents_refused_total', 'Documents that failed their integrity check on load (pending structs or deletes)'),
     messagesOut: m.counter('trellis_messages_sent_total', 'Frames sent to clients'),
   };
 }

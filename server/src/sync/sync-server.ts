@@ -17,6 +17,7 @@ import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
+import { PenaltyBox } from './penalty-box.ts';
 import { PeerRelay } from './peers/peer-relay.ts';
 import { Persister } from './persister.ts';
 import { PresenceRelay } from './presence-relay.ts';
@@ -55,6 +56,7 @@ export class SyncServer {
   private readonly conns = new Set<Connection>();
   private readonly presence: PresenceRelay;
   private readonly writes: SyncWrites;
+  private readonly penalties = new PenaltyBox();
   readonly relay: PeerRelay | null;
   private pingTimer: NodeJS.Timeout | null = null;
   private closing = false;
@@ -78,6 +80,7 @@ export class SyncServer {
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
+      onAbuse: (conn) => this.penalties.penalize(`${conn.userId}\u0000${conn.collaborationId}`),
       onLocalAwareness: (doc, ids) => {
         this.presence.changed(doc, ids);
         this.relay?.publishAwareness(doc.id, () => awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
@@ -105,6 +108,8 @@ export class SyncServer {
     authorizeUpgrade(req, { auth: this.deps.auth, store: this.deps.store, allowedOrigins: this.deps.allowedOrigins }).then(
       (target) => {
         if ('status' in target) return refuseUpgrade(socket, target.status);
+        // [H6] a member cut off for too much work waits before reconnecting.
+        if (this.penalties.waitFor(`${target.user.id}\u0000${target.collaborationId}`) > 0) return refuseUpgrade(socket, 429);
         this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, target));
       },
       (err: unknown) => {

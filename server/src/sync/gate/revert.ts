@@ -3,7 +3,7 @@
 // tombstones (content garbage-collected) and restorations, so the refused content is never stored
 // or forwarded, and the writer's document converges back when it receives that update.
 import * as Y from 'yjs';
-import { aliveBefore, deletedInTr, deletedItems, insertedItems, valueBefore } from './transaction-view.ts';
+import { aliveBefore, deletedInTr, deletedItems, insertedItems, normaliseDeleteSet, valueBefore } from './transaction-view.ts';
 
 function cloneEntry(tr: Y.Transaction, item: Y.Item): Y.Map<unknown> | null {
   const c = item.content;
@@ -59,6 +59,7 @@ function restoreFields(tr: Y.Transaction, map: Y.Map<unknown>, keys: Set<string>
 }
 
 export function revertTransaction(tr: Y.Transaction): void {
+  normaliseDeleteSet(tr);
   const inserted = insertedItems(tr);
   const deleted = deletedItems(tr);
   for (const item of inserted) if (!item.deleted) item.delete(tr);

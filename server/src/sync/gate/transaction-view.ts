@@ -3,6 +3,25 @@
 // had before it started.
 import * as Y from 'yjs';
 
+/**
+ * Sort and merge the transaction's delete set in place. Yjs fills it in integration order (a map
+ * value overwritten, then a range of the update's delete set, …) and sorts it only at cleanup, but
+ * `Y.isDeleted` binary-searches it: read unsorted, deletions go unseen and are never restored.
+ */
+export function normaliseDeleteSet(tr: Y.Transaction): void {
+  const clients = tr.deleteSet.clients as Map<number, { clock: number; len: number }[]>;
+  for (const [client, list] of clients) {
+    list.sort((a, b) => a.clock - b.clock);
+    const merged: { clock: number; len: number }[] = [];
+    for (const d of list) {
+      const last = merged[merged.length - 1];
+      if (last && d.clock <= last.clock + last.len) last.len = Math.max(last.len, d.clock + d.len - last.clock);
+      else merged.push(d);
+    }
+    clients.set(client, merged);
+  }
+}
+
 export function insertedInTr(tr: Y.Transaction, item: Y.Item): boolean {
   return item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
 }
@@ -53,17 +72,4 @@ export function valueBefore(tr: Y.Transaction, map: Y.Map<unknown>, key: string)
     item = item.left;
   }
   return undefined;
-}
-
-/** The root type an item lives under, and how deep: 0 = direct child of the root. */
-export function locate(item: Y.Item): { root: string; depth: number; top: Y.Item | null } {
-  let type = item.parent as Y.AbstractType<unknown>;
-  let depth = 0;
-  let top: Y.Item | null = item;
-  while (type._item !== null) {
-    top = type._item;
-    type = type._item.parent as Y.AbstractType<unknown>;
-    depth++;
-  }
-  return { root: Y.findRootTypeKey(type), depth, top };
 }

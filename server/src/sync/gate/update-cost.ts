@@ -1,0 +1,94 @@
+// What integrating a decoded update would cost, estimated before it is integrated (SPEC [H6]).
+// Yjs places an item by scanning the items between its origin and right origin; concurrent
+// inserts at one position (or sets of one map key without an origin) make that scan quadratic.
+// The estimate counts, per item, the document items its scan may visit (walked, with a cap) plus
+// the update's own items that may land in the same place.
+import * as Y from 'yjs';
+import type { DecodedUpdate, NewItem } from './decoded-update.ts';
+import { docStruct, newItemAt } from './decoded-update.ts';
+
+const idKey = (id: Y.ID | null) => (id ? `${id.client}:${id.clock}` : '-');
+const sameId = (a: Y.ID | null, b: Y.ID | null) => (a === null ? b === null : b !== null && a.client === b.client && a.clock === b.clock);
+
+function parentKey(n: NewItem): string {
+  return n.placement.kind === 'root' ? `r:${n.placement.name}` : n.placement.kind === 'entry' ? `e:${idKey(n.placement.entry)}` : 'gc';
+}
+
+/** Document items between `origin` and `rightOrigin` in a list root, walked up to `cap`. */
+function gapInDoc(doc: Y.Doc, rootName: string, origin: Y.ID | null, rightOrigin: Y.ID | null, cap: number): number {
+  let cur: Y.Item | null;
+  if (origin === null) {
+    const root = doc.share.get(rootName);
+    cur = root ? root._start : null;
+  } else {
+    const s = docStruct(doc, origin);
+    if (!(s instanceof Y.Item)) return 0;
+    // The origin splits its item: the rest of that item comes next.
+    if (origin.clock < s.id.clock + s.length - 1) {
+      if (rightOrigin && rightOrigin.client === s.id.client && rightOrigin.clock === origin.clock + 1) return 0;
+      cur = s;
+    } else cur = s.right;
+  }
+  let steps = 0;
+  while (cur !== null && steps < cap) {
+    if (rightOrigin && cur.id.client === rightOrigin.client && cur.id.clock <= rightOrigin.clock && rightOrigin.clock < cur.id.clock + cur.length) break;
+    steps++;
+    cur = cur.right;
+  }
+  return steps;
+}
+
+/** Earlier values of a map key after `origin` (all of them without an origin), walked up to `cap`. */
+function keyHistoryInDoc(doc: Y.Doc, entry: Y.ID, sub: string, origin: Y.ID | null, cap: number): number {
+  const s = docStruct(doc, entry);
+  if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentType)) return 0;
+  let cur: Y.Item | null = (s.content.type as Y.AbstractType<unknown>)._map.get(sub) ?? null;
+  let steps = 0;
+  while (cur !== null && steps < cap) {
+    if (origin && sameId(cur.lastId, origin)) break;
+    steps++;
+    cur = cur.left;
+  }
+  return steps;
+}
+
+export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): number {
+  let cost = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64);
+  const perParent = new Map<string, number>();
+  for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
+  const sameOrigin = new Map<string, number>();
+  const byClock = new Map<string, NewItem>();
+  for (const n of u.newItems) byClock.set(idKey(n.item.id), n);
+  let walked = 0;
+  for (const n of u.newItems) {
+    cost += 1;
+    if (n.placement.kind === 'gc') continue;
+    const pk = parentKey(n);
+    const siblings = perParent.get(pk) ?? 1;
+    // A struct the document partly holds continues its own earlier part: no scan.
+    const origin = n.known > 0 ? Y.createID(n.item.id.client, n.item.id.clock + n.known - 1) : n.item.origin;
+    const groupKey = `${pk}|${n.sub ?? ''}|${idKey(origin)}`;
+    const before = sameOrigin.get(groupKey) ?? 0;
+    sameOrigin.set(groupKey, before + 1);
+    if (n.sub !== null) {
+      // Map key: every earlier value set in this update may be scanned, and the document's history.
+      cost += before;
+      if (n.placement.kind === 'entry' && walked < walkCap) {
+        const w = keyHistoryInDoc(doc, n.placement.entry, n.sub, origin, walkCap - walked);
+        walked += w;
+        cost += w;
+      }
+      continue;
+    }
+    if (before > 0) cost += siblings;
+    const originItem = origin ? newItemAt(u, byClock, origin) : null;
+    if (originItem && !sameId(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
+    const rightIsNew = n.item.rightOrigin !== null && newItemAt(u, byClock, n.item.rightOrigin) !== null;
+    if (n.placement.kind === 'root' && walked < walkCap && !originItem && !rightIsNew) {
+      const w = gapInDoc(doc, n.placement.name, origin, n.item.rightOrigin, walkCap - walked);
+      walked += w;
+      cost += w;
+    }
+  }
+  return walked >= walkCap ? Math.max(cost, Number.MAX_SAFE_INTEGER) : cost;
+}
