@@ -51,7 +51,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/api/health').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/api/ready').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Default: server and worker in one container (the `npm start` supervisor). Compose runs them separately.
 # NODE_ENV=production: set SUPABASE_URL or SUPABASE_JWT_SECRET (or DEV_LOGIN=1 for a trial), or the server refuses to start.
 CMD ["node", "--import", "tsx", "server/src/supervise.ts"]

@@ -65,4 +65,9 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     expect(mongo).not.toMatch(/\n {4}ports:/);
     expect(config.stdout).not.toMatch(/PASSWORD: /);
   });
+
+  it('[O4] health checks use readiness: each server directly, nginx through to a ready server', () => {
+    expect(block(config.stdout, 'server')).toMatch(/healthcheck:[\s\S]*\/api\/ready/);
+    expect(block(config.stdout, 'nginx')).toMatch(/healthcheck:[\s\S]*\/api\/ready/);
+  });
 });

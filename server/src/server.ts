@@ -20,6 +20,7 @@ import { authMode } from './auth/mode.ts';
 import { createHttpApp } from './http/app.ts';
 import { routeChangeToEvents } from './http/change-events.ts';
 import { EventHub } from './http/event-hub.ts';
+import { Readiness } from './http/readiness.ts';
 import type { SyncLimits } from './sync/limits.ts';
 import { SyncServer } from './sync/sync-server.ts';
 
@@ -39,7 +40,13 @@ export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'M
 
 const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-export async function startServer(cfg: ServerConfig, logger: Logger, opts: { limits?: Partial<SyncLimits> } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  limits?: Partial<SyncLimits>;
+  /** Readiness bounds (tests shorten them). */
+  readiness?: { maxFeedLagMs?: number; probeTimeoutMs?: number };
+}
+
+export async function startServer(cfg: ServerConfig, logger: Logger, opts: StartOptions = {}): Promise<RunningServer> {
   const instanceId = `server-${randomUUID().slice(0, 8)}`;
   // Before the store opens: a production server without an identity provider does not start (SPEC [O1]).
   const supabase = authMode(cfg) === 'supabase';
@@ -63,8 +70,13 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
   // The engine and the sync server need each other: documents are edited through the live
   // registry, and edits arriving over sync feed the engine's rules, mentions and @ai.
   let engine: Engine | null = null;
+  let ready = false;
+  const readiness = new Readiness({ store, isLive: () => ready, ...opts.readiness });
+  metrics.gauge('trellis_feed_lag_seconds', 'Seconds since the change feed was last current (readiness fails past its bound)').set(() => (readiness.feedLagMs() ?? 0) / 1000);
   const sync = new SyncServer({
-    store, auth, logger, metrics, instanceId,
+    // The fan-out tails the feed through the readiness monitor: /api/ready knows whether it is current.
+    store: { ...store, changes: readiness.monitor(store.changes) },
+    auth, logger, metrics, instanceId,
     // Processes sharing a SQLite DATA_DIR also link up directly, so fan-out need not wait for the disk.
     ...(writer ? { writes: writer, peersDir: join(cfg.DATA_DIR, 'peers') } : {}),
     allowedOrigins: cfg.ALLOWED_ORIGINS ? splitList(cfg.ALLOWED_ORIGINS) : null,
@@ -79,8 +91,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: { lim
   engine = createEngine({ store, docs: sync.registry, logger });
 
   const staticDir = fileURLToPath(new URL('../../client/dist', import.meta.url));
-  let ready = false;
-  const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, trustProxy: splitList(cfg.TRUST_PROXY), staticDir: existsSync(staticDir) ? staticDir : undefined });
+  const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, readiness, trustProxy: splitList(cfg.TRUST_PROXY), staticDir: existsSync(staticDir) ? staticDir : undefined });
   const http = createServer(app);
   http.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
   http.on('clientError', (_err, socket) => socket.destroy());

@@ -199,6 +199,9 @@ export interface TailOptions {
   /** Skip `update` changes written with this origin (a process's own writes); an optimisation
    *  adapters may ignore, so consumers still check. */
   excludeOrigin?: string | undefined;
+  /** The consumer has accepted everything committed before `at` (ms): the tail is current as of
+   *  then. Called often (every idle poll or empty server answer); readiness measures feed lag by it. */
+  onCaughtUp?(at: number): void;
 }
 
 export interface ChangeFeed {

@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import type { Store } from '../types.ts';
+import { runOperationsConformance } from './operations.ts';
 import { spawnChild, waitExit, waitForLine } from './spawn-child.ts';
 
 export interface ConformanceSetup {
@@ -462,4 +463,5 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(await store.kv.get('due')).toBe('again');
     });
   });
+  runOperationsConformance(name, setup);
 }

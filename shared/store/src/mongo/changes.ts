@@ -112,6 +112,8 @@ async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: Ab
   let pending: Change[] = [];
   let broken = false;
   let position: ResumeToken = st.delivered;
+  /** When the server's latest answer arrived: once its events are delivered, the feed is current as of then. */
+  let answeredAt: number | null = null;
 
   const accept = (at: ResumeToken) => {
     st.delivered = at;
@@ -143,7 +145,9 @@ async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: Ab
       if (ev === WOULD_BLOCK) {
         // Nothing buffered: deliver before waiting on the server, so latency is one round trip.
         await flush(true);
+        if (answeredAt !== null) opts.onCaughtUp?.(answeredAt);
         ev = await next;
+        answeredAt = Date.now();
       }
       st.fresh = false;
       st.backoff = MIN_BACKOFF_MS;

@@ -53,7 +53,7 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
     async head() {
       return String(headId());
     },
-    async tail({ from, signal, onBatch, onResync, onError, excludeOrigin }) {
+    async tail({ from, signal, onBatch, onResync, onError, excludeOrigin, onCaughtUp }) {
       let cursor = from !== undefined && /^\d+$/.test(from) ? Number(from) : headId();
       if (from !== undefined && !/^\d+$/.test(from)) await onResync(String(cursor));
       let nextPrunedCheck = 0;
@@ -69,11 +69,13 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
               continue;
             }
           }
+          const readAt = Date.now();
           const head = headId();
           const rows = read.all(cursor, excludeOrigin ?? '', BATCH) as Row[];
           if (rows.length === 0) {
             // Only our own writes (or nothing) since the cursor: move past them.
             if (head > cursor) cursor = head;
+            onCaughtUp?.(readAt);
             await sleep(pollMs, signal);
             continue;
           }
@@ -89,6 +91,7 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
           cursor = next;
           // A change row that fails its schema cannot be applied: reload affected state from the store.
           if (broken) await onResync(String(cursor));
+          if (rows.length < BATCH) onCaughtUp?.(readAt);
         } catch (err) {
           onError?.(err);
           await sleep(Math.max(pollMs, 100), signal);
