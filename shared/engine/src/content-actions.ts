@@ -2,10 +2,12 @@
 // its target before writing (a throw inside a Yjs transaction would still commit partial edits),
 // and reports the DocEvents it caused so rules fire for engine-made changes too.
 import type * as Y from 'yjs';
-import { appendActivity, appendMessage, findActivityMap, newId, setActivityStatus, unreachable } from '@trellis/schema';
+import { appendActivity, appendMessage, findActivityMap, findMessageMap, setActivityStatus, unreachable } from '@trellis/schema';
 import type { ActionRequest, ActivityStatus, Actor, ContentAction, DocEvent } from '@trellis/schema';
 import { authorIdOf, messageKindOf, originOf } from './actor-label.ts';
 import type { EngineContext } from './context.ts';
+import type { EffectIds } from './effect-ids.ts';
+import { freshIds } from './effect-ids.ts';
 import type { ActionOutcome } from './types.ts';
 
 export type ContentRequest = Extract<ActionRequest, { name: ContentAction }>;
@@ -15,24 +17,25 @@ interface Applied {
   events: DocEvent[];
 }
 
-export async function runContentAction(ctx: EngineContext, collaborationId: string, actor: Actor, req: ContentRequest): Promise<Applied> {
+export async function runContentAction(ctx: EngineContext, collaborationId: string, actor: Actor, req: ContentRequest, ids: EffectIds = freshIds): Promise<Applied> {
   const nowIso = ctx.now().toISOString();
-  return ctx.docs.change(collaborationId, originOf(actor, req.name), (doc) => applyTo(doc, actor, req, nowIso));
+  return ctx.docs.change(collaborationId, originOf(actor, req.name), (doc) => applyTo(doc, actor, req, nowIso, ids));
 }
 
-function applyTo(doc: Y.Doc, actor: Actor, req: ContentRequest, nowIso: string): Applied {
+function applyTo(doc: Y.Doc, actor: Actor, req: ContentRequest, nowIso: string, ids: EffectIds): Applied {
   switch (req.name) {
     case 'sendMessage': {
-      const id = newId('msg');
+      const id = ids('msg');
       const kind = messageKindOf(actor);
       const authorId = authorIdOf(actor);
-      appendMessage(doc, { id, authorId, body: req.params.body, kind, createdAt: nowIso });
+      // Taken over from a run that died after storing it (idempotency.ts): already done, not again.
+      if (!findMessageMap(doc, id)) appendMessage(doc, { id, authorId, body: req.params.body, kind, createdAt: nowIso });
       return { outcome: executed({ messageId: id }), events: [{ type: 'messageCreated', messageId: id, authorId, body: req.params.body, kind }] };
     }
     case 'proposeActivity': {
-      const id = newId('act');
+      const id = ids('act');
       const notes = req.params.notes;
-      appendActivity(doc, { id, title: req.params.title, proposedBy: authorIdOf(actor), createdAt: nowIso, ...(notes !== undefined ? { notes } : {}) });
+      if (!findActivityMap(doc, id)) appendActivity(doc, { id, title: req.params.title, proposedBy: authorIdOf(actor), createdAt: nowIso, ...(notes !== undefined ? { notes } : {}) });
       return { outcome: executed({ activityId: id }), events: [{ type: 'activityCreated', activityId: id, title: req.params.title }] };
     }
     case 'scheduleActivity':

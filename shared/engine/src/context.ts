@@ -8,6 +8,8 @@ export interface EngineContext {
   docs: DocHost;
   logger: Logger;
   now: () => Date;
+  /** Lease of a running idempotency record (idempotency.ts). */
+  idempotencyLeaseMs: number;
 }
 
 /** [G4] rule chains stop at this depth. */

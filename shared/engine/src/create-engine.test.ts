@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { readActivities, readMessages } from '@trellis/schema';
 import type { Actor } from '@trellis/schema';
+import type { Store } from '@trellis/store';
+import type * as Y from 'yjs';
+import { createEngine } from './create-engine.ts';
+import type { DocHost } from './types.ts';
 import { useEngineFixture } from './testing/use-engine-fixture.ts';
 
 const owner: Actor = { kind: 'user', userId: 'owner1' };
@@ -130,5 +134,84 @@ describe('idempotency', () => {
     expect(readMessages(await f.storedDoc(c.id))).toHaveLength(1);
     expect(await f.engine.run({ ...input, params: { body: 'other' } })).toMatchObject({ code: 'conflict' });
     expect((await f.engine.run({ ...input, actor: owner })).status).toBe('executed');
+  });
+});
+
+describe('idempotency leases [W2]', () => {
+  /** An engine over the same store whose process "dies" on demand: from then on every write hangs. */
+  function mortalEngine() {
+    let dead = false;
+    const hang = <T>(): Promise<T> => new Promise<T>(() => undefined);
+    const store: Store = {
+      ...f.store,
+      kv: { ...f.store.kv, compareAndSet: (...a) => (dead ? hang() : f.store.kv.compareAndSet(...a)), set: (...a) => (dead ? hang() : f.store.kv.set(...a)) },
+    };
+    const docs: DocHost = {
+      read: (id, fn) => f.docs.read(id, fn),
+      // The document write is stored, then the process dies before it can record the outcome.
+      change: async <T>(id: string, origin: string, fn: (doc: Y.Doc) => T): Promise<T> => {
+        await f.docs.change(id, origin, fn);
+        dead = true;
+        return hang<T>();
+      },
+    };
+    return createEngine({ store, docs, logger: f.logger, idempotencyLeaseMs: 150 });
+  }
+
+  it('[W2] a record whose owner died mid-action is taken over after its short lease and finished once, with the same ids', async () => {
+    const c = await setup();
+    const input = { collaborationId: c.id, actor: ai, name: 'sendMessage', params: { body: 'exactly once' }, idempotencyKey: 'job:0' };
+    void mortalEngine().run(input);
+    await expect.poll(async () => readMessages(await f.storedDoc(c.id)).length).toBe(1);
+    const survivor = createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 });
+    const started = Date.now();
+    const outcome = await survivor.run(input);
+    expect(Date.now() - started).toBeLessThan(2_000); // seconds, not a ten-minute lease
+    const msgs = readMessages(await f.storedDoc(c.id));
+    expect(msgs.map((m) => m.body)).toEqual(['exactly once']);
+    expect(outcome).toEqual({ status: 'executed', result: { messageId: msgs[0]!.id } });
+    expect(await survivor.run(input)).toEqual(outcome);
+  });
+
+  it('[W2] a proposal that died after creating its approval is taken over without a second approval', async () => {
+    const c = await setup();
+    const act = await f.engine.run({ collaborationId: c.id, actor: owner, name: 'proposeActivity', params: { title: 'Hike' } });
+    const activityId = act.status === 'executed' ? String(act.result?.['activityId']) : '';
+    let dead = false;
+    const store: Store = {
+      ...f.store,
+      kv: { ...f.store.kv, compareAndSet: (...a) => (dead ? new Promise(() => undefined) : f.store.kv.compareAndSet(...a)) },
+      approvals: { ...f.store.approvals, create: async (a) => {
+        await f.store.approvals.create(a);
+        dead = true;
+        return new Promise(() => undefined);
+      } },
+    };
+    const input = { collaborationId: c.id, actor: ai, name: 'scheduleActivity', params: { activityId, at: '2030-01-01T10:00:00Z' }, idempotencyKey: 'job:1' };
+    void createEngine({ store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 }).run(input);
+    await expect.poll(async () => (await f.store.approvals.listPending([c.id], { limit: 5 })).items.length).toBe(1);
+    const outcome = await createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 }).run(input);
+    const pending = (await f.store.approvals.listPending([c.id], { limit: 5 })).items;
+    expect(pending).toHaveLength(1);
+    expect(outcome).toEqual({ status: 'pending_approval', approvalId: pending[0]!.id });
+  });
+
+  it('[W2] while the owner is alive its heartbeat keeps the lease: a second caller is told to retry, nothing runs twice', async () => {
+    const c = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const docs: DocHost = { read: (id, fn) => f.docs.read(id, fn), change: async (id, o, fn) => {
+      await gate;
+      return f.docs.change(id, o, fn);
+    } };
+    const slow = createEngine({ store: f.store, docs, logger: f.logger, idempotencyLeaseMs: 150 });
+    const input = { collaborationId: c.id, actor: ai, name: 'sendMessage', params: { body: 'slow' }, idempotencyKey: 'job:2' };
+    const first = slow.run(input);
+    await new Promise((r) => setTimeout(r, 50));
+    const other = await createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 }).run(input);
+    expect(other).toMatchObject({ status: 'refused', code: 'conflict', retryable: true });
+    release();
+    expect((await first).status).toBe('executed');
+    expect(readMessages(await f.storedDoc(c.id))).toHaveLength(1);
   });
 });

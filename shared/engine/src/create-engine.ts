@@ -15,7 +15,9 @@ import { runContentAction } from './content-actions.ts';
 import type { ContentRequest } from './content-actions.ts';
 import { handleDocEvents, handleRuleEvent } from './doc-events.ts';
 import { runGovernanceAction } from './governance-actions.ts';
-import { idempotent } from './idempotency.ts';
+import type { EffectIds } from './effect-ids.ts';
+import { freshIds } from './effect-ids.ts';
+import { IDEMPOTENCY_LEASE_MS, idempotent } from './idempotency.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { standingOf } from './standing.ts';
 import type { ActionOutcome, Engine, EngineDeps, OutcomeEvent, RunActionInput } from './types.ts';
@@ -23,13 +25,15 @@ import type { ActionOutcome, Engine, EngineDeps, OutcomeEvent, RunActionInput } 
 const MEMBERSHIP_ACTIONS = new Set(['addMember', 'changeRole', 'removeMember']);
 
 export function createEngine(deps: EngineDeps): Engine {
-  const ctx: EngineContext = { store: deps.store, docs: deps.docs, logger: deps.logger, now: deps.now ?? (() => new Date()) };
+  const ctx: EngineContext = {
+    store: deps.store, docs: deps.docs, logger: deps.logger, now: deps.now ?? (() => new Date()), idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
+  };
   const governanceLock = new KeyedMutex();
 
-  async function runChained(input: RunActionInput, chain: Chain): Promise<ActionOutcome> {
+  async function runChained(input: RunActionInput, chain: Chain, ids: EffectIds = freshIds): Promise<ActionOutcome> {
     const collab = await ctx.store.collaborations.get(input.collaborationId);
     if (!collab) return { status: 'refused', code: 'not_found', message: 'collaboration not found' };
-    const { outcome, after } = await decideAndRun(collab, input, chain);
+    const { outcome, after } = await decideAndRun(collab, input, chain, ids);
     // Audited before its reactions run, so the log reads cause before effect.
     await audit(ctx, {
       collaborationId: collab.id,
@@ -43,7 +47,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return outcome;
   }
 
-  async function decideAndRun(collab: Collaboration, input: RunActionInput, chain: Chain): Promise<Performed> {
+  async function decideAndRun(collab: Collaboration, input: RunActionInput, chain: Chain, ids: EffectIds): Promise<Performed> {
     const standing = await standingOf(ctx.store, collab, input.actor);
     if (!standing.ok) return done({ status: 'refused', code: 'not_found', message: standing.message });
     const parsed = parseActionRequest(input.name, input.params);
@@ -54,9 +58,9 @@ export function createEngine(deps: EngineDeps): Engine {
       case 'deny':
         return done({ status: 'refused', code: 'forbidden', message: `${standing.kind} may not ${req.name} here` });
       case 'approval':
-        return done(await proposeApproval(ctx, collab, input.actor, req, input.reason ?? ''));
+        return done(await proposeApproval(ctx, collab, input.actor, req, input.reason ?? '', ids));
       case 'allow':
-        return perform(collab, input.actor, req, chain);
+        return perform(collab, input.actor, req, chain, ids);
       default:
         return unreachable(decision);
     }
@@ -64,10 +68,10 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Execute an action that policy (or an owner's approval) already allowed. Reactions (rules,
    *  mentions) are returned as `after`, for the caller to run once the outcome is recorded. */
-  async function perform(collab: Collaboration, actor: Actor, req: ActionRequest, chain: Chain): Promise<Performed> {
+  async function perform(collab: Collaboration, actor: Actor, req: ActionRequest, chain: Chain, ids: EffectIds = freshIds): Promise<Performed> {
     if (isContent(req)) {
       if (collab.archived) return done({ status: 'refused', code: 'conflict', message: 'the collaboration is archived' });
-      const { outcome, events } = await runContentAction(ctx, collab.id, actor, req);
+      const { outcome, events } = await runContentAction(ctx, collab.id, actor, req, ids);
       return { outcome, after: () => (events.length > 0 ? handleDocEvents(ctx, collab, actor, events, chain, runChained) : Promise.resolve()) };
     }
     // Re-read inside the lock: checks such as "last owner" and rule authorship need current state.
@@ -93,7 +97,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const chain = newChain(input.depth ?? 0);
       if (input.idempotencyKey === undefined) return runChained(input, chain);
       const call = { collaborationId: input.collaborationId, actor: input.actor, key: input.idempotencyKey, name: input.name, params: input.params };
-      return idempotent(ctx, call, () => runChained(input, chain));
+      return idempotent(ctx, call, (ids) => runChained(input, chain, ids));
     },
     decideApproval: (approvalId, userId, decision) => decideApproval(decideDeps, approvalId, userId, decision),
     isStale: (approvalId) => isStale(ctx, approvalId),

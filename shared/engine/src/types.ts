@@ -17,7 +17,11 @@ export interface DocHost {
 export type ActionOutcome =
   | { status: 'executed'; result?: Record<string, unknown> }
   | { status: 'pending_approval'; approvalId: string }
-  | { status: 'refused'; code: 'bad_request' | 'forbidden' | 'not_found' | 'conflict' | 'gone'; message: string };
+  | {
+    status: 'refused'; code: 'bad_request' | 'forbidden' | 'not_found' | 'conflict' | 'gone'; message: string;
+    /** Nothing was decided: another run of the same idempotency key is still going. Try again later. */
+    retryable?: true;
+  };
 
 export interface RunActionInput {
   collaborationId: string;
@@ -50,6 +54,8 @@ export interface EngineDeps {
   logger: Logger;
   /** Injected clock (approval expiry, timestamps). */
   now?: () => Date;
+  /** Lease of a running idempotency record, renewed while it runs; default 10 s. */
+  idempotencyLeaseMs?: number;
 }
 
 export type ApprovalDecisionResult =

@@ -14,6 +14,21 @@ export const CheckinProposal = z.object({
 });
 export type CheckinProposal = z.infer<typeof CheckinProposal>;
 
+/** The model's validated answer for one collaboration, stored before any of it is acted on, so a
+ *  retried job resumes from it instead of asking the model again. */
+export const CheckinAnswerRecord = z.object({
+  summary: z.string(),
+  actions: z.array(z.unknown()),
+  /** Why actions past the first N were not run, or the entry was a duplicate (recorded as refused). */
+  notes: z.array(z.string()).default([]),
+  provider: z.string(),
+  model: z.string(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+});
+export type CheckinAnswerRecord = z.infer<typeof CheckinAnswerRecord>;
+
 export const Checkin = z.object({
   id: idString,
   collaborationId: idString,
@@ -29,5 +44,9 @@ export const Checkin = z.object({
   latencyMs: z.number().nonnegative(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  /** The job that owns a running check-in (absent on records made before it existed). */
+  jobId: z.string().max(64).nullable().default(null),
+  /** Set once the model answered; acting on it is resumable. */
+  answer: CheckinAnswerRecord.nullable().default(null),
 });
 export type Checkin = z.infer<typeof Checkin>;

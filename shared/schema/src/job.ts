@@ -14,6 +14,8 @@ export const Job = z.object({
   runAt: z.number(),
   leaseOwner: z.string().nullable(),
   leaseUntil: z.number().nullable(),
+  /** Token of the current lease, new on every claim: only that claim may extend, complete or fail it. */
+  leaseId: z.string().max(64).nullable().default(null),
   lastError: z.string().nullable(),
   createdAt: z.number(),
 });

@@ -97,6 +97,8 @@ export interface CheckinRepo {
   get(collaborationId: string, localDay: string): Promise<Checkin | null>;
   /** Overwrite a claimed check-in (status, summary, proposals, ...); emits a `checkin` change when done. */
   save(c: Checkin): Promise<void>;
+  /** Overwrite several claimed check-ins in one atomic write (a batch's stored answers: all or none). */
+  saveMany(cs: Checkin[]): Promise<void>;
   list(collaborationId: string, page: PageRequest): Promise<Page<Checkin>>;
   /** The most recent completed check-in (for "what changed since"). */
   latestDone(collaborationId: string): Promise<Checkin | null>;
@@ -130,11 +132,16 @@ export interface EnqueueJob {
 export interface JobRepo {
   /** Returns the job, or null when deduplicated or the queue is full (backpressure). */
   enqueue(job: EnqueueJob, opts?: { maxQueued?: number }): Promise<Job | null>;
-  /** Lease the next runnable job of these types (queued and due, or leased with an expired lease). */
+  /** Lease the next runnable job of these types (queued and due, or leased with an expired lease)
+   *  under a fresh `leaseId`. In the same write, jobs of these types whose lease expired with their
+   *  attempts used up (the worker died on every one) are dead-lettered instead of run again. */
   claim(types: string[], owner: string, visibilityMs: number, now?: number): Promise<Job | null>;
-  complete(id: string, owner: string): Promise<boolean>;
-  /** Record a failure: retry at `retryAt`, or dead-letter with the reason when attempts are used up. */
-  fail(id: string, owner: string, error: string, retryAt: number): Promise<Job | null>;
+  /** Heartbeat: push the lease to `until` if `leaseId` still holds it (else false: the lease was lost). */
+  extend(id: string, leaseId: string, until: number): Promise<boolean>;
+  /** Only the claim that holds the lease (`leaseId`) may complete it. */
+  complete(id: string, leaseId: string): Promise<boolean>;
+  /** Record a failure of the lease `leaseId`: retry at `retryAt`, or dead-letter with the reason when attempts are used up. */
+  fail(id: string, leaseId: string, error: string, retryAt: number): Promise<Job | null>;
   get(id: string): Promise<Job | null>;
   counts(): Promise<Record<Job['status'], number>>;
   listDead(page: PageRequest): Promise<Page<Job>>;
@@ -156,6 +163,8 @@ export interface KeyValueRepo {
   set(key: string, value: string, opts?: KvOptions): Promise<void>;
   /** Insert only if absent; returns false if the key existed (its value and expiry unchanged). */
   setIfAbsent(key: string, value: string, opts?: KvOptions): Promise<boolean>;
+  /** Replace the value (and expiry) only if it is exactly `expected` now; false otherwise. */
+  compareAndSet(key: string, expected: string, value: string, opts?: KvOptions): Promise<boolean>;
   /** Delete rows whose `expiresAt` is at or before `now` (ms); rows without one stay. Returns the count. */
   pruneExpired(now: number): Promise<number>;
 }

@@ -22,8 +22,8 @@ export interface AskDeps {
   log: Logger;
   signal: AbortSignal;
   now: () => Date;
-  /** Called as validated entries arrive, so progress is stored even if a later call fails. */
-  onEntry(entry: AnswerEntry, share: CallShare): Promise<void>;
+  /** Called with each call's validated entries, so progress is stored even if a later call fails. */
+  onAnswer(entries: AnswerEntry[], share: CallShare): Promise<void>;
 }
 
 export interface AskOutcome {
@@ -64,7 +64,7 @@ async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: numb
     provider: deps.provider.name, model: res.model, latencyMs: Math.round(latencyMs),
     inputTokens: Math.round(res.inputTokens / group.length), outputTokens: Math.round(res.outputTokens / group.length),
   };
-  for (const entry of parsed.entries.values()) await deps.onEntry(entry, share);
+  if (parsed.entries.size > 0) await deps.onAnswer([...parsed.entries.values()], share);
 
   const rest = group.filter((s) => parsed.missing.includes(s.collaborationId));
   if (rest.length === 0) return;

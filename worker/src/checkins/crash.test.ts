@@ -1,4 +1,8 @@
+// [W1] SIGKILL at every step of a check-in batch: a second worker finishes the job once the short
+// leases run out, every proposal is applied exactly once, the model is asked again only when its
+// answer was not stored yet, and each digest states exactly what ran.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readMessages } from '@trellis/schema';
@@ -17,7 +21,20 @@ afterEach(() => f.close());
 
 const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
 
-it('a worker SIGKILLed mid-batch, rerun after its lease expires: no duplicate messages, approvals or digests', async () => {
+// [kill point, model calls in all, how many digests the child stored]
+const STEPS: [string, number, number][] = [
+  ['before-call:1', 1, 0],
+  ['during-call', 2, 0],
+  ['answers:1', 1, 0],
+  ['append:1', 1, 0], // first collaboration's message stored, its outcome not yet recorded
+  ['idem-done:1', 1, 0], // first message recorded, its approval not yet proposed
+  ['idem-done:2', 1, 0], // first collaboration's actions done, its digest not yet stored
+  ['append:2', 1, 1], // between two collaborations' actions
+  ['digest:3', 1, 2], // last digest
+  ['complete:1', 1, 3], // everything stored, the job not marked done
+];
+
+it.each(STEPS)('[W1] SIGKILL at %s, rerun after the lease: each proposal applied once, digests exact', async (step, calls, storedByChild) => {
   const cs: { id: string }[] = [];
   const acts = new Map<string, string>();
   for (let i = 0; i < 3; i++) {
@@ -26,24 +43,29 @@ it('a worker SIGKILLed mid-batch, rerun after its lease expires: no duplicate me
     acts.set(c.id, act!);
     cs.push(c);
   }
-  f.fake.respond((req) => ({
-    content: answerFor(req.user, (id) => [
-      { action: 'sendMessage', params: { body: `hello ${id}` }, reason: 'daily' },
-      { action: 'scheduleActivity', params: { activityId: acts.get(id), at: '2031-05-01T09:00:00Z' }, reason: 'dates agreed' },
-    ]),
-  }));
+  let proc: ChildProcess | null = null;
+  let requests = 0;
+  f.fake.respond((req) => {
+    requests++;
+    if (step === 'during-call' && requests === 1) proc?.kill('SIGKILL');
+    // Each answer differs: a re-asked model must not make a different proposal run as well.
+    return {
+      content: answerFor(req.user, (id) => [
+        { action: 'sendMessage', params: { body: `hello ${id} (${requests})` }, reason: 'daily' },
+        { action: 'scheduleActivity', params: { activityId: acts.get(id), at: '2031-05-01T09:00:00Z' }, reason: 'dates agreed' },
+      ]),
+    };
+  });
   await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
 
-  // The child runs the batch and dies just before storing the second digest: the second
-  // collaboration's actions ran, its digest did not.
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, step], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc!.on('exit', (_code, sig) => resolve(sig)));
   expect(signal, stderr).toBe('SIGKILL');
   const day = localDay(new Date(), 'UTC');
-  const states = await Promise.all(cs.map(async (c) => (await f.store.checkins.get(c.id, day))?.status));
-  expect(states.filter((s) => s === 'done')).toHaveLength(1);
+  const before = await Promise.all(cs.map(async (c) => (await f.store.checkins.get(c.id, day))?.status));
+  expect(before.filter((s) => s === 'done')).toHaveLength(storedByChild);
   expect((await f.store.jobs.counts()).leased).toBe(1);
 
   // Another worker picks the job up once the lease has expired and finishes it.
@@ -52,12 +74,20 @@ it('a worker SIGKILLed mid-batch, rerun after its lease expires: no duplicate me
   const job = await f.store.jobs.claim(['checkin-batch'], 'survivor', 60_000);
   expect(job?.attempts).toBe(2);
   expect(await loop.runOne(job!)).toBe('done');
+  expect(f.fake.requests).toHaveLength(calls);
 
   for (const c of cs) {
-    expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai').map((m) => m.body)).toEqual([`hello ${c.id}`]);
-    expect((await f.store.approvals.listPending([c.id], { limit: 10 })).items).toHaveLength(1);
+    const ai = readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai');
+    expect(ai).toHaveLength(1);
+    const pending = (await f.store.approvals.listPending([c.id], { limit: 10 })).items;
+    expect(pending).toHaveLength(1);
     const list = (await f.store.checkins.list(c.id, { limit: 10 })).items;
     expect(list.map((d) => d.status)).toEqual(['done']);
+    // The digest names what ran: the stored message's body and the approval that exists.
     expect(list[0]!.proposals.map((p) => p.fate)).toEqual(['executed', 'pending_approval']);
+    expect(list[0]!.proposals[0]!.params).toEqual({ body: ai[0]!.body });
+    expect(list[0]!.proposals[1]!.approvalId).toBe(pending[0]!.id);
+    const audit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'ai');
+    expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['scheduleActivity:pending_approval', 'sendMessage:executed']);
   }
 });

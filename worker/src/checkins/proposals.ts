@@ -65,6 +65,9 @@ export async function runProposals(run: ProposalRun, actions: readonly unknown[]
         out.push({ ...base, fate: 'pending_approval', detail: 'waiting for an owner', approvalId: outcome.approvalId });
         break;
       case 'refused':
+        // Another run of this very proposal is still going (a worker that has not yet been declared
+        // dead): nothing was decided, so the job is retried rather than recording a false refusal.
+        if (outcome.retryable) throw new Error(`proposal ${index} of ${run.collaborationId} is still running elsewhere`);
         out.push({ ...base, fate: 'refused', detail: `${outcome.code}: ${outcome.message}`.slice(0, 500), approvalId: null });
         break;
       default:

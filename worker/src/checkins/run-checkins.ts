@@ -1,7 +1,11 @@
 // Run the check-ins of one batch job: claim each (collaboration, day), summarize, ask the model
-// (or the offline rules), run proposals through the engine, store one digest per collaboration-day.
+// (or the offline rules), store each validated answer with its check-in BEFORE acting on it, run the
+// proposals through the engine, store one digest per collaboration-day. A retried job (the worker
+// died, or a call failed) resumes check-ins that already have an answer without asking the model
+// again; their proposals run under the same idempotency keys, so each runs exactly once and the
+// digest records what actually ran.
 import type { DocHost, Engine } from '@trellis/engine';
-import type { Checkin } from '@trellis/schema';
+import type { Checkin, CheckinAnswerRecord } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { LlmProvider } from '../providers/types.ts';
@@ -12,6 +16,7 @@ import type { CheckinItem } from './claim.ts';
 import { acquire } from './claim.ts';
 import { saveDone, saveFailed } from './digest.ts';
 import { offlineSummary } from './offline-digest.ts';
+import type { AnswerEntry } from './parse-answer.ts';
 import { runProposals } from './proposals.ts';
 import type { CollabSummary } from './summary.ts';
 import { summarizeDoc } from './summary.ts';
@@ -39,18 +44,25 @@ export interface CheckinRunResult {
   skipped: number;
   failed: number;
   llmCalls: number;
+  /** Check-ins acted on from an answer stored by an earlier attempt (no model call). */
+  resumed: number;
 }
 
 export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem[], opts: CheckinRunOptions): Promise<CheckinRunResult> {
-  const result: CheckinRunResult = { done: [], skipped: 0, failed: 0, llmCalls: 0 };
+  const result: CheckinRunResult = { done: [], skipped: 0, failed: 0, llmCalls: 0, resumed: 0 };
   const open = new Map<string, { checkin: Checkin; summary: CollabSummary }>();
+  const answered: Checkin[] = [];
   for (const item of items) {
     const log = deps.logger.child({ collaborationId: item.collaborationId, localDay: item.localDay });
-    const got = await acquire(deps.store, item, { force: opts.force, now: deps.now() });
+    const got = await acquire(deps.store, item, { force: opts.force, now: deps.now(), jobId: opts.jobId });
     if (got.status !== 'mine') {
       if (got.status === 'done') result.done.push(got.checkin);
       result.skipped++;
       log.debug({ status: got.status }, 'check-in skipped');
+      continue;
+    }
+    if (got.checkin.answer) {
+      answered.push(got.checkin);
       continue;
     }
     const summary = await summarize(deps, got.checkin, opts.force);
@@ -60,30 +72,35 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
       result.skipped++;
     }
   }
-  if (open.size === 0) return result;
-  if (deps.provider.name === 'offline') {
-    const share: CallShare = { provider: 'offline', model: 'rules', inputTokens: 0, outputTokens: 0, latencyMs: 0 };
-    for (const { checkin, summary } of open.values()) {
-      result.done.push(await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: offlineSummary(summary), proposals: [], share, aiGenerated: false }, deps.now()));
-    }
-    return result;
-  }
   try {
+    // The model already answered for these in an earlier attempt: act on that answer, never re-ask.
+    for (const checkin of [...answered]) {
+      result.done.push(await act(deps, checkin));
+      result.resumed++;
+    }
+    if (open.size === 0) return result;
+    if (deps.provider.name === 'offline') {
+      const share: CallShare = { provider: 'offline', model: 'rules', inputTokens: 0, outputTokens: 0, latencyMs: 0 };
+      for (const { checkin, summary } of open.values()) {
+        result.done.push(await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: offlineSummary(summary), proposals: [], share, aiGenerated: false }, deps.now()));
+      }
+      open.clear();
+      return result;
+    }
     const asked = await askModel(
       {
         provider: deps.provider, metrics: deps.metrics, log: deps.logger, signal: opts.signal, now: deps.now,
-        onEntry: async (entry, share) => {
-          const slot = open.get(entry.collaborationId);
-          if (!slot) return;
-          open.delete(entry.collaborationId);
-          const { checkin } = slot;
-          const log = deps.logger.child({ collaborationId: checkin.collaborationId, localDay: checkin.localDay });
-          const proposals = await runProposals(
-            { engine: deps.engine, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: `checkin:${checkin.collaborationId}:${checkin.localDay}`, log },
-            entry.actions,
-          );
-          result.done.push(await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: entry.summary, proposals, share, aiGenerated: true }, deps.now()));
-          log.info({ proposals: proposals.length, refused: proposals.filter((p) => p.fate === 'refused').length }, 'check-in done');
+        onAnswer: async (entries, share) => {
+          // Store every answer of this call first: a crash from here on never costs another call.
+          const stored: Checkin[] = [];
+          for (const entry of entries) {
+            const slot = open.get(entry.collaborationId);
+            if (slot) stored.push({ ...slot.checkin, answer: answerRecord(entry, share) });
+          }
+          await deps.store.checkins.saveMany(stored);
+          for (const c of stored) open.delete(c.collaborationId);
+          answered.push(...stored);
+          for (const checkin of stored) result.done.push(await act(deps, checkin));
         },
       },
       [...open.values()].map((s) => s.summary),
@@ -98,11 +115,37 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
     }
   } catch (err) {
     if (opts.final) {
-      for (const { checkin } of open.values()) await saveFailed(deps.store, deps.metrics, checkin, err instanceof Error ? err.message : String(err), deps.provider.name, deps.now());
+      // Everything this job still holds: not yet answered, or answered but not finished acting on.
+      const unfinished = [...open.values()].map((s) => s.checkin);
+      for (const c of answered) if (!result.done.some((d) => d.id === c.id)) unfinished.push(c);
+      for (const checkin of unfinished) await saveFailed(deps.store, deps.metrics, checkin, err instanceof Error ? err.message : String(err), deps.provider.name, deps.now());
     }
     throw err;
   }
   return result;
+}
+
+function answerRecord(entry: AnswerEntry, share: CallShare): CheckinAnswerRecord {
+  return { summary: entry.summary, actions: entry.actions, notes: [], ...share };
+}
+
+/** Run a stored answer's proposals (each under its own idempotency key) and store the digest. */
+async function act(deps: CheckinDeps, checkin: Checkin): Promise<Checkin> {
+  const answer = checkin.answer!;
+  const log = deps.logger.child({ collaborationId: checkin.collaborationId, localDay: checkin.localDay });
+  const proposals = await runProposals(
+    { engine: deps.engine, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: runKey(checkin), log },
+    answer.actions,
+  );
+  const share: CallShare = { provider: answer.provider, model: answer.model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, latencyMs: answer.latencyMs };
+  const done = await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: answer.summary, proposals, share, aiGenerated: true }, deps.now());
+  log.info({ proposals: proposals.length, refused: proposals.filter((p) => p.fate === 'refused').length }, 'check-in done');
+  return done;
+}
+
+/** Idempotency key prefix of one run of a check-in: stable across its retries, new for a fresh run. */
+function runKey(c: Checkin): string {
+  return `checkin:${c.collaborationId}:${c.localDay}:${c.id}:${Date.parse(c.createdAt)}`;
 }
 
 async function summarize(deps: CheckinDeps, claimed: Checkin, force: boolean): Promise<CollabSummary | null> {

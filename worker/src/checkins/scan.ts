@@ -3,6 +3,7 @@
 // day, and enqueue them in batches of up to 20. Claims are taken right after the enqueue, so the next
 // scan skips them; a crash in between leaves a job that claims for itself when it runs.
 import { newId } from '@trellis/schema';
+import type { Checkin } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { CheckinItem } from './claim.ts';
@@ -41,7 +42,7 @@ export async function scanDue(store: Store, log: Logger, opts: ScanOptions): Pro
       opts.maxQueued === undefined ? {} : { maxQueued: opts.maxQueued },
     );
     if (!job) return false;
-    for (const item of items) await store.checkins.claim(runningCheckin(item, opts.now));
+    for (const item of items) await store.checkins.claim(runningCheckin(item, opts.now, job.id));
     result.batches++;
     result.collaborations += items.length;
     return true;
@@ -53,7 +54,14 @@ export async function scanDue(store: Store, log: Logger, opts: ScanOptions): Pro
       const tz = c.settings.timeZone;
       if (!clock.firedToday(tz)) continue;
       const day = localDay(opts.now, tz);
-      if (await store.checkins.get(c.id, day)) continue;
+      const cur = await store.checkins.get(c.id, day);
+      if (cur) {
+        if (await orphaned(store, cur)) {
+          await store.checkins.save({ ...cur, status: 'failed', summary: 'The AI check-in failed: its job stopped without finishing it (the worker died on every attempt).', completedAt: opts.now.toISOString() });
+          log.warn({ collaborationId: c.id, localDay: day, jobId: cur.jobId }, 'check-in left running by a dead job marked failed');
+        }
+        continue;
+      }
       buffer.push({ collaborationId: c.id, localDay: day, checkinId: newId('ci') });
       if (buffer.length >= size && !(await flush())) {
         result.throttled = true;
@@ -65,4 +73,11 @@ export async function scanDue(store: Store, log: Logger, opts: ScanOptions): Pro
   } while (cursor);
   if (!(await flush())) result.throttled = true;
   return result;
+}
+
+/** A running check-in whose job is gone, dead-lettered or finished will never be finished by it. */
+async function orphaned(store: Store, c: Checkin): Promise<boolean> {
+  if (c.status !== 'running' || !c.jobId) return false;
+  const job = await store.jobs.get(c.jobId);
+  return !job || job.status === 'dead' || job.status === 'done';
 }

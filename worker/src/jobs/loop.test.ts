@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, workerFixture } from '../testing/fixture.ts';
 import { localDay } from '../checkins/local-day.ts';
+import { scanDue } from '../checkins/scan.ts';
 import { createHandlers } from './handlers.ts';
 import { JobLoop } from './loop.ts';
 
@@ -100,5 +101,42 @@ describe('job loop', () => {
     l.stop();
     await running;
     expect((await f.store.jobs.counts()).dead).toBe(1);
+  });
+});
+
+describe('job leases [W2]', () => {
+  it('[W2] a batch that killed the worker on every attempt is dead-lettered at claim time, and the next scan marks its check-in failed', async () => {
+    const c = await f.collaboration();
+    await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
+    let now = Date.now();
+    for (let i = 0; i < 3; i++) {
+      // Claimed, then the worker dies: nothing completes or fails the lease.
+      expect((await f.store.jobs.claim(['checkin-batch'], 'w1', 100, now))?.attempts).toBe(i + 1);
+      now += 200;
+    }
+    expect(await f.store.jobs.claim(['checkin-batch'], 'w2', 100, now)).toBeNull();
+    const [dead] = (await f.store.jobs.listDead({ limit: 5 })).items;
+    expect(dead).toMatchObject({ type: 'checkin-batch', attempts: 3 });
+    expect(dead!.lastError).toMatch(/attempts exhausted/);
+    await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
+    const checkin = (await f.store.checkins.get(c.id, localDay(new Date(), 'UTC')))!;
+    expect(checkin).toMatchObject({ status: 'failed', jobId: dead!.id });
+    expect(checkin.summary).toMatch(/worker died/);
+  });
+
+  it('[W2] the running job\'s lease is renewed by heartbeats; a stale claim cannot complete the new lease', async () => {
+    const c = await f.collaboration();
+    const job = await batchJob([c.id]);
+    f.fake.respond((req) => ({ content: answerFor(req.user), delayMs: 400 }));
+    const l = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'w1', logger: f.logger, metrics: f.metrics, visibilityMs: 150 });
+    const claimed = (await f.store.jobs.claim(['checkin-batch'], 'w1', 150))!;
+    const running = l.runOne(claimed);
+    await new Promise((r) => setTimeout(r, 300));
+    // Past the first lease: the heartbeat kept it, nobody else can claim the job.
+    expect(await f.store.jobs.claim(['checkin-batch'], 'w1', 150)).toBeNull();
+    expect(await running).toBe('done');
+    expect((await f.store.jobs.get(job.id))!.status).toBe('done');
+    // A stale claim (same owner, an older lease) finishes nothing.
+    expect(await f.store.jobs.complete(job.id, 'lse_stale')).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
-// The job loop: several slots claim jobs with a visibility timeout, run their handler, and complete
-// or fail them (retry with backoff, dead letter after the last attempt). One failed job never stops it.
+// The job loop: several slots claim jobs with a short lease, renew it while the handler runs
+// (heartbeat), and complete or fail it under that claim's lease id (a stale slot cannot finish another
+// claim's lease): retry with backoff, dead letter after the last attempt. A job whose worker died on
+// every attempt is dead-lettered by the claim itself (JobRepo.claim). One failed job never stops it.
 import { setMaxListeners } from 'node:events';
 import type { Job } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
@@ -26,6 +28,7 @@ export interface JobLoopOptions {
   logger: Logger;
   metrics: WorkerMetrics;
   concurrency?: number;
+  /** Lease length; renewed every third of it while the job runs, so a dead worker's job is retried soon. */
   visibilityMs?: number;
   pollMs?: number;
   retry?: RetryPolicy;
@@ -43,7 +46,7 @@ export class JobLoop {
     // Every in-flight LLM call and every idle slot's sleep listens on the shared signals.
     setMaxListeners(0, this.abortJobs.signal);
     setMaxListeners(0, this.stopping.signal);
-    this.o = { concurrency: 4, visibilityMs: 10 * 60_000, pollMs: 500, graceMs: 8_000, now: Date.now, retry: DEFAULT_RETRY, ...opts };
+    this.o = { concurrency: 4, visibilityMs: 30_000, pollMs: 500, graceMs: 8_000, now: Date.now, retry: DEFAULT_RETRY, ...opts };
   }
 
   async run(): Promise<void> {
@@ -78,19 +81,23 @@ export class JobLoop {
     const log = this.o.logger.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
     const handler = this.o.handlers[job.type];
     const started = this.o.now();
+    const lease = job.leaseId ?? '';
+    const beat = this.heartbeat(job, log);
     try {
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
       await handler(job, { log, signal: this.abortJobs.signal, final: job.attempts >= job.maxAttempts });
-      const ok = await this.o.store.jobs.complete(job.id, this.o.owner);
+      await beat.stop();
+      const ok = await this.o.store.jobs.complete(job.id, lease);
       this.o.metrics.jobRuns.inc(1, { type: job.type, result: ok ? 'done' : 'lost' });
       log.info({ ms: this.o.now() - started }, ok ? 'job done' : 'job done but its lease was lost');
       return ok ? 'done' : 'lost';
     } catch (err) {
+      await beat.stop();
       const delay = this.abortJobs.signal.aborted ? 0 : retryDelayMs(err, job.attempts, this.o.retry);
       const reason = this.abortJobs.signal.aborted ? 'released on shutdown' : describeError(err);
       let next: Job | null = null;
       try {
-        next = await this.o.store.jobs.fail(job.id, this.o.owner, reason, this.o.now() + delay);
+        next = await this.o.store.jobs.fail(job.id, lease, reason, this.o.now() + delay);
       } catch (storeErr) {
         log.error({ err: storeErr }, 'recording the job failure failed; the lease will expire');
       }
@@ -99,5 +106,32 @@ export class JobLoop {
       log[result === 'dead' ? 'error' : 'warn']({ err: reason, retryInMs: result === 'retry' ? delay : undefined, result }, 'job failed');
       return result;
     }
+  }
+
+  /** Renews the lease every third of it while the job runs; logs once if the lease was lost. */
+  private heartbeat(job: Job, log: Logger): { stop(): Promise<void> } {
+    let chain: Promise<void> = Promise.resolve();
+    let lost = false;
+    const beat = async () => {
+      if (lost || !job.leaseId) return;
+      try {
+        if (!(await this.o.store.jobs.extend(job.id, job.leaseId, this.o.now() + this.o.visibilityMs))) {
+          lost = true;
+          log.warn('job lease lost (another worker took it over); this run will not complete it');
+        }
+      } catch (err) {
+        log.warn({ err }, 'renewing the job lease failed');
+      }
+    };
+    const timer = setInterval(() => {
+      chain = chain.then(beat);
+    }, Math.max(10, Math.floor(this.o.visibilityMs / 3)));
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await chain;
+      },
+    };
   }
 }

@@ -1,5 +1,13 @@
-// A worker process that SIGKILLs itself at a chosen point (just before the N-th digest is stored),
-// so tests can check what a crash mid-batch leaves behind and that a rerun repairs it exactly once.
+// A worker process that SIGKILLs itself at a chosen step of a check-in batch, so tests can check what
+// a crash at that point leaves behind and that a rerun repairs it exactly once. The step is
+// `<point>:<n>` (the n-th time that point is reached):
+//   before-call   before the n-th model call is sent
+//   answers       right after the n-th call's answers are stored (before any action)
+//   append        right after the n-th document write is stored (its idempotency record still running)
+//   idem-done     right after the n-th action's outcome is recorded
+//   digest        just before the n-th digest is stored
+//   complete      just before the job is marked done
+// Leases are short (300 ms) so the survivor can take over at once.
 import { createEngine, createStoreDocHost } from '@trellis/engine';
 import { createLogger } from '@trellis/runtime';
 import { createSqliteStore } from '@trellis/store';
@@ -8,27 +16,55 @@ import { createHandlers } from '../jobs/handlers.ts';
 import { JobLoop } from '../jobs/loop.ts';
 import { WorkerMetrics } from '../metrics.ts';
 import { createGroqProvider } from '../providers/groq.ts';
+import type { LlmProvider } from '../providers/types.ts';
 
 const dataDir = process.argv[2]!;
 const llmUrl = process.argv[3]!;
-const killAtSave = Number(process.argv[4]);
+const [point, nth] = (process.argv[4] ?? 'none:0').split(':') as [string, string];
+const counts = new Map<string, number>();
+/** Die if this is the n-th time `at` is reached and `at` is the chosen point. */
+function step(at: string): void {
+  const n = (counts.get(at) ?? 0) + 1;
+  counts.set(at, n);
+  if (at === point && n === Number(nth)) process.kill(process.pid, 'SIGKILL');
+}
 
 const real = createSqliteStore({ dataDir });
-let saves = 0;
 const store: Store = {
   ...real,
+  docs: { ...real.docs, async append(...a) {
+    const r = await real.docs.append(...a);
+    step('append');
+    return r;
+  } },
+  kv: { ...real.kv, async set(key, value, opts) {
+    await real.kv.set(key, value, opts);
+    if (key.startsWith('idem:') && value.includes('"state":"done"')) step('idem-done');
+  } },
   checkins: {
     ...real.checkins,
+    async saveMany(cs) {
+      await real.checkins.saveMany(cs);
+      step('answers');
+    },
     async save(c) {
-      if (c.status === 'done' && ++saves === killAtSave) process.kill(process.pid, 'SIGKILL');
+      if (c.status === 'done') step('digest');
       return real.checkins.save(c);
     },
   },
+  jobs: { ...real.jobs, complete(...a) {
+    step('complete');
+    return real.jobs.complete(...a);
+  } },
 };
 const logger = createLogger({ level: 'silent', name: 'crash-child' });
 const docs = createStoreDocHost(store, logger);
-const engine = createEngine({ store, docs, logger });
-const provider = createGroqProvider({ apiKey: 'k', model: 'llama-test', baseURL: llmUrl, timeoutMs: 5000 });
+const engine = createEngine({ store, docs, logger, idempotencyLeaseMs: 300 });
+const groq = createGroqProvider({ apiKey: 'k', model: 'llama-test', baseURL: llmUrl, timeoutMs: 5000 });
+const provider: LlmProvider = { ...groq, name: groq.name, model: groq.model, complete(input) {
+  step('before-call');
+  return groq.complete(input);
+} };
 const metrics = new WorkerMetrics();
 const handlers = createHandlers({ store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: '* * * * *', maxQueued: 1000 });
 const loop = new JobLoop({ store, handlers, owner: 'doomed', logger, metrics, concurrency: 1, visibilityMs: 300, pollMs: 10 });

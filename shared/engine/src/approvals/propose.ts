@@ -6,6 +6,8 @@ import { activityFingerprint, newId } from '@trellis/schema';
 import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
 import { paramsHash } from '../canonical-json.ts';
 import type { EngineContext } from '../context.ts';
+import type { EffectIds } from '../effect-ids.ts';
+import { freshIds } from '../effect-ids.ts';
 import { membersWithRole } from '../members.ts';
 import type { ActionOutcome } from '../types.ts';
 
@@ -18,7 +20,12 @@ export function targetActivityId(params: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-export async function proposeApproval(ctx: EngineContext, collab: Collaboration, actor: Actor, req: ActionRequest, reason: string): Promise<ActionOutcome> {
+export async function proposeApproval(
+  ctx: EngineContext, collab: Collaboration, actor: Actor, req: ActionRequest, reason: string, ids: EffectIds = freshIds,
+): Promise<ActionOutcome> {
+  const id = ids('apr');
+  // Taken over from a run that died after creating it (idempotency.ts): the same approval, once.
+  if (await ctx.store.approvals.get(id)) return { status: 'pending_approval', approvalId: id };
   const activityId = targetActivityId(req.params);
   const state = await ctx.docs.read(collab.id, (doc) => ({
     sv: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
@@ -28,7 +35,7 @@ export async function proposeApproval(ctx: EngineContext, collab: Collaboration,
   if (activityId && state.fingerprint === null) return { status: 'refused', code: 'not_found', message: `activity ${activityId} not found` };
   const now = ctx.now();
   const approval: Approval = {
-    id: newId('apr'),
+    id,
     collaborationId: collab.id,
     action: req.name,
     params: req.params as Record<string, unknown>,

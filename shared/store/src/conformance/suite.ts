@@ -343,14 +343,25 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.approvals.get(a.id))?.status).toBe('executing');
     });
 
-    it('[D11] one check-in per collaboration and local day', async () => {
+    it('[D11] one check-in per collaboration and local day; its stored answer reads back, several in one write', async () => {
       const mk = (): Checkin => ({
         id: newId('chk'), collaborationId: 'c1', localDay: '2026-11-22', status: 'running', summary: '', proposals: [], provider: 'offline', model: 'rules',
-        aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null,
+        aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null,
       });
       const claims = await Promise.all([mk(), mk(), mk()].map((c) => store.checkins.claim(c)));
       expect(claims.filter(Boolean)).toHaveLength(1);
       const got = (await store.checkins.get('c1', '2026-11-22'))!;
+      expect(got).toMatchObject({ jobId: null, answer: null });
+      // The model's answer is stored with the running check-in before it is acted on, and read back.
+      const answer = { summary: 's', actions: [{ action: 'sendMessage', params: { body: 'hi' }, reason: 'r' }], notes: [], provider: 'groq', model: 'm', inputTokens: 3, outputTokens: 4, latencyMs: 5 };
+      await store.checkins.save({ ...got, jobId: 'job_1', answer });
+      expect(await store.checkins.get('c1', '2026-11-22')).toMatchObject({ status: 'running', jobId: 'job_1', answer });
+      // Several check-ins' answers in one write.
+      const other = { ...mk(), collaborationId: 'c2' };
+      expect(await store.checkins.claim(other)).toBe(true);
+      await store.checkins.saveMany([{ ...got, jobId: 'job_2', answer }, { ...other, jobId: 'job_2', answer }]);
+      expect((await store.checkins.get('c2', '2026-11-22'))?.jobId).toBe('job_2');
+      expect((await store.checkins.get('c1', '2026-11-22'))?.jobId).toBe('job_2');
       await store.checkins.save({ ...got, status: 'done', summary: 'ok' });
       expect((await store.checkins.list('c1', { limit: 5 })).items.map((c) => c.summary)).toEqual(['ok']);
       expect((await store.checkins.latestDone('c1'))?.summary).toBe('ok');
@@ -367,19 +378,50 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       // Lease expired: another worker takes it over.
       const taken = await store.jobs.claim(['t'], 'w2', 1000, now + 1001);
       expect(taken?.leaseOwner).toBe('w2');
-      expect(await store.jobs.complete(job!.id, 'w1')).toBe(false);
-      const dead = await store.jobs.fail(job!.id, 'w2', 'boom', now + 5000);
+      expect(await store.jobs.complete(job!.id, leased!.leaseId!)).toBe(false);
+      const dead = await store.jobs.fail(job!.id, taken!.leaseId!, 'boom', now + 5000);
       expect(dead?.status).toBe('dead');
       expect(dead?.lastError).toBe('boom');
       expect((await store.jobs.listDead({ limit: 10 })).items.map((j) => j.id)).toEqual([job!.id]);
       const j2 = await store.jobs.enqueue({ type: 't', payload: {}, maxAttempts: 3 });
       const l2 = await store.jobs.claim(['t'], 'w1', 1000);
-      const retried = await store.jobs.fail(l2!.id, 'w1', 'transient', Date.now() + 60_000);
+      const retried = await store.jobs.fail(l2!.id, l2!.leaseId!, 'transient', Date.now() + 60_000);
       expect(retried?.status).toBe('queued');
       expect(await store.jobs.claim(['t'], 'w1', 1000)).toBeNull();
       expect((await store.jobs.get(j2!.id))?.attempts).toBe(1);
       expect(await store.jobs.enqueue({ type: 't', payload: {} }, { maxQueued: 1 })).toBeNull();
       expect((await store.jobs.counts()).dead).toBe(1);
+    });
+
+    it('[D21] job leases are per claim: a stale claim of the same owner can neither extend, complete nor fail the new lease', async () => {
+      const job = (await store.jobs.enqueue({ type: 'p', payload: {}, maxAttempts: 3 }))!;
+      const now = Date.now();
+      const first = (await store.jobs.claim(['p'], 'w1', 1000, now))!;
+      expect(first.leaseId).toMatch(/^lse_/);
+      expect(await store.jobs.extend(job.id, first.leaseId!, now + 2000)).toBe(true);
+      expect(await store.jobs.claim(['p'], 'w1', 1000, now + 1500)).toBeNull(); // the heartbeat kept it
+      const second = (await store.jobs.claim(['p'], 'w1', 1000, now + 2001))!;
+      expect(second.leaseOwner).toBe('w1');
+      expect(second.leaseId).not.toBe(first.leaseId);
+      expect(await store.jobs.extend(job.id, first.leaseId!, now + 9000)).toBe(false);
+      expect(await store.jobs.complete(job.id, first.leaseId!)).toBe(false);
+      expect(await store.jobs.fail(job.id, first.leaseId!, 'stale', now)).toBeNull();
+      expect(await store.jobs.complete(job.id, second.leaseId!)).toBe(true);
+      expect((await store.jobs.get(job.id))).toMatchObject({ status: 'done', leaseId: null });
+    });
+
+    it('[D22] a job whose every attempt died with the worker is dead-lettered at claim time, never run again', async () => {
+      const job = (await store.jobs.enqueue({ type: 'x', payload: {}, maxAttempts: 2 }))!;
+      const other = (await store.jobs.enqueue({ type: 'x', payload: {}, runAt: Date.now() + 5000 }))!;
+      const now = Date.now();
+      expect((await store.jobs.claim(['x'], 'w1', 100, now))?.id).toBe(job.id); // attempt 1: the worker dies
+      expect((await store.jobs.claim(['x'], 'w1', 100, now + 200))?.attempts).toBe(2); // attempt 2: dies again
+      // Lease of the last attempt expired: the next claim buries it and hands out the next due job instead.
+      expect((await store.jobs.claim(['x'], 'w2', 100, now + 6000))?.id).toBe(other.id);
+      const dead = (await store.jobs.get(job.id))!;
+      expect(dead).toMatchObject({ status: 'dead', attempts: 2, leaseOwner: null, leaseId: null });
+      expect(dead.lastError).toMatch(/^attempts exhausted: the worker stopped while running it 2 time/);
+      expect((await store.jobs.listDead({ limit: 10 })).items.map((j) => j.id)).toEqual([job.id]);
     });
 
     it('[D18] housekeeping: due approvals expire (once), finished jobs are pruned, dead letters kept', async () => {
@@ -398,10 +440,10 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(await store.approvals.expireDue(new Date(), 10)).toEqual([]);
       const done = await store.jobs.enqueue({ type: 'h', payload: {}, runAt: Date.now() - 10_000 });
       const claimed = await store.jobs.claim(['h'], 'w', 1000);
-      await store.jobs.complete(claimed!.id, 'w');
+      await store.jobs.complete(claimed!.id, claimed!.leaseId!);
       const dead = await store.jobs.enqueue({ type: 'h2', payload: {}, maxAttempts: 1, runAt: Date.now() - 10_000 });
       const c2 = await store.jobs.claim(['h2'], 'w', 1000);
-      await store.jobs.fail(c2!.id, 'w', 'x', Date.now());
+      await store.jobs.fail(c2!.id, c2!.leaseId!, 'x', Date.now());
       expect(await store.jobs.pruneDone(Date.now())).toBe(1);
       expect(await store.jobs.get(done!.id)).toBeNull();
       expect((await store.jobs.get(dead!.id))?.status).toBe('dead');
@@ -430,6 +472,20 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       const page = await store.audit.list('c1', { limit: 2 });
       expect(page.items.map((e) => e.action)).toEqual(['a2', 'a1']);
       expect((await store.audit.list('c1', { limit: 2, cursor: page.nextCursor! })).items.map((e) => e.action)).toEqual(['a0']);
+    });
+
+    it('[D23] key-value compare-and-set replaces only the expected value, with its expiry', async () => {
+      const at = Date.now() + 3_600_000;
+      expect(await store.kv.compareAndSet('cas', 'a', 'b')).toBe(false); // absent: nothing to compare
+      expect(await store.kv.get('cas')).toBeNull();
+      await store.kv.set('cas', 'a');
+      const racing = await Promise.all([store.kv.compareAndSet('cas', 'a', 'x', { expiresAt: at - 1 }), store.kv.compareAndSet('cas', 'a', 'y', { expiresAt: at - 1 })]);
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      const won = (await store.kv.get('cas'))!;
+      expect(['x', 'y']).toContain(won);
+      expect(await store.kv.compareAndSet('cas', 'a', 'z')).toBe(false);
+      expect(await store.kv.pruneExpired(at)).toBe(1);
+      expect(await store.kv.get('cas')).toBeNull();
     });
 
     it('[D20] key-value expiry: pruning removes rows due by then, keeps later ones and rows without expiry', async () => {

@@ -8,7 +8,7 @@ import { toPage } from './page.ts';
 
 const toCheckin = (d: Stored<Checkin>) => parseRecord(Checkin, withoutId(d), `checkin ${d._id}`);
 
-export function mongoCheckins({ c }: Ctx): CheckinRepo {
+export function mongoCheckins({ c, tx }: Ctx): CheckinRepo {
   return {
     async claim(ch) {
       // The unique index decides between racing claimers; the loser gets E11000.
@@ -28,6 +28,12 @@ export function mongoCheckins({ c }: Ctx): CheckinRepo {
       // Whole-document replace: the replace event carries the status, and the change feed emits a
       // `checkin` change only when it is no longer 'running' (as SQLite does).
       await c.checkins.replaceOne({ _id: ch.id }, ch);
+    },
+    async saveMany(chs) {
+      if (chs.length === 0) return;
+      await tx(async (session) => {
+        for (const ch of chs) await c.checkins.replaceOne({ _id: ch.id }, ch, { session });
+      });
     },
     async list(collaborationId, page) {
       const rows = await c.checkins

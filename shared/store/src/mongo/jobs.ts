@@ -2,6 +2,7 @@
 // Every state change is one single-document atomic write, so racing workers never share a lease.
 import { Job, newId } from '@trellis/schema';
 import type { JobRepo } from '../types.ts';
+import { exhaustedError } from '../job-dead-letter.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { isDuplicateKey, withoutId } from './db.ts';
@@ -20,7 +21,7 @@ export function mongoJobs({ c }: Ctx): JobRepo {
       const now = Date.now();
       const job: Job = {
         id: newId('job', now), type: input.type, payload: input.payload, dedupeKey: input.dedupeKey ?? null, status: 'queued',
-        attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, lastError: null, createdAt: now,
+        attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, leaseId: null, lastError: null, createdAt: now,
       };
       try {
         await c.jobs.insertOne({ ...job, _id: job.id });
@@ -33,33 +34,50 @@ export function mongoJobs({ c }: Ctx): JobRepo {
     },
     async claim(types, owner, visibilityMs, now = Date.now()) {
       if (types.length === 0) return null;
+      // Jobs whose last attempt's lease ran out (the worker died running them every time) are
+      // dead-lettered, never leased again; the claim below excludes them even if this races.
+      const exhausted = { $expr: { $gte: ['$attempts', '$maxAttempts'] } };
+      for (const d of await c.jobs.find({ type: { $in: types }, status: 'leased', leaseUntil: { $lte: now }, ...exhausted }).limit(100).toArray()) {
+        await c.jobs.updateOne(
+          { _id: d._id, status: 'leased', leaseId: d.leaseId ?? null, leaseUntil: { $lte: now } },
+          { $set: { status: 'dead', leaseOwner: null, leaseUntil: null, leaseId: null, lastError: exhaustedError(d) } },
+        );
+      }
       const d = await c.jobs.findOneAndUpdate(
         {
           type: { $in: types },
-          $or: [{ status: 'queued', runAt: { $lte: now } }, { status: 'leased', leaseUntil: { $lte: now } }],
+          $or: [
+            { status: 'queued', runAt: { $lte: now } },
+            { status: 'leased', leaseUntil: { $lte: now }, $expr: { $lt: ['$attempts', '$maxAttempts'] } },
+          ],
         },
-        { $set: { status: 'leased', leaseOwner: owner, leaseUntil: now + visibilityMs }, $inc: { attempts: 1 } },
+        { $set: { status: 'leased', leaseOwner: owner, leaseUntil: now + visibilityMs, leaseId: newId('lse') }, $inc: { attempts: 1 } },
         { sort: { runAt: 1 }, returnDocument: 'after' },
       );
       return d ? toJob(d) : null;
     },
-    async complete(id, owner) {
-      const res = await c.jobs.updateOne({ _id: id, status: 'leased', leaseOwner: owner }, { $set: { status: 'done', leaseUntil: null } });
+    async extend(id, leaseId, until) {
+      const res = await c.jobs.updateOne({ _id: id, status: 'leased', leaseId }, { $set: { leaseUntil: until } });
       return res.matchedCount === 1;
     },
-    async fail(id, owner, error, retryAt) {
+    async complete(id, leaseId) {
+      const res = await c.jobs.updateOne({ _id: id, status: 'leased', leaseId }, { $set: { status: 'done', leaseUntil: null, leaseId: null } });
+      return res.matchedCount === 1;
+    },
+    async fail(id, leaseId, error, retryAt) {
       // A pipeline update decides retry vs dead letter from the stored attempts atomically.
       // $literal: the error text must never be read as a field path or operator.
-      const exhausted = { $gte: ['$attempts', '$maxAttempts'] };
+      const exhaustedNow = { $gte: ['$attempts', '$maxAttempts'] };
       const d = await c.jobs.findOneAndUpdate(
-        { _id: id, status: 'leased', leaseOwner: owner },
+        { _id: id, status: 'leased', leaseId },
         [
           {
             $set: {
-              status: { $cond: [exhausted, 'dead', 'queued'] },
-              runAt: { $cond: [exhausted, '$runAt', { $literal: retryAt }] },
+              status: { $cond: [exhaustedNow, 'dead', 'queued'] },
+              runAt: { $cond: [exhaustedNow, '$runAt', { $literal: retryAt }] },
               leaseOwner: null,
               leaseUntil: null,
+              leaseId: null,
               lastError: { $literal: error.slice(0, 2000) },
             },
           },

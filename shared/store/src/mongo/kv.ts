@@ -43,6 +43,12 @@ export function mongoKv({ c }: Ctx): KeyValueRepo {
         throw err;
       }
     },
+    async compareAndSet(key, expected, value, opts) {
+      const update = opts?.expiresAt === undefined
+        ? { $set: { value }, $unset: { expiresAt: true as const } }
+        : { $set: { value, expiresAt: new Date(opts.expiresAt) } };
+      return (await c.kv.updateOne({ _id: key, value: expected }, update)).matchedCount === 1;
+    },
     async pruneExpired(now) {
       return (await c.kv.deleteMany({ expiresAt: { $lte: new Date(now) } })).deletedCount;
     },

@@ -11,6 +11,10 @@ interface Row { id: string; data: string }
 const toCheckin = (r: Row) => parseRecord(Checkin, JSON.parse(r.data), `checkin ${r.id}`);
 
 export function sqliteCheckins(db: Db): CheckinRepo {
+  const saveOne = (c: Checkin) => {
+    stmt(db, 'UPDATE checkins SET status = ?, data = ? WHERE id = ?').run(c.status, JSON.stringify(c), c.id);
+    if (c.status !== 'running') emitChange(db, { type: 'checkin', collaborationId: c.collaborationId, checkinId: c.id });
+  };
   return {
     async claim(c) {
       const res = db
@@ -23,9 +27,11 @@ export function sqliteCheckins(db: Db): CheckinRepo {
       return r ? toCheckin(r) : null;
     },
     async save(c) {
+      writeTx(db, () => saveOne(c));
+    },
+    async saveMany(cs) {
       writeTx(db, () => {
-        stmt(db, 'UPDATE checkins SET status = ?, data = ? WHERE id = ?').run(c.status, JSON.stringify(c), c.id);
-        if (c.status !== 'running') emitChange(db, { type: 'checkin', collaborationId: c.collaborationId, checkinId: c.id });
+        for (const c of cs) saveOne(c);
       });
     },
     async list(collaborationId, page) {

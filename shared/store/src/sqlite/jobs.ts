@@ -1,6 +1,7 @@
 // The job queue: leases with a visibility timeout, attempts, dead letter, dedupe keys, backpressure.
 import { Job, newId } from '@trellis/schema';
 import type { JobRepo } from '../types.ts';
+import { exhaustedError } from '../job-dead-letter.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -12,6 +13,11 @@ const toJob = (r: Row) => parseRecord(Job, JSON.parse(r.data), `job ${r.id}`);
 export function sqliteJobs(db: Db): JobRepo {
   const save = (j: Job) =>
     stmt(db, 'UPDATE jobs SET status = ?, run_at = ?, lease_until = ?, data = ? WHERE id = ?').run(j.status, j.runAt, j.leaseUntil, JSON.stringify(j), j.id);
+  const leasedBy = (id: string, leaseId: string): Job | null => {
+    const r = stmt(db, "SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
+    const job = r ? toJob(r) : null;
+    return job && job.leaseId === leaseId ? job : null;
+  };
   return {
     async enqueue(input, opts = {}) {
       return writeTx(db, () => {
@@ -22,7 +28,7 @@ export function sqliteJobs(db: Db): JobRepo {
         const now = Date.now();
         const job: Job = {
           id: newId('job', now), type: input.type, payload: input.payload, dedupeKey: input.dedupeKey ?? null, status: 'queued',
-          attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, lastError: null, createdAt: now,
+          attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, leaseId: null, lastError: null, createdAt: now,
         };
         const res = db
           .prepare('INSERT INTO jobs (id, type, status, run_at, lease_until, dedupe_key, data) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING')
@@ -34,37 +40,50 @@ export function sqliteJobs(db: Db): JobRepo {
       if (types.length === 0) return null;
       const marks = types.map(() => '?').join(',');
       return writeTx(db, () => {
-        const r = db
-          .prepare(
-            `SELECT id, data FROM jobs WHERE type IN (${marks}) AND ((status = 'queued' AND run_at <= ?) OR (status = 'leased' AND lease_until <= ?))
-             ORDER BY run_at LIMIT 1`,
-          )
-          .get(...types, now, now) as Row | undefined;
-        if (!r) return null;
-        const job = toJob(r);
-        const leased: Job = { ...job, status: 'leased', attempts: job.attempts + 1, leaseOwner: owner, leaseUntil: now + visibilityMs };
-        save(leased);
-        return leased;
+        for (;;) {
+          const r = db
+            .prepare(
+              `SELECT id, data FROM jobs WHERE type IN (${marks}) AND ((status = 'queued' AND run_at <= ?) OR (status = 'leased' AND lease_until <= ?))
+               ORDER BY run_at LIMIT 1`,
+            )
+            .get(...types, now, now) as Row | undefined;
+          if (!r) return null;
+          const job = toJob(r);
+          if (job.status === 'leased' && job.attempts >= job.maxAttempts) {
+            // Its last attempt's lease ran out: the worker died running it every time. Never again.
+            save({ ...job, status: 'dead', leaseOwner: null, leaseUntil: null, leaseId: null, lastError: exhaustedError(job) });
+            continue;
+          }
+          const leased: Job = { ...job, status: 'leased', attempts: job.attempts + 1, leaseOwner: owner, leaseUntil: now + visibilityMs, leaseId: newId('lse') };
+          save(leased);
+          return leased;
+        }
       });
     },
-    async complete(id, owner) {
+    async extend(id, leaseId, until) {
       return writeTx(db, () => {
-        const r = stmt(db, "SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
-        if (!r) return false;
-        const job = toJob(r);
-        if (job.leaseOwner !== owner) return false;
-        save({ ...job, status: 'done', leaseUntil: null });
+        const job = leasedBy(id, leaseId);
+        if (!job) return false;
+        save({ ...job, leaseUntil: until });
         return true;
       });
     },
-    async fail(id, owner, error, retryAt) {
+    async complete(id, leaseId) {
       return writeTx(db, () => {
-        const r = stmt(db, "SELECT id, data FROM jobs WHERE id = ? AND status = 'leased'").get(id) as Row | undefined;
-        if (!r) return null;
-        const job = toJob(r);
-        if (job.leaseOwner !== owner) return null;
+        const job = leasedBy(id, leaseId);
+        if (!job) return false;
+        save({ ...job, status: 'done', leaseUntil: null, leaseId: null });
+        return true;
+      });
+    },
+    async fail(id, leaseId, error, retryAt) {
+      return writeTx(db, () => {
+        const job = leasedBy(id, leaseId);
+        if (!job) return null;
         const dead = job.attempts >= job.maxAttempts;
-        const next: Job = { ...job, status: dead ? 'dead' : 'queued', runAt: dead ? job.runAt : retryAt, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 2000) };
+        const next: Job = {
+          ...job, status: dead ? 'dead' : 'queued', runAt: dead ? job.runAt : retryAt, leaseOwner: null, leaseUntil: null, leaseId: null, lastError: error.slice(0, 2000),
+        };
         save(next);
         return next;
       });

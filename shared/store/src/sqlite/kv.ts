@@ -19,6 +19,9 @@ export function sqliteKv(db: Db): KeyValueRepo {
     async setIfAbsent(key, value, opts) {
       return stmt(db, 'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(key, value, opts?.expiresAt ?? null).changes === 1;
     },
+    async compareAndSet(key, expected, value, opts) {
+      return stmt(db, 'UPDATE kv SET value = ?, expires_at = ? WHERE key = ? AND value = ?').run(value, opts?.expiresAt ?? null, key, expected).changes === 1;
+    },
     async pruneExpired(now) {
       let total = 0;
       for (;;) {
