@@ -1,6 +1,6 @@
 // Composition root of a server process: the only place that reads the environment.
 import { parseEnv } from '@trellis/schema';
-import { createLogger } from '@trellis/runtime';
+import { createLogger, onParentGone } from '@trellis/runtime';
 import { authMode } from './auth/mode.ts';
 import { startServer } from './server.ts';
 
@@ -30,3 +30,5 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// Under the supervisor: it is gone (even killed with SIGKILL), so stop as on SIGTERM ([S11]).
+onParentGone(() => void shutdown('supervisor gone'));

@@ -1,5 +1,6 @@
 // `npm start` after the client build: runs the server and the worker as child processes with the same
 // environment, restarts a crashed child with backoff, forwards SIGTERM/SIGINT and exits 0 once both stopped.
+// The children exit by themselves when the supervisor dies (SPEC [S11]): no orphan outlives it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,8 @@ const slots: Slot[] = CHILDREN.map((c) => ({ ...c, child: null, startedAt: 0, qu
 
 function start(slot: Slot): void {
   // detached: own process group, so a terminal Ctrl-C reaches the children once (forwarded by us), not twice.
-  const child = spawn(process.execPath, ['--import', 'tsx', slot.file], { env: process.env, stdio: 'inherit', detached: true });
+  // The IPC channel is how a child learns we are gone, even killed with SIGKILL ([S11]).
+  const child = spawn(process.execPath, ['--import', 'tsx', slot.file], { env: process.env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
   slot.child = child;
   slot.startedAt = Date.now();
   let exited = false;

@@ -2,7 +2,7 @@
 // engine over a store-backed DocHost, the LLM provider and the job loop; serves /metrics if asked;
 // stops gracefully on SIGTERM/SIGINT (running jobs finish or release their lease, the store closes).
 import { createEngine, createStoreDocHost } from '@trellis/engine';
-import { createLogger } from '@trellis/runtime';
+import { createLogger, onParentGone } from '@trellis/runtime';
 import { parseEnv } from '@trellis/schema';
 import { openStore } from '@trellis/store';
 import { workerId } from './jobs/handlers.ts';
@@ -13,6 +13,8 @@ import { WorkerService } from './service.ts';
 
 const MAX_QUEUED_JOBS = 5_000;
 const LLM_TIMEOUT_MS = 60_000;
+/** How long a worker whose supervisor died may take to stop (the supervisor's own stop timeout). */
+const ORPHAN_STOP_MS = 8_000;
 
 async function main(): Promise<void> {
   let env;
@@ -41,6 +43,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // Under the supervisor: it is gone (even killed with SIGKILL) and nobody will send SIGKILL after
+  // its stop timeout, so stop as on SIGTERM within that same bound ([S11]); leased jobs run again elsewhere.
+  onParentGone(() => {
+    shutdown('supervisor gone');
+    setTimeout(() => process.exit(1), ORPHAN_STOP_MS).unref();
+  });
 
   await service.run();
   await metricsServer?.close();

@@ -3,3 +3,4 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './backoff.ts';
 export * from './free-port.ts';
+export * from './parent-watch.ts';
