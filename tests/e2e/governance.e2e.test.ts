@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { withBrowserServer } from './browser-suite.ts';
 import { ownerProposesActivity } from './proposal-scene.ts';
-import { addMember, createCollaboration, DESKTOP, MOBILE, SCREENSHOTS, signIn, token, describeBrowser } from './harness.ts';
+import { addMember, createCollaboration, DESKTOP, expectPhase, MOBILE, SCREENSHOTS, signIn, syncPhase, token, unsavedCount, describeBrowser } from './harness.ts';
 
 describeBrowser('web app: policy, rules and refused changes', () => {
   const suite = withBrowserServer();
@@ -23,9 +23,8 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await owner.page.getByRole('button', { name: 'Save policy' }).click();
     await owner.page.getByText('Policy saved.').waitFor();
     await owner.page.getByLabel('Rules JSON').fill('[{"id":"r1","name":"x","trigger":"nope","actions":[]}]');
-    await owner.page.getByTestId('rules-errors').waitFor();
-    expect(await owner.page.getByTestId('rules-errors').textContent()).toMatch(/trigger/);
-    expect(await owner.page.getByRole('button', { name: 'Save rules' }).isDisabled()).toBe(true);
+    await expect.poll(() => owner.page.getByTestId('rules-errors').textContent()).toMatch(/trigger/);
+    await expect.poll(() => owner.page.getByRole('button', { name: 'Save rules' }).isDisabled()).toBe(true);
     await owner.page.screenshot({ path: join(SCREENSHOTS, 'governance-desktop.png'), fullPage: true });
     await owner.page.getByLabel('Rules JSON').fill('[]');
     await owner.page.getByRole('button', { name: 'Insert an example' }).click();
@@ -37,8 +36,10 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await editor.page.getByRole('button', { name: 'Propose' }).click();
     await editor.page.getByTestId('toast').filter({ hasText: 'not accepted' }).waitFor({ timeout: 10_000 });
     await expect.poll(() => editor.page.getByTestId('activity').filter({ hasText: 'Karaoke night' }).count(), { timeout: 10_000 }).toBe(0);
+    // The owner's copy is in step with the server (the refusal came first), and it never had it.
     await owner.page.goto(`/#/c/${collabId}`);
-    await owner.page.waitForTimeout(1000);
+    await owner.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).waitFor();
+    await expectPhase(owner.page, 'saved');
     expect(await owner.page.getByTestId('activity').filter({ hasText: 'Karaoke night' }).count()).toBe(0);
 
     // Having re-read the policy, the editor's screen now asks for approval through the action API.
@@ -98,7 +99,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
 
     // At 375 px the log fits without sideways scrolling.
     await owner.page.setViewportSize(MOBILE);
-    expect(await owner.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(MOBILE.width);
+    await expect.poll(() => owner.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(MOBILE.width);
     expect(owner.errors.filter((e) => !/400/.test(e))).toEqual([]);
   });
 
@@ -108,7 +109,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await user.page.goto(`/#/c/${collabId}/notes`);
     await user.page.getByTestId('notes').click();
     await user.page.keyboard.type('before');
-    await expect.poll(() => user.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
+    await expectPhase(user.page, 'saved');
 
     // The token stops working (as if it expired on the server's clock).
     await user.page.evaluate(() => {
@@ -122,12 +123,13 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await notes.click();
     await user.page.keyboard.press('End');
     await user.page.keyboard.type(' and after');
-    expect(await user.page.getByTestId('sync-status').getAttribute('data-phase')).not.toBe('saved');
+    await expect.poll(() => unsavedCount(user.page)).toBeGreaterThan(0);
+    expect(await syncPhase(user.page)).not.toBe('saved');
 
     await user.page.getByRole('button', { name: 'Sign in again' }).click();
     await user.page.getByRole('button', { name: 'Sign in' }).click();
     await user.page.getByTestId('relogin').waitFor({ state: 'detached', timeout: 10_000 });
-    await expect.poll(() => user.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 20_000 }).toBe('saved');
+    await expectPhase(user.page, 'saved', 20_000);
 
     // Another device of the same user receives the edit made while signed out.
     const other = await signIn(suite.browser, suite.server, 'tess@example.com', MOBILE);

@@ -9,8 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { describe } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -222,6 +222,50 @@ export async function addMember(owner: TestUser, collabId: string, userId: strin
 
 export async function syncPhase(page: Page): Promise<string | null> {
   return page.getByTestId('sync-status').getAttribute('data-phase');
+}
+
+/** Local changes the open collaboration's indicator counts as not yet stored. */
+export async function unsavedCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('sync-status').getAttribute('data-unsaved'));
+}
+
+/**
+ * Waits until the open collaboration's sync indicator shows `phase`. The indicator follows the socket,
+ * the save acknowledgements and the browser's network state, all asynchronous: never read it just once.
+ */
+export async function expectPhase(page: Page, phase: string, timeout = 15_000): Promise<void> {
+  await expect.poll(() => syncPhase(page), { timeout, message: `sync status of ${page.url()}` }).toBe(phase);
+}
+
+const offlineEmulation = new WeakMap<Page, { cdp: CDPSession; stop: () => void }>();
+
+/**
+ * Takes a person's browser off the network, or puts it back. `context.setOffline` blocks the network,
+ * but Chromium 150 does not carry the emulated state into a document its service worker serves on a
+ * reload: there `navigator.onLine` stays true and no `offline` event fires, so the page cannot know it
+ * is offline. While offline, the page's own DevTools session states it again after every navigation,
+ * which gives the page what a device without network gives it. Going back online ends that session.
+ */
+export async function setOffline(u: TestUser, offline: boolean): Promise<void> {
+  await u.context.setOffline(offline);
+  const current = offlineEmulation.get(u.page);
+  if (!offline) {
+    if (!current) return;
+    offlineEmulation.delete(u.page);
+    current.stop();
+    await current.cdp.detach();
+    return;
+  }
+  if (current) return;
+  const cdp = await u.context.newCDPSession(u.page);
+  await cdp.send('Network.enable');
+  const state = () => cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const onNavigated = (frame: Frame) => {
+    if (frame === u.page.mainFrame()) state().catch(() => undefined);
+  };
+  u.page.on('framenavigated', onNavigated);
+  offlineEmulation.set(u.page, { cdp, stop: () => u.page.off('framenavigated', onNavigated) });
+  await state();
 }
 
 /** Waits until the page is controlled by the service worker (precache done, clients claimed). */

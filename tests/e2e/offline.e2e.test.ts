@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { withBrowserServer } from './browser-suite.ts';
-import { addMember, createCollaboration, DESKTOP, MOBILE, SCREENSHOTS, signIn, waitForServiceWorker, describeBrowser } from './harness.ts';
+import { addMember, createCollaboration, DESKTOP, expectPhase, MOBILE, SCREENSHOTS, setOffline, signIn, unsavedCount, waitForServiceWorker, describeBrowser } from './harness.ts';
 import type { TestUser } from './harness.ts';
 
 describeBrowser('web app: live collaboration and offline editing', () => {
@@ -35,7 +35,7 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     await alice.page.getByLabel('Message', { exact: true }).fill('Hi @bob, shall we go on Friday?');
     await alice.page.getByLabel('Message', { exact: true }).press('Enter');
     await bob.page.getByTestId('message').filter({ hasText: 'shall we go on Friday' }).waitFor({ timeout: 10_000 });
-    await expect(bob.page.locator('mark.mention', { hasText: '@bob' }).count()).resolves.toBe(1);
+    await expect.poll(() => bob.page.locator('mark.mention', { hasText: '@bob' }).count()).toBe(1);
     await bob.page.getByLabel('Message', { exact: true }).fill('Friday works for me');
     await bob.page.getByLabel('Message', { exact: true }).press('Enter');
     await alice.page.getByTestId('message').filter({ hasText: 'Friday works for me' }).waitFor({ timeout: 10_000 });
@@ -46,8 +46,8 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     await alice.page.getByTestId('notes').click();
     await alice.page.keyboard.type('Bring: blanket');
     await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Bring: blanket');
-    await expect.poll(() => alice.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
-    await expect.poll(() => alice.page.getByTestId('sync-status').getAttribute('data-unsaved')).toBe('0');
+    await expectPhase(alice.page, 'saved');
+    await expect.poll(() => unsavedCount(alice.page)).toBe(0);
     // Presence: Alice sees two people.
     await expect.poll(() => alice.page.getByTestId('presence').locator('li').count(), { timeout: 10_000 }).toBe(2);
 
@@ -71,10 +71,10 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     // Visit once more under the service worker so its runtime cache holds the API answers too.
     await bob.page.reload();
     await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Bring: blanket');
-    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('saved');
+    await expectPhase(bob.page, 'saved');
 
-    await bob.context.setOffline(true);
-    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('offline');
+    await setOffline(bob, true);
+    await expectPhase(bob.page, 'offline');
     const notes = bob.page.getByTestId('notes');
     await notes.click();
     await bob.page.keyboard.press('End');
@@ -82,7 +82,7 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     await bob.page.goto(`/#/c/${collabId}/messages`);
     await bob.page.getByLabel('Message', { exact: true }).fill('Written on the train, offline');
     await bob.page.getByLabel('Message', { exact: true }).press('Enter');
-    await expect.poll(async () => Number(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved'))).toBeGreaterThan(0);
+    await expect.poll(() => unsavedCount(bob.page)).toBeGreaterThan(0);
     await bob.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-offline-mobile.png'), fullPage: true });
 
     // Alice keeps working online meanwhile and does not see Bob's offline edits.
@@ -90,29 +90,29 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     await alice.page.getByTestId('notes').click();
     await alice.page.keyboard.press('Control+Home');
     await alice.page.keyboard.type('Saturday 10:00. ');
-    await alice.page.waitForTimeout(500);
-    expect(await alice.page.getByTestId('notes').inputValue()).toBe('Saturday 10:00. Bring: blanket');
+    await expect.poll(() => alice.page.getByTestId('notes').inputValue()).toBe('Saturday 10:00. Bring: blanket');
+    await expectPhase(alice.page, 'saved');
 
     // Reload while offline: the shell comes from the service worker, the document from IndexedDB.
     await bob.page.reload();
     await bob.page.getByRole('heading', { name: 'Team offsite' }).waitFor({ timeout: 15_000 });
     await bob.page.getByTestId('message').filter({ hasText: 'Written on the train, offline' }).waitFor();
-    expect(await bob.page.getByTestId('sync-status').getAttribute('data-phase')).toBe('offline');
-    expect(Number(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved'))).toBeGreaterThan(0);
+    await expectPhase(bob.page, 'offline');
+    await expect.poll(() => unsavedCount(bob.page)).toBeGreaterThan(0);
     await bob.page.goto(`/#/c/${collabId}/notes`);
-    expect(await bob.page.getByTestId('notes').inputValue()).toBe('Bring: blanket, lemonade');
+    await expect.poll(() => bob.page.getByTestId('notes').inputValue()).toBe('Bring: blanket, lemonade');
     // The list opens offline too.
     await bob.page.goto('/#/');
     await bob.page.getByRole('link', { name: /Team offsite/ }).waitFor();
 
     // Back online: both converge, and Bob's indicator reaches "saved" with nothing pending.
     await bob.page.goto(`/#/c/${collabId}/notes`);
-    await bob.context.setOffline(false);
+    await setOffline(bob, false);
     const expected = 'Saturday 10:00. Bring: blanket, lemonade';
     await expect.poll(() => bob.page.getByTestId('notes').inputValue(), { timeout: 20_000 }).toBe(expected);
     await expect.poll(() => alice.page.getByTestId('notes').inputValue(), { timeout: 20_000 }).toBe(expected);
-    await expect.poll(() => bob.page.getByTestId('sync-status').getAttribute('data-phase'), { timeout: 20_000 }).toBe('saved');
-    expect(await bob.page.getByTestId('sync-status').getAttribute('data-unsaved')).toBe('0');
+    await expectPhase(bob.page, 'saved', 20_000);
+    await expect.poll(() => unsavedCount(bob.page)).toBe(0);
     await alice.page.goto(`/#/c/${collabId}/messages`);
     await alice.page.getByTestId('message').filter({ hasText: 'Written on the train, offline' }).waitFor({ timeout: 10_000 });
 

@@ -7,7 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
 import { withBrowserServer } from './browser-suite.ts';
-import { addMember, SCREENSHOTS, token, describeBrowser } from './harness.ts';
+import { addMember, expectPhase, SCREENSHOTS, token, describeBrowser } from './harness.ts';
 import { ownerProposesActivity } from './proposal-scene.ts';
 
 describeBrowser('web app: viewers', () => {
@@ -21,15 +21,15 @@ describeBrowser('web app: viewers', () => {
     await viewer.page.goto(`/#/c/${collabId}`);
     await viewer.page.getByText('You are a viewer').waitFor();
     await viewer.page.getByTestId('activity').filter({ hasText: 'Read chapter 1' }).waitFor({ timeout: 10_000 });
-    expect(await viewer.page.getByLabel('Activity title').isDisabled()).toBe(true);
+    await expect.poll(() => viewer.page.getByLabel('Activity title').isDisabled()).toBe(true);
     expect(await viewer.page.getByRole('button', { name: 'Complete' }).count()).toBe(0);
     await viewer.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-viewer-mobile.png'), fullPage: true });
 
     await viewer.page.goto(`/#/c/${collabId}/messages`);
-    expect(await viewer.page.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
+    await expect.poll(() => viewer.page.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
     await viewer.page.goto(`/#/c/${collabId}/notes`);
     const notes = viewer.page.getByTestId('notes');
-    expect(await notes.getAttribute('readonly')).not.toBeNull();
+    await expect.poll(() => notes.getAttribute('readonly')).not.toBeNull();
     await notes.click();
     await viewer.page.keyboard.type('viewer was here');
     expect(await notes.inputValue()).toBe('');
@@ -63,8 +63,9 @@ describeBrowser('web app: viewers', () => {
     } finally {
       provider.destroy();
     }
+    // The owner's copy is in step with the server (the refusal came first), and it never had it.
     await owner.page.goto(`/#/c/${collabId}/messages`);
-    await owner.page.waitForTimeout(1500);
+    await expectPhase(owner.page, 'saved');
     expect(await owner.page.getByText('sneaky viewer message').count()).toBe(0);
 
     // And it was never stored: a fresh client does not receive it either.

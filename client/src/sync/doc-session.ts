@@ -115,13 +115,14 @@ export class DocSession {
       this.emit();
     });
 
-    // The browser knows when it is offline; do not wait for the socket to time out.
+    // The browser knows when it is offline: say so at once instead of waiting for the socket to fail.
     const goOffline = () => {
       this.provider.disconnect();
       this.emit();
     };
     const goOnline = () => {
-      if (this.stopped === null) this.provider.connect();
+      // Before the local copy is loaded, `start` connects (it reads navigator.onLine then).
+      if (this.loaded && this.stopped === null) this.provider.connect();
       this.emit();
     };
     window.addEventListener('offline', goOffline);

@@ -42,9 +42,12 @@ export function useDocSession(o: UseDocSessionOptions): DocSession | null {
   return session;
 }
 
-const IDLE: SyncSnapshot = { phase: 'connecting', unsaved: 0, loaded: false, stopped: null };
+// Before the session exists: an offline browser is offline from the first frame, never "connecting".
+const IDLE_ONLINE: SyncSnapshot = { phase: 'connecting', unsaved: 0, loaded: false, stopped: null };
+const IDLE_OFFLINE: SyncSnapshot = { ...IDLE_ONLINE, phase: 'offline' };
+const idle = () => (navigator.onLine ? IDLE_ONLINE : IDLE_OFFLINE);
 const noop = () => () => undefined;
 
 export function useSyncSnapshot(session: DocSession | null): SyncSnapshot {
-  return useSyncExternalStore(session?.subscribe ?? noop, session?.getSnapshot ?? (() => IDLE));
+  return useSyncExternalStore(session?.subscribe ?? noop, session?.getSnapshot ?? idle);
 }
