@@ -7,7 +7,10 @@ export interface SyncLimits {
   awarenessBurst: number;
   awarenessPerSecond: number;
   maxAwarenessBytes: number;
+  /** Unsent bytes (socket buffer + send queue) above which a client must keep draining ([H5]). */
   maxBufferedBytes: number;
+  /** How long a client over `maxBufferedBytes` may drain nothing before it is terminated ([H5]). */
+  slowConsumerGraceMs: number;
   /** Integration work (gate cost units, see gate/update-cost.ts) per connection: burst and refill per second ([H6]). */
   costBurst: number;
   costPerSecond: number;
@@ -28,8 +31,9 @@ export const DEFAULT_LIMITS: SyncLimits = {
   awarenessPerSecond: 10,
   maxAwarenessBytes: 8 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
-  costBurst: 800_000,
-  costPerSecond: 200_000,
+  slowConsumerGraceMs: 10_000,
+  costBurst: 400_000,
+  costPerSecond: 100_000,
   gateBudgetMs: 100,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,

@@ -81,6 +81,13 @@ export class DocRegistry implements DocHost {
     const bytes = loadedBytes(stored);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
     applyLoaded(live.doc, stored, REMOTE_ORIGIN);
+    // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
+    if (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null) {
+      this.deps.metrics.loadRefused.inc();
+      this.deps.logger.error({ collaborationId: id, lastSeq: stored.lastSeq }, 'stored document is incomplete (missing dependencies); refusing to serve it');
+      live.destroy();
+      throw new TrellisError('internal', 'stored document is incomplete');
+    }
     live.bytes = bytes;
     live.storedSeq = stored.lastSeq;
     live.doc.getArray('messages');
@@ -172,11 +179,13 @@ export class DocRegistry implements DocHost {
 
   /**
    * Updates of a document were stored (`local`: by this process). Only a writer refreshes the JSON
-   * projection — every other writer (server process, worker, REST) projects its own changes — while
-   * every process counts toward background compaction (compactions race safely in the store).
+   * projection — every other writer (server process, worker, REST) projects its own changes — and
+   * only its own appends count toward background compaction: the proxy routes a collaboration to one
+   * process, which therefore does its compactions, and the store's claim keeps others out ([D31]).
    */
   noteStored(id: string, updates: number, bytes: number, local: boolean): void {
-    if (local) this.scheduleProjection(id);
+    if (!local) return;
+    this.scheduleProjection(id);
     const s = this.storedSince.get(id) ?? { updates: 0, bytes: 0 };
     s.updates += updates;
     s.bytes += bytes;

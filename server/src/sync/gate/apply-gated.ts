@@ -32,8 +32,9 @@ export interface GateLimits extends ReadLimits {
 export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxStructs: 20_000,
   maxDeleteRanges: 100_000,
+  maxValueDepth: 16,
   maxDsVisits: 400_000,
-  maxCost: 400_000,
+  maxCost: 200_000,
   maxWalk: 20_000,
 };
 

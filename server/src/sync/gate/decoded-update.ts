@@ -3,6 +3,7 @@
 // lands in, which existing items its delete set removes — so the gate can decide before anything
 // is integrated. Every walk here is iterative and bounded; nothing recurses per nesting level.
 import * as Y from 'yjs';
+import { scanUpdate } from './scan-update.ts';
 
 /** Where a new item lands: a root, a map entry (by its id), or nowhere (next to garbage-collected content). */
 export type Placement = { kind: 'root'; name: string } | { kind: 'entry'; entry: Y.ID } | { kind: 'gc' };
@@ -46,6 +47,7 @@ export type ReadResult =
 export interface ReadLimits {
   maxStructs: number;
   maxDeleteRanges: number;
+  maxValueDepth: number;
   /** Structs of the document a delete set may visit. */
   maxDsVisits: number;
 }
@@ -89,6 +91,9 @@ export function newItemAt(u: DecodedUpdate, byStart: Map<string, NewItem>, id: Y
 export const idKey = (id: Y.ID) => key(id.client, id.clock);
 
 export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): ReadResult {
+  // Counted and depth-checked without allocating first: decoding is the expensive part.
+  const scan = scanUpdate(update, limits);
+  if (!scan.ok) return scan;
   let structs: (Y.Item | Y.GC | Y.Skip)[];
   let ds: { clients: Map<number, { clock: number; len: number }[]> };
   try {

@@ -8,7 +8,7 @@ import type { DecodedUpdate, DeleteRange } from './decoded-update.ts';
 
 type Struct = Y.Item | Y.GC;
 
-function write(structs: Map<number, Struct[]>, ds: Map<number, DeleteRange[]>): Uint8Array {
+export function encodeStructs(structs: Map<number, Struct[]>, ds: Map<number, DeleteRange[]>): Uint8Array {
   const enc = new Y.UpdateEncoderV1();
   const clients = [...structs.entries()].filter(([, list]) => list.length > 0).sort((a, b) => b[0] - a[0]);
   encoding.writeVarUint(enc.restEncoder, clients.length);
@@ -33,7 +33,7 @@ function write(structs: Map<number, Struct[]>, ds: Map<number, DeleteRange[]>): 
 }
 
 export function encodeAccepted(u: DecodedUpdate): Uint8Array {
-  return write(u.structs, u.deleteSet);
+  return encodeStructs(u.structs, u.deleteSet);
 }
 
 export function encodeTombstones(u: DecodedUpdate): Uint8Array {
@@ -45,7 +45,7 @@ export function encodeTombstones(u: DecodedUpdate): Uint8Array {
       return new Y.Item(s.id, null, s.origin, null, s.rightOrigin, parent, s.parentSub, new Y.ContentDeleted(s.length));
     }));
   }
-  return write(structs, u.deleteSet);
+  return encodeStructs(structs, u.deleteSet);
 }
 
 /** New ranges as garbage, and the delete set that tells the writer to drop its copies. */
@@ -56,10 +56,10 @@ export function encodeGarbage(u: DecodedUpdate): { update: Uint8Array; ranges: M
     structs.set(client, [new Y.GC(Y.createID(client, r.from), r.to - r.from)]);
     ranges.set(client, [{ clock: r.from, len: r.to - r.from }]);
   }
-  return { update: write(structs, new Map()), ranges };
+  return { update: encodeStructs(structs, new Map()), ranges };
 }
 
 /** A delete set alone, as an update. */
 export function encodeDeletes(ranges: Map<number, DeleteRange[]>): Uint8Array {
-  return write(new Map(), ranges);
+  return encodeStructs(new Map(), ranges);
 }
