@@ -53,9 +53,10 @@ describe.skipIf(!nginx)('cluster: nginx + 3 servers + 2 workers on one DATA_DIR'
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
-  function connect(): Client {
+  /** A provider through nginx, or straight to one server process (`direct`: its http URL). */
+  function connect(direct?: string): Client {
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(cluster.wsUrl, collabId, doc, {
+    const provider = new WebsocketProvider(direct ? `${direct.replace(/^http/, 'ws')}/sync` : cluster.wsUrl, collabId, doc, {
       WebSocketPolyfill: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
       params: { token },
       // Same-process providers would otherwise sync over BroadcastChannel and hide the server.
@@ -123,18 +124,24 @@ describe.skipIf(!nginx)('cluster: nginx + 3 servers + 2 workers on one DATA_DIR'
 
   const dumpOnFailure = () => onTestFailed(() => console.log(`--- cluster output (last ${output.length} lines) ---\n${output.join('\n')}`));
 
-  it('[S3][S4] providers on different server processes converge, and lose nothing when one process is SIGKILLed', async () => {
+  it('[O5][S3][S4] nginx routes a collaboration to one process; providers on different processes converge, and lose nothing when one is SIGKILLed', async () => {
     dumpOnFailure();
-    // One at a time, so least_conn spreads the long-lived sockets over the three processes.
+    // Through nginx, every socket of one collaboration lands on the process its id hashes to.
     const a = connect();
     await waitSynced(a);
     const b = connect();
     await waitSynced(b);
-    const c = connect();
+    expect(upstreamOf(a)).not.toBeNull();
+    expect(upstreamOf(b)).toBe(upstreamOf(a));
+    const rest = await fetch(`${cluster.url}/api/collaborations/${collabId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(rest.status).toBe(200);
+    expect(rest.headers.get('x-trellis-upstream')?.split(',').pop()?.trim()).toBe(upstreamOf(a));
+    // What lands elsewhere (another process's socket, the worker, REST) still fans out: c goes
+    // straight to a process other than a's.
+    const other = cluster.servers.find((s) => !upstreamOf(a)?.endsWith(`:${s.port}`));
+    expect(other).toBeDefined();
+    const c = connect(other?.url);
     await waitSynced(c);
-    const upstreams = [a, b, c].map(upstreamOf);
-    expect(upstreams.every((u) => u !== null)).toBe(true);
-    expect(new Set(upstreams).size).toBe(3);
 
     edit(a, '<a1>');
     edit(b, '<b1>');
@@ -152,7 +159,9 @@ describe.skipIf(!nginx)('cluster: nginx + 3 servers + 2 workers on one DATA_DIR'
     edit(c, '<c2>');
 
     const all = ['<a1>', '<b1>', '<c1>', '<a2>', '<b2>', '<c2>'];
-    await waitUntil(() => isSynced(a) && upstreamOf(a) !== victimUpstream, TIMEOUT, 'a never reconnected to another process');
+    // a reconnects through nginx: to the next process on the hash ring, or to the victim if the
+    // supervisor already brought it back on its port.
+    await waitUntil(() => isSynced(a) && (upstreamOf(a) !== victimUpstream || victim?.pid !== oldPid), TIMEOUT, 'a never reconnected');
     edit(a, '<a3>');
     await waitConverged([a, b, c], [...all, '<a3>']);
 

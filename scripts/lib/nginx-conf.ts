@@ -1,5 +1,8 @@
 // Renders the dev cluster's nginx.conf: one foreground nginx, all state under a temp prefix,
-// least-connections load balancing over the server processes, WebSocket and SSE aware.
+// WebSocket and SSE aware. Every request scoped to one collaboration (`/sync/<id>`,
+// `/api/collaborations/<id>/…`) goes to the server process its id hashes to (consistent hashing,
+// SPEC [O5]), so a document lives on one process; everything else is balanced by least connections.
+// deploy/nginx/trellis.conf routes the same way.
 import { join } from 'node:path';
 
 export interface NginxConfOptions {
@@ -47,6 +50,14 @@ const FORWARDED = [
   'proxy_set_header X-Forwarded-Proto $scheme;',
 ];
 
+/** The collaboration a request is scoped to: the key nginx hashes to pick its server (SPEC [O5]).
+ *  Shared with deploy/nginx/trellis.conf (tests/nginx-routing.test.ts keeps the two equal). */
+export const COLLAB_MAP = `  map $uri $trellis_collab {
+    ~^/sync/(?<sync_collab>[^/]+) $sync_collab;
+    ~^/api/collaborations/(?<api_collab>[^/]+) $api_collab;
+    default '';
+  }`;
+
 function location(match: string, lines: readonly string[]): string {
   return [`    location ${match} {`, ...lines.map((l) => `      ${l}`), '    }'].join('\n');
 }
@@ -56,19 +67,21 @@ export function renderNginxConf(o: NginxConfOptions): string {
   const p = (name: string) => q(join(o.prefix, name));
   const types = Object.entries(MIME_TYPES).map(([t, ext]) => `    ${t} ${ext};`).join('\n');
   const servers = o.upstreams.map((u) => `    server ${hostPort(u.host, u.port)} max_fails=1 fail_timeout=3s;`).join('\n');
-  const proxy = (extra: readonly string[]) => ['proxy_pass http://trellis_servers;', ...FORWARDED, ...extra];
+  const proxy = (extra: readonly string[], upstream = 'trellis_servers') => [`proxy_pass http://${upstream};`, ...FORWARDED, ...extra];
   const keepalive = ['proxy_set_header Connection "";'];
+  // Which server process answered (read by tests/cluster.e2e.test.ts and tests/nginx-routing.test.ts).
+  const showUpstream = 'add_header X-Trellis-Upstream $upstream_addr always;';
 
-  const sync = location('/sync', proxy([
+  const sync = location('/sync/', proxy([
     'proxy_set_header Upgrade $http_upgrade;',
     'proxy_set_header Connection $connection_upgrade;',
     'proxy_next_upstream error timeout http_502 http_503;',
     'proxy_read_timeout 1h;',
     'proxy_send_timeout 1h;',
     'proxy_buffering off;',
-    // Which server process took the socket (read by tests/cluster.e2e.test.ts).
-    'add_header X-Trellis-Upstream $upstream_addr always;',
-  ]));
+    showUpstream,
+  ], 'trellis_by_collab'));
+  const collabApi = location('~ ^/api/collaborations/[^/]+(/|$)', proxy([...keepalive, 'proxy_next_upstream error timeout http_502 http_503;', 'proxy_read_timeout 120s;', showUpstream], 'trellis_by_collab'));
   const events = location('= /api/events', proxy([
     ...keepalive,
     'proxy_buffering off;',
@@ -76,7 +89,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
     'proxy_read_timeout 1h;',
     'add_header X-Accel-Buffering no;',
   ]));
-  const api = location('/api/', proxy([...keepalive, 'proxy_next_upstream error timeout http_502 http_503;', 'proxy_read_timeout 120s;']));
+  const api = location('/api/', proxy([...keepalive, 'proxy_next_upstream error timeout http_502 http_503;', 'proxy_read_timeout 120s;', showUpstream]));
   const root = o.staticDir
     ? [
         `    root ${q(o.staticDir)};`,
@@ -120,6 +133,14 @@ ${types}
     '' close;
   }
 
+${COLLAB_MAP}
+
+  upstream trellis_by_collab {
+    hash $trellis_collab consistent;
+${servers}
+    keepalive 16;
+  }
+
   upstream trellis_servers {
     least_conn;
 ${servers}
@@ -135,6 +156,7 @@ ${servers}
 
 ${location('= /nginx-health', ['access_log off;', 'default_type text/plain;', 'return 200 "ok\\n";'])}
 ${sync}
+${collabApi}
 ${events}
 ${api}
 ${root}

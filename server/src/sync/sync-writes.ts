@@ -17,6 +17,6 @@ export function storeWrites(store: Store): SyncWrites {
     publishPresence: (entries) => store.presence.publish(entries),
     putProjection: (p) => store.projections.put(p),
     appendAudit: (entries) => store.audit.appendMany(entries),
-    compact: (collaborationId) => compactStored(store.docs, collaborationId),
+    compact: (collaborationId) => compactStored(store.docs, collaborationId, { kv: store.kv }),
   };
 }

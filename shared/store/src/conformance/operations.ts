@@ -2,6 +2,8 @@
 // inserts): run by runStoreConformance for every adapter. Rule ids refer to DATA_MODEL.md.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { compactStored } from '../compact-stored.ts';
+import { claimCompaction, COMPACTION_CLAIM_MS, releaseCompaction } from '../compaction-claim.ts';
 import type { Store } from '../types.ts';
 import type { ConformanceSetup } from './suite.ts';
 
@@ -73,6 +75,38 @@ export function runOperationsConformance(name: string, setup: () => Promise<Conf
         ac.abort();
         await tail;
       }
+    });
+
+    it('[D31] one process compacts a document at a time: the claim expires, and only its holder gives it back', async () => {
+      const id = `col_claim_${name}`;
+      const t0 = Date.now();
+      expect(await claimCompaction(store.kv, id, 'proc-a', t0)).toBe(true);
+      expect(await claimCompaction(store.kv, id, 'proc-b', t0 + 1000)).toBe(false);
+      // Another document is independent; the holder may claim again (re-entrant).
+      expect(await claimCompaction(store.kv, `${id}-other`, 'proc-b', t0)).toBe(true);
+      expect(await claimCompaction(store.kv, id, 'proc-a', t0 + 2000)).toBe(true);
+      // A crashed holder blocks others only until its claim expires.
+      const later = t0 + 2000 + COMPACTION_CLAIM_MS + 1;
+      expect(await claimCompaction(store.kv, id, 'proc-b', later)).toBe(true);
+      // The old holder's release no longer frees it; the new holder's does.
+      await releaseCompaction(store.kv, id, 'proc-a', later);
+      expect(await claimCompaction(store.kv, id, 'proc-c', later + 1)).toBe(false);
+      await releaseCompaction(store.kv, id, 'proc-b', later + 2);
+      expect(await claimCompaction(store.kv, id, 'proc-c', later + 3)).toBe(true);
+
+      // compactStored under a claim another process holds writes nothing, and succeeds once it is free.
+      const doc = 'col_claimed_doc_' + name;
+      await store.docs.append(doc, [update('a'), update('b')], 'p');
+      expect(await claimCompaction(store.kv, doc, 'holder')).toBe(true);
+      expect(await compactStored(store.docs, doc, { kv: store.kv, owner: 'other' })).toBe(false);
+      expect((await store.docs.load(doc)).snapshotSeq).toBe(0);
+      await releaseCompaction(store.kv, doc, 'holder');
+      expect(await compactStored(store.docs, doc, { kv: store.kv, owner: 'other' })).toBe(true);
+      const loaded = await store.docs.load(doc);
+      expect(loaded.snapshotSeq).toBe(2);
+      expect(loaded.updates).toEqual([]);
+      // …and gives its claim back when done.
+      expect(await claimCompaction(store.kv, doc, 'holder')).toBe(true);
     });
   });
 }

@@ -7,6 +7,7 @@ import type { AppendEntry, PresenceEntry } from '../types.ts';
 import { sqliteAudit } from './audit.ts';
 import type { Db } from './db.ts';
 import { sqliteDocs } from './docs.ts';
+import { sqliteKv } from './kv.ts';
 import { sqlitePresence } from './presence.ts';
 import { sqliteProjections } from './projections.ts';
 
@@ -23,6 +24,7 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
   const presence = sqlitePresence(db);
   const projections = sqliteProjections(db);
   const audit = sqliteAudit(db);
+  const kv = sqliteKv(db);
   return async (req) => {
     switch (req.kind) {
       case 'append':
@@ -34,7 +36,8 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
       case 'audit':
         return audit.appendMany(req.entries);
       case 'compact':
-        return compactStored(docs, req.collaborationId);
+        // Claimed: one process compacts a document at a time ([D31]).
+        return compactStored(docs, req.collaborationId, { kv });
       default: {
         const never: never = req;
         throw new Error(`unknown write ${JSON.stringify(never)}`);
