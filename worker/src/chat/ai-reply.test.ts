@@ -4,7 +4,7 @@ import type { WorkerFixture } from '../testing/fixture.ts';
 import { workerFixture } from '../testing/fixture.ts';
 import { createHandlers } from '../jobs/handlers.ts';
 import { JobLoop } from '../jobs/loop.ts';
-import { replyIdFor } from './ai-reply.ts';
+import { INTERRUPTED_NOTE, replyIdFor } from './ai-reply.ts';
 
 let f: WorkerFixture;
 beforeEach(async () => {
@@ -97,5 +97,72 @@ describe('@ai replies', () => {
     expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai')).toHaveLength(0);
     const pending = (await f.store.approvals.listPending([c.id], { limit: 5 })).items;
     expect(pending).toMatchObject([{ action: 'sendMessage', params: { body: 'Hello team!' } }]);
+  });
+
+  it('[W3] a stream cut mid-way: the partial reply is finished with a visible note, streaming cleared, audited; the retry replaces it', async () => {
+    const c = await f.collaboration();
+    const msgId = await mention(c.id, '@ai what should we pack?');
+    f.fake.respond(() => ({ chunks: ['Boots, ', 'a rain ', 'jacket.'], cutAfterChunks: 2 }));
+    const l = loop();
+    const job = (await f.store.jobs.claim(['aiReply'], 'w1', 60_000))!;
+    expect(await l.runOne(job)).toBe('retry');
+    const cut = readMessages(await f.storedDoc(c.id)).find((m) => m.id === replyIdFor(msgId))!;
+    expect(cut.body).toBe(`Boots, a rain\n\n${INTERRUPTED_NOTE}`);
+    expect(cut.streaming).toBeUndefined();
+    const audit = () => f.store.audit.list(c.id, { limit: 20 }).then((p) => p.items.filter((e) => e.actor.kind === 'ai'));
+    expect(await audit()).toMatchObject([{ actor: { kind: 'ai', ref: `aiReply:${msgId}` }, action: 'sendMessage', outcome: 'interrupted', detail: { messageId: replyIdFor(msgId) } }]);
+
+    f.fake.respond(() => ({ chunks: ['Boots, ', 'a rain ', 'jacket.'] }));
+    const retry = (await f.store.jobs.claim(['aiReply'], 'w1', 60_000, Date.now() + 3_600_000))!;
+    expect(await l.runOne(retry)).toBe('done');
+    const msgs = readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai');
+    expect(msgs).toMatchObject([{ id: replyIdFor(msgId), body: 'Boots, a rain jacket.' }]);
+    expect(msgs[0]!.streaming).toBeUndefined();
+    expect((await audit()).map((e) => e.outcome)).toEqual(['executed', 'interrupted']);
+  });
+
+  it('[W3] a stream that fails on every attempt ends, dead-lettered, with the note and streaming cleared', async () => {
+    const c = await f.collaboration();
+    const msgId = await mention(c.id, '@ai hello?');
+    f.fake.respond(() => ({ chunks: ['Hel', 'lo'], cutAfterChunks: 1 }));
+    const l = loop();
+    let result;
+    for (let i = 0, at = Date.now(); i < 3; i++, at += 3_600_000) result = await l.runOne((await f.store.jobs.claim(['aiReply'], 'w1', 60_000, at))!);
+    expect(result).toBe('dead');
+    const reply = readMessages(await f.storedDoc(c.id)).find((m) => m.id === replyIdFor(msgId))!;
+    expect(reply.body).toBe(`Hel\n\n${INTERRUPTED_NOTE}`);
+    expect(reply.streaming).toBeUndefined();
+  });
+
+  it('[W3] the actions block never reaches the document while streaming; the reply is audited as the AI\'s message', async () => {
+    const c = await f.collaboration();
+    const msgId = await mention(c.id, '@ai add a hike');
+    const block = JSON.stringify({ actions: [{ action: 'proposeActivity', params: { title: 'Hike' }, reason: 'asked' }] });
+    const text = `Sure, I will add it.\n\`\`\`json\n${block}\n\`\`\``;
+    const chunks = text.match(/[\s\S]{1,6}/g)!;
+    f.fake.respond(() => ({ chunks, chunkDelayMs: 15 }));
+    const seen = new Set<string>();
+    let done = false;
+    const watching = (async () => {
+      while (!done) {
+        const m = findMessageMap(await f.storedDoc(c.id), replyIdFor(msgId));
+        if (m) seen.add(String(m.get('body')));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await runAiJobs(loop({ throttleMs: 10 }));
+    done = true;
+    await watching;
+    expect(seen.size).toBeGreaterThan(2);
+    for (const body of seen) {
+      expect(body).not.toContain('`');
+      expect(body).not.toContain('actions');
+    }
+    const doc = await f.storedDoc(c.id);
+    expect(readMessages(doc).find((m) => m.kind === 'ai')!.body).toBe('Sure, I will add it.');
+    expect(doc.getArray('activities').toJSON()).toMatchObject([{ title: 'Hike', proposedBy: 'ai' }]);
+    const audit = (await f.store.audit.list(c.id, { limit: 20 })).items.filter((e) => e.actor.kind === 'ai');
+    expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['proposeActivity:executed', 'sendMessage:executed']);
+    expect(audit.find((e) => e.action === 'sendMessage')!.detail).toMatchObject({ messageId: replyIdFor(msgId), params: { body: 'Sure, I will add it.' } });
   });
 });

@@ -8,7 +8,10 @@ import type { Store } from '@trellis/store';
 import type { LlmProvider } from '../providers/types.ts';
 import type { WorkerMetrics } from '../metrics.ts';
 import { runProposals } from '../checkins/proposals.ts';
+import { auditAi } from '../audit.ts';
+import { describeError } from '../jobs/retry.ts';
 import { buildChatPrompt, splitActions } from './context.ts';
+import { ProseStream } from './prose-stream.ts';
 import { takeReplySlot } from './rate-limit.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { AI_ORIGIN, StreamWriter } from './stream-writer.ts';
@@ -27,6 +30,8 @@ export interface AiReplyDeps {
 export type AiReplyResult = 'replied' | 'pending_approval' | 'already_replied' | 'rate_limited' | 'denied' | 'not_found';
 
 export const AI_AUTHOR_ID = 'ai';
+/** Ends a reply whose stream failed; a retry of the job replaces it. */
+export const INTERRUPTED_NOTE = '(reply interrupted)';
 const MAX_REPLY_TOKENS = 800;
 
 export function replyIdFor(messageId: string): string {
@@ -41,12 +46,13 @@ export async function runAiReply(
   const replyId = replyIdFor(p.messageId);
   const state = await deps.docs.read(p.collaborationId, (doc) => {
     const trigger = findMessageMap(doc, p.messageId)?.toJSON() as { kind?: unknown; body?: unknown } | undefined;
-    const reply = findMessageMap(doc, replyId)?.toJSON() as { streaming?: unknown } | undefined;
+    const reply = findMessageMap(doc, replyId)?.toJSON() as { streaming?: unknown; body?: unknown } | undefined;
     return { trigger, reply, prompt: buildChatPrompt(doc, collab, p.messageId) };
   });
   // Only a person's message that really mentions @ai triggers a reply (no AI-to-AI loops).
   if (!state.trigger || state.trigger.kind !== 'user' || typeof state.trigger.body !== 'string' || !mentionsIn(state.trigger.body).includes('ai') || !state.prompt) return 'not_found';
-  if (state.reply && state.reply.streaming !== true) return 'already_replied';
+  // A finished reply stands; one that was interrupted (or died mid-stream) is streamed again.
+  if (state.reply && state.reply.streaming !== true && !(typeof state.reply.body === 'string' && state.reply.body.endsWith(INTERRUPTED_NOTE))) return 'already_replied';
   if (!(await takeReplySlot(deps.store.kv, p.collaborationId, p.messageId, deps.now().getTime(), deps.rate))) {
     log.warn({ collaborationId: p.collaborationId }, '@ai rate limit reached; reply skipped');
     deps.metrics.aiReplies.inc(1, { outcome: 'rate_limited' });
@@ -89,21 +95,46 @@ async function streamReply(
 ): Promise<void> {
   await deps.docs.change(collab.id, AI_ORIGIN, (doc) => {
     const existing = findMessageMap(doc, replyId);
-    // A crashed earlier attempt left a half-streamed reply: start it over rather than add another.
-    if (existing) existing.set('body', '');
-    else appendMessage(doc, { id: replyId, authorId: AI_AUTHOR_ID, body: '', kind: 'ai', streaming: true, createdAt: deps.now().toISOString() });
+    // An earlier attempt died mid-stream or was interrupted: stream it again in place.
+    if (existing) {
+      existing.set('body', '');
+      existing.set('streaming', true);
+    } else appendMessage(doc, { id: replyId, authorId: AI_AUTHOR_ID, body: '', kind: 'ai', streaming: true, createdAt: deps.now().toISOString() });
   });
   const writer = new StreamWriter(deps.docs, collab.id, replyId, deps.throttleMs ?? 100);
+  const prose = new ProseStream();
   const started = performance.now();
-  const res = await deps.provider.stream(input, (d) => writer.push(d));
+  let res;
+  try {
+    res = await deps.provider.stream(input, (d) => {
+      const visible = prose.push(d);
+      if (visible) writer.push(visible);
+    });
+  } catch (err) {
+    deps.metrics.llmCalls.inc(1, { provider: deps.provider.name, outcome: 'error' });
+    // Never leave a half-written reply streaming: finish what arrived with a visible note. A retry
+    // of the job streams the reply again in its place.
+    const partial = splitActions(prose.text).body;
+    const body = partial ? `${partial}\n\n${INTERRUPTED_NOTE}` : INTERRUPTED_NOTE;
+    try {
+      await writer.finish(body);
+      await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'interrupted', detail: { messageId: replyId, via: '@ai reply', params: { body }, error: describeError(err) } }, deps.now());
+    } catch (finishErr) {
+      log.error({ err: finishErr }, 'finishing an interrupted @ai reply failed; the job retry streams it again');
+    }
+    throw err;
+  }
   deps.metrics.llmCalls.inc(1, { provider: deps.provider.name, outcome: 'ok' });
   deps.metrics.llmTokens.inc(res.inputTokens, { direction: 'input' });
   deps.metrics.llmTokens.inc(res.outputTokens, { direction: 'output' });
   deps.metrics.llmLatency.observe((performance.now() - started) / 1000);
-  const { body, actions } = splitActions(res.text);
-  await writer.finish(body || '…');
-  // The reply bypassed engine.run to stream, so tell the engine about it (rules, mentions).
-  await deps.engine.docEvents(collab.id, { kind: 'ai', ref: runId }, [{ type: 'messageCreated', messageId: replyId, authorId: AI_AUTHOR_ID, body: body || '…', kind: 'ai' }]);
+  const { body: prosed, actions } = splitActions(res.text);
+  const body = prosed || '…';
+  await writer.finish(body);
+  // The reply was written into the document directly (to stream), not by engine.run: audit it as
+  // the AI's message, then tell the engine about it (rules, mentions).
+  await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'executed', detail: { messageId: replyId, via: '@ai reply', params: { body } } }, deps.now());
+  await deps.engine.docEvents(collab.id, { kind: 'ai', ref: runId }, [{ type: 'messageCreated', messageId: replyId, authorId: AI_AUTHOR_ID, body, kind: 'ai' }]);
   if (actions.length === 0) return;
   const proposals = await runProposals({ engine: deps.engine, collaborationId: collab.id, runId, keyPrefix: `aiReply:${messageId}`, log }, actions);
   log.info({ proposals: proposals.map((x) => ({ action: x.action, fate: x.fate })) }, '@ai proposals handled');

@@ -29,17 +29,21 @@ export function buildChatPrompt(doc: Y.Doc, collab: Collaboration, triggerId: st
   return { system: CHAT_SYSTEM_PROMPT, user: `Reply to the last message.\n<<<DATA\n${safeJson(data)}\nDATA>>>` };
 }
 
-/** Split a trailing ```json actions block off the reply text. */
+/** Split the actions off the reply text: every ```json (or ```{) block is removed from the body,
+ *  also one cut off by the end of the stream; the actions of the blocks that parse are collected. */
 export function splitActions(text: string): { body: string; actions: unknown[] } {
-  const m = /```(?:json)?\s*(\{[\s\S]*?\})\s*```\s*$/i.exec(text);
-  if (!m) return { body: text.trim(), actions: [] };
-  let actions: unknown[] = [];
-  try {
-    const parsed = JSON.parse(m[1]!) as { actions?: unknown };
-    if (Array.isArray(parsed.actions)) actions = parsed.actions;
-  } catch {
-    // Not valid JSON: treat the block as part of the text, run nothing.
-    return { body: text.trim(), actions: [] };
-  }
-  return { body: text.slice(0, m.index).trim(), actions };
+  const actions: unknown[] = [];
+  let body = text.replace(/```(?:json)?[ \t]*\n?\s*(\{[\s\S]*?\})\s*```/gi, (_block, json: string) => {
+    try {
+      const parsed = JSON.parse(json) as { actions?: unknown };
+      if (Array.isArray(parsed.actions)) actions.push(...parsed.actions);
+    } catch {
+      // Not valid JSON: nothing runs, and the block stays hidden like any actions block.
+    }
+    return '';
+  });
+  // An actions block the stream ended inside (no closing fence): hidden, never run.
+  const open = /```(?:json\b|\s*\{)/i.exec(body);
+  if (open) body = body.slice(0, open.index);
+  return { body: body.replace(/\n{3,}/g, '\n\n').trim(), actions };
 }

@@ -23,6 +23,8 @@ export interface FakeReply {
   chunks?: string[];
   delayMs?: number;
   chunkDelayMs?: number;
+  /** Drop the connection after streaming this many chunks (a stream cut mid-way). */
+  cutAfterChunks?: number;
 }
 
 export type Responder = (req: FakeChatRequest) => FakeReply | Promise<FakeReply>;
@@ -58,13 +60,19 @@ function completion(model: string, content: string, promptTokens: number) {
   };
 }
 
-async function writeStream(res: ServerResponse, model: string, chunks: string[], promptTokens: number, delayMs: number): Promise<void> {
+async function writeStream(res: ServerResponse, model: string, chunks: string[], promptTokens: number, delayMs: number, cutAfter?: number): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const frame = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
   res.write(frame({ role: 'assistant', content: '' }));
-  for (const c of chunks) {
+  for (const [i, c] of chunks.entries()) {
     if (res.destroyed) return;
+    if (cutAfter !== undefined && i >= cutAfter) {
+      // Let the chunks already written reach the client, then drop the connection.
+      await wait(50);
+      res.destroy();
+      return;
+    }
     if (delayMs > 0) await wait(delayMs);
     res.write(frame({ content: c }));
   }
@@ -98,7 +106,7 @@ export async function startFakeLlm(initial?: Responder): Promise<FakeLlm> {
       const model = body.model ?? 'fake';
       const promptTokens = tokens(messages.map((m) => m.content).join(''));
       if (status === 200 && body.stream && reply.body === undefined) {
-        await writeStream(res, model, reply.chunks ?? [reply.content ?? ''], promptTokens, reply.chunkDelayMs ?? 0);
+        await writeStream(res, model, reply.chunks ?? [reply.content ?? ''], promptTokens, reply.chunkDelayMs ?? 0, reply.cutAfterChunks);
         return;
       }
       const payload = reply.body !== undefined ? reply.body : completion(model, reply.content ?? '', promptTokens);
