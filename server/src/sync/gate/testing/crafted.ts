@@ -1,0 +1,51 @@
+// Crafted updates a hostile member could send with the stock protocol: raw structs and delete sets
+// encoded by hand (tests and the hostile-load benchmark share them).
+import * as Y from 'yjs';
+import { encodeStructs } from '../encode-update.ts';
+
+export type DeleteRanges = Map<number, { clock: number; len: number }[]>;
+
+/** An update from raw structs and a delete set, written in the order given (no sorting, no merging). */
+export function craft(structs: Map<number, (Y.Item | Y.GC)[]>, ds: DeleteRanges = new Map()): Uint8Array {
+  return encodeStructs(structs, ds);
+}
+
+/** The delete set of an update as written, ranges in reverse order (any client may send this). */
+export function reversedDeletes(update: Uint8Array): Uint8Array {
+  const { structs, ds } = Y.decodeUpdate(update) as unknown as { structs: (Y.Item | Y.GC)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+  const byClient = new Map<number, (Y.Item | Y.GC)[]>();
+  for (const s of structs) byClient.set(s.id.client, [...(byClient.get(s.id.client) ?? []), s]);
+  const reversed: DeleteRanges = new Map();
+  for (const [client, list] of ds.clients) reversed.set(client, [...list].reverse().flatMap((r) => (r.len > 1 ? [{ clock: r.clock + 1, len: r.len - 1 }, { clock: r.clock, len: 1 }] : [r])));
+  return craft(byClient, reversed);
+}
+
+/** `depth` maps nested in one another under `root`, as one update from `client`. */
+export function nestedMaps(client: number, root: string, depth: number): Uint8Array {
+  const items: Y.Item[] = [];
+  for (let i = 0; i < depth; i++) {
+    const parent = i === 0 ? root : Y.createID(client, i - 1);
+    items.push(new Y.Item(Y.createID(client, i), null, null, null, null, parent as unknown as Y.AbstractType<unknown>, i === 0 ? null : 'c', new Y.ContentType(new Y.Map())));
+  }
+  return craft(new Map([[client, items]]));
+}
+
+/**
+ * Yjs's worst case for placement: `n` one-character inserts after `origin` whose right origins
+ * alternate between `right` and the end, so each one's scan visits every earlier one.
+ */
+export function competingInserts(client: number, firstClock: number, root: string, origin: Y.ID, right: Y.ID | null, n: number): Uint8Array {
+  const items: Y.Item[] = [];
+  for (let i = 0; i < n; i++) {
+    items.push(new Y.Item(Y.createID(client, firstClock + i), null, origin, null, i % 2 === 1 ? right : null, null, null, new Y.ContentString('x')));
+  }
+  void root;
+  return craft(new Map([[client, items]]));
+}
+
+/** `n` values for one map key, none naming the value it overrides (each scans the key's history). */
+export function keyStorm(client: number, entry: Y.ID, key: string, n: number): Uint8Array {
+  const items: Y.Item[] = [];
+  for (let i = 0; i < n; i++) items.push(new Y.Item(Y.createID(client, i), null, null, null, null, entry as unknown as Y.AbstractType<unknown>, key, new Y.ContentAny([`v${i}`])));
+  return craft(new Map([[client, items]]));
+}
