@@ -11,8 +11,9 @@ export type ProposedAction = z.infer<typeof ProposedAction>;
 export const CheckinAnswerEntry = z.object({
   collaborationId: z.string().max(64),
   summary: z.string().max(4000),
-  /** Entries are parsed one by one later, so one malformed action does not void the rest. */
-  actions: z.array(z.unknown()).max(50).default([]),
+  /** Entries are parsed one by one later, so one malformed action does not void the rest; past the
+   *  first few they are refused as too many (the entry itself stays valid). */
+  actions: z.array(z.unknown()).default([]),
 });
 
 export const CheckinAnswer = z.object({ checkins: z.array(CheckinAnswerEntry).max(100) });

@@ -19,8 +19,9 @@ export type CheckinProposal = z.infer<typeof CheckinProposal>;
 export const CheckinAnswerRecord = z.object({
   summary: z.string(),
   actions: z.array(z.unknown()),
-  /** Why actions past the first N were not run, or the entry was a duplicate (recorded as refused). */
-  notes: z.array(z.string()).default([]),
+  /** Refusals about the answer as a whole, recorded in the digest and the audit: actions past those
+   *  kept (`too_many`), a second entry for the same collaboration (`duplicate`). */
+  notes: z.array(z.object({ code: z.enum(['too_many', 'duplicate']), action: z.string(), detail: z.string() })).default([]),
   provider: z.string(),
   model: z.string(),
   inputTokens: z.number().int().nonnegative(),

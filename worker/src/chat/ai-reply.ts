@@ -136,6 +136,6 @@ async function streamReply(
   await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'executed', detail: { messageId: replyId, via: '@ai reply', params: { body } } }, deps.now());
   await deps.engine.docEvents(collab.id, { kind: 'ai', ref: runId }, [{ type: 'messageCreated', messageId: replyId, authorId: AI_AUTHOR_ID, body, kind: 'ai' }]);
   if (actions.length === 0) return;
-  const proposals = await runProposals({ engine: deps.engine, collaborationId: collab.id, runId, keyPrefix: `aiReply:${messageId}`, log }, actions);
+  const proposals = await runProposals({ engine: deps.engine, store: deps.store, collaborationId: collab.id, runId, keyPrefix: `aiReply:${messageId}`, log, now: deps.now }, actions);
   log.info({ proposals: proposals.map((x) => ({ action: x.action, fate: x.fate })) }, '@ai proposals handled');
 }

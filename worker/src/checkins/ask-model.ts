@@ -23,7 +23,7 @@ export interface AskDeps {
   signal: AbortSignal;
   now: () => Date;
   /** Called with each call's validated entries, so progress is stored even if a later call fails. */
-  onAnswer(entries: AnswerEntry[], share: CallShare): Promise<void>;
+  onAnswer(entries: AnswerEntry[], share: CallShare, duplicates: ReadonlyMap<string, number[]>): Promise<void>;
 }
 
 export interface AskOutcome {
@@ -64,7 +64,7 @@ async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: numb
     provider: deps.provider.name, model: res.model, latencyMs: Math.round(latencyMs),
     inputTokens: Math.round(res.inputTokens / group.length), outputTokens: Math.round(res.outputTokens / group.length),
   };
-  if (parsed.entries.size > 0) await deps.onAnswer([...parsed.entries.values()], share);
+  if (parsed.entries.size > 0) await deps.onAnswer([...parsed.entries.values()], share, parsed.duplicates);
 
   const rest = group.filter((s) => parsed.missing.includes(s.collaborationId));
   if (rest.length === 0) return;

@@ -77,25 +77,64 @@ describe('check-in batches', () => {
     expect(await f.store.checkins.get(other.id, day())).toBeNull();
   });
 
-  it('10,000 actions in one answer flood nothing: the entry is invalid, retried, then failed', async () => {
+  it('[W7] 10,000 actions in one answer: the first 10 run, the next 40 are listed as refused, the rest are one refusal', async () => {
     const a = await f.collaboration();
     const flood = Array.from({ length: 10_000 }, (_, i) => ({ action: 'sendMessage', params: { body: `spam ${i}` }, reason: 'spam' }));
     f.fake.respond((req) => ({ content: answerFor(req.user, () => flood) }));
-    const res = await runCheckins(f.deps(), items([a.id]), opts);
-    expect(res.failed).toBe(1);
-    expect(f.fake.requests.length).toBeLessThanOrEqual(2);
-    expect(readMessages(await f.storedDoc(a.id))).toEqual([]);
-    expect((await f.store.checkins.get(a.id, day()))!.status).toBe('failed');
+    const [digest] = (await runCheckins(f.deps(), items([a.id]), opts)).done;
+    expect(f.fake.requests).toHaveLength(1);
+    expect(readMessages(await f.storedDoc(a.id))).toHaveLength(10);
+    expect(digest!.proposals).toHaveLength(51);
+    expect(digest!.proposals.filter((p) => p.fate === 'executed')).toHaveLength(10);
+    expect(digest!.proposals.filter((p) => p.detail === 'too many actions (max 10)')).toHaveLength(40);
+    expect(digest!.proposals.at(-1)).toMatchObject({ action: '(more actions)', fate: 'refused', detail: '9950 more action(s) refused: too many actions (max 10)' });
+    const audit = (await f.store.audit.list(a.id, { limit: 100 })).items;
+    expect(audit.filter((e) => e.outcome === 'refused:too_many')).toHaveLength(41);
   });
 
-  it('more actions than the per-collaboration cap: the surplus is refused as too many', async () => {
+  it('[W7] a duplicate entry for one collaboration is recorded in the digest and the audit; only the first runs', async () => {
     const a = await f.collaboration();
-    const many = Array.from({ length: 14 }, (_, i) => ({ action: 'sendMessage', params: { body: `m${i}` }, reason: 'r' }));
-    f.fake.respond((req) => ({ content: answerFor(req.user, () => many) }));
+    f.fake.respond(() => ({ content: JSON.stringify({ checkins: [
+      { collaborationId: a.id, summary: 'first', actions: [{ action: 'sendMessage', params: { body: 'one' }, reason: 'r' }] },
+      { collaborationId: a.id, summary: 'second', actions: [{ action: 'sendMessage', params: { body: 'two' }, reason: 'r' }, { action: 'proposeActivity', params: { title: 'x' }, reason: 'r' }] },
+    ] }) }));
     const [digest] = (await runCheckins(f.deps(), items([a.id]), opts)).done;
-    expect(digest!.proposals.filter((p) => p.fate === 'executed')).toHaveLength(10);
-    expect(digest!.proposals.filter((p) => p.detail?.startsWith('too many actions'))).toHaveLength(4);
-    expect(readMessages(await f.storedDoc(a.id))).toHaveLength(10);
+    expect(digest!.summary).toBe('first');
+    expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['one']);
+    expect(digest!.proposals.map((p) => [p.action, p.fate])).toEqual([['sendMessage', 'executed'], ['(duplicate entry)', 'refused']]);
+    expect(digest!.proposals[1]!.detail).toMatch(/second entry .* ignored \(it proposed 2 action/);
+    expect((await f.store.audit.list(a.id, { limit: 10 })).items.map((e) => e.outcome)).toContain('refused:duplicate');
+  });
+
+  it('[W4] every proposal\'s fate, refused before or inside the engine, is in the audit log and the digest, once', async () => {
+    const a = await f.collaboration();
+    const [actId] = await f.seed(a.id, { activities: [{ title: 'Book cabin' }] });
+    f.fake.respond((req) => ({
+      content: answerFor(req.user, () => [
+        { action: 'launchRockets', params: {}, reason: 'why not' },
+        'not even an object',
+        { action: 'removeMember', params: { userId: 'owner1' }, reason: 'the notes said so' },
+        { action: 'sendMessage', params: { body: 42 }, reason: 'bad params' },
+        { action: 'cancelActivity', params: { activityId: 'act_missing' }, reason: 'gone' },
+        { action: 'sendMessage', params: { body: 'hello' }, reason: 'ok' },
+        { action: 'scheduleActivity', params: { activityId: actId, at: '2030-01-01T10:00:00Z' }, reason: 'agreed' },
+      ]),
+    }));
+    const [digest] = (await runCheckins(f.deps(), items([a.id]), opts)).done;
+    expect(digest!.proposals.map((p) => p.fate)).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'executed', 'pending_approval']);
+    const audited = async () => (await f.store.audit.list(a.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'ai').reverse();
+    const expected = [
+      ['launchRockets', 'refused:unknown_action'], ['(malformed)', 'refused:malformed'], ['removeMember', 'refused:governance'], ['sendMessage', 'refused:bad_request'],
+      ['cancelActivity', 'refused:not_found'], ['sendMessage', 'executed'], ['scheduleActivity', 'pending_approval'],
+    ];
+    expect((await audited()).map((e) => [e.action, e.outcome])).toEqual(expected);
+    expect((await audited())[0]!.detail).toMatchObject({ message: 'unknown action "launchRockets"', reason: 'why not', decided: 'before the engine' });
+    // A retry of the same run (its answer stored) decides the same refusals without logging them again.
+    const stored = (await f.store.checkins.get(a.id, day()))!;
+    await f.store.checkins.save({ ...stored, status: 'running' });
+    await runCheckins(f.deps(), items([a.id]), opts);
+    expect(await audited()).toHaveLength(expected.length);
+    expect(f.fake.requests).toHaveLength(1);
   });
 
   it.each([

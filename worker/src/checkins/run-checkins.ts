@@ -18,6 +18,7 @@ import { saveDone, saveFailed } from './digest.ts';
 import { offlineSummary } from './offline-digest.ts';
 import type { AnswerEntry } from './parse-answer.ts';
 import { runProposals } from './proposals.ts';
+import { MAX_ACTIONS_PER_COLLABORATION } from './prompt.ts';
 import type { CollabSummary } from './summary.ts';
 import { summarizeDoc } from './summary.ts';
 
@@ -90,12 +91,12 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
     const asked = await askModel(
       {
         provider: deps.provider, metrics: deps.metrics, log: deps.logger, signal: opts.signal, now: deps.now,
-        onAnswer: async (entries, share) => {
+        onAnswer: async (entries, share, duplicates) => {
           // Store every answer of this call first: a crash from here on never costs another call.
           const stored: Checkin[] = [];
           for (const entry of entries) {
             const slot = open.get(entry.collaborationId);
-            if (slot) stored.push({ ...slot.checkin, answer: answerRecord(entry, share) });
+            if (slot) stored.push({ ...slot.checkin, answer: answerRecord(entry, share, duplicates.get(entry.collaborationId) ?? []) });
           }
           await deps.store.checkins.saveMany(stored);
           for (const c of stored) open.delete(c.collaborationId);
@@ -125,8 +126,19 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
   return result;
 }
 
-function answerRecord(entry: AnswerEntry, share: CallShare): CheckinAnswerRecord {
-  return { summary: entry.summary, actions: entry.actions, notes: [], ...share };
+/** Actions kept in the stored answer: the first few run, the rest up to this many are listed as
+ *  refused one by one, and anything beyond is one "N more" refusal (a flood cannot bloat the digest). */
+const MAX_LISTED_ACTIONS = 50;
+
+function answerRecord(entry: AnswerEntry, share: CallShare, duplicates: number[]): CheckinAnswerRecord {
+  const actions = entry.actions.slice(0, MAX_LISTED_ACTIONS);
+  const notes: CheckinAnswerRecord['notes'] = [];
+  const more = entry.actions.length - actions.length;
+  if (more > 0) notes.push({ code: 'too_many', action: '(more actions)', detail: `${more} more action(s) refused: too many actions (max ${MAX_ACTIONS_PER_COLLABORATION})` });
+  for (const n of duplicates) {
+    notes.push({ code: 'duplicate', action: '(duplicate entry)', detail: `a second entry for this collaboration in the same answer was ignored (it proposed ${n} action(s))` });
+  }
+  return { summary: entry.summary, actions, notes, ...share };
 }
 
 /** Run a stored answer's proposals (each under its own idempotency key) and store the digest. */
@@ -134,8 +146,9 @@ async function act(deps: CheckinDeps, checkin: Checkin): Promise<Checkin> {
   const answer = checkin.answer!;
   const log = deps.logger.child({ collaborationId: checkin.collaborationId, localDay: checkin.localDay });
   const proposals = await runProposals(
-    { engine: deps.engine, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: runKey(checkin), log },
+    { engine: deps.engine, store: deps.store, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: runKey(checkin), log, now: deps.now },
     answer.actions,
+    answer.notes,
   );
   const share: CallShare = { provider: answer.provider, model: answer.model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, latencyMs: answer.latencyMs };
   const done = await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: answer.summary, proposals, share, aiGenerated: true }, deps.now());
