@@ -20,8 +20,10 @@ export async function runGovernanceAction(ctx: EngineContext, collab: Collaborat
   switch (req.name) {
     case 'addMember': {
       const { userId, role } = req.params;
-      if (await store.members.get(collab.id, userId)) return refused('conflict', 'already a member; change their role instead');
-      await store.members.put({ collaborationId: collab.id, userId, role, addedAt: ctx.now().toISOString(), addedBy: actor.userId ?? null });
+      // An insert, not read-then-upsert: of two concurrent adds one is refused, and an add never
+      // overwrites an existing member's role (an owner's included) [G1].
+      const added = await store.members.add({ collaborationId: collab.id, userId, role, addedAt: ctx.now().toISOString(), addedBy: actor.userId ?? null });
+      if (!added) return refused('conflict', 'already a member; change their role instead');
       return { outcome: executed({ userId, role }), events: [{ type: 'memberAdded', userId, role }] };
     }
     case 'changeRole': {

@@ -29,6 +29,9 @@ export interface CollaborationRepo {
 
 export interface MemberRepo {
   get(collaborationId: string, userId: string): Promise<Membership | null>;
+  /** Insert only, atomically (`[D32]`): false, and nothing changes, if the user is already a member
+   *  (whatever their role). Emits a `membership` change when it inserts. */
+  add(m: Membership): Promise<boolean>;
   /** Insert or change the role; emits a `membership` change. */
   put(m: Membership): Promise<void>;
   /** Remove; emits a `membership` change with role null. Returns false if absent. */

@@ -6,6 +6,7 @@ import { compactStored } from '../compact-stored.ts';
 import { claimCompaction, COMPACTION_CLAIM_MS, releaseCompaction } from '../compaction-claim.ts';
 import type { Store } from '../types.ts';
 import type { ConformanceSetup } from './suite.ts';
+import { collab } from './suite.ts';
 
 function update(text: string): Uint8Array {
   const doc = new Y.Doc();
@@ -107,6 +108,42 @@ export function runOperationsConformance(name: string, setup: () => Promise<Conf
       expect(loaded.updates).toEqual([]);
       // …and gives its claim back when done.
       expect(await claimCompaction(store.kv, doc, 'holder')).toBe(true);
+    });
+
+    it('[D32] adding a member is an insert: a duplicate is refused whatever its role, concurrent adds insert once, one change each', async () => {
+      const c = collab('alice');
+      await store.collaborations.create(c);
+      const head = await store.changes.head();
+      const m = (userId: string, role: 'owner' | 'editor' | 'viewer') => ({ collaborationId: c.id, userId, role, addedAt: new Date().toISOString(), addedBy: 'alice' });
+      // The owner cannot be overwritten by an add.
+      expect(await store.members.add(m('alice', 'viewer'))).toBe(false);
+      expect((await store.members.get(c.id, 'alice'))?.role).toBe('owner');
+      expect(await store.members.add(m('bob', 'editor'))).toBe(true);
+      expect(await store.members.add(m('bob', 'owner'))).toBe(false);
+      expect((await store.members.get(c.id, 'bob'))?.role).toBe('editor');
+      const roles = ['viewer', 'editor', 'owner', 'viewer'] as const;
+      const results = await Promise.all(roles.map((role) => store.members.add(m('carol', role))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const carol = await store.members.get(c.id, 'carol');
+      expect(carol?.role).toBe(roles[results.indexOf(true)]);
+
+      const seen: string[] = [];
+      const ac = new AbortController();
+      const tail = store.changes.tail({
+        from: head,
+        signal: ac.signal,
+        async onBatch(b) {
+          for (const ch of b.changes) if (ch.type === 'membership') seen.push(`${ch.userId}:${ch.role}`);
+        },
+        async onResync() {
+          seen.push('resync');
+        },
+      });
+      await until(() => seen.length >= 2, 10_000, 'membership changes');
+      await new Promise((r) => setTimeout(r, 300));
+      ac.abort();
+      await tail;
+      expect(seen).toEqual(['bob:editor', `carol:${carol?.role}`]);
     });
   });
 }

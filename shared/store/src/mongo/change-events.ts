@@ -20,10 +20,18 @@ const WATCHED: Record<string, readonly Op[]> = {
   presence: ['insert'], // TTL expiry deletes are not changes
 };
 
+/** Events that end what the consumer knows: `invalidate` (the database was dropped; the stream is
+ *  closed, changes.ts restarts after it with a resync) and a watched collection dropped or renamed
+ *  (a resync). Never filtered out, or a reopened stream would replay to them forever. */
+const STREAM_EVENTS: Document[] = [
+  { operationType: { $in: ['invalidate', 'dropDatabase'] } },
+  { 'ns.coll': { $in: Object.keys(WATCHED) }, operationType: { $in: ['drop', 'rename'] } },
+];
+
 /** Filter on the server so unrelated traffic (jobs, kv, audit, snapshots) never crosses the wire;
  *  project away what the mapping does not read (the resume token `_id` must stay untouched). */
 export const PIPELINE: Document[] = [
-  { $match: { $or: Object.entries(WATCHED).map(([coll, ops]) => ({ 'ns.coll': coll, operationType: { $in: [...ops] } })) } },
+  { $match: { $or: [...Object.entries(WATCHED).map(([coll, ops]) => ({ 'ns.coll': coll, operationType: { $in: [...ops] } })), ...STREAM_EVENTS] } },
   { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1, wallTime: 1 } },
 ];
 

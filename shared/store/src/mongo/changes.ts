@@ -151,7 +151,20 @@ async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: Ab
       }
       st.fresh = false;
       st.backoff = MIN_BACKOFF_MS;
-      if (ev !== null) {
+      if (ev !== null && ev.operationType === 'invalidate') {
+        // The database was dropped (or renamed away): the server closed this stream, and reopening
+        // it before the event would replay to it forever. Deliver what came before, tell the
+        // consumer to reload from the store, and restart after the event (startAfter allows that).
+        const at = cs.resumeToken ?? ev._id;
+        if (notBehind(at, position)) position = at;
+        broken = true;
+        await flush(false);
+        return;
+      }
+      if (ev !== null && (ev.operationType === 'drop' || ev.operationType === 'rename' || ev.operationType === 'dropDatabase')) {
+        // A watched collection's contents vanished at once: nothing to map, reload from the store.
+        if (ev.operationType !== 'dropDatabase') broken = true;
+      } else if (ev !== null) {
         const mapped = toChange(ev);
         if (mapped === 'broken') broken = true;
         else if (mapped !== 'skip') pending.push(mapped);

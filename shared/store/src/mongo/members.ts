@@ -35,6 +35,17 @@ export function mongoMembers({ c, tx }: Ctx): MemberRepo {
       const d = await c.members.findOne({ _id: memberKey(collaborationId, userId) });
       return d ? toMembership(d) : null;
     },
+    async add(m) {
+      // One insert on the membership's _id: a duplicate is E11000, never an overwrite of the role.
+      // Its insert event is the `membership` change.
+      try {
+        await c.members.insertOne({ _id: memberKey(m.collaborationId, m.userId), ...m });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
     async put(m) {
       // Whole-document replace, upsert on _id (taken from the filter): its insert/replace event carries the new role.
       await c.members.replaceOne({ _id: memberKey(m.collaborationId, m.userId) }, m, { upsert: true });

@@ -18,6 +18,17 @@ export function sqliteMembers(db: Db): MemberRepo {
       const r = stmt(db, 'SELECT * FROM members WHERE collab_id = ? AND user_id = ?').get(collaborationId, userId) as Row | undefined;
       return r ? toMembership(r) : null;
     },
+    async add(m) {
+      // One INSERT: no read-then-write window in which two adds both succeed or one overwrites a role.
+      return writeTx(db, () => {
+        const res = stmt(db, 'INSERT INTO members (collab_id, user_id, role, data) VALUES (?, ?, ?, ?) ON CONFLICT (collab_id, user_id) DO NOTHING').run(
+          m.collaborationId, m.userId, m.role, JSON.stringify(m),
+        );
+        if (res.changes === 0) return false;
+        emitChange(db, { type: 'membership', collaborationId: m.collaborationId, userId: m.userId, role: m.role });
+        return true;
+      });
+    },
     async put(m) {
       writeTx(db, () => {
         stmt(db, 
