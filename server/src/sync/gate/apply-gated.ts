@@ -33,6 +33,7 @@ export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxStructs: 20_000,
   maxDeleteRanges: 100_000,
   maxValueDepth: 16,
+  maxTypes: 2_000,
   maxDsVisits: 400_000,
   maxCost: 200_000,
   maxWalk: 20_000,

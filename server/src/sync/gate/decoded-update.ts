@@ -48,6 +48,7 @@ export interface ReadLimits {
   maxStructs: number;
   maxDeleteRanges: number;
   maxValueDepth: number;
+  maxTypes: number;
   /** Structs of the document a delete set may visit. */
   maxDsVisits: number;
 }
@@ -117,7 +118,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
   const ranges = new Map<number, { from: number; to: number }>();
   const newItems: NewItem[] = [];
   const newGc: DecodedUpdate['newGc'] = [];
-  const inUpdate = new Map<string, NewItem>();
+  const inUpdate = new Map<Y.Item, NewItem>();
   for (const [client, list] of byClient) {
     list.sort((a, b) => a.id.clock - b.id.clock);
     const state = Y.getState(doc.store, client);
@@ -136,7 +137,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       else {
         const n: NewItem = { item: s, known, placement: { kind: 'gc' }, sub: s.parentSub, deadOnArrival: false };
         newItems.push(n);
-        inUpdate.set(key(client, s.id.clock), n);
+        inUpdate.set(s, n);
       }
     }
     if (keep.length > 0) {
@@ -159,7 +160,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       const s = list[mid]!;
       if (id.clock < s.id.clock) hi = mid - 1;
       else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-      else return s instanceof Y.GC ? s : inUpdate.get(key(s.id.client, s.id.clock))!;
+      else return s instanceof Y.GC ? s : inUpdate.get(s)!;
     }
     return null;
   };
@@ -181,10 +182,12 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
     refSub = n.sub;
     return resolved.has(n) ? n.placement : n;
   };
+  const stack: NewItem[] = [];
+  const onStack = new Set<NewItem>();
   for (const start of newItems) {
     if (resolved.has(start)) continue;
-    const stack: NewItem[] = [start];
-    const onStack = new Set<NewItem>([start]);
+    stack.push(start);
+    onStack.add(start);
     while (stack.length > 0) {
       const cur = stack[stack.length - 1]!;
       const it = cur.item;
@@ -209,9 +212,8 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
         else if (other && !('item' in other) && other.kind === 'gc') placement = other;
       }
       // Dependencies named by origin/right origin must exist even when the parent is explicit.
-      for (const dep of [it.origin, it.rightOrigin]) {
-        if (dep && docStruct(doc, dep) === null && findNew(dep) === null) placement = 'missing';
-      }
+      if (it.origin && docStruct(doc, it.origin) === null && findNew(it.origin) === null) placement = 'missing';
+      if (it.rightOrigin && docStruct(doc, it.rightOrigin) === null && findNew(it.rightOrigin) === null) placement = 'missing';
       if (placement === 'missing') return { ok: false, code: 'missing', message: 'update depends on unknown changes' };
       if ('item' in placement) {
         if (onStack.has(placement)) return { ok: false, code: 'malformed', message: 'circular references' };

@@ -11,6 +11,8 @@ export interface ScanLimits {
   maxDeleteRanges: number;
   /** Nesting of JSON values (arrays and objects inside field values). */
   maxValueDepth: number;
+  /** Shared types (maps, arrays, texts) created by one update: decoding each one allocates a type. */
+  maxTypes: number;
 }
 
 class Stop extends Error {
@@ -59,7 +61,7 @@ function skipAny(d: decoding.Decoder, maxDepth: number): void {
   }
 }
 
-function skipContent(d: decoding.Decoder, ref: number, limits: ScanLimits): void {
+function skipContent(d: decoding.Decoder, ref: number, limits: ScanLimits, counts: { types: number }): void {
   switch (ref) {
     case 1: decoding.readVarUint(d); return; // deleted
     case 2: { // JSON strings
@@ -74,6 +76,7 @@ function skipContent(d: decoding.Decoder, ref: number, limits: ScanLimits): void
     case 6: skipBytes(d); skipBytes(d); return; // format
     case 7: { // type
       const typeRef = decoding.readVarUint(d);
+      if (++counts.types > limits.maxTypes) throw new Stop('too_costly', `more than ${limits.maxTypes} shared types in one update`);
       if (typeRef === 3 || typeRef === 5) skipBytes(d); // XML element / hook name
       return;
     }
@@ -92,6 +95,7 @@ export function scanUpdate(update: Uint8Array, limits: ScanLimits): ScanResult {
   const d = decoding.createDecoder(update);
   let structs = 0;
   let deleteRanges = 0;
+  const counts = { types: 0 };
   try {
     const groups = decoding.readVarUint(d);
     for (let g = 0; g < groups; g++) {
@@ -111,7 +115,7 @@ export function scanUpdate(update: Uint8Array, limits: ScanLimits): ScanResult {
             else { decoding.readVarUint(d); decoding.readVarUint(d); }
             if (info & 32) skipBytes(d);
           }
-          skipContent(d, info & 31, limits);
+          skipContent(d, info & 31, limits, counts);
         } else decoding.readVarUint(d); // GC length
       }
     }
