@@ -40,14 +40,33 @@ export function readActivities(doc: Y.Doc): Activity[] {
     .filter((a): a is Activity => a !== null);
 }
 
-export function findActivityMap(doc: Y.Doc, activityId: string): Y.Map<unknown> | null {
-  for (const m of activitiesOf(doc)) if (m instanceof Y.Map && m.get('id') === activityId) return m;
-  return null;
+/** An entry looked up by its id: found once, missing, or ambiguous (two live entries share it). */
+export type EntryLookup = { kind: 'found'; map: Y.Map<unknown> } | { kind: 'missing' } | { kind: 'ambiguous'; count: number };
+
+export function lookupEntry(list: Y.Array<Y.Map<unknown>>, id: string): EntryLookup {
+  let found: Y.Map<unknown> | null = null;
+  let count = 0;
+  for (const m of list) {
+    if (m instanceof Y.Map && m.get('id') === id) {
+      found = m;
+      count++;
+    }
+  }
+  if (count === 0 || !found) return { kind: 'missing' };
+  return count === 1 ? { kind: 'found', map: found } : { kind: 'ambiguous', count };
 }
 
+/** The activity with this id, or null when there is none or more than one: an ambiguous id is
+ *  refused, never resolved to the first match (SPEC [P9]). */
+export function findActivityMap(doc: Y.Doc, activityId: string): Y.Map<unknown> | null {
+  const r = lookupEntry(activitiesOf(doc), activityId);
+  return r.kind === 'found' ? r.map : null;
+}
+
+/** The message with this id, or null when there is none or more than one (SPEC [P9]). */
 export function findMessageMap(doc: Y.Doc, messageId: string): Y.Map<unknown> | null {
-  for (const m of messagesOf(doc)) if (m instanceof Y.Map && m.get('id') === messageId) return m;
-  return null;
+  const r = lookupEntry(messagesOf(doc), messageId);
+  return r.kind === 'found' ? r.map : null;
 }
 
 export function appendMessage(doc: Y.Doc, msg: { id: string; authorId: string; body: string; kind: MessageKind; createdAt?: string; streaming?: boolean }): Y.Map<unknown> {
