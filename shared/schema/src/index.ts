@@ -15,6 +15,8 @@ export * from './checkin.ts';
 export * from './audit.ts';
 export * from './notification.ts';
 export * from './job.ts';
+export * from './job-payloads.ts';
+export * from './local-day.ts';
 export * from './change.ts';
 export * from './ai-answer.ts';
 export * from './errors.ts';

@@ -1,5 +1,6 @@
-// The job types this worker runs and their payloads, parsed at the edge (a job record is input).
-import { idString } from '@trellis/schema';
+// The job types and their payloads: written by the server and the engine, run by the worker, parsed
+// at the edge on both sides (a job record is input).
+import { idString } from './ids.ts';
 import { z } from 'zod';
 
 export const JOB_TYPES = ['checkin-scan', 'checkin-batch', 'checkin', 'aiReply'] as const;
@@ -10,7 +11,8 @@ const localDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const JobPayloads = {
   'checkin-scan': z.object({}),
   'checkin-batch': z.object({ items: z.array(z.object({ collaborationId: idString, localDay, checkinId: idString })).min(1).max(20) }),
-  checkin: z.object({ collaborationId: idString, force: z.boolean().default(true) }),
+  /** Run one collaboration's check-in now; `fresh` supersedes a digest already done today. */
+  checkin: z.object({ collaborationId: idString, force: z.boolean().default(true), fresh: z.boolean().default(false) }),
   aiReply: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),
 } as const;
 

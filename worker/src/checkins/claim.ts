@@ -23,20 +23,31 @@ export function runningCheckin(item: CheckinItem, now: Date, jobId: string | nul
   };
 }
 
-export async function acquire(store: Store, item: CheckinItem, opts: { force: boolean; now: Date; jobId: string }): Promise<Acquired> {
+/** A fresh run of a check-in record: nothing of the earlier answer or digest is reused. */
+function restart(cur: Checkin, opts: { now: Date; jobId: string }): Checkin {
+  return { ...cur, status: 'running', summary: '', createdAt: opts.now.toISOString(), completedAt: null, jobId: opts.jobId, answer: null, proposals: [] };
+}
+
+async function takeOver(store: Store, cur: Checkin, opts: { now: Date; jobId: string }): Promise<Checkin> {
+  const taken = restart(cur, opts);
+  await store.checkins.save(taken);
+  return taken;
+}
+
+export async function acquire(store: Store, item: CheckinItem, opts: { force: boolean; now: Date; jobId: string; fresh?: boolean }): Promise<Acquired> {
   const fresh = runningCheckin(item, opts.now, opts.jobId);
   if (await store.checkins.claim(fresh)) return { status: 'mine', checkin: fresh };
   const cur = await store.checkins.get(item.collaborationId, item.localDay);
   if (!cur) return (await store.checkins.claim(fresh)) ? { status: 'mine', checkin: fresh } : { status: 'busy' };
+  // Ours (claimed by the scan for this job, or taken over by an earlier attempt of it): resume it,
+  // with its stored answer.
+  if (cur.status !== 'done' && (cur.id === item.checkinId || cur.jobId === opts.jobId)) return { status: 'mine', checkin: { ...cur, jobId: opts.jobId } };
+  // A fresh run asked for by an owner supersedes today's digest (once: its retries resume it above).
+  if (cur.status === 'done' && opts.fresh && cur.jobId !== opts.jobId) return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   if (cur.status === 'done') return { status: 'done', checkin: cur };
-  // Ours (claimed by the scan for this job, or by an earlier attempt): resume it, with its stored answer.
-  if (cur.id === item.checkinId) return { status: 'mine', checkin: { ...cur, jobId: opts.jobId } };
   const orphaned = cur.status === 'running' && opts.now.getTime() - Date.parse(cur.createdAt) > ORPHAN_MS;
   if ((cur.status === 'failed' && opts.force) || orphaned) {
-    // A fresh run: nothing of the earlier answer is reused.
-    const taken: Checkin = { ...cur, status: 'running', createdAt: opts.now.toISOString(), jobId: opts.jobId, answer: null, proposals: [] };
-    await store.checkins.save(taken);
-    return { status: 'mine', checkin: taken };
+    return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   }
   return { status: 'busy' };
 }

@@ -1,28 +1,8 @@
 // Local calendar days in a collaboration's time zone, and whether its check-in cron fired today.
 import { Cron } from 'croner';
+import { localDay, localTimeParts as parts } from '@trellis/schema';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function parts(at: Date, timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(at)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
-}
-
-/** `YYYY-MM-DD` of `at` in `timeZone`. */
-export function localDay(at: Date, timeZone: string): string {
-  const p = parts(at, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
+export { localDay };
 
 /** The first instant of `at`'s local day (hour-accurate across DST changes). */
 export function startOfLocalDay(at: Date, timeZone: string): Date {

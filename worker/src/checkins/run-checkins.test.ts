@@ -184,6 +184,20 @@ describe('check-in batches', () => {
     expect(f.fake.requests).toHaveLength(0);
   });
 
+  it('[W7] a fresh run asked for by an owner supersedes today\'s digest once; its retry resumes it', async () => {
+    const a = await f.collaboration();
+    let n = 0;
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'sendMessage', params: { body: `run ${++n}` }, reason: 'r' }]) }));
+    await runCheckins(f.deps(), items([a.id], 'job_a'), { ...opts, jobId: 'job_a' });
+    const item = [{ collaborationId: a.id, localDay: day(), checkinId: 'ci_job_fresh' }];
+    const [fresh] = (await runCheckins(f.deps(), item, { ...opts, jobId: 'job_fresh', force: true, fresh: true })).done;
+    expect(fresh).toMatchObject({ status: 'done', jobId: 'job_fresh' });
+    expect((await f.store.checkins.list(a.id, { limit: 5 })).items.map((c) => c.proposals[0]!.params)).toEqual([{ body: 'run 2' }]);
+    // Redelivered, the same job does not run a third time.
+    expect((await runCheckins(f.deps(), item, { ...opts, jobId: 'job_fresh', force: true, fresh: true })).skipped).toBe(1);
+    expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['run 1', 'run 2']);
+  });
+
   it('a collaboration already done today is skipped', async () => {
     const a = await f.collaboration();
     f.fake.respond((req) => ({ content: answerFor(req.user) }));

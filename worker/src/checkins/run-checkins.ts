@@ -35,6 +35,8 @@ export interface CheckinDeps {
 export interface CheckinRunOptions {
   jobId: string;
   force: boolean;
+  /** Supersede a digest already done today (an owner's "run it again"). */
+  fresh?: boolean;
   /** Last attempt of the job: claims still open after a provider failure are marked failed. */
   final: boolean;
   signal: AbortSignal;
@@ -55,7 +57,7 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
   const answered: Checkin[] = [];
   for (const item of items) {
     const log = deps.logger.child({ collaborationId: item.collaborationId, localDay: item.localDay });
-    const got = await acquire(deps.store, item, { force: opts.force, now: deps.now(), jobId: opts.jobId });
+    const got = await acquire(deps.store, item, { force: opts.force, now: deps.now(), jobId: opts.jobId, fresh: opts.fresh ?? false });
     if (got.status !== 'mine') {
       if (got.status === 'done') result.done.push(got.checkin);
       result.skipped++;

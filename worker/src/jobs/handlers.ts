@@ -10,8 +10,8 @@ import { runCheckins } from '../checkins/run-checkins.ts';
 import { scanDue } from '../checkins/scan.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobHandler } from './loop.ts';
-import type { JobType } from './payloads.ts';
-import { JobPayloads } from './payloads.ts';
+import type { JobType } from '@trellis/schema';
+import { JobPayloads } from '@trellis/schema';
 
 export interface HandlerDeps extends CheckinDeps, AiReplyDeps {
   cron: string;
@@ -46,7 +46,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       const collab = await deps.store.collaborations.get(p.collaborationId);
       if (!collab) return;
       const item = { collaborationId: collab.id, localDay: localDay(deps.now(), collab.settings.timeZone), checkinId: forcedCheckinId(job.id) };
-      const res = await runCheckins({ ...deps, logger: log.child({ collaborationId: collab.id }) }, [item], { jobId: job.id, force: p.force, final, signal });
+      const res = await runCheckins({ ...deps, logger: log.child({ collaborationId: collab.id }) }, [item], { jobId: job.id, force: p.force, fresh: p.fresh, final, signal });
       log.info({ collaborationId: collab.id, localDay: item.localDay, checkinId: res.done[0]?.id ?? null, skipped: res.skipped }, 'forced check-in finished');
     },
     aiReply: async (job, { log, signal }) => {

@@ -110,15 +110,34 @@ describe('members and settings', () => {
 });
 
 describe('check-ins, notifications, me', () => {
-  it('POST checkins enqueues one deduplicated job (202); GET lists digests', async () => {
+  it('[W7] POST checkins says what will happen: 202 with the job, 409 with the reason when nothing will run; GET lists digests', async () => {
     const c = await t.collaboration('own', { edi: 'editor' });
     const first = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
     expect(first.status).toBe(202);
-    expect(first.json).toMatchObject({ status: 'queued', jobId: expect.any(String) });
+    expect(first.json).toMatchObject({ status: 'queued', jobId: expect.any(String), supersedes: null });
     const job = await t.store.jobs.get((first.json as { jobId: string }).jobId);
-    expect(job).toMatchObject({ type: 'checkin', payload: { collaborationId: c.id, force: true }, dedupeKey: `checkin-now:${c.id}` });
-    expect((await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own })).json).toMatchObject({ status: 'queued', jobId: null });
+    expect(job).toMatchObject({ type: 'checkin', payload: { collaborationId: c.id, force: true, fresh: false }, dedupeKey: `checkin-now:${c.id}` });
+    const again = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ error: { code: 'conflict', message: expect.stringMatching(/already queued/) } });
     expect((await t.call('GET', `/api/collaborations/${c.id}/checkins`, { token: edi })).json).toEqual({ items: [], nextCursor: null });
+
+    // Today's digest done: 409 unless a fresh run is asked for, which supersedes it.
+    await t.store.jobs.complete(job!.id, (await t.store.jobs.claim(['checkin'], 'w', 1000))!.leaseId!);
+    const day = new Date().toISOString().slice(0, 10);
+    const digest = { id: 'ci_done', collaborationId: c.id, localDay: day, status: 'running' as const, summary: '', proposals: [], provider: 'offline', model: 'rules', aiGenerated: false,
+      inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null };
+    await t.store.checkins.claim(digest);
+    await t.store.checkins.save({ ...digest, status: 'done', summary: 'done today' });
+    const done = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
+    expect(done.status).toBe(409);
+    expect((done.json as { error: { message: string } }).error.message).toMatch(/already done; ask for a fresh run/);
+    const fresh = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own, body: { fresh: true } });
+    expect(fresh.status).toBe(202);
+    expect(fresh.json).toMatchObject({ supersedes: 'ci_done' });
+    expect((await t.store.jobs.get((fresh.json as { jobId: string }).jobId))!.payload).toMatchObject({ fresh: true });
+    const audit = (await t.call('GET', `/api/collaborations/${c.id}/audit`, { token: own })).json as { items: { action: string; outcome: string }[] };
+    expect(audit.items.filter((e) => e.action === 'checkinNow').map((e) => e.outcome)).toEqual(['queued', 'refused:conflict', 'refused:conflict', 'queued']);
   });
 
   it('mentions create notifications the user can list and mark read; /api/me counts unread', async () => {
