@@ -47,7 +47,11 @@ describe.skipIf(!url)('mongo change feed: invalidate', () => {
       await until(() => seen.includes('update:col_before'), 15_000, 'the update before the drop');
       await client.db(dbName).dropDatabase();
       await until(() => seen.includes('resync'), 15_000, 'a resync after the drop');
-      await store.docs.append('col_after', [update('b')], 'other');
+      // A store opened now creates the collections again (appends run in transactions, which
+      // do not create collections implicitly).
+      const again = await createMongoStore({ url: url!, dbName });
+      await again.docs.append('col_after', [update('b')], 'other');
+      await again.close();
       await until(() => seen.includes('update:col_after'), 15_000, 'an update after the drop');
       // Restarted after the invalidate, not before it: no further resyncs (the drop events of the
       // collections and the invalidate may each have asked for one, no more).
