@@ -47,6 +47,9 @@ export const Checkin = z.object({
   completedAt: z.string().nullable(),
   /** The job that owns a running check-in (absent on records made before it existed). */
   jobId: z.string().max(64).nullable().default(null),
+  /** The document's Yjs state vector (base64) when the check-in read it: the next check-in's
+   *  "changed since" is what the store received after it, not client-written timestamps. */
+  stateVector: z.string().max(100_000).nullable().default(null),
   /** Set once the model answered; acting on it is resumable. */
   answer: CheckinAnswerRecord.nullable().default(null),
 });

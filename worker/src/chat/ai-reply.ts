@@ -44,10 +44,11 @@ export async function runAiReply(
   const collab = await deps.store.collaborations.get(p.collaborationId);
   if (!collab || collab.archived) return 'not_found';
   const replyId = replyIdFor(p.messageId);
+  const members = (await deps.store.members.list(p.collaborationId, { limit: 500 })).items;
   const state = await deps.docs.read(p.collaborationId, (doc) => {
     const trigger = findMessageMap(doc, p.messageId)?.toJSON() as { kind?: unknown; body?: unknown } | undefined;
     const reply = findMessageMap(doc, replyId)?.toJSON() as { streaming?: unknown; body?: unknown } | undefined;
-    return { trigger, reply, prompt: buildChatPrompt(doc, collab, p.messageId) };
+    return { trigger, reply, prompt: buildChatPrompt(doc, collab, p.messageId, members) };
   });
   // Only a person's message that really mentions @ai triggers a reply (no AI-to-AI loops).
   if (!state.trigger || state.trigger.kind !== 'user' || typeof state.trigger.body !== 'string' || !mentionsIn(state.trigger.body).includes('ai') || !state.prompt) return 'not_found';

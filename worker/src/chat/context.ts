@@ -1,8 +1,10 @@
 // The @ai prompt: the collaboration's recent messages, open activities and notes, fenced as data.
-import type { Collaboration } from '@trellis/schema';
+import type { Collaboration, Membership } from '@trellis/schema';
 import { notesOf, readActivities, readMessages } from '@trellis/schema';
 import type * as Y from 'yjs';
 import { safeJson } from '../checkins/render-summary.ts';
+import { clip } from '../prompts/clean-text.ts';
+import { memberLabels } from '../prompts/labels.ts';
 
 export const CHAT_SYSTEM_PROMPT = [
   'You are "@ai", the assistant inside a team collaboration. Reply to the latest message that mentions you, briefly and helpfully, in plain text.',
@@ -12,9 +14,9 @@ export const CHAT_SYSTEM_PROMPT = [
 ].join('\n');
 
 const MAX_MESSAGES = 20;
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export function buildChatPrompt(doc: Y.Doc, collab: Collaboration, triggerId: string): { system: string; user: string } | null {
+export function buildChatPrompt(doc: Y.Doc, collab: Collaboration, triggerId: string, members: readonly Membership[]): { system: string; user: string } | null {
+  const label = memberLabels(members);
   const messages = readMessages(doc);
   const idx = messages.findIndex((m) => m.id === triggerId);
   if (idx < 0) return null;
@@ -24,7 +26,7 @@ export function buildChatPrompt(doc: Y.Doc, collab: Collaboration, triggerId: st
     collaboration: clip(collab.title, 80),
     activities: activities.map((a) => ({ id: a.id, title: clip(a.title, 80), status: a.status, ...(a.at ? { at: a.at } : {}) })),
     notes: clip(notesOf(doc).toString(), 600),
-    messages: recent.map((m) => ({ from: m.kind === 'user' ? m.authorId : m.kind, text: clip(m.body, 600) })),
+    messages: recent.map((m) => ({ from: label(m.authorId, m.kind), text: clip(m.body, 600) })),
   };
   return { system: CHAT_SYSTEM_PROMPT, user: `Reply to the last message.\n<<<DATA\n${safeJson(data)}\nDATA>>>` };
 }

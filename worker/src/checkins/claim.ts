@@ -19,13 +19,13 @@ export function runningCheckin(item: CheckinItem, now: Date, jobId: string | nul
   return {
     id: item.checkinId, collaborationId: item.collaborationId, localDay: item.localDay, status: 'running', summary: '', proposals: [],
     provider: '', model: '', aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: now.toISOString(), completedAt: null,
-    jobId, answer: null,
+    jobId, answer: null, stateVector: null,
   };
 }
 
 /** A fresh run of a check-in record: nothing of the earlier answer or digest is reused. */
 function restart(cur: Checkin, opts: { now: Date; jobId: string }): Checkin {
-  return { ...cur, status: 'running', summary: '', createdAt: opts.now.toISOString(), completedAt: null, jobId: opts.jobId, answer: null, proposals: [] };
+  return { ...cur, status: 'running', summary: '', createdAt: opts.now.toISOString(), completedAt: null, jobId: opts.jobId, answer: null, proposals: [], stateVector: null };
 }
 
 async function takeOver(store: Store, cur: Checkin, opts: { now: Date; jobId: string }): Promise<Checkin> {

@@ -1,4 +1,6 @@
-// One collaboration as one line of the prompt's DATA block, kept within a token budget (chars / 4).
+// One collaboration as one line of the prompt's DATA block, kept within a token budget (code points / 4,
+// measured after invisible characters were removed: they cannot push visible content out).
+import { clip, codePoints } from '../prompts/clean-text.ts';
 import type { CollabSummary } from './summary.ts';
 
 export const SUMMARY_TOKEN_BUDGET = 300;
@@ -13,7 +15,7 @@ const DROP_ORDER: Lists[] = ['newMessages', 'changedActivities', 'staleProposed'
 
 export function renderSummary(s: CollabSummary, budgetTokens = SUMMARY_TOKEN_BUDGET): string {
   const budget = budgetTokens * 4;
-  const { timeZone: _tz, ...rest } = s;
+  const { timeZone: _tz, stateVector: _sv, ...rest } = s;
   const lists: Record<Lists, unknown[]> = {
     newMessages: [...s.newMessages], changedActivities: [...s.changedActivities], overdue: [...s.overdue],
     staleProposed: [...s.staleProposed], pendingApprovals: [...s.pendingApprovals],
@@ -21,13 +23,13 @@ export function renderSummary(s: CollabSummary, budgetTokens = SUMMARY_TOKEN_BUD
   const view: Record<string, unknown> & { notes: string } = { ...rest, ...lists };
   const omitted: Record<string, number> = {};
   let line = safeJson(compact(view, omitted));
-  if (line.length > budget && view.notes.length > 80) {
-    view.notes = `${view.notes.slice(0, 79)}…`;
+  if (codePoints(line) > budget && codePoints(view.notes) > 80) {
+    view.notes = clip(view.notes, 80);
     line = safeJson(compact(view, omitted));
   }
   for (const k of DROP_ORDER) {
     // Oldest first: the newest items matter most for a daily digest.
-    while (line.length > budget && lists[k].length > 0) {
+    while (codePoints(line) > budget && lists[k].length > 0) {
       lists[k].shift();
       omitted[k] = (omitted[k] ?? 0) + 1;
       line = safeJson(compact(view, omitted));

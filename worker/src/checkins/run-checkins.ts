@@ -69,7 +69,7 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
       continue;
     }
     const summary = await summarize(deps, got.checkin, opts.force);
-    if (summary) open.set(item.collaborationId, { checkin: got.checkin, summary });
+    if (summary) open.set(item.collaborationId, { checkin: { ...got.checkin, stateVector: summary.stateVector }, summary });
     else {
       await deps.store.checkins.release(item.collaborationId, item.localDay);
       result.skipped++;
@@ -168,6 +168,7 @@ async function summarize(deps: CheckinDeps, claimed: Checkin, force: boolean): P
   if (!collab || collab.archived || (!force && !collab.settings.aiCheckins)) return null;
   const last = await deps.store.checkins.latestDone(collab.id);
   const pending = await deps.store.approvals.listPending([collab.id], { limit: 10 });
+  const members = await deps.store.members.list(collab.id, { limit: 500 });
   const now = deps.now();
-  return deps.docs.read(collab.id, (doc) => summarizeDoc(doc, collab, last?.completedAt ?? null, pending.items, now));
+  return deps.docs.read(collab.id, (doc) => summarizeDoc(doc, collab, last, pending.items, members.items, now));
 }
