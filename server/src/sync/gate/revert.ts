@@ -76,6 +76,11 @@ export function revertTransaction(tr: Y.Transaction): void {
     }
   }
   for (const type of lists) {
+    // Yjs caches index → item markers per list and refreshes them for remote changes only when the
+    // transaction ends: after integrating the update, an index-based insert here would use stale
+    // markers and land in the wrong place.
+    const markers = (type as unknown as { _searchMarker: unknown[] | null })._searchMarker;
+    if (markers) markers.length = 0;
     if (type instanceof Y.Text) restoreText(tr, type);
     else if (type instanceof Y.Array) restoreList(tr, type);
   }
