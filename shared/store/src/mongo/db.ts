@@ -52,18 +52,24 @@ export interface Ctx {
   tx<T>(fn: (session: ClientSession) => Promise<T>): Promise<T>;
 }
 
+/** How long a write waits for the majority (and a commit for its acknowledgement) before it fails
+ *  instead of hanging while a secondary is down or lagging: the caller keeps the data and retries
+ *  (SPEC [S7]); a timed-out write may still commit, and a repeated Yjs update is harmless. */
+export const WRITE_TIMEOUT_MS = 10_000;
+
 // Transactions read a snapshot and commit majority + journaled; per-operation concerns are
 // not allowed inside a transaction (the driver strips them), so they are set here once.
 const TX_OPTIONS: TransactionOptions = {
   readConcern: { level: 'snapshot' },
-  writeConcern: new WriteConcern('majority', undefined, true),
+  writeConcern: new WriteConcern('majority', WRITE_TIMEOUT_MS, true),
   readPreference: 'primary',
+  maxCommitTimeMS: WRITE_TIMEOUT_MS,
 };
 
 /** Connect and insist on a replica set: a standalone mongod has neither transactions nor change streams. */
 export async function connect(url: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
   const client = new MongoClient(url, {
-    writeConcern: { w: 'majority', journal: true },
+    writeConcern: { w: 'majority', journal: true, wtimeoutMS: WRITE_TIMEOUT_MS },
     readConcern: { level: 'majority' },
     readPreference: 'primary',
     // Optional record fields that are undefined must be left out (as JSON.stringify does in the

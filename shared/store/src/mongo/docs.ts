@@ -11,6 +11,13 @@ import { bytesOf, isDuplicateKey, toBinary } from './db.ts';
 
 /** Snapshot chunk size: well under the 16 MB BSON document limit with room for the other fields. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/** One append transaction holds at most this many updates and bytes: a backlog (after an outage)
+ *  becomes several short transactions, each far inside the 60 s transaction lifetime and 16 MB
+ *  limits, instead of one that fails and is retried whole forever. */
+const TX_MAX_UPDATES = 500;
+const TX_MAX_BYTES = 4 * 1024 * 1024;
+/** Documents of one batch written at once: one transaction each, so their majority waits overlap. */
+const CONCURRENT_DOCS = 16;
 
 function verified(collaborationId: string, r: UpdateDoc): Uint8Array {
   if (!(r.data instanceof Binary)) throw new CorruptRecordError(`update ${collaborationId}#${r.seq} has no data`);
@@ -54,6 +61,47 @@ async function retryHeadRace<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A document's entries of a batch, in order, cut into transaction-sized runs (never inside an entry). */
+function runs(entries: { e: AppendEntry; i: number }[]): { e: AppendEntry; i: number }[][] {
+  const out: { e: AppendEntry; i: number }[][] = [];
+  let run: { e: AppendEntry; i: number }[] = [];
+  let updates = 0;
+  let bytes = 0;
+  for (const x of entries) {
+    const n = x.e.updates.length;
+    const b = x.e.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    if (run.length > 0 && (updates + n > TX_MAX_UPDATES || bytes + b > TX_MAX_BYTES)) {
+      out.push(run);
+      run = [];
+      updates = 0;
+      bytes = 0;
+    }
+    run.push(x);
+    updates += n;
+    bytes += b;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/** Run `fn` over `items` with at most `limit` at a time; rejects with the first error once all settled. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { err: unknown } | null = null;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw (failed as { err: unknown }).err;
+}
+
 function split(state: Uint8Array): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let o = 0; o < state.byteLength; o += CHUNK_BYTES) parts.push(state.subarray(o, o + CHUNK_BYTES));
@@ -61,47 +109,63 @@ function split(state: Uint8Array): Uint8Array[] {
 }
 
 export function mongoDocs({ c, tx }: Ctx): DocRepo {
-  // Inside the caller's transaction: reserve seqs with $inc on the head (concurrent appends to the
-  // same document write-conflict and are retried by withTransaction, so seqs have no gaps and no
-  // duplicates), then insert the updates. Each insert event is the `update` change, and is only
-  // emitted if the transaction commits.
-  const appendOne = async (session: ClientSession, e: AppendEntry) => {
+  // Entries of one document, inside the caller's transaction, in two round trips whatever their
+  // number: reserve all their seqs with one $inc on the head (concurrent appends to the same
+  // document write-conflict and are retried by withTransaction, so seqs have no gaps and no
+  // duplicates), then one insertMany. Each insert event is the `update` change, and is only emitted
+  // if the transaction commits.
+  const appendRun = async (session: ClientSession, collaborationId: string, entries: readonly AppendEntry[]) => {
+    const n = entries.reduce((sum, e) => sum + e.updates.length, 0);
     const head = await c.docs.findOneAndUpdate(
-      { _id: e.collaborationId },
-      { $inc: { lastSeq: e.updates.length }, $setOnInsert: { snapshotSeq: 0, snapshotId: null } },
+      { _id: collaborationId },
+      { $inc: { lastSeq: n }, $setOnInsert: { snapshotSeq: 0, snapshotId: null } },
       { upsert: true, returnDocument: 'after', session },
     );
-    if (!head) throw new Error(`append: head of ${e.collaborationId} missing after upsert`);
-    const lastSeq = head.lastSeq;
-    const firstSeq = lastSeq - e.updates.length + 1;
-    await c.updates.insertMany(
-      e.updates.map((u, i): UpdateDoc => {
-        const seq = firstSeq + i;
-        return { _id: `${e.collaborationId}:${seq}`, collaborationId: e.collaborationId, seq, origin: e.origin, data: toBinary(u), hash: checksum(u) };
-      }),
-      { session, ordered: true },
-    );
-    return { firstSeq, lastSeq };
+    if (!head) throw new Error(`append: head of ${collaborationId} missing after upsert`);
+    let seq = head.lastSeq - n + 1;
+    const docs: UpdateDoc[] = [];
+    const out = entries.map((e) => {
+      const firstSeq = seq;
+      for (const u of e.updates) {
+        docs.push({ _id: `${collaborationId}:${seq}`, collaborationId, seq, origin: e.origin, data: toBinary(u), hash: checksum(u) });
+        seq++;
+      }
+      return { firstSeq, lastSeq: seq - 1 };
+    });
+    await c.updates.insertMany(docs, { session, ordered: true });
+    return out;
   };
 
   return {
     async append(collaborationId, updates, origin) {
       if (updates.length === 0) throw new Error('append: no updates');
-      return retryHeadRace(() => tx((session) => appendOne(session, { collaborationId, updates, origin })));
+      const [r] = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, [{ collaborationId, updates, origin }])));
+      return r!;
     },
 
     async appendBatch(entries) {
       if (entries.some((e) => e.updates.length === 0)) throw new Error('append: no updates');
       if (entries.length === 0) return [];
-      // Group commit: one transaction (one majority/journal wait) for all entries. Operations in a
-      // transaction must not run in parallel, so entries go one after another, in order.
-      return retryHeadRace(() =>
-        tx(async (session) => {
-          const out: { firstSeq: number; lastSeq: number }[] = [];
-          for (const e of entries) out.push(await appendOne(session, e));
-          return out;
-        }),
-      );
+      // Group commit per document: each document's entries (in order) go in transactions of at most
+      // TX_MAX_UPDATES / TX_MAX_BYTES, two round trips each; documents run concurrently, so a batch
+      // costs about one document's round trips, not two per update. Documents never share a
+      // transaction, so batches of several processes conflict only on the documents they share.
+      // If one document fails, the others may be stored: the caller retries the batch, and a
+      // repeated Yjs update is a no-op when applied (at-least-once, as for SPEC [S7]).
+      const byDoc = new Map<string, { e: AppendEntry; i: number }[]>();
+      entries.forEach((e, i) => {
+        const list = byDoc.get(e.collaborationId) ?? [];
+        list.push({ e, i });
+        byDoc.set(e.collaborationId, list);
+      });
+      const out: { firstSeq: number; lastSeq: number }[] = new Array<{ firstSeq: number; lastSeq: number }>(entries.length);
+      await pool([...byDoc], CONCURRENT_DOCS, async ([collaborationId, list]) => {
+        for (const run of runs(list)) {
+          const results = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, run.map((x) => x.e))));
+          run.forEach((x, k) => (out[x.i] = results[k]!));
+        }
+      });
+      return out;
     },
 
     async load(collaborationId) {
