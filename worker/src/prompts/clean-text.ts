@@ -6,11 +6,11 @@
 // Cc controls except tab and newline; Cf format characters (zero-width space/joiners, LRM/RLM, bidi
 // embeddings, overrides and isolates, word joiner, invisible operators, BOM, Unicode tags
 // U+E0000–E007F, …); invisible fillers; variation selectors supplement (used to hide bytes).
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\u115F\u1160\u3164\uFFA0\u{E0100}-\u{E01EF}]/gu;
+const INVISIBLE = /[\p{Cc}\p{Cf}\u3164\uFFA0]|[\u{E0100}-\u{E01EF}]|\u115F|\u1160/gu;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 export function cleanText(s: string): string {
-  return s.replace(INVISIBLE, '').replace(LINE_SEPARATORS, '\n');
+  return s.replace(INVISIBLE, (c) => (c === '\n' || c === '\t' ? c : '')).replace(LINE_SEPARATORS, '\n');
 }
 
 /** At most `n` code points of the cleaned text, with an ellipsis when cut. */
