@@ -1,0 +1,102 @@
+// [H6] over a real socket: an update too costly to integrate is refused before integration, its
+// sender is closed with 4429 and kept out for a while, and everyone else keeps working.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import { notesOf } from '@trellis/schema';
+import { competingInserts } from './gate/testing/crafted.ts';
+import { addMember, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import type { TestUser } from '../testing/harness.ts';
+import type { RunningServer } from '../server.ts';
+
+let server: RunningServer;
+let owner: TestUser;
+let mallory: TestUser;
+let collab: string;
+let honest: WebsocketProvider;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await login(server.url, 'owner@budget.io');
+  mallory = await login(server.url, 'mallory@budget.io');
+  collab = await createCollaboration(server.url, owner);
+  await addMember(server.url, owner, collab, mallory, 'editor');
+  honest = connect(server.url, collab, owner.token);
+  await synced(honest);
+  notesOf(honest.doc).insert(0, 'ab');
+});
+
+afterAll(async () => {
+  honest.destroy();
+  await server.stop();
+});
+
+function open(token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${collab}?token=${token}&ack=1`);
+    ws.on('open', () => resolve(ws));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+}
+
+function syncUpdate(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+describe('work budget', () => {
+  it('[H6] a worst-case placement attack is refused (type 101 too_costly), closed with 4429, and its sender must wait to reconnect', async () => {
+    await waitFor(() => notesOf(honest.doc).toString() === 'ab');
+    const first = (notesOf(honest.doc) as unknown as { _start: Y.Item })._start;
+    const attack = competingInserts(7777, 0, 'notes', first.id, Y.createID(first.id.client, first.id.clock + 1), 3_000);
+    const ws = await open(mallory.token);
+    const refusals: string[] = [];
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 101) refusals.push(data.subarray(2).toString());
+    });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.send(syncUpdate(attack));
+    expect(await closed).toBe(4429);
+    expect(refusals.some((r) => r.includes('too_costly'))).toBe(true);
+    await expect(open(mallory.token)).rejects.toThrow('429');
+    // The honest member is unaffected and still edits.
+    notesOf(honest.doc).insert(2, 'c');
+    const reader = connect(server.url, collab, owner.token);
+    await synced(reader);
+    await waitFor(() => notesOf(reader.doc).toString() === 'abc');
+    reader.destroy();
+    expect(await metric(server.url, 'trellis_gate_work_exceeded_total')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('load integrity', () => {
+  it('[H8] a stored log missing a dependency is refused with 1011, counted, and left as it was', async () => {
+    const { createSqliteStore } = await import('@trellis/store');
+    const dataDir = (server as RunningServer & { dataDir: string }).dataDir;
+    const broken = await createCollaboration(server.url, owner, 'Broken');
+    const gap = new Y.Doc();
+    gap.clientID = 4242;
+    notesOf(gap).insert(0, 'lost ');
+    const sv = Y.encodeStateVector(gap);
+    notesOf(gap).insert(5, 'orphan');
+    const store = createSqliteStore({ dataDir });
+    const before = (await store.docs.load(broken)).updates.length;
+    await store.docs.append(broken, [Y.encodeStateAsUpdate(gap, sv)], 'test');
+    const refusedBefore = await metric(server.url, 'trellis_documents_refused_total');
+    const code = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${broken}?token=${owner.token}`);
+      ws.on('close', (c) => resolve(c));
+      ws.on('error', reject);
+    });
+    expect(code).toBe(1011);
+    expect(await metric(server.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 1);
+    expect((await store.docs.load(broken)).updates.length).toBe(before + 1);
+    await store.close();
+  });
+});
