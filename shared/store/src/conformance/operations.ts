@@ -110,6 +110,36 @@ export function runOperationsConformance(name: string, setup: () => Promise<Conf
       expect(await claimCompaction(store.kv, doc, 'holder')).toBe(true);
     });
 
+    it('[D34] a tail with excludeOrigin is not sent that origin\'s updates (filtered by the store), and still gets everyone else\'s', async () => {
+      const ac = new AbortController();
+      const seen: string[] = [];
+      const tail = store.changes.tail({
+        from: await store.changes.head(),
+        signal: ac.signal,
+        excludeOrigin: 'me',
+        async onBatch(b) {
+          for (const c of b.changes) if (c.type === 'update') seen.push(`${c.origin}:${c.collaborationId}`);
+        },
+        async onResync() {
+          seen.push('resync');
+        },
+      });
+      try {
+        await store.docs.appendBatch([
+          { collaborationId: 'col_mine', updates: [update('m1')], origin: 'me' },
+          { collaborationId: 'col_theirs', updates: [update('t1')], origin: 'them' },
+        ]);
+        await store.docs.append('col_mine', [update('m2')], 'me');
+        await store.docs.append('col_mine', [update('t2')], 'them');
+        await until(() => seen.length >= 2, 10_000, 'the other origin\'s updates');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(seen.sort()).toEqual(['them:col_mine', 'them:col_theirs']);
+      } finally {
+        ac.abort();
+        await tail;
+      }
+    });
+
     it('[D32] adding a member is an insert: a duplicate is refused whatever its role, concurrent adds insert once, one change each', async () => {
       const c = collab('alice');
       await store.collaborations.create(c);

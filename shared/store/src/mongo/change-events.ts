@@ -35,6 +35,14 @@ export const PIPELINE: Document[] = [
   { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1, wallTime: 1 } },
 ];
 
+/** PIPELINE, and with `excludeOrigin` the server drops that process's own `update` and presence
+ *  inserts (it already holds them) before they cross the wire; their resume tokens still advance. */
+export function pipelineFor(excludeOrigin: string | undefined): Document[] {
+  if (!excludeOrigin) return PIPELINE;
+  const [match, ...rest] = PIPELINE;
+  return [match!, { $match: { $nor: [{ 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.origin': excludeOrigin }] } }, ...rest];
+}
+
 /** 'skip': not a change (e.g. a check-in saved while still running); 'broken': a watched write
  *  that cannot be mapped, so the consumer must resync (as SQLite does for an unparsable row). */
 export type Mapped = Change | 'skip' | 'broken';

@@ -6,7 +6,7 @@ import { BSON, MongoServerError } from 'mongodb';
 import type { Change } from '@trellis/schema';
 import { sleep } from '@trellis/runtime';
 import type { ChangeCursor, ChangeFeed, TailOptions } from '../types.ts';
-import { PIPELINE, toChange } from './change-events.ts';
+import { PIPELINE, pipelineFor, toChange } from './change-events.ts';
 import type { Ctx } from './db.ts';
 
 const BATCH = 500;
@@ -100,7 +100,7 @@ interface TailState {
 
 /** Read one stream until it fails or the signal aborts, delivering batches and advancing state. */
 async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: AbortSignal): Promise<void> {
-  const cs: ChangeStream<Document, ChangeStreamDocument> = ctx.db.watch(PIPELINE, {
+  const cs: ChangeStream<Document, ChangeStreamDocument> = ctx.db.watch(pipelineFor(opts.excludeOrigin), {
     startAfter: st.delivered,
     fullDocument: 'updateLookup',
     maxAwaitTimeMS: MAX_AWAIT_MS,
