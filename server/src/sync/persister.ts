@@ -1,12 +1,20 @@
 // Group commit of CRDT updates (SPEC [S5], [S7]): updates from every loaded document queue here and
-// are written in one store call per flush (one fsync for SQLite). A failed write keeps the queue
-// in memory and retries with backoff; callers' promises resolve only once their update is durable.
+// are written in one store call per flush (one fsync for SQLite), at most MAX_BATCH_UPDATES /
+// MAX_BATCH_BYTES at a time (a backlog after an outage is written in bounded batches, not one
+// ever-growing write). A failed write keeps the queue in memory and retries with backoff; callers'
+// promises resolve only once their update is durable. Past OVERLOAD_BYTES queued, `overloaded` is
+// set (and exported as a metric) until the queue drains below half of it, for the connection layer
+// to push back on writers.
 import type { Logger, Metrics } from '@trellis/runtime';
 import { backoffMs } from '@trellis/runtime';
 import type { DocRepo } from '@trellis/store';
 
 /** Where batches go: the store's appendBatch, or a threaded SQLite writer with the same contract. */
 export type AppendBatch = DocRepo['appendBatch'];
+
+export const MAX_BATCH_UPDATES = 2_000;
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+export const OVERLOAD_BYTES = 64 * 1024 * 1024;
 
 interface Pending {
   collaborationId: string;
@@ -16,6 +24,8 @@ interface Pending {
 
 export class Persister {
   private queue: Pending[] = [];
+  private queuedBytes = 0;
+  private overload = false;
   private flushing = false;
   private failures = 0;
   private idleWaiters: (() => void)[] = [];
@@ -28,12 +38,31 @@ export class Persister {
     this.failuresTotal = metrics.counter('trellis_persist_failures_total', 'Failed store writes (retried)');
     this.bytesTotal = metrics.counter('trellis_persisted_bytes_total', 'Bytes of CRDT updates stored');
     metrics.gauge('trellis_persist_queue', 'Updates waiting to be stored').set(() => this.queue.length);
+    metrics.gauge('trellis_persist_queue_bytes', 'Bytes of updates waiting to be stored').set(() => this.queuedBytes);
+    metrics.gauge('trellis_persist_overloaded', '1 while the persist queue is over its bound (writers should be slowed)').set(() => (this.overload ? 1 : 0));
+  }
+
+  /** True from OVERLOAD_BYTES queued until the queue drains below half of that. */
+  get overloaded(): boolean {
+    return this.overload;
+  }
+
+  private account(delta: number): void {
+    this.queuedBytes += delta;
+    if (!this.overload && this.queuedBytes > OVERLOAD_BYTES) {
+      this.overload = true;
+      this.logger.warn({ bytes: this.queuedBytes }, 'persist queue over its bound; the store is not keeping up');
+    } else if (this.overload && this.queuedBytes < OVERLOAD_BYTES / 2) {
+      this.overload = false;
+      this.logger.info({ bytes: this.queuedBytes }, 'persist queue drained below half its bound');
+    }
   }
 
   /** Resolves with the stored sequence number once the update is durable. */
   enqueue(collaborationId: string, update: Uint8Array): Promise<number> {
     return new Promise((resolve) => {
       this.queue.push({ collaborationId, update, resolve });
+      this.account(update.byteLength);
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -53,8 +82,16 @@ export class Persister {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      let take = 0;
+      let bytes = 0;
+      while (take < this.queue.length && take < MAX_BATCH_UPDATES) {
+        const size = this.queue[take]!.update.byteLength;
+        if (take > 0 && bytes + size > MAX_BATCH_BYTES) break;
+        bytes += size;
+        take++;
+      }
+      const batch = this.queue.slice(0, take);
+      this.queue = this.queue.slice(take);
       // One entry per update keeps per-document order and lets each caller learn its sequence.
       const entries = batch.map((p) => ({ collaborationId: p.collaborationId, updates: [p.update], origin: this.origin }));
       const started = performance.now();
@@ -62,6 +99,7 @@ export class Persister {
         const results = await this.append(entries);
         this.latency.observe((performance.now() - started) / 1000);
         this.failures = 0;
+        this.account(-bytes);
         batch.forEach((p, i) => {
           this.bytesTotal.inc(p.update.length);
           p.resolve(results[i]!.firstSeq);
