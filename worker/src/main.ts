@@ -8,6 +8,7 @@ import { openStore } from '@trellis/store';
 import { workerId } from './jobs/handlers.ts';
 import { WorkerMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { withCircuitBreaker } from './providers/circuit-breaker.ts';
 import { createProvider } from './providers/select.ts';
 import { WorkerService } from './service.ts';
 
@@ -28,8 +29,8 @@ async function main(): Promise<void> {
   const store = await openStore(env);
   const docs = createStoreDocHost(store, logger);
   const engine = createEngine({ store, docs, logger });
-  const provider = createProvider({ ...env, timeoutMs: LLM_TIMEOUT_MS });
   const metrics = new WorkerMetrics();
+  const provider = withCircuitBreaker(createProvider({ ...env, timeoutMs: LLM_TIMEOUT_MS }), metrics);
   const service = new WorkerService({
     deps: { store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: env.CHECKIN_CRON, maxQueued: MAX_QUEUED_JOBS },
     owner: workerId(),

@@ -12,6 +12,9 @@ export class WorkerMetrics {
   readonly checkins: Counter = this.registry.counter('trellis_worker_checkins_total', 'Check-ins by status');
   readonly proposals: Counter = this.registry.counter('trellis_worker_ai_proposals_total', 'AI proposals by fate');
   readonly aiReplies: Counter = this.registry.counter('trellis_worker_ai_replies_total', '@ai replies by outcome');
+  readonly llmCircuitOpen: Gauge = this.registry.gauge('trellis_worker_llm_circuit_open', '1 while the provider circuit is open (calls fail fast)');
+  readonly llmShortCircuited: Counter = this.registry.counter('trellis_worker_llm_short_circuited_total', 'LLM calls refused locally by an open circuit');
+  readonly checkinRequeues: Counter = this.registry.counter('trellis_worker_checkin_requeues_total', 'Failed check-ins re-queued later the same night');
 
   setJobCounts(counts: Record<string, number>): void {
     for (const [status, n] of Object.entries(counts)) this.jobs.set(n, { status });

@@ -50,6 +50,8 @@ export const Checkin = z.object({
   /** The document's Yjs state vector (base64) when the check-in read it: the next check-in's
    *  "changed since" is what the store received after it, not client-written timestamps. */
   stateVector: z.string().max(100_000).nullable().default(null),
+  /** Times the scan re-queued it after it failed (later the same local day). */
+  requeues: z.number().int().nonnegative().default(0),
   /** Set once the model answered; acting on it is resumable. */
   answer: CheckinAnswerRecord.nullable().default(null),
 });

@@ -19,7 +19,7 @@ export function runningCheckin(item: CheckinItem, now: Date, jobId: string | nul
   return {
     id: item.checkinId, collaborationId: item.collaborationId, localDay: item.localDay, status: 'running', summary: '', proposals: [],
     provider: '', model: '', aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: now.toISOString(), completedAt: null,
-    jobId, answer: null, stateVector: null,
+    jobId, answer: null, stateVector: null, requeues: 0,
   };
 }
 

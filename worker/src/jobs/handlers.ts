@@ -33,6 +33,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
   return {
     'checkin-scan': async (_job, { log }) => {
       const res = await scanDue(deps.store, log, { cron: deps.cron, now: deps.now(), maxQueued: deps.maxQueued });
+      if (res.requeued > 0) deps.metrics.checkinRequeues.inc(res.requeued);
       if (res.batches > 0) log.info(res, 'check-ins enqueued');
       await housekeeping(deps.store, deps.now(), log);
     },

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, workerFixture } from '../testing/fixture.ts';
 import { localDay } from '../checkins/local-day.ts';
-import { scanDue } from '../checkins/scan.ts';
+import { REQUEUE_AFTER_MS, scanDue } from '../checkins/scan.ts';
+import { withCircuitBreaker } from '../providers/circuit-breaker.ts';
+import { LlmError } from '../providers/types.ts';
+import { CHECKIN_BATCH_ATTEMPTS, DEFAULT_RETRY, retryCapMs, retryDelayMs } from './retry.ts';
 import { createHandlers } from './handlers.ts';
 import { JobLoop } from './loop.ts';
 
@@ -109,14 +112,14 @@ describe('job leases [W2]', () => {
     const c = await f.collaboration();
     await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
     let now = Date.now();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < CHECKIN_BATCH_ATTEMPTS; i++) {
       // Claimed, then the worker dies: nothing completes or fails the lease.
       expect((await f.store.jobs.claim(['checkin-batch'], 'w1', 100, now))?.attempts).toBe(i + 1);
       now += 200;
     }
     expect(await f.store.jobs.claim(['checkin-batch'], 'w2', 100, now)).toBeNull();
     const [dead] = (await f.store.jobs.listDead({ limit: 5 })).items;
-    expect(dead).toMatchObject({ type: 'checkin-batch', attempts: 3 });
+    expect(dead).toMatchObject({ type: 'checkin-batch', attempts: CHECKIN_BATCH_ATTEMPTS });
     expect(dead!.lastError).toMatch(/attempts exhausted/);
     await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
     const checkin = (await f.store.checkins.get(c.id, localDay(new Date(), 'UTC')))!;
@@ -138,5 +141,64 @@ describe('job leases [W2]', () => {
     expect((await f.store.jobs.get(job.id))!.status).toBe('done');
     // A stale claim (same owner, an older lease) finishes nothing.
     expect(await f.store.jobs.complete(job.id, 'lse_stale')).toBe(false);
+  });
+});
+
+describe('retries sized for real outages [W5]', () => {
+  it('[W5] full jitter: each delay is uniform between 0 and the attempt\'s cap; caps grow to 5 minutes; about 30 minutes over a batch\'s attempts', () => {
+    expect(retryDelayMs(new Error('x'), 1, { ...DEFAULT_RETRY, random: () => 0 })).toBe(0);
+    expect(retryDelayMs(new Error('x'), 1, { ...DEFAULT_RETRY, random: () => 0.999999 })).toBe(20_000);
+    expect(retryDelayMs(new Error('x'), 9, { ...DEFAULT_RETRY, random: () => 0.5 })).toBe(150_000);
+    let total = 0;
+    for (let a = 1; a < CHECKIN_BATCH_ATTEMPTS; a++) total += retryCapMs(a) / 2; // mean of full jitter
+    expect(total / 60_000).toBeGreaterThan(25);
+    expect(total / 60_000).toBeLessThan(40);
+  });
+
+  it('[W5] retry-after is honoured even when it is longer than the jittered backoff', () => {
+    const err = new LlmError('rate_limited', '429', { status: 429, retryAfterMs: 90_000 });
+    expect(retryDelayMs(err, 1, { ...DEFAULT_RETRY, random: () => 0 })).toBe(90_000);
+  });
+
+  it('[W5] the circuit opens after consecutive provider failures: calls fail fast with its cool-down as retry-after, one trial closes it', async () => {
+    let t = 1_000_000;
+    const breaker = withCircuitBreaker(f.provider('groq'), f.metrics, { threshold: 3, coolDownMs: 30_000, now: () => t });
+    f.fake.respond(() => ({ status: 503, body: { error: { message: 'down' } } }));
+    const input = { system: 's', user: 'u', maxTokens: 10 };
+    for (let i = 0; i < 3; i++) expect(await breaker.complete(input).catch((e: LlmError) => e.kind)).toBe('server');
+    const sent = f.fake.requests.length;
+    const fast = (await breaker.complete(input).catch((e: unknown) => e)) as LlmError;
+    expect(fast).toMatchObject({ kind: 'unavailable', retryAfterMs: 30_000 });
+    expect(f.fake.requests).toHaveLength(sent); // nothing reached the provider
+    expect(retryDelayMs(fast, 1, { ...DEFAULT_RETRY, random: () => 0 })).toBe(30_000);
+    expect(f.metrics.render()).toMatch(/trellis_worker_llm_circuit_open\{provider="groq"\} 1/);
+    t += 30_001;
+    f.fake.respond(() => ({ content: '{}' }));
+    expect((await breaker.complete(input)).text).toBe('{}'); // the trial call
+    expect(f.metrics.render()).toMatch(/trellis_worker_llm_circuit_open\{provider="groq"\} 0/);
+  });
+
+  it('[W5] a failed day does not block the scan: its check-in is re-queued later the same day and resumes from its stored answer', async () => {
+    const c = await f.collaboration();
+    const day = localDay(new Date(), 'UTC');
+    await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
+    const first = (await f.store.jobs.claim(['checkin-batch'], 'w1', 60_000))!;
+    expect(first.maxAttempts).toBe(CHECKIN_BATCH_ATTEMPTS);
+    // Its last attempt failed: the check-in is marked failed (as the loop's final attempt does).
+    const cur = (await f.store.checkins.get(c.id, day))!;
+    const failedAt = new Date();
+    await f.store.checkins.save({ ...cur, status: 'failed', summary: 'The AI check-in failed: server 500', completedAt: failedAt.toISOString() });
+    // ... after its last attempt: the job is dead.
+    for (let job = first, at = Date.now(); ; at += 3_600_000) {
+      if ((await f.store.jobs.fail(job.id, job.leaseId!, 'server 500', at))!.status === 'dead') break;
+      job = (await f.store.jobs.claim(['checkin-batch'], 'w1', 60_000, at + 3_600_000))!;
+    }
+    expect(await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date(failedAt.getTime() + 60_000) })).toMatchObject({ batches: 0, requeued: 0 });
+    const later = new Date(failedAt.getTime() + REQUEUE_AFTER_MS);
+    expect(await scanDue(f.store, f.logger, { cron: '* * * * *', now: later })).toMatchObject({ batches: 1, requeued: 1 });
+    f.fake.respond((req) => ({ content: answerFor(req.user) }));
+    const job = (await f.store.jobs.claim(['checkin-batch'], 'w1', 60_000, later.getTime()))!;
+    expect(await new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'w1', logger: f.logger, metrics: f.metrics }).runOne(job)).toBe('done');
+    expect(await f.store.checkins.get(c.id, day)).toMatchObject({ id: cur.id, status: 'done', requeues: 1 });
   });
 });

@@ -25,7 +25,8 @@ export interface LlmProvider {
   stream(input: CompleteInput, onDelta: (text: string) => void): Promise<Completion>;
 }
 
-export const LLM_ERROR_KINDS = ['rate_limited', 'timeout', 'server', 'client', 'network', 'aborted'] as const;
+/** `unavailable`: refused locally, the provider's circuit is open (providers/circuit-breaker.ts). */
+export const LLM_ERROR_KINDS = ['rate_limited', 'timeout', 'server', 'client', 'network', 'aborted', 'unavailable'] as const;
 export type LlmErrorKind = (typeof LLM_ERROR_KINDS)[number];
 
 /** A provider failure with what the job queue needs to schedule a retry. */

@@ -126,7 +126,7 @@ describe('check-ins, notifications, me', () => {
     await t.store.jobs.complete(job!.id, (await t.store.jobs.claim(['checkin'], 'w', 1000))!.leaseId!);
     const day = new Date().toISOString().slice(0, 10);
     const digest = { id: 'ci_done', collaborationId: c.id, localDay: day, status: 'running' as const, summary: '', proposals: [], provider: 'offline', model: 'rules', aiGenerated: false,
-      inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null };
+      inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null, requeues: 0 };
     await t.store.checkins.claim(digest);
     await t.store.checkins.save({ ...digest, status: 'done', summary: 'done today' });
     const done = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });

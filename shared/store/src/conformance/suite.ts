@@ -346,7 +346,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
     it('[D11] one check-in per collaboration and local day; its stored answer reads back, several in one write', async () => {
       const mk = (): Checkin => ({
         id: newId('chk'), collaborationId: 'c1', localDay: '2026-11-22', status: 'running', summary: '', proposals: [], provider: 'offline', model: 'rules',
-        aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null,
+        aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null, requeues: 0,
       });
       const claims = await Promise.all([mk(), mk(), mk()].map((c) => store.checkins.claim(c)));
       expect(claims.filter(Boolean)).toHaveLength(1);
