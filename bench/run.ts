@@ -1,6 +1,8 @@
-// `npm run bench [store|sync|worker ...]`: runs the benchmarks and prints markdown for BENCHMARKS.md.
+// `npm run bench [store|sync|worker|doc-load ...]`: runs the benchmarks and prints markdown for BENCHMARKS.md.
 // BENCH_REPEATS=n repeats the sync ladder n times (default 3) and reports medians.
 // Not part of the test command: numbers are measured here, never asserted in tests.
+import { runDocLoadBench } from './doc-load.ts';
+import { runHostileBench } from './hostile.ts';
 import { runStoreBench } from './store.ts';
 import { runSyncBench } from './sync.ts';
 import { runWorkerBench, workerBenchTable } from './worker.ts';
@@ -11,4 +13,6 @@ const out: string[] = [`# Benchmark run ${new Date().toISOString()} (node ${proc
 if (all || wanted.has('store')) out.push(await runStoreBench());
 if (all || wanted.has('sync')) out.push(await runSyncBench(process.env['BENCH_REPEATS'] ? { repeats: Number(process.env['BENCH_REPEATS']) } : {}));
 if (all || wanted.has('worker')) out.push(workerBenchTable(await runWorkerBench()));
+if (all || wanted.has('doc-load')) out.push(await runDocLoadBench());
+if (all || wanted.has('hostile')) out.push(await runHostileBench());
 process.stdout.write(`${out.join('\n')}\n`);

@@ -1,5 +1,6 @@
 // Assembles one server process from parsed config: store, auth, the action engine, REST and the
 // sync endpoint on one HTTP port. main.ts calls it with the environment; tests call it directly.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,11 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
   if (!supabase && cfg.NODE_ENV === 'production') logger.warn('DEV_LOGIN=1: serving development login in production; anyone reaching this server can sign in as any email');
   const store = await openStore(cfg);
   const metrics = new Metrics();
+  // How long the event loop stalls (SPEC [H6]: no member's input may block it for the others).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  metrics.gauge('trellis_event_loop_delay_p99_seconds', 'Event loop delay, 99th percentile since start').set(() => loopDelay.percentile(99) / 1e9);
+  metrics.gauge('trellis_event_loop_delay_max_seconds', 'Longest event loop delay since start').set(() => loopDelay.max / 1e9);
   const auth = createAuthenticator({
     supabaseUrl: cfg.SUPABASE_URL,
     supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,
@@ -110,6 +116,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
       http.closeAllConnections();
       await writer?.close();
       await store.close();
+      loopDelay.disable();
     },
   };
   return running;

@@ -14,6 +14,8 @@ export interface SyncLimits {
   /** Integration work (gate cost units, see gate/update-cost.ts) per connection: burst and refill per second ([H6]). */
   costBurst: number;
   costPerSecond: number;
+  /** Bytes waiting to be stored past which writers are pushed back (closed with 1013, SPEC [S13]). */
+  persistOverloadBytes: number;
   /** Wall time one update may take in the gate before its sender is cut off ([H6]). */
   gateBudgetMs: number;
   pingIntervalMs: number;
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   costBurst: 400_000,
   costPerSecond: 100_000,
   gateBudgetMs: 100,
+  persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,
   compactAfterUpdates: 1_000,

@@ -135,6 +135,12 @@ export class LiveDoc {
       this.refuse(conn, 'payload_too_large', 'document too large');
       return conn.close(CLOSE.tooLarge, 'document too large');
     }
+    if (this.deps.persister.overloaded) {
+      // [S13] the store is not keeping up: push back before anything is integrated; the client
+      // keeps its edit and resends it when it reconnects (acks are withheld meanwhile anyway).
+      this.refuse(conn, 'unavailable', 'the server is busy storing: retry later');
+      return conn.close(CLOSE.tryAgainLater, 'server busy: retry later');
+    }
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     const started = performance.now();
     const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);

@@ -33,7 +33,7 @@ export class Persister {
   private readonly failuresTotal;
   private readonly bytesTotal;
 
-  constructor(private readonly append: AppendBatch, private readonly origin: string, private readonly logger: Logger, metrics: Metrics) {
+  constructor(private readonly append: AppendBatch, private readonly origin: string, private readonly logger: Logger, metrics: Metrics, private readonly overloadBytes = OVERLOAD_BYTES) {
     this.latency = metrics.histogram('trellis_persist_seconds', 'Time to durably store a batch of updates');
     this.failuresTotal = metrics.counter('trellis_persist_failures_total', 'Failed store writes (retried)');
     this.bytesTotal = metrics.counter('trellis_persisted_bytes_total', 'Bytes of CRDT updates stored');
@@ -49,10 +49,10 @@ export class Persister {
 
   private account(delta: number): void {
     this.queuedBytes += delta;
-    if (!this.overload && this.queuedBytes > OVERLOAD_BYTES) {
+    if (!this.overload && this.queuedBytes > this.overloadBytes) {
       this.overload = true;
       this.logger.warn({ bytes: this.queuedBytes }, 'persist queue over its bound; the store is not keeping up');
-    } else if (this.overload && this.queuedBytes < OVERLOAD_BYTES / 2) {
+    } else if (this.overload && this.queuedBytes < this.overloadBytes / 2) {
       this.overload = false;
       this.logger.info({ bytes: this.queuedBytes }, 'persist queue drained below half its bound');
     }

@@ -67,7 +67,7 @@ export class SyncServer {
     metrics.connections.set(() => this.conns.size);
     this.writes = deps.writes ?? storeWrites(deps.store);
     this.presence = new PresenceRelay(this.writes.publishPresence, deps.instanceId, deps.logger);
-    this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics);
+    this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics, this.limits.persistOverloadBytes);
     this.relay = deps.peersDir
       ? new PeerRelay({
         dir: deps.peersDir, instanceId: deps.instanceId, logger: deps.logger, metrics,

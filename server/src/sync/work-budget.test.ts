@@ -100,3 +100,38 @@ describe('load integrity', () => {
     await store.close();
   });
 });
+
+describe('store push-back', () => {
+  it('[S13] while the persist queue is over its bound, a writer is closed with 1013 and nothing of its update is applied', async () => {
+    const { holdWriteLock, tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    const slow = await startTestServer({ dataDir, limits: { persistOverloadBytes: 16 * 1024 } });
+    try {
+      const boss = await login(slow.url, 'boss@pushback.io');
+      const id = await createCollaboration(slow.url, boss);
+      const writer = connect(slow.url, id, boss.token);
+      await synced(writer);
+      const lock = holdWriteLock(dataDir);
+      const closes: number[] = [];
+      (writer.ws as WebSocket | null)?.on('close', (code: number) => closes.push(code));
+      try {
+        for (let i = 0; i < 40 && closes.length === 0; i++) {
+          notesOf(writer.doc).insert(0, 'x'.repeat(1024));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await waitFor(() => closes.length > 0, 10_000, 'a close');
+        expect(closes[0]).toBe(1013);
+      } finally {
+        lock.release();
+      }
+      // Once the store catches up the client reconnects and everything it wrote arrives.
+      const reader = connect(slow.url, id, boss.token);
+      await synced(reader);
+      await waitFor(() => notesOf(reader.doc).length === notesOf(writer.doc).length, 20_000, 'convergence after push-back');
+      reader.destroy();
+      writer.destroy();
+    } finally {
+      await slow.stop();
+    }
+  });
+});

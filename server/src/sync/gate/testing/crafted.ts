@@ -34,12 +34,14 @@ export function nestedMaps(client: number, root: string, depth: number): Uint8Ar
  * Yjs's worst case for placement: `n` one-character inserts after `origin` whose right origins
  * alternate between `right` and the end, so each one's scan visits every earlier one.
  */
-export function competingInserts(client: number, firstClock: number, root: string, origin: Y.ID, right: Y.ID | null, n: number): Uint8Array {
+export function competingInserts(client: number, firstClock: number, root: string, origin: Y.ID | null, right: Y.ID | null, n: number): Uint8Array {
   const items: Y.Item[] = [];
   for (let i = 0; i < n; i++) {
-    items.push(new Y.Item(Y.createID(client, firstClock + i), null, origin, null, i % 2 === 1 ? right : null, null, null, new Y.ContentString('x')));
+    const rightOrigin = i % 2 === 1 ? right : null;
+    // Without neighbours an item names its parent (the root).
+    const parent = origin === null && rightOrigin === null ? (root as unknown as Y.AbstractType<unknown>) : null;
+    items.push(new Y.Item(Y.createID(client, firstClock + i), null, origin, null, rightOrigin, parent, null, new Y.ContentString('x')));
   }
-  void root;
   return craft(new Map([[client, items]]));
 }
 
