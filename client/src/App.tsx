@@ -4,6 +4,7 @@ import { LiveProvider } from './api/LiveProvider.tsx';
 import { AuthProvider, useAuth } from './auth/AuthProvider.tsx';
 import { LoginScreen } from './auth/LoginScreen.tsx';
 import { ReloginBanner } from './auth/ReloginBanner.tsx';
+import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { Header } from './components/Header.tsx';
 import { ToastProvider } from './components/Toasts.tsx';
 import { useRoute } from './routing/useRoute.ts';
@@ -39,6 +40,7 @@ function Shell() {
   return (
     <div className="shell">
       <Header route={route} />
+      <ConnectionBanner />
       <ReloginBanner />
       <main id="main" tabIndex={-1} className="content">
         {route.name === 'list' && <CollaborationsScreen />}

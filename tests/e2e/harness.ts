@@ -15,6 +15,8 @@ import type { Browser, BrowserContext, CDPSession, Frame, Page } from 'playwrigh
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 export const MOBILE = { width: 375, height: 740 };
+/** A tall phone (375 × 812), for the connection-state screens. */
+export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 800 };
 
 function newestMtime(path: string): number {
@@ -114,19 +116,21 @@ export interface TestServer {
   server: Proc;
   worker: Proc | null;
   startWorker: (env: Record<string, string>) => Proc;
+  /** Stops the server process (gracefully) and leaves its port closed; its data stays. */
+  stopServer: () => Promise<void>;
+  /** Starts the server process again on the same port and data; resolves once it is healthy. */
+  restartServer: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'trellis-e2e-'));
-  const port = await freePort();
+async function launchServer(port: number, dataDir: string): Promise<Proc> {
   const server = startProc('server/src/main.ts', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
   const deadline = Date.now() + 45_000;
   for (;;) {
     if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.ok) break;
+      if (res.ok) return server;
     } catch {
       // not listening yet
     }
@@ -136,19 +140,31 @@ export async function startServer(): Promise<TestServer> {
     }
     await sleep(200);
   }
+}
+
+export async function startServer(): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trellis-e2e-'));
+  const port = await freePort();
   const ts: TestServer = {
     url: `http://localhost:${port}`,
     port,
     dataDir,
-    server,
+    server: await launchServer(port, dataDir),
     worker: null,
     startWorker(env) {
       ts.worker = startProc('worker/src/main.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', ...env });
       return ts.worker;
     },
+    async stopServer() {
+      await ts.server.stop();
+    },
+    async restartServer() {
+      await ts.server.stop();
+      ts.server = await launchServer(port, dataDir);
+    },
     async stop() {
       await ts.worker?.stop();
-      await server.stop();
+      await ts.server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

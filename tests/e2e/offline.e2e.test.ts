@@ -75,6 +75,9 @@ describeBrowser('web app: live collaboration and offline editing', () => {
 
     await setOffline(bob, true);
     await expectPhase(bob.page, 'offline');
+    // The browser knows it is offline, and the app says so in those words (not "can't reach the server").
+    await expect.poll(() => bob.page.getByTestId('connection-banner').textContent()).toContain('You are offline.');
+    expect(await bob.page.getByText('Can’t reach the server').count()).toBe(0);
     const notes = bob.page.getByTestId('notes');
     await notes.click();
     await bob.page.keyboard.press('End');
@@ -104,6 +107,8 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     // The list opens offline too.
     await bob.page.goto('/#/');
     await bob.page.getByRole('link', { name: /Team offsite/ }).waitFor();
+    await bob.page.getByText('Offline: showing the list from your last visit.').waitFor();
+    expect(await bob.page.getByText('No collaborations yet').count()).toBe(0);
 
     // Back online: both converge, and Bob's indicator reaches "saved" with nothing pending.
     await bob.page.goto(`/#/c/${collabId}/notes`);

@@ -2,6 +2,7 @@
 import { createContext, useContext, useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { useAuth } from '../auth/AuthProvider.tsx';
+import { appConnection } from './connection.ts';
 import { endpoints } from './endpoints.ts';
 import type { Api } from './endpoints.ts';
 import { createHttp } from './http.ts';
@@ -10,7 +11,7 @@ const ApiContext = createContext<Api | null>(null);
 
 export function ApiProvider({ children }: { children: ReactNode }) {
   const { tokenRef, markExpired } = useAuth();
-  const api = useMemo(() => endpoints(createHttp({ getToken: () => tokenRef.current, onUnauthorized: markExpired })), [tokenRef, markExpired]);
+  const api = useMemo(() => endpoints(createHttp({ getToken: () => tokenRef.current, onUnauthorized: markExpired, connection: appConnection() })), [tokenRef, markExpired]);
   return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }
 

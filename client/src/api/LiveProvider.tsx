@@ -5,7 +5,9 @@ import type { ReactNode } from 'react';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useApi } from './ApiProvider.tsx';
 import { cancellableThen } from './cancellable-then.ts';
+import { appConnection } from './connection.ts';
 import { streamEvents } from './events.ts';
+import { useConnection, useWhenServerBack } from './useConnection.ts';
 
 export interface Live {
   pendingApprovals: number;
@@ -36,6 +38,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const active = Boolean(session) && !expired;
+  // While the server cannot be reached the monitor probes it; the stream waits, and the counters are
+  // read again once it answers.
+  const reachable = useConnection() === 'online';
+  useWhenServerBack(refresh);
 
   useEffect(() => {
     if (!active) return;
@@ -48,12 +54,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [api, active, notificationsVersion]);
 
   useEffect(() => {
-    if (!active) return;
+    if (!active || !reachable) return;
     const ctrl = new AbortController();
     void streamEvents({
       getToken: () => tokenRef.current,
       onUnauthorized: markExpired,
       signal: ctrl.signal,
+      connection: appConnection(),
       onEvent: (e) => {
         if (e.event === 'approval') setApprovalsVersion((v) => v + 1);
         else if (e.event === 'notification') setNotificationsVersion((v) => v + 1);
@@ -70,7 +77,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('focus', onFocus);
       window.removeEventListener('online', onFocus);
     };
-  }, [active, tokenRef, markExpired, refresh]);
+  }, [active, reachable, tokenRef, markExpired, refresh]);
 
   const value = useMemo<Live>(
     () => ({ pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, refresh }),

@@ -1,5 +1,6 @@
 // Live server-sent events (`notification`, `approval`, `checkin`) read with fetch + ReadableStream,
 // because EventSource cannot send the Authorization header. Reconnects with backoff until aborted.
+import { isGatewayError } from './connection.ts';
 import { SseParser } from './sse-parser.ts';
 import type { ServerEvent } from './sse-parser.ts';
 
@@ -8,6 +9,8 @@ export interface EventStreamOptions {
   onEvent: (e: ServerEvent) => void;
   onUnauthorized: () => void;
   signal: AbortSignal;
+  /** Told whether the server answered the stream request. */
+  connection?: { reachable: () => void; unreachable: () => void };
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -25,7 +28,15 @@ export async function streamEvents(opts: EventStreamOptions): Promise<void> {
     const token = opts.getToken();
     if (!token) return;
     try {
-      const res = await fetch('/api/events', { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' }, signal: opts.signal, cache: 'no-store' });
+      let res: Response;
+      try {
+        res = await fetch('/api/events', { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' }, signal: opts.signal, cache: 'no-store' });
+      } catch (err) {
+        if (!opts.signal.aborted) opts.connection?.unreachable();
+        throw err;
+      }
+      if (isGatewayError(res.status)) opts.connection?.unreachable();
+      else opts.connection?.reachable();
       if (res.status === 401) {
         opts.onUnauthorized();
         return;

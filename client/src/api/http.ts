@@ -1,11 +1,21 @@
-// The one REST client: JSON in and out, the bearer token, errors as ApiError, and a hook that tells
-// the auth layer when the token stopped working (401).
+// The one REST client: JSON in and out, the bearer token, errors as ApiError, a hook that tells
+// the auth layer when the token stopped working (401), and what each call found out about the server
+// for the connection monitor.
 import { ApiError } from './api-error.ts';
+import { isGatewayError } from './connection.ts';
 
 export interface HttpOptions {
   getToken: () => string | null;
   onUnauthorized: () => void;
+  /** Told whether the server answered; optional so the client works without a monitor. */
+  connection?: { reachable: () => void; unreachable: () => void };
 }
+
+/**
+ * GETs the service worker answers from its cache when the network fails (client/vite.config.ts,
+ * `runtimeCaching`): a 200 for them does not prove the server answered.
+ */
+const SERVED_FROM_CACHE_WHEN_DOWN = /^\/api\/collaborations(\/[A-Za-z0-9_-]+)?(\?.*)?$/;
 
 export interface ApiResponse<T> {
   status: number;
@@ -24,8 +34,12 @@ export function createHttp(opts: HttpOptions): Http {
     try {
       res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch {
-      throw new ApiError(0, 'offline', 'network unavailable');
+      const online = navigator.onLine;
+      opts.connection?.unreachable();
+      throw online ? new ApiError(0, 'unreachable', 'the server cannot be reached') : new ApiError(0, 'offline', 'network unavailable');
     }
+    if (isGatewayError(res.status)) opts.connection?.unreachable();
+    else if (method !== 'GET' || !SERVED_FROM_CACHE_WHEN_DOWN.test(path)) opts.connection?.reachable();
     const text = await res.text().catch(() => '');
     let data: unknown = null;
     if (text) {
@@ -35,6 +49,7 @@ export function createHttp(opts: HttpOptions): Http {
         data = null;
       }
     }
+    if (isGatewayError(res.status)) throw new ApiError(0, 'unreachable', 'the server cannot be reached');
     if (!res.ok) {
       const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
       const code = typeof err?.code === 'string' ? err.code : `http_${res.status}`;

@@ -2,9 +2,10 @@
 import { useLive } from '../api/LiveProvider.tsx';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import type { Route } from '../routing/route.ts';
+import { SignOutButton } from './SignOutButton.tsx';
 
 export function Header({ route }: { route: Route }) {
-  const { session, signOut } = useAuth();
+  const { session } = useAuth();
   const live = useLive();
   const current = (name: Route['name']) => (route.name === name ? 'page' : undefined);
   return (
@@ -43,9 +44,7 @@ export function Header({ route }: { route: Route }) {
         <span className="me-name hide-narrow" title={session?.user.email ?? ''} data-testid="me">
           {session?.user.displayName}
         </span>
-        <button type="button" className="ghost small" onClick={signOut}>
-          Sign out
-        </button>
+        <SignOutButton />
       </div>
     </header>
   );

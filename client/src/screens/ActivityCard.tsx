@@ -59,7 +59,9 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'pending' | 'error'; text: string } | null>(null);
   const open = a.status === 'proposed' || a.status === 'scheduled';
-  const disabled = !view.canEdit || busy;
+  // Schedule, complete and cancel go through the action API: they need the server.
+  const disabled = !view.canEdit || busy || !view.server.available;
+  const reasonId = view.server.available ? undefined : 'board-needs-server';
   const decision = (action: ContentAction): Decision => (view.role ? decide(view.role, action, view.policy) : 'allow');
   const suffix = (action: ContentAction) => (decision(action) === 'approval' ? ' (needs approval)' : '');
   const denied = (action: ContentAction) => decision(action) === 'deny';
@@ -89,25 +91,25 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
       </p>
       {open && view.canEdit && mode === 'idle' && (
         <div className="activity-actions">
-          <button type="button" className="small" disabled={disabled || denied('scheduleActivity')} onClick={() => setMode('schedule')}>
+          <button type="button" className="small" disabled={disabled || denied('scheduleActivity')} aria-describedby={reasonId} onClick={() => setMode('schedule')}>
             {a.status === 'scheduled' ? 'Reschedule' : 'Schedule'}
             {suffix('scheduleActivity')}
           </button>
-          <button type="button" className="small" disabled={disabled || denied('completeActivity')} onClick={() => void act('completeActivity', { activityId: a.id })}>
+          <button type="button" className="small" disabled={disabled || denied('completeActivity')} aria-describedby={reasonId} onClick={() => void act('completeActivity', { activityId: a.id })}>
             Complete{suffix('completeActivity')}
           </button>
-          <button type="button" className="small danger" disabled={disabled || denied('cancelActivity')} onClick={() => setMode('cancel')}>
+          <button type="button" className="small danger" disabled={disabled || denied('cancelActivity')} aria-describedby={reasonId} onClick={() => setMode('cancel')}>
             Cancel{suffix('cancelActivity')}
           </button>
         </div>
       )}
       {mode === 'schedule' && (
-        <InlineForm label="When" inputId={`at-${a.id}`} submitLabel="Save time" submitClass="primary" busy={busy} onBack={back} onSubmit={submitSchedule}>
+        <InlineForm label="When" inputId={`at-${a.id}`} submitLabel="Save time" submitClass="primary" busy={busy || !view.server.available} onBack={back} onSubmit={submitSchedule}>
           <input id={`at-${a.id}`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
         </InlineForm>
       )}
       {mode === 'cancel' && (
-        <InlineForm label="Reason (optional)" inputId={`reason-${a.id}`} submitLabel="Cancel activity" submitClass="danger" busy={busy} onBack={back} onSubmit={submitCancel}>
+        <InlineForm label="Reason (optional)" inputId={`reason-${a.id}`} submitLabel="Cancel activity" submitClass="danger" busy={busy || !view.server.available} onBack={back} onSubmit={submitCancel}>
           <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
         </InlineForm>
       )}

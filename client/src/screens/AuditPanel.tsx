@@ -1,10 +1,10 @@
 // The audit log, owners only: newest first, 50 at a time with "Load more" (nextCursor). Each entry
 // says when, who, what kind, which action, the outcome and a compact summary of its detail.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { AuditItem } from '../api/types.ts';
-import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
+import { Empty, LoadError, Loading } from '../components/States.tsx';
 import { actionLabel, formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 
@@ -47,7 +47,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
   const [items, setItems] = useState<AuditItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const firstNew = useRef<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const generation = useRef(0);
@@ -56,7 +56,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
     async (cursor: string | null) => {
       const gen = ++generation.current;
       setLoading(true);
-      setError('');
+      setError(null);
       try {
         const page = await api.listAudit(view.collabId, cursor, PAGE);
         if (gen !== generation.current) return;
@@ -70,7 +70,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
       } catch (err) {
         if (gen !== generation.current) return;
         setItems((prev) => prev ?? []);
-        setError(describeError(err));
+        setError(err);
       } finally {
         if (gen === generation.current) setLoading(false);
       }
@@ -96,12 +96,13 @@ export function AuditPanel({ view }: { view: CollabView }) {
     <section className="audit" aria-labelledby="audit-title">
       <div className="page-head">
         <h2 id="audit-title">Audit log</h2>
-        <button type="button" className="small" onClick={() => void load(null)} disabled={loading}>
+        <button type="button" className="small" onClick={() => void load(null)} disabled={loading || !view.server.available} aria-describedby={describedBy('audit-needs-server', view.server)}>
           Refresh
         </button>
       </div>
       <p className="hint">Newest first. Edits to the shared document are summarised per connection, not per keystroke.</p>
-      <ErrorText>{error}</ErrorText>
+      <NeedsServer id="audit-needs-server" what="Refreshing the audit log" availability={view.server} />
+      <LoadError error={error} what="The audit log" />
       {items === null ? (
         <Loading label="Loading the audit log…" />
       ) : items.length === 0 ? (

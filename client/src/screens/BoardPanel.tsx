@@ -5,11 +5,13 @@ import type { FormEvent } from 'react';
 import { activitiesOf, appendActivity, decide, newId, readActivities } from '@trellis/schema';
 import type { Activity, ActivityStatus } from '@trellis/schema';
 import { HiddenLabel } from '../components/HiddenLabel.tsx';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { Empty } from '../components/States.tsx';
 import { useYRoot } from '../sync/useYRoot.ts';
 import { rememberActivityTitles } from '../text/activity-titles.ts';
 import { ActivityCard } from './ActivityCard.tsx';
 import type { CollabView } from './collab-view.ts';
+import { neverSynced } from './collab-view.ts';
 import { useActionRunner } from './useActionRunner.ts';
 
 const COLUMNS: { status: ActivityStatus; label: string }[] = [
@@ -29,11 +31,15 @@ export function BoardPanel({ view }: { view: CollabView }) {
   useEffect(() => rememberActivityTitles(activities), [activities]);
 
   const proposeDecision = view.role ? decide(view.role, 'proposeActivity', view.policy) : 'allow';
+  // A proposal that needs approval goes through the action API, so it needs the server; one allowed
+  // outright is written to the document and works offline.
+  const requestBlocked = proposeDecision === 'approval' && !view.server.available;
 
   const propose = async (e: FormEvent) => {
     e.preventDefault();
     const t = title.trim();
     if (!t) return;
+    if (requestBlocked) return;
     if (proposeDecision === 'allow') {
       appendActivity(doc, { id: newId('act'), title: t, proposedBy: view.me.id });
       setTitle('');
@@ -57,14 +63,26 @@ export function BoardPanel({ view }: { view: CollabView }) {
           placeholder={view.canEdit ? 'Propose an activity…' : 'Viewers cannot propose activities'}
           disabled={!view.canEdit || proposeDecision === 'deny'}
         />
-        <button type="submit" className="primary" disabled={!view.canEdit || proposeDecision === 'deny' || !title.trim()}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={!view.canEdit || proposeDecision === 'deny' || !title.trim() || requestBlocked}
+          aria-describedby={proposeDecision === 'approval' ? describedBy('board-needs-server', view.server) : undefined}
+        >
           {proposeDecision === 'approval' ? 'Request' : 'Propose'}
         </button>
       </form>
       {proposeDecision === 'approval' && <p className="hint">Proposals by your role need the owner’s approval.</p>}
+      {(requestBlocked || (view.canEdit && activities.some((a) => a.status === 'proposed' || a.status === 'scheduled'))) && (
+        <NeedsServer id="board-needs-server" what={requestBlocked ? 'Requesting, scheduling, completing or cancelling an activity' : 'Scheduling, completing or cancelling an activity'} availability={view.server} />
+      )}
       {notice && <p className="hint" role="status">{notice}</p>}
       {activities.length === 0 ? (
-        <Empty>No activities yet. {view.canEdit ? 'Propose the first one above.' : ''}</Empty>
+        neverSynced(view) ? (
+          <Empty>No activities on this device yet. Any that others proposed appear once this collaboration syncs.</Empty>
+        ) : (
+          <Empty>No activities yet. {view.canEdit ? 'Propose the first one above.' : ''}</Empty>
+        )
       ) : (
         <div className="board" data-testid="board">
           {COLUMNS.map((col) => {

@@ -3,8 +3,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { appConnection } from '../api/connection.ts';
 import { recall, remember } from '../api/offline-cache.ts';
 import type { CollaborationSummary, Member } from '../api/types.ts';
+import { useServerAvailability, useWhenServerBack } from '../api/useConnection.ts';
 import { useAuth, useSession } from '../auth/AuthProvider.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
@@ -40,6 +42,8 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
   const [notFound, setNotFound] = useState(false);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  useWhenServerBack(reload);
+  const server = useServerAvailability();
   const saved = useCallback(
     (c: CollaborationSummary) => {
       setCollab(c);
@@ -50,14 +54,20 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
 
   const fetchCollab = useCallback(async () => {
     try {
-      const c = await api.getCollaboration(id);
+      // As with the list: a 200 while the server does not answer is the service worker's cached copy,
+      // never newer than this device's own (kept on every answer and every save).
+      const [c, answered] = await Promise.all([api.getCollaboration(id), appConnection().confirm()]);
+      if (!answered) {
+        setCollab((mine) => mine ?? c);
+        return;
+      }
       setCollab(c);
       setNotFound(false);
       setLoadError('');
       remember(user.id, `collab:${id}`, c);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) setNotFound(true);
-      else if (!(err instanceof ApiError && (err.offline || err.status === 401))) setLoadError(describeError(err));
+      else if (!(err instanceof ApiError && (err.noAnswer || err.status === 401))) setLoadError(describeError(err));
     }
   }, [api, id, user.id]);
 
@@ -122,6 +132,8 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
   const view: CollabView = {
     collabId: id,
     session,
+    sync: snapshot,
+    server,
     role,
     canEdit: role !== 'viewer',
     isOwner: role === 'owner',

@@ -1,12 +1,16 @@
-// The collaborations list: search, create, open. Falls back to the last known list when offline.
+// The collaborations list: search, create, open. Without the server (offline, or it does not answer) it
+// shows the list from the last visit, says so, and never claims there are none; creating waits for it.
 import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { appConnection } from '../api/connection.ts';
 import { recall, remember } from '../api/offline-cache.ts';
 import type { CollaborationSummary } from '../api/types.ts';
+import { serverAvailability, useConnection, useWhenServerBack } from '../api/useConnection.ts';
 import { useSession } from '../auth/AuthProvider.tsx';
 import { HiddenLabel } from '../components/HiddenLabel.tsx';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { Empty, ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { hrefFor } from '../routing/route.ts';
@@ -18,11 +22,16 @@ export function CollaborationsScreen() {
   const toast = useToast();
   const [items, setItems] = useState<CollaborationSummary[] | null>(() => recall<CollaborationSummary[]>(user.id, 'collaborations'));
   const [error, setError] = useState('');
-  const [stale, setStale] = useState(false);
+  /** The server answered the last request for the list (a cached copy does not count while it cannot). */
+  const [fresh, setFresh] = useState(false);
+  const connection = useConnection();
+  const availability = serverAvailability(connection);
   const [query, setQuery] = useState('');
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
   const [version, setVersion] = useState(0);
+
+  useWhenServerBack(() => setVersion((v) => v + 1));
 
   // Someone may add me to a collaboration at any time: refresh on focus, on reconnect and now and then.
   useEffect(() => {
@@ -39,24 +48,35 @@ export function CollaborationsScreen() {
 
   useEffect(() => {
     let cancelled = false;
-    api.listCollaborations().then(
-      (list) => {
+    // The service worker answers this request from its cache when the server does not; the health
+    // check says which it was. This device's own copy (kept below, and on create) is never older.
+    Promise.all([api.listCollaborations(), appConnection().confirm()]).then(
+      ([list, answered]) => {
         if (cancelled) return;
-        setItems(list);
-        setStale(false);
         setError('');
+        if (!answered) {
+          setFresh(false);
+          setItems((mine) => mine ?? list);
+          return;
+        }
+        setItems(list);
+        setFresh(true);
         remember(user.id, 'collaborations', list);
       },
       (err: unknown) => {
         if (cancelled) return;
-        if (err instanceof ApiError && err.offline && recall(user.id, 'collaborations')) setStale(true);
-        else setError(describeError(err));
+        setFresh(false);
+        // No answer is what the connection banner explains; the last known list stays.
+        if (!(err instanceof ApiError && err.noAnswer)) setError(describeError(err));
       },
     );
     return () => {
       cancelled = true;
     };
   }, [api, user.id, version]);
+
+  /** No server to ask: what shows is this device's copy from the last visit. */
+  const serverless = connection !== 'online';
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -67,7 +87,7 @@ export function CollaborationsScreen() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const t = title.trim();
-    if (!t) return;
+    if (!t || !availability.available) return;
     setCreating(true);
     try {
       const created = await api.createCollaboration(t);
@@ -93,19 +113,33 @@ export function CollaborationsScreen() {
         <label htmlFor="new-collab">New collaboration</label>
         <div className="row">
           <input id="new-collab" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Team offsite in May" disabled={creating} />
-          <button type="submit" className="primary" disabled={creating || !title.trim()}>
+          <button type="submit" className="primary" disabled={creating || !title.trim() || !availability.available} aria-describedby={describedBy('create-needs-server', availability)}>
             {creating ? 'Creating…' : 'Create'}
           </button>
         </div>
+        <NeedsServer id="create-needs-server" what="Creating a collaboration" availability={availability} />
       </form>
       <div className="search">
         <HiddenLabel htmlFor="search">Search collaborations</HiddenLabel>
         <input id="search" type="search" placeholder="Search…" value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
-      {stale && <p className="hint">Offline: showing the list from your last visit.</p>}
+      {items !== null && serverless && (
+        <p className="hint" data-testid="list-from-last-visit">
+          {connection === 'offline' ? 'Offline' : 'Can’t reach the server'}: showing the list from your last visit.
+        </p>
+      )}
       <ErrorText>{error}</ErrorText>
-      {items === null && !error && <Loading label="Loading your collaborations…" />}
-      {items !== null && shown.length === 0 && <Empty>{query ? `Nothing matches “${query}”.` : 'No collaborations yet. Create the first one above.'}</Empty>}
+      {shown.length === 0 && !error && (
+        query && items !== null ? (
+          <Empty>Nothing matches “{query}”.</Empty>
+        ) : serverless ? (
+          <Empty>No collaborations saved on this device. They appear here once {connection === 'offline' ? 'you are back online' : 'the server can be reached'}.</Empty>
+        ) : fresh ? (
+          <Empty>No collaborations yet. Create the first one above.</Empty>
+        ) : (
+          <Loading label="Loading your collaborations…" />
+        )
+      )}
       {shown.length > 0 && (
         <ul className="collab-list" data-testid="collab-list">
           {shown.map((c) => (

@@ -3,7 +3,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
-import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { useWhenServerBack } from '../api/useConnection.ts';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
+import { Empty, LoadError, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { activityTitle } from '../text/activity-titles.ts';
 import { actionLabel, formatTime } from '../text/format.ts';
@@ -30,8 +32,10 @@ export function DigestPanel({ view }: { view: CollabView }) {
   const [running, setRunning] = useState(false);
 
   useEffect(load, [load, live.checkinVersion]);
+  useWhenServerBack(load);
 
   const runNow = async () => {
+    if (!view.server.available) return;
     setRunning(true);
     try {
       const status = await api.runCheckin(view.collabId);
@@ -48,15 +52,18 @@ export function DigestPanel({ view }: { view: CollabView }) {
   return (
     <div className="digest">
       {view.isOwner && (
-        <button type="button" className="primary" onClick={() => void runNow()} disabled={running}>
-          {running ? 'Running…' : 'Run check-in now'}
-        </button>
+        <>
+          <button type="button" className="primary" onClick={() => void runNow()} disabled={running || !view.server.available} aria-describedby={describedBy('checkin-needs-server', view.server)}>
+            {running ? 'Running…' : 'Run check-in now'}
+          </button>
+          <NeedsServer id="checkin-needs-server" what="Running a check-in" availability={view.server} />
+        </>
       )}
-      <ErrorText>{error}</ErrorText>
+      <LoadError error={error} what="Check-in digests" />
       {items === null ? (
         <Loading label="Loading digests…" />
       ) : items.length === 0 ? (
-        <Empty>No check-ins yet. The AI checks in daily{view.isOwner ? ', or run one now' : ''}.</Empty>
+        !error && <Empty>No check-ins yet. The AI checks in daily{view.isOwner ? ', or run one now' : ''}.</Empty>
       ) : (
         <ol className="timeline" data-testid="digest">
           {items.map((c) => (

@@ -6,8 +6,10 @@ import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
 import { recall } from '../api/offline-cache.ts';
 import type { ApprovalItem, CollaborationSummary } from '../api/types.ts';
+import { useServerAvailability, useWhenServerBack } from '../api/useConnection.ts';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { useSession } from '../auth/AuthProvider.tsx';
-import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { Empty, LoadError, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { hrefFor } from '../routing/route.ts';
 import { activityTitle } from '../text/activity-titles.ts';
@@ -20,7 +22,7 @@ export function InboxScreen() {
   const toast = useToast();
   const { user } = useSession();
   const [items, setItems] = useState<ApprovalItem[] | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [titles, setTitles] = useState<Map<string, string>>(() => new Map((recall<CollaborationSummary[]>(user.id, 'collaborations') ?? []).map((c) => [c.id, c.title])));
 
@@ -28,19 +30,21 @@ export function InboxScreen() {
     try {
       const list = await api.listPendingApprovals();
       setItems(list);
-      setError('');
+      setError(null);
       // Staleness is only known per approval.
       const detailed = await Promise.all(list.map((a) => api.getApproval(a.id).then((d) => ({ ...a, ...d }), () => a)));
       setItems(detailed);
     } catch (err) {
       setItems((prev) => prev ?? []);
-      setError(describeError(err));
+      setError(err);
     }
   }, [api]);
 
   useEffect(() => {
     void load();
   }, [load, live.approvalsVersion]);
+  const server = useServerAvailability();
+  useWhenServerBack(() => void load());
 
   useEffect(() => {
     api.listCollaborations().then(
@@ -50,6 +54,7 @@ export function InboxScreen() {
   }, [api]);
 
   const decideOn = async (a: ApprovalItem, decision: 'approve' | 'reject') => {
+    if (!server.available) return;
     setBusy(a.id);
     try {
       await api.decideApproval(a.id, decision);
@@ -69,11 +74,12 @@ export function InboxScreen() {
       <div className="page-head">
         <h1 id="inbox-title">Approval inbox</h1>
       </div>
-      <ErrorText>{error}</ErrorText>
+      <LoadError error={error} what="Approvals" />
+      {items !== null && items.length > 0 && <NeedsServer id="approve-needs-server" what="Approving or rejecting" availability={server} />}
       {items === null ? (
         <Loading label="Loading approvals…" />
       ) : items.length === 0 ? (
-        <Empty>Nothing waits for your approval.</Empty>
+        !error && <Empty>Nothing waits for your approval.</Empty>
       ) : (
         <ul className="approvals" data-testid="approvals">
           {items.map((a) => (
@@ -110,10 +116,10 @@ export function InboxScreen() {
                 ))}
               </dl>
               <div className="row">
-                <button type="button" className="primary" disabled={busy === a.id} onClick={() => void decideOn(a, 'approve')}>
+                <button type="button" className="primary" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void decideOn(a, 'approve')}>
                   Approve
                 </button>
-                <button type="button" className="danger" disabled={busy === a.id} onClick={() => void decideOn(a, 'reject')}>
+                <button type="button" className="danger" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void decideOn(a, 'reject')}>
                   Reject
                 </button>
               </div>

@@ -5,6 +5,7 @@ import { ID_PATTERN, Role } from '@trellis/schema';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { Member } from '../api/types.ts';
 import { HiddenLabel } from '../components/HiddenLabel.tsx';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { Empty, ErrorText } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import type { CollabView } from './collab-view.ts';
@@ -19,6 +20,9 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
   const [role, setRole] = useState<Role>('editor');
   const [error, setError] = useState('');
   const { busy, runTask } = useBusyTask(setError);
+  // Adding, removing and role changes are REST calls: they need the server.
+  const locked = busy || !view.server.available;
+  const reasonId = describedBy('members-needs-server', view.server);
 
   const guard = (what: string, fn: () => Promise<void>) =>
     runTask(async () => {
@@ -30,6 +34,7 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
   const add = (e: FormEvent) => {
     e.preventDefault();
     const id = userId.trim();
+    if (!view.server.available) return;
     if (!ID_PATTERN.test(id)) return setError('A user id is 1–64 letters, digits, “_” or “-”.');
     void guard(`Added ${view.name(id)} as ${role}.`, async () => {
       await api.addMember(view.collabId, id, role);
@@ -42,8 +47,15 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
       <p className="hint">
         Your user id: <code data-testid="my-user-id">{view.me.id}</code> — share it so an owner can add you.
       </p>
+      {view.isOwner && <NeedsServer id="members-needs-server" what="Adding members, removing them and changing roles" availability={view.server} />}
       {members.length === 0 ? (
-        <Empty>No member list available{navigator.onLine ? '' : ' offline'}.</Empty>
+        <Empty>
+          {view.server.state === 'offline'
+            ? 'The member list was not saved on this device. It shows once you are back online.'
+            : view.server.state === 'unreachable'
+              ? 'The member list was not saved on this device. It shows once the server can be reached.'
+              : 'No member list available.'}
+        </Empty>
       ) : (
         <table className="table">
           <thead>
@@ -67,7 +79,8 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
                     <select
                       aria-label={`Role of ${m.displayName ?? m.userId}`}
                       value={m.role}
-                      disabled={busy}
+                      disabled={locked}
+                      aria-describedby={reasonId}
                       onChange={(e) => {
                         const next = e.target.value as Role;
                         void guard(`Role changed to ${next}.`, () => api.changeRole(view.collabId, m.userId, next));
@@ -85,7 +98,7 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
                 </td>
                 {view.isOwner && (
                   <td>
-                    <button type="button" className="small danger" disabled={busy} onClick={() => void guard('Member removed.', () => api.removeMember(view.collabId, m.userId))}>
+                    <button type="button" className="small danger" disabled={locked} aria-describedby={reasonId} onClick={() => void guard('Member removed.', () => api.removeMember(view.collabId, m.userId))}>
                       Remove
                     </button>
                   </td>
@@ -109,7 +122,7 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
                 </option>
               ))}
             </select>
-            <button type="submit" className="primary" disabled={busy || !userId.trim()}>
+            <button type="submit" className="primary" disabled={locked || !userId.trim()} aria-describedby={reasonId}>
               Add
             </button>
           </div>

@@ -10,6 +10,7 @@ import { Empty } from '../components/States.tsx';
 import { useYRoot } from '../sync/useYRoot.ts';
 import { formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
+import { neverSynced } from './collab-view.ts';
 
 const TYPING_IDLE_MS = 2500;
 
@@ -62,7 +63,11 @@ export function MessagesPanel({ view }: { view: CollabView }) {
   return (
     <div className="thread">
       {messages.length === 0 ? (
-        <Empty>No messages yet. Say hello — or ask “@ai” for ideas.</Empty>
+        neverSynced(view) ? (
+          <Empty>No messages on this device yet. Any that others wrote appear once this collaboration syncs.</Empty>
+        ) : (
+          <Empty>No messages yet. Say hello — or ask “@ai” for ideas.</Empty>
+        )
       ) : (
         <ol className="messages" ref={listRef} aria-label="Messages" data-testid="messages">
           {messages.map((m) => (

@@ -1,9 +1,10 @@
 // Notifications (mentions, approvals, check-ins), newest first; opening or marking one reads it.
 import { useCallback, useEffect } from 'react';
-import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
-import { Empty, ErrorText, Loading } from '../components/States.tsx';
+import { useServerAvailability, useWhenServerBack } from '../api/useConnection.ts';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
+import { Empty, LoadError, Loading } from '../components/States.tsx';
 import { hrefFor } from '../routing/route.ts';
 import { formatTime } from '../text/format.ts';
 import { useReloadableList } from './useReloadableList.ts';
@@ -16,16 +17,19 @@ export function NotificationsScreen() {
   const fetchNotifications = useCallback(() => api.listNotifications(), [api]);
   const { items, setItems, error, setError, load } = useReloadableList(fetchNotifications);
   useEffect(load, [load, live.notificationsVersion]);
+  useWhenServerBack(load);
+  const server = useServerAvailability();
+  const reasonId = describedBy('read-needs-server', server);
 
   const markRead = async (ids: string[]) => {
-    if (ids.length === 0) return;
+    if (ids.length === 0 || !server.available) return;
     const now = new Date().toISOString();
     setItems((list) => (list ?? []).map((n) => (ids.includes(n.id) ? { ...n, readAt: n.readAt ?? now } : n)));
     try {
       await api.markNotificationsRead(ids);
       live.refresh();
     } catch (err) {
-      setError(describeError(err));
+      setError(err);
     }
   };
 
@@ -35,16 +39,17 @@ export function NotificationsScreen() {
       <div className="page-head">
         <h1 id="notif-title">Notifications</h1>
         {unread.length > 0 && (
-          <button type="button" className="ghost" onClick={() => void markRead(unread.map((n) => n.id))}>
+          <button type="button" className="ghost" disabled={!server.available} aria-describedby={reasonId} onClick={() => void markRead(unread.map((n) => n.id))}>
             Mark all read
           </button>
         )}
       </div>
-      <ErrorText>{error}</ErrorText>
+      {unread.length > 0 && <NeedsServer id="read-needs-server" what="Marking notifications read" availability={server} />}
+      <LoadError error={error} what="Notifications" />
       {items === null ? (
         <Loading label="Loading notifications…" />
       ) : items.length === 0 ? (
-        <Empty>No notifications.</Empty>
+        !error && <Empty>No notifications.</Empty>
       ) : (
         <ul className="notifications">
           {items.map((n) => (
@@ -60,7 +65,7 @@ export function NotificationsScreen() {
                 {formatTime(n.createdAt)}
               </time>
               {!n.readAt && (
-                <button type="button" className="small ghost" onClick={() => void markRead([n.id])}>
+                <button type="button" className="small ghost" disabled={!server.available} aria-describedby={reasonId} onClick={() => void markRead([n.id])}>
                   Mark read
                 </button>
               )}

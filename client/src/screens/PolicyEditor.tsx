@@ -6,6 +6,7 @@ import type { Decision } from '@trellis/schema';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { cancellableThen } from '../api/cancellable-then.ts';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { actionLabel } from '../text/format.ts';
@@ -45,6 +46,7 @@ export function PolicyEditor({ view }: { view: CollabView }) {
   };
 
   const save = async () => {
+    if (!view.server.available) return;
     const parsed = PolicyOverrides.safeParse(policy);
     if (!parsed.success) return setError('The policy is not valid.');
     await runTask(async () => {
@@ -97,9 +99,12 @@ export function PolicyEditor({ view }: { view: CollabView }) {
         </table>
       </div>
       {view.isOwner && (
-        <button type="button" className="primary" onClick={() => void save()} disabled={saving}>
-          {saving ? 'Saving…' : 'Save policy'}
-        </button>
+        <>
+          <button type="button" className="primary" onClick={() => void save()} disabled={saving || !view.server.available} aria-describedby={describedBy('policy-needs-server', view.server)}>
+            {saving ? 'Saving…' : 'Save policy'}
+          </button>
+          <NeedsServer id="policy-needs-server" what="Saving the policy" availability={view.server} />
+        </>
       )}
       <ErrorText>{error}</ErrorText>
     </section>

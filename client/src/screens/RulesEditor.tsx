@@ -5,6 +5,7 @@ import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { cancellableThen } from '../api/cancellable-then.ts';
 import { HiddenLabel } from '../components/HiddenLabel.tsx';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import type { CollabView } from './collab-view.ts';
@@ -63,7 +64,7 @@ export function RulesEditor({ view }: { view: CollabView }) {
   if (text === null) return <Loading label="Loading the rules…" />;
 
   const save = async () => {
-    if (!validation?.ok) return;
+    if (!validation?.ok || !view.server.available) return;
     const rules = validation.value;
     await runTask(async () => {
       await api.putRules(view.collabId, rules);
@@ -88,7 +89,7 @@ export function RulesEditor({ view }: { view: CollabView }) {
       </div>
       {view.isOwner && (
         <div className="row wrap">
-          <button type="button" className="primary" onClick={() => void save()} disabled={saving || !validation?.ok}>
+          <button type="button" className="primary" onClick={() => void save()} disabled={saving || !validation?.ok || !view.server.available} aria-describedby={describedBy('rules-needs-server', view.server)}>
             {saving ? 'Saving…' : 'Save rules'}
           </button>
           {text.trim() === '[]' && (
@@ -98,6 +99,7 @@ export function RulesEditor({ view }: { view: CollabView }) {
           )}
         </div>
       )}
+      {view.isOwner && <NeedsServer id="rules-needs-server" what="Saving rules" availability={view.server} />}
       <ErrorText>{serverError}</ErrorText>
     </section>
   );

@@ -6,6 +6,7 @@ import type { FormEvent } from 'react';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { CollaborationPatch, CollaborationSummary } from '../api/types.ts';
+import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import type { CollabView } from './collab-view.ts';
@@ -61,7 +62,11 @@ export function SettingsPanel({ view, collab, onSaved }: { view: CollabView; col
   if (Object.keys(settings).length > 0) patch.settings = settings;
   const dirty = Object.keys(patch).length > 0;
 
+  const offline = !view.server.available;
+  const reasonId = describedBy('settings-needs-server', view.server);
+
   const send = async (body: CollaborationPatch, success: string) => {
+    if (offline) return;
     setBusy(true);
     setError('');
     try {
@@ -128,9 +133,10 @@ export function SettingsPanel({ view, collab, onSaved }: { view: CollabView; col
             When on, the AI assistant posts scheduled check-ins and digests here.
           </p>
         </div>
+        {!readOnly && <NeedsServer id="settings-needs-server" what="Saving settings and archiving" availability={view.server} />}
         {!readOnly && (
           <div className="row wrap">
-            <button type="submit" className="primary" disabled={busy || !dirty}>
+            <button type="submit" className="primary" disabled={busy || !dirty || offline} aria-describedby={reasonId}>
               {busy ? 'Saving…' : 'Save settings'}
             </button>
             {dirty && (
@@ -163,7 +169,8 @@ export function SettingsPanel({ view, collab, onSaved }: { view: CollabView; col
           <button
             type="button"
             className={archived ? undefined : 'danger'}
-            disabled={busy}
+            disabled={busy || offline}
+            aria-describedby={reasonId}
             onClick={() => void send({ archived: !archived }, archived ? 'Collaboration unarchived.' : 'Collaboration archived.')}
           >
             {archived ? 'Unarchive' : 'Archive collaboration'}

@@ -3,14 +3,22 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { ConnectionMonitor } from '../api/connection.ts';
 import { installCustomHandlers } from './custom-messages.ts';
 import type { Refusal } from './custom-messages.ts';
+import { registerOpenDoc } from './pending-changes.ts';
 import { colorFor } from './presence.ts';
 import { SaveTracker } from './save-tracker.ts';
 import type { SerializedPending } from './save-tracker.ts';
 import { clocksOfUpdate } from './state-vector.ts';
 
-export type SyncPhase = 'offline' | 'connecting' | 'syncing' | 'saved';
+/**
+ * - offline: the browser says it has no network;
+ * - unreachable: the browser is online but the server does not answer (the app keeps retrying);
+ * - stopped: the server refused this socket for good (see `stopped`);
+ * - connecting, syncing (connected, changes not yet stored), saved.
+ */
+export type SyncPhase = 'offline' | 'unreachable' | 'stopped' | 'connecting' | 'syncing' | 'saved';
 
 export interface SyncSnapshot {
   phase: SyncPhase;
@@ -18,6 +26,8 @@ export interface SyncSnapshot {
   unsaved: number;
   /** The IndexedDB copy has been loaded into the doc. */
   loaded: boolean;
+  /** Synced with the server at least once since it opened (else the doc shows only this device's copy). */
+  synced: boolean;
   /** The server closed the socket for good: 'auth' (token refused) or 'access' (not a member). */
   stopped: 'auth' | 'access' | null;
 }
@@ -30,9 +40,14 @@ export interface DocSessionOptions {
   onRefused: (r: Refusal) => void;
   /** Repeated failures to connect while the browser is online: the caller checks token and membership. */
   onConnectTrouble: () => void;
+  /** Told when the socket connects, asked to check the server when it keeps failing; its state shows. */
+  connection?: ConnectionMonitor;
 }
 
-const FAILURES_BEFORE_OFFLINE = 3;
+/** Closed attempts in a row (the first may be the server's restart) before the server is checked. */
+const FAILURES_BEFORE_CHECK = 2;
+/** ... and before the document says it cannot reach the server whatever the check found. */
+const FAILURES_BEFORE_UNREACHABLE = 3;
 
 export class DocSession {
   readonly doc = new Y.Doc();
@@ -42,6 +57,7 @@ export class DocSession {
   private readonly pendingKey: string;
   private readonly listeners = new Set<() => void>();
   private loaded = false;
+  private synced = false;
   private stopped: SyncSnapshot['stopped'] = null;
   private lastRefusalAt = 0;
   private lastTroubleAt = 0;
@@ -97,23 +113,42 @@ export class DocSession {
       if (status === 'connected') {
         this.tracker.onConnected();
         this.stopped = null;
+        opts.connection?.reachable();
       } else if (status === 'disconnected') this.tracker.onDisconnected();
       this.emit();
     };
     this.provider.on('status', onStatus);
-    this.provider.on('sync', () => this.emit());
+    this.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) this.synced = true;
+      this.emit();
+    });
     this.provider.on('closed', ({ code }) => {
       this.stopped = code === 4401 ? 'auth' : 'access';
       this.emit();
     });
     this.provider.on('connection-close', () => {
       const now = Date.now();
-      if (navigator.onLine && this.provider.wsUnsuccessfulReconnects >= 2 && now - this.lastTroubleAt > 15_000) {
-        this.lastTroubleAt = now;
-        this.opts.onConnectTrouble();
+      // The close is counted after this event: this is the attempt that makes it FAILURES_BEFORE_CHECK.
+      if (navigator.onLine && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
+        // Is the server gone, or does it refuse us (token, membership)? The monitor and the caller find out.
+        opts.connection?.check();
+        if (now - this.lastTroubleAt > 15_000) {
+          this.lastTroubleAt = now;
+          this.opts.onConnectTrouble();
+        }
       }
-      this.emit();
+      queueMicrotask(() => this.emit());
     });
+    if (opts.connection) {
+      const monitor = opts.connection;
+      this.cleanups.push(
+        monitor.subscribe(() => {
+          // The server answers again: do not wait out the socket's backoff.
+          if (monitor.state === 'online' && this.loaded && this.stopped === null && !this.provider.wsconnected) this.provider.connect();
+          this.emit();
+        }),
+      );
+    }
 
     // The browser knows when it is offline: say so at once instead of waiting for the socket to fail.
     const goOffline = () => {
@@ -143,6 +178,7 @@ export class DocSession {
     void this.persistence.whenSynced.then(start, start);
     const fallback = setTimeout(start, 2000);
     this.cleanups.push(() => clearTimeout(fallback));
+    this.cleanups.push(registerOpenDoc(opts.user.id, opts.collabId, this));
   }
 
   get snapshot(): SyncSnapshot {
@@ -183,19 +219,21 @@ export class DocSession {
 
   private compute(): SyncSnapshot {
     const p = this.provider;
+    const serverDown = this.opts.connection?.state === 'unreachable';
     let phase: SyncPhase;
-    if (!navigator.onLine || this.stopped !== null) phase = 'offline';
-    else if (!p.wsconnected) phase = p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_OFFLINE ? 'offline' : 'connecting';
+    if (this.stopped !== null) phase = 'stopped';
+    else if (!navigator.onLine) phase = 'offline';
+    else if (!p.wsconnected) phase = serverDown || p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE ? 'unreachable' : 'connecting';
     else if (!p.synced || this.tracker.count > 0) phase = 'syncing';
     else phase = 'saved';
-    return { phase, unsaved: this.tracker.count, loaded: this.loaded, stopped: this.stopped };
+    return { phase, unsaved: this.tracker.count, loaded: this.loaded, synced: this.synced, stopped: this.stopped };
   }
 
   private emit(): void {
     if (this.destroyed) return;
     const next = this.compute();
     const c = this.current;
-    if (next.phase === c.phase && next.unsaved === c.unsaved && next.loaded === c.loaded && next.stopped === c.stopped) return;
+    if (next.phase === c.phase && next.unsaved === c.unsaved && next.loaded === c.loaded && next.synced === c.synced && next.stopped === c.stopped) return;
     this.current = next;
     for (const l of this.listeners) l();
   }

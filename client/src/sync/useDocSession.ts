@@ -1,5 +1,6 @@
 // Opens a collaboration's DocSession for the lifetime of a screen and keeps its token current.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { appConnection } from '../api/connection.ts';
 import type { Refusal } from './custom-messages.ts';
 import { DocSession } from './doc-session.ts';
 import type { SyncSnapshot } from './doc-session.ts';
@@ -26,6 +27,7 @@ export function useDocSession(o: UseDocSessionOptions): DocSession | null {
       token: tokenRef.current,
       onRefused: (r) => callbacks.current.onRefused(r),
       onConnectTrouble: () => callbacks.current.onConnectTrouble(),
+      connection: appConnection(),
     });
     setSession(s);
     return () => {
@@ -43,7 +45,7 @@ export function useDocSession(o: UseDocSessionOptions): DocSession | null {
 }
 
 // Before the session exists: an offline browser is offline from the first frame, never "connecting".
-const IDLE_ONLINE: SyncSnapshot = { phase: 'connecting', unsaved: 0, loaded: false, stopped: null };
+const IDLE_ONLINE: SyncSnapshot = { phase: 'connecting', unsaved: 0, loaded: false, synced: false, stopped: null };
 const IDLE_OFFLINE: SyncSnapshot = { ...IDLE_ONLINE, phase: 'offline' };
 const idle = () => (navigator.onLine ? IDLE_ONLINE : IDLE_OFFLINE);
 const noop = () => () => undefined;
