@@ -9,6 +9,7 @@
 // Exits 0 only when the node is a writable primary and the application user exists.
 // Without the password variables (the `mongo-test` service) it skips the users.
 /* global rs, db, quit, print, process, require */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- mongosh scripts are CommonJS
 const fs = require('fs');
 const secret = (name) => {
   const file = process.env[`${name}_FILE`];
