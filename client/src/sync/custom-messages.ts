@@ -4,15 +4,10 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
+import { MSG, parseRefusal } from '@trellis/schema';
+import type { Refusal } from '@trellis/schema';
 
-export const MESSAGE_AUTH = 2;
-export const MESSAGE_SAVED = 100;
-export const MESSAGE_REFUSED = 101;
-
-export interface Refusal {
-  code: string;
-  message: string;
-}
+export type { Refusal } from '@trellis/schema';
 
 export interface CustomHandlers {
   onSaved: (stateVector: Map<number, number>) => void;
@@ -20,23 +15,14 @@ export interface CustomHandlers {
   onPermissionDenied: (reason: string) => void;
 }
 
-export function parseRefusal(json: string): Refusal {
-  try {
-    const v = JSON.parse(json) as { code?: unknown; message?: unknown };
-    return { code: typeof v.code === 'string' ? v.code : 'refused', message: typeof v.message === 'string' ? v.message : 'the server refused a change' };
-  } catch {
-    return { code: 'refused', message: json.slice(0, 300) || 'the server refused a change' };
-  }
-}
-
 export function installCustomHandlers(provider: WebsocketProvider, h: CustomHandlers): void {
-  provider.messageHandlers[MESSAGE_SAVED] = (_enc, dec) => {
+  provider.messageHandlers[MSG.saved] = (_enc, dec) => {
     h.onSaved(Y.decodeStateVector(decoding.readVarUint8Array(dec)));
   };
-  provider.messageHandlers[MESSAGE_REFUSED] = (_enc, dec) => {
+  provider.messageHandlers[MSG.refused] = (_enc, dec) => {
     h.onRefused(parseRefusal(decoding.readVarString(dec)));
   };
-  provider.messageHandlers[MESSAGE_AUTH] = (_enc, dec) => {
+  provider.messageHandlers[MSG.auth] = (_enc, dec) => {
     // y-protocols/auth: varUint 0 = permissionDenied, then the reason.
     if (decoding.readVarUint(dec) === 0) h.onPermissionDenied(decoding.readVarString(dec));
   };

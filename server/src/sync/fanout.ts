@@ -4,7 +4,7 @@
 import type { Change } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
-import { CLOSE } from './close-codes.ts';
+import { CLOSE } from '@trellis/schema';
 import type { DocRegistry } from './registry.ts';
 
 export interface FanoutDeps {

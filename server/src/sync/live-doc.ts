@@ -10,7 +10,7 @@ import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import { clampStateVector } from './saved-state.ts';
-import { CLOSE } from './close-codes.ts';
+import { CLOSE } from '@trellis/schema';
 import type { SyncLimits } from './limits.ts';
 import type { Persister } from './persister.ts';
 import { parseFrame } from './protocol/frame.ts';

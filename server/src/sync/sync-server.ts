@@ -6,12 +6,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type WebSocket from 'ws';
+import { CLOSE, TrellisError } from '@trellis/schema';
 import type { Change, DocEvent } from '@trellis/schema';
 import type { Logger, Metrics } from '@trellis/runtime';
 import { redactUrl } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { Authenticator } from '../auth/authenticator.ts';
-import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
@@ -151,7 +151,7 @@ export class SyncServer {
       live = await this.registry.acquire(collaborationId);
     } catch (err) {
       this.deps.logger.error({ err, collaborationId }, 'document failed to load; refusing the connection');
-      return conn.close(CLOSE.internalError, 'document unavailable');
+      return conn.close(err instanceof TrellisError ? err.wsCloseCode : CLOSE.internalError, 'document unavailable');
     }
     if (conn.closed) return;
     live.addConnection(conn);

@@ -1,16 +1,20 @@
 // One coded error class and one table from code to HTTP status and WebSocket close code.
+import { CLOSE } from './sync-protocol.ts';
+
 export const ERROR_CODES = {
-  bad_request: { http: 400, ws: 1008 },
-  unauthorized: { http: 401, ws: 4401 },
-  forbidden: { http: 403, ws: 4403 },
-  not_found: { http: 404, ws: 4404 },
-  conflict: { http: 409, ws: 1008 },
-  gone: { http: 410, ws: 1008 },
-  payload_too_large: { http: 413, ws: 1009 },
-  rate_limited: { http: 429, ws: 4429 },
-  unavailable: { http: 503, ws: 1013 },
-  corrupt_record: { http: 500, ws: 1011 },
-  internal: { http: 500, ws: 1011 },
+  bad_request: { http: 400, ws: CLOSE.policyViolation },
+  unauthorized: { http: 401, ws: CLOSE.unauthorized },
+  forbidden: { http: 403, ws: CLOSE.forbidden },
+  not_found: { http: 404, ws: CLOSE.notFound },
+  conflict: { http: 409, ws: CLOSE.policyViolation },
+  /** An approval whose target changed since it was proposed: look again, re-propose or reject. */
+  stale: { http: 409, ws: CLOSE.policyViolation },
+  gone: { http: 410, ws: CLOSE.policyViolation },
+  payload_too_large: { http: 413, ws: CLOSE.tooLarge },
+  rate_limited: { http: 429, ws: CLOSE.rateLimited },
+  unavailable: { http: 503, ws: CLOSE.tryAgainLater },
+  corrupt_record: { http: 500, ws: CLOSE.internalError },
+  internal: { http: 500, ws: CLOSE.internalError },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

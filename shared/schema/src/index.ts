@@ -20,6 +20,7 @@ export * from './local-day.ts';
 export * from './change.ts';
 export * from './ai-answer.ts';
 export * from './errors.ts';
+export * from './sync-protocol.ts';
 export * from './env.ts';
 export * from './ydoc.ts';
 export * from './pagination.ts';

@@ -1,7 +1,7 @@
 // Parse one incoming binary frame into a typed message, with every length bounded. Anything
 // malformed becomes a protocol error (close code + reason) instead of an exception or a hang.
 import * as decoding from 'lib0/decoding';
-import { MSG, SYNC } from './messages.ts';
+import { CLOSE, MSG, SYNC } from '@trellis/schema';
 
 export type ClientFrame =
   | { type: 'syncStep1'; stateVector: Uint8Array }
@@ -13,7 +13,7 @@ export type ClientFrame =
 
 export type FrameResult = { ok: true; frame: ClientFrame } | { ok: false; closeCode: number; reason: string };
 
-const bad = (reason: string): FrameResult => ({ ok: false, closeCode: 1002, reason });
+const bad = (reason: string): FrameResult => ({ ok: false, closeCode: CLOSE.protocolError, reason });
 
 function readBytes(d: decoding.Decoder): Uint8Array {
   const len = decoding.readVarUint(d);

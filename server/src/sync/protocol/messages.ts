@@ -2,12 +2,8 @@
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-
-/** 1: y-websocket protocol + saved (100) and refused (101) for `?ack=1` clients. */
-export const PROTOCOL_VERSION = 1;
-
-export const MSG = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, saved: 100, refused: 101 } as const;
-export const SYNC = { step1: 0, step2: 1, update: 2 } as const;
+import { MSG, SYNC } from '@trellis/schema';
+import type { Refusal } from '@trellis/schema';
 
 function frame(write: (e: encoding.Encoder) => void): Uint8Array {
   const e = encoding.createEncoder();
@@ -65,5 +61,5 @@ export const encodeSaved = (stateVector: Uint8Array) =>
 export const encodeRefused = (code: string, message: string) =>
   frame((e) => {
     encoding.writeVarUint(e, MSG.refused);
-    encoding.writeVarString(e, JSON.stringify({ code, message }));
+    encoding.writeVarString(e, JSON.stringify({ code, message } satisfies Refusal));
   });

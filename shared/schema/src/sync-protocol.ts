@@ -1,0 +1,41 @@
+// The sync endpoint's wire contract, shared by server and client (SPEC "Sync protocol"): message
+// types (y-websocket's plus our opt-in extensions), close codes, and the refusal message (type 101).
+import { z } from 'zod';
+
+/** 1: y-websocket protocol + saved (100) and refused (101) for `?ack=1` clients. */
+export const PROTOCOL_VERSION = 1;
+
+export const MSG = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, saved: 100, refused: 101 } as const;
+export const SYNC = { step1: 0, step2: 1, update: 2 } as const;
+
+/** Every WebSocket close code the sync endpoint uses; ERROR_CODES maps coded errors onto these. */
+export const CLOSE = {
+  protocolError: 1002,
+  unsupportedData: 1003,
+  invalidPayload: 1007,
+  policyViolation: 1008,
+  tooLarge: 1009,
+  internalError: 1011,
+  serviceRestart: 1012,
+  tryAgainLater: 1013,
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  rateLimited: 4429,
+} as const;
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** Type 101: one of your updates was refused (the document you hold converges back by itself). */
+export const Refusal = z.object({ code: z.string().max(64), message: z.string().max(1_000) });
+export type Refusal = z.infer<typeof Refusal>;
+
+/** Read a type-101 payload; anything malformed still reads as a refusal, never throws. */
+export function parseRefusal(json: string): Refusal {
+  try {
+    const parsed = Refusal.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: fall through
+  }
+  return { code: 'refused', message: json.slice(0, 300) || 'the server refused a change' };
+}
