@@ -1,7 +1,8 @@
 // Cross-process fan-out (SPEC [S4], [P7]): tail the store's change feed and apply what other
 // processes committed — document updates to loaded documents, membership changes to live sockets,
 // policy changes to the gate — then hand every change to `onChange` (notifications, approvals, ...).
-import type { Change, Role } from '@trellis/schema';
+import { Role } from '@trellis/schema';
+import type { Change } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { DocRegistry } from './registry.ts';
@@ -79,7 +80,11 @@ export class Fanout {
         if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemoteAwareness(c.collaborationId, c.data);
         break;
       case 'membership':
-        this.applyMembership(c.collaborationId, c.userId, c.role);
+        {
+          // An unknown role (a newer writer's) changes nothing here; null revokes.
+          const role = c.role === null ? null : Role.safeParse(c.role).data;
+          if (role !== undefined) this.applyMembership(c.collaborationId, c.userId, role);
+        }
         break;
       case 'collaboration': {
         const live = this.deps.registry.get(c.collaborationId);

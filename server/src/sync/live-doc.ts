@@ -55,7 +55,7 @@ export class LiveDoc {
 
   constructor(
     readonly id: string,
-    private policy: PolicyOverrides,
+    private policyNow: PolicyOverrides,
     private readonly deps: LiveDocDeps,
   ) {
     // The server holds no awareness state of its own.
@@ -66,7 +66,11 @@ export class LiveDoc {
 
   /** The collaboration's policy changed: the gate decides with it from the next update on. */
   setPolicy(policy: PolicyOverrides): void {
-    this.policy = policy;
+    this.policyNow = policy;
+  }
+
+  get policy(): PolicyOverrides {
+    return this.policyNow;
   }
 
   /** [P7] a member's role changed (or, with null, was revoked): their sockets here follow at once. */
@@ -167,7 +171,7 @@ export class LiveDoc {
     }
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     const started = performance.now();
-    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin);
     const ms = performance.now() - started;
     this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;
