@@ -2,7 +2,7 @@
 // always allowed; only the owner edits.
 import { useEffect, useState } from 'react';
 import { CONTENT_ACTIONS, DEFAULT_POLICY, PolicyOverrides } from '@trellis/schema';
-import type { Decision } from '@trellis/schema';
+import type { ContentAction, Decision } from '@trellis/schema';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { cancellableThen } from '../api/cancellable-then.ts';
@@ -36,8 +36,8 @@ export function PolicyEditor({ view }: { view: CollabView }) {
 
   if (!policy) return <Loading label="Loading the policy…" />;
 
-  const effective = (action: string, kind: (typeof KINDS)[number]): Decision =>
-    kind === 'viewer' ? 'deny' : ((policy as Record<string, Record<string, Decision> | undefined>)[action]?.[kind] ?? DEFAULT_POLICY[action]?.[kind] ?? 'deny');
+  const effective = (action: ContentAction, kind: (typeof KINDS)[number]): Decision =>
+    kind === 'viewer' ? 'deny' : (policy[action]?.[kind] ?? DEFAULT_POLICY[action][kind]);
 
   const set = (action: string, kind: string, d: Decision) => {
     const next = structuredClone(policy) as Record<string, Record<string, Decision>>;

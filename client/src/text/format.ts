@@ -1,5 +1,6 @@
 // Human wording for times, actors and proposed actions.
-import type { Actor } from '@trellis/schema';
+import { isActionName } from '@trellis/schema';
+import type { ActionName, Actor } from '@trellis/schema';
 
 export function formatTime(iso: string | undefined | null): string {
   if (!iso) return '';
@@ -23,12 +24,13 @@ export function actorLabel(actor: Actor | undefined, name: (id: string) => strin
   }
 }
 
-const VERBS: Record<string, string> = {
+const VERBS: Record<ActionName, string> = {
   sendMessage: 'Send a message',
   proposeActivity: 'Propose an activity',
   scheduleActivity: 'Schedule an activity',
   completeActivity: 'Mark an activity done',
   cancelActivity: 'Cancel an activity',
+  reopenActivity: 'Reopen an activity',
   addMember: 'Add a member',
   changeRole: 'Change a member’s role',
   removeMember: 'Remove a member',
@@ -37,7 +39,7 @@ const VERBS: Record<string, string> = {
 };
 
 export function actionLabel(action: string): string {
-  return VERBS[action] ?? action;
+  return isActionName(action) ? VERBS[action] : action;
 }
 
 const PARAM_LABELS: Record<string, string> = { activityId: 'Activity', at: 'When', reason: 'Reason', body: 'Message', title: 'Title', userId: 'User', role: 'Role', notes: 'Notes' };

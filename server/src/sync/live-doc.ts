@@ -11,7 +11,6 @@ import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import { clampStateVector } from './saved-state.ts';
 import { CLOSE } from '@trellis/schema';
-import type { Role } from '@trellis/schema';
 import type { SyncLimits } from './limits.ts';
 import type { Persister } from './persister.ts';
 import { parseFrame } from './protocol/frame.ts';
@@ -41,7 +40,7 @@ export interface LiveDocDeps {
 export class LiveDoc {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  private readonly conns = new Map<number, Connection>();
+  readonly conns = new Map<number, Connection>();
   /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
   pins = 0;
   bytes = 0;
@@ -55,40 +54,13 @@ export class LiveDoc {
 
   constructor(
     readonly id: string,
-    private policyNow: PolicyOverrides,
+    public policy: PolicyOverrides,
     private readonly deps: LiveDocDeps,
   ) {
     // The server holds no awareness state of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.onAwareness(change, origin));
-  }
-
-  /** The collaboration's policy changed: the gate decides with it from the next update on. */
-  setPolicy(policy: PolicyOverrides): void {
-    this.policyNow = policy;
-  }
-
-  get policy(): PolicyOverrides {
-    return this.policyNow;
-  }
-
-  /** [P7] a member's role changed (or, with null, was revoked): their sockets here follow at once. */
-  applyMembership(userId: string, role: Role | null): void {
-    for (const conn of this.conns.values()) {
-      if (conn.userId !== userId) continue;
-      if (role === null) conn.close(CLOSE.forbidden, 'membership revoked');
-      else conn.role = role;
-    }
-  }
-
-  /** The members with a socket on this copy. */
-  connectedMembers(): Set<string> {
-    return new Set([...this.conns.values()].map((c) => c.userId));
-  }
-
-  get connectionCount(): number {
-    return this.conns.size;
   }
 
   get hasPendingWrites(): boolean {
@@ -171,7 +143,7 @@ export class LiveDoc {
     }
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     const started = performance.now();
-    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin);
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);
     const ms = performance.now() - started;
     this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;

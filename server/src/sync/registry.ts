@@ -11,7 +11,7 @@ import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
-import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
+import type { DocRelay } from './peers/peer-relay.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
@@ -138,25 +138,26 @@ export class DocRegistry implements DocHost {
   }
 
   /**
-   * Apply an update another process applied and forwarded before storing it ([S10]). Only an
-   * update that changed (or will change) a copy here needs watching until its writer stores it.
+   * Apply an update another process applied and forwarded before storing it ([S10]). Returns the
+   * Y.Doc it changed (or waits to change), null if queued while loading, undefined if it changed
+   * nothing here — only the first two need watching until the writer stores the update.
    */
-  applyRelayed(id: string, update: Uint8Array): RelayedApply {
+  applyRelayed(id: string, update: Uint8Array): Y.Doc | null | undefined {
     const loading = this.loading.get(id);
     if (loading) {
       loading.buffered.push(update);
-      return { kind: 'queued' };
+      return null;
     }
     const live = this.loaded.get(id);
-    if (!live) return { kind: 'unchanged' };
+    if (!live) return undefined;
     const before = live.bytes;
     try {
       Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
     } catch (err) {
       this.deps.logger.warn({ err, collaborationId: id }, 'forwarded update failed to apply; the change feed will deliver it');
-      return { kind: 'unchanged' };
+      return undefined;
     }
-    return live.bytes !== before || live.doc.store.pendingStructs !== null ? { kind: 'applied', copy: live.doc } : { kind: 'unchanged' };
+    return live.bytes !== before || live.doc.store.pendingStructs !== null ? live.doc : undefined;
   }
 
   /** Presence of another process's clients (change feed or direct link); kept while loading. */
@@ -172,7 +173,7 @@ export class DocRegistry implements DocHost {
       const stored = await this.deps.store.docs.load(live.id);
       applyLoaded(live.doc, stored, REMOTE_ORIGIN);
       const collab = await this.deps.store.collaborations.get(live.id);
-      if (collab) live.setPolicy(collab.policy);
+      if (collab) live.policy = collab.policy;
     }
   }
 
@@ -225,7 +226,7 @@ export class DocRegistry implements DocHost {
   }
 
   private async tryUnload(live: LiveDoc): Promise<void> {
-    if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
+    if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     if (live.hasPendingWrites) {
       await live.lastPersist;
       return this.tryUnload(live);
@@ -234,7 +235,7 @@ export class DocRegistry implements DocHost {
       await this.deps.putProjection(projectDoc(live.id, live.doc, live.storedSeq)).catch((err: unknown) => {
         this.deps.logger.warn({ err, collaborationId: live.id }, 'projection not stored');
       });
-      if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
+      if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     }
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);
@@ -254,7 +255,7 @@ export class DocRegistry implements DocHost {
       return result;
     } finally {
       live.pins--;
-      if (live.connectionCount === 0) this.scheduleUnload(live);
+      if (live.conns.size === 0) this.scheduleUnload(live);
     }
   }
 
@@ -265,7 +266,7 @@ export class DocRegistry implements DocHost {
       return fn(live.doc);
     } finally {
       live.pins--;
-      if (live.connectionCount === 0) this.scheduleUnload(live);
+      if (live.conns.size === 0) this.scheduleUnload(live);
     }
   }
 

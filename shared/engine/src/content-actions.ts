@@ -1,8 +1,10 @@
 // Content actions as document edits: each runs as ONE Yjs transaction through the DocHost, checks
 // its target before writing (a throw inside a Yjs transaction would still commit partial edits),
-// and reports the DocEvents it caused so rules fire for engine-made changes too.
+// and reports the DocEvents it caused so rules fire for engine-made changes too. Status changes
+// follow the activity state machine (`activityTransition`), whoever asks: people, rules, approvals
+// or the AI.
 import type * as Y from 'yjs';
-import { appendActivity, appendMessage, findActivityMap, findMessageMap, setActivityStatus, unreachable } from '@trellis/schema';
+import { activityTransition, appendActivity, appendMessage, findActivityMap, findMessageMap, isClosedStatus, readActivityStatus, setActivityStatus, unreachable } from '@trellis/schema';
 import type { ActionRequest, ActivityStatus, Actor, ContentAction, DocEvent } from '@trellis/schema';
 import { authorIdOf, messageKindOf, originOf } from './actor-label.ts';
 import type { EngineContext } from './context.ts';
@@ -39,33 +41,84 @@ function applyTo(doc: Y.Doc, actor: Actor, req: ContentRequest, nowIso: string, 
       return { outcome: executed({ activityId: id }), events: [{ type: 'activityCreated', activityId: id, title: req.params.title }] };
     }
     case 'scheduleActivity':
-      return setStatus(doc, req.params.activityId, 'scheduled', { at: req.params.at });
     case 'completeActivity':
-      return setStatus(doc, req.params.activityId, 'done', {});
-    case 'cancelActivity': {
-      const reason = req.params.reason;
-      return setStatus(doc, req.params.activityId, 'cancelled', reason !== undefined ? { cancelReason: reason } : {});
-    }
+    case 'cancelActivity':
+    case 'reopenActivity':
+      return setStatus(doc, req);
     default:
       return unreachable(req);
   }
 }
 
-function setStatus(doc: Y.Doc, activityId: string, to: ActivityStatus, extra: Record<string, string>): Applied {
-  const map = findActivityMap(doc, activityId);
-  if (!map) return { outcome: { status: 'refused', code: 'not_found', message: `activity ${activityId} not found` }, events: [] };
-  const from = parseStatus(map.get('status'));
-  const unchanged = from === to && Object.entries(extra).every(([k, v]) => map.get(k) === v);
-  // Repeating a transition is a harmless no-op (retries, double clicks), not an error.
-  if (unchanged) return { outcome: executed({ activityId, status: to, changed: false }), events: [] };
-  setActivityStatus(map, to, extra);
-  const title = typeof map.get('title') === 'string' ? (map.get('title') as string) : '';
-  const events: DocEvent[] = from === to ? [] : [{ type: 'activityStatusChanged', activityId, title, from, to }];
-  return { outcome: executed({ activityId, status: to, changed: true }), events };
+type StatusRequest = Extract<ContentRequest, { params: { activityId: string } }>;
+
+/** What a status action would do to its activity as it stands now: the target status and fields. */
+interface StatusStep {
+  to: ActivityStatus;
+  set: Record<string, string>;
+  clear: string[];
 }
 
-function parseStatus(v: unknown): ActivityStatus | null {
-  return v === 'proposed' || v === 'scheduled' || v === 'done' || v === 'cancelled' ? v : null;
+function stepOf(req: StatusRequest, from: ActivityStatus | null, map: Y.Map<unknown>): StatusStep {
+  switch (req.name) {
+    case 'scheduleActivity':
+      return { to: 'scheduled', set: { at: req.params.at }, clear: [] };
+    case 'completeActivity':
+      return { to: 'done', set: {}, clear: [] };
+    case 'cancelActivity': {
+      const reason = req.params.reason;
+      return { to: 'cancelled', set: reason !== undefined ? { cancelReason: reason } : {}, clear: [] };
+    }
+    case 'reopenActivity':
+      // Back to where it stood before it closed: scheduled when it has a time, else proposed; the
+      // cancel reason goes with the cancellation. Reopening an open activity is a no-op (retries).
+      if (from !== null && !isClosedStatus(from)) return { to: from, set: {}, clear: [] };
+      return { to: typeof map.get('at') === 'string' ? 'scheduled' : 'proposed', set: {}, clear: ['cancelReason'] };
+    default:
+      return unreachable(req);
+  }
+}
+
+type StepCheck = { kind: 'refused'; outcome: Extract<ActionOutcome, { status: 'refused' }> } | { kind: 'noop' | 'change'; map: Y.Map<unknown>; from: ActivityStatus | null; step: StatusStep };
+
+/** Whether a status action can run against the document as it is: its activity exists (once) and
+ *  the state machine allows the step. Used before writing, and before asking an owner to approve. */
+function checkStatusStep(doc: Y.Doc, req: StatusRequest): StepCheck {
+  const { activityId } = req.params;
+  const map = findActivityMap(doc, activityId);
+  if (!map) return { kind: 'refused', outcome: { status: 'refused', code: 'not_found', message: `activity ${activityId} not found` } };
+  const from = readActivityStatus(map.get('status'));
+  const step = stepOf(req, from, map);
+  // Repeating a transition is a harmless no-op (retries, double clicks), not an error.
+  if (from === step.to && Object.entries(step.set).every(([k, v]) => map.get(k) === v)) return { kind: 'noop', map, from, step };
+  const allowed = activityTransition(from, step.to, req.name);
+  // e.g. an approved schedule of a since-cancelled activity: it stays cancelled.
+  if (!allowed.ok) return { kind: 'refused', outcome: { status: 'refused', code: 'conflict', message: allowed.message } };
+  return { kind: 'change', map, from, step };
+}
+
+/** A refusal for a content action that cannot run from the document's current state, or null. */
+export function contentActionRefusal(doc: Y.Doc, req: ContentRequest): Extract<ActionOutcome, { status: 'refused' }> | null {
+  if (!isStatusRequest(req)) return null;
+  const check = checkStatusStep(doc, req);
+  return check.kind === 'refused' ? check.outcome : null;
+}
+
+function isStatusRequest(req: ContentRequest): req is StatusRequest {
+  return 'activityId' in req.params;
+}
+
+function setStatus(doc: Y.Doc, req: StatusRequest): Applied {
+  const { activityId } = req.params;
+  const check = checkStatusStep(doc, req);
+  if (check.kind === 'refused') return { outcome: check.outcome, events: [] };
+  const { map, from, step } = check;
+  if (check.kind === 'noop') return { outcome: executed({ activityId, status: step.to, changed: false }), events: [] };
+  for (const k of step.clear) map.delete(k);
+  setActivityStatus(map, step.to, step.set);
+  const title = typeof map.get('title') === 'string' ? (map.get('title') as string) : '';
+  const events: DocEvent[] = from === step.to ? [] : [{ type: 'activityStatusChanged', activityId, title, from, to: step.to }];
+  return { outcome: executed({ activityId, status: step.to, changed: true }), events };
 }
 
 function executed(result: Record<string, unknown>): ActionOutcome {

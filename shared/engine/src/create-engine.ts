@@ -7,6 +7,7 @@ import type { ActionRequest, Actor, Collaboration, Decision } from '@trellis/sch
 import { decideApproval } from './approvals/decide.ts';
 import type { DecideDeps, Performed } from './approvals/decide.ts';
 import { proposeApproval } from './approvals/propose.ts';
+import { reproposeApproval } from './approvals/repropose.ts';
 import { isStale } from './approvals/stale.ts';
 import { audit, outcomeDetail, outcomeLabel, paramsForAudit } from './audit.ts';
 import type { Chain, EngineContext } from './context.ts';
@@ -101,6 +102,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     decideApproval: (approvalId, userId, decision) => decideApproval(decideDeps, approvalId, userId, decision),
     isStale: (approvalId) => isStale(ctx, approvalId),
+    reproposeApproval: (approvalId, userId) => reproposeApproval(ctx, approvalId, userId),
     async docEvents(collaborationId, actor, events, depth = 0) {
       const collab = await ctx.store.collaborations.get(collaborationId);
       if (collab) await handleDocEvents(ctx, collab, actor, events, newChain(depth), runChained);

@@ -61,7 +61,11 @@ export interface EngineDeps {
 export type ApprovalDecisionResult =
   | { status: 'approved'; outcome: ActionOutcome }
   | { status: 'rejected' }
-  | { status: 'refused'; code: 'not_found' | 'forbidden' | 'conflict' | 'gone'; message: string };
+  | { status: 'refused'; code: 'not_found' | 'forbidden' | 'conflict' | 'gone' | 'stale'; message: string };
+
+export type ReproposeResult =
+  | { status: 'pending_approval'; approvalId: string }
+  | { status: 'refused'; code: 'not_found' | 'forbidden' | 'conflict' | 'gone' | 'bad_request'; message: string };
 
 /** The one action engine (SPEC [G2]): REST, approvals, rules, the worker and `@ai` all call it. */
 export interface Engine extends EngineEvents {
@@ -70,4 +74,7 @@ export interface Engine extends EngineEvents {
   decideApproval(approvalId: string, userId: string, decision: 'approve' | 'reject'): Promise<ApprovalDecisionResult>;
   /** Whether the approval's target changed since it was proposed (SPEC [G3]). */
   isStale(approvalId: string): Promise<boolean>;
+  /** An owner asks again from the current state: the pending approval is superseded (rejected) by
+   *  a new one with the same proposer, action and params, bound to the target as it is now. */
+  reproposeApproval(approvalId: string, userId: string): Promise<ReproposeResult>;
 }

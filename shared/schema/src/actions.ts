@@ -1,19 +1,15 @@
-// The action catalog: every named action and the schema of its params. Content actions edit the
-// collaboration document; governance actions change the store and are never open to the AI.
+// Every named action and the schema of its params: the content actions of the catalogue
+// (action-catalogue.ts), which edit the collaboration document, and the governance actions, which
+// change the store and are never open to the AI.
 import { z } from 'zod';
+import { CONTENT_ACTIONS, contentActionParams } from './action-catalogue.ts';
+import type { ContentAction } from './action-catalogue.ts';
 import { idString } from './ids.ts';
 import { Role } from './role.ts';
 import { PolicyOverrides } from './policy-schema.ts';
 import { RuleDefinition } from './rule.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const actionParams = {
-  sendMessage: z.strictObject({ body: text(8000) }),
-  proposeActivity: z.strictObject({ title: text(300), notes: z.string().max(4000).optional() }),
-  scheduleActivity: z.strictObject({ activityId: idString, at: z.iso.datetime({ offset: true }) }),
-  completeActivity: z.strictObject({ activityId: idString }),
-  cancelActivity: z.strictObject({ activityId: idString, reason: z.string().max(1000).optional() }),
+const governanceActionParams = {
   addMember: z.strictObject({ userId: idString, role: Role }),
   changeRole: z.strictObject({ userId: idString, role: Role }),
   removeMember: z.strictObject({ userId: idString }),
@@ -21,13 +17,13 @@ export const actionParams = {
   setRules: z.strictObject({ rules: z.array(RuleDefinition).max(50) }),
 } as const;
 
+export const actionParams = { ...contentActionParams, ...governanceActionParams } as const;
+
 export type ActionName = keyof typeof actionParams;
 export type ActionParams<N extends ActionName> = z.infer<(typeof actionParams)[N]>;
 
-export const CONTENT_ACTIONS = ['sendMessage', 'proposeActivity', 'scheduleActivity', 'completeActivity', 'cancelActivity'] as const;
-export type ContentAction = (typeof CONTENT_ACTIONS)[number];
-export const GOVERNANCE_ACTIONS = ['addMember', 'changeRole', 'removeMember', 'setPolicy', 'setRules'] as const;
-export type GovernanceAction = (typeof GOVERNANCE_ACTIONS)[number];
+export type GovernanceAction = keyof typeof governanceActionParams;
+export const GOVERNANCE_ACTIONS = Object.keys(governanceActionParams) as [GovernanceAction, ...GovernanceAction[]];
 
 export const ActionName = z.enum([...CONTENT_ACTIONS, ...GOVERNANCE_ACTIONS]);
 
@@ -36,7 +32,7 @@ export function isActionName(name: string): name is ActionName {
 }
 
 export function isContentAction(name: ActionName): name is ContentAction {
-  return (CONTENT_ACTIONS as readonly string[]).includes(name);
+  return Object.prototype.hasOwnProperty.call(contentActionParams, name);
 }
 
 /** A typed, validated request to run one action. */

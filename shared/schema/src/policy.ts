@@ -1,27 +1,19 @@
 // The one policy function: (actor kind, action, collaboration overrides) → allow / approval / deny.
 // Server REST, the CRDT gate, rules, approvals and the worker all ask this function.
+import { CONTENT_POLICY_DEFAULTS } from './action-catalogue.ts';
 import type { ActionName } from './actions.ts';
 import { isContentAction } from './actions.ts';
 import type { Decision, PolicyOverrides } from './policy-schema.ts';
 import type { ActorKind } from './role.ts';
 
-type Table = Record<ActorKind, Decision>;
-
-const CONTENT_DEFAULT: Record<string, Table> = {
-  sendMessage: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'allow', rule: 'allow' },
-  proposeActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'allow', rule: 'allow' },
-  scheduleActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'approval', rule: 'allow' },
-  completeActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'approval', rule: 'allow' },
-  cancelActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'approval', rule: 'allow' },
-};
-
-export const DEFAULT_POLICY: Readonly<Record<string, Readonly<Table>>> = CONTENT_DEFAULT;
+/** The content actions' defaults (from the catalogue), as the policy routes and the editor show them. */
+export const DEFAULT_POLICY = CONTENT_POLICY_DEFAULTS;
 
 /** [G1] governance is owner-only and never runs for the AI, whatever the overrides say. */
 export function decide(kind: ActorKind, action: ActionName, overrides: PolicyOverrides = {}): Decision {
   if (!isContentAction(action)) return kind === 'owner' ? 'allow' : 'deny';
   if (kind === 'viewer') return 'deny';
-  const base = CONTENT_DEFAULT[action]![kind];
+  const base = CONTENT_POLICY_DEFAULTS[action][kind];
   const override = overrides[action]?.[kind];
   if (override === undefined) return base;
   // The AI can be restricted by an owner but never given approval-free rights it lacks by default

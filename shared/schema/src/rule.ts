@@ -1,5 +1,6 @@
 // Rules as data: a trigger, a json-logic condition, and actions run through the engine as actor `rule`.
 import { z } from 'zod';
+import { ContentActionName } from './action-catalogue.ts';
 
 export const RuleTrigger = z.enum(['activityStatusChanged', 'messageCreated', 'checkinCompleted', 'approvalDecided', 'memberAdded']);
 export type RuleTrigger = z.infer<typeof RuleTrigger>;
@@ -9,7 +10,7 @@ const jsonLogic: z.ZodType<unknown> = z.lazy(() =>
 );
 
 export const RuleAction = z.strictObject({
-  action: z.enum(['sendMessage', 'proposeActivity', 'scheduleActivity', 'completeActivity', 'cancelActivity']),
+  action: ContentActionName,
   /** Params may reference the event with {"var": "..."} json-logic expressions, evaluated before validation. */
   params: z.record(z.string().max(64), jsonLogic),
 });

@@ -2,7 +2,7 @@
 // member's role, the collaboration's policy and the content rules, before it is integrated, and
 // derive the domain events it would produce.
 import * as Y from 'yjs';
-import { ActivityStatus, decide, ID_PATTERN } from '@trellis/schema';
+import { activityTransition, ActivityStatus, decide, ID_PATTERN } from '@trellis/schema';
 import type { ActionName, DocEvent, PolicyOverrides, Role } from '@trellis/schema';
 import type { DecodedUpdate, NewItem } from './decoded-update.ts';
 import { docStruct, idKey, newItemAt, placementOf } from './decoded-update.ts';
@@ -281,7 +281,10 @@ function checkActivityEdit(map: Y.Map<unknown>, keys: Set<string>, next: (k: str
   if (!to.success) throw new Refusal('bad_request', 'invalid activity status');
   const from = ActivityStatus.safeParse(map.get('status'));
   if (from.success && from.data === to.data) return null;
-  requireAllowed(w, STATUS_ACTION[to.data]);
+  // The shared state machine ([G5]): e.g. cancelled → scheduled only as reopenActivity.
+  const step = activityTransition(from.success ? from.data : null, to.data);
+  if (!step.ok) throw new Refusal('bad_request', step.message);
+  requireAllowed(w, step.action);
   return { type: 'activityStatusChanged', activityId: String(map.get('id')), title: String(map.get('title') ?? ''), from: from.success ? from.data : null, to: to.data };
 }
 

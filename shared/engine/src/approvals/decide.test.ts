@@ -71,7 +71,7 @@ describe('approvals', () => {
     expect(readMessages(await f.storedDoc(c.id))).toHaveLength(0);
   });
 
-  it('[G3] an approval becomes stale when its target activity changes', async () => {
+  it('[G3] an approval becomes stale when its target activity changes; approving it is refused and runs nothing', async () => {
     const { c, activityId, approvalId } = await aiScheduleApproval();
     expect(await f.engine.isStale(approvalId)).toBe(false);
     await f.docs.change(c.id, 'test', (doc) => {
@@ -79,9 +79,39 @@ describe('approvals', () => {
       a.set('title', 'Hike (longer)');
     });
     expect(await f.engine.isStale(approvalId)).toBe(true);
-    const r = await f.engine.decideApproval(approvalId, 'owner1', 'approve');
-    expect(r).toMatchObject({ status: 'approved', outcome: { status: 'executed' } });
-    expect(readActivities(await f.storedDoc(c.id)).find((a) => a.id === activityId)?.status).toBe('scheduled');
+    expect(await f.engine.decideApproval(approvalId, 'owner1', 'approve')).toMatchObject({ status: 'refused', code: 'stale' });
+    expect(readActivities(await f.storedDoc(c.id)).find((a) => a.id === activityId)?.status).toBe('proposed');
+    // Still pending: the owner can reject it (or let it expire).
+    expect((await f.store.approvals.get(approvalId))?.status).toBe('pending');
+    const log = await f.store.audit.list(c.id, { limit: 50 });
+    expect(log.items.filter((e) => e.kind === 'approval')).toMatchObject([{ outcome: 'refused:stale' }]);
+    expect(await f.engine.decideApproval(approvalId, 'owner1', 'reject')).toEqual({ status: 'rejected' });
+  });
+
+  it('[G3] an owner re-proposes a stale approval from the current state; the new one runs', async () => {
+    const { c, activityId, approvalId } = await aiScheduleApproval();
+    await f.docs.change(c.id, 'test', (doc) => {
+      const a = doc.getArray('activities').get(0) as unknown as { set(k: string, v: unknown): void };
+      a.set('title', 'Hike (longer)');
+    });
+    expect(await f.engine.reproposeApproval(approvalId, 'editor1')).toMatchObject({ status: 'refused', code: 'forbidden' });
+    const again = await f.engine.reproposeApproval(approvalId, 'owner1');
+    if (again.status !== 'pending_approval') throw new Error(`expected pending, got ${JSON.stringify(again)}`);
+    expect(await f.store.approvals.get(approvalId)).toMatchObject({ status: 'rejected', outcome: `superseded by ${again.approvalId}` });
+    expect(await f.store.approvals.get(again.approvalId)).toMatchObject({ status: 'pending', proposedBy: ai, action: 'scheduleActivity' });
+    expect(await f.engine.isStale(again.approvalId)).toBe(false);
+    expect(await f.engine.decideApproval(again.approvalId, 'owner1', 'approve')).toMatchObject({ status: 'approved', outcome: { status: 'executed' } });
+    expect(readActivities(await f.storedDoc(c.id)).find((a) => a.id === activityId)).toMatchObject({ status: 'scheduled', title: 'Hike (longer)' });
+    expect(await f.engine.reproposeApproval(approvalId, 'owner1')).toMatchObject({ status: 'refused', code: 'conflict' });
+  });
+
+  it('[G3][G5] approving the AI\'s schedule of a since-cancelled activity leaves it cancelled; re-proposing it is refused', async () => {
+    const { c, activityId, approvalId } = await aiScheduleApproval();
+    expect((await f.engine.run({ collaborationId: c.id, actor: owner, name: 'cancelActivity', params: { activityId, reason: 'rain' } })).status).toBe('executed');
+    expect(await f.engine.decideApproval(approvalId, 'owner1', 'approve')).toMatchObject({ status: 'refused', code: 'stale' });
+    expect(await f.engine.reproposeApproval(approvalId, 'owner1')).toMatchObject({ status: 'refused', code: 'conflict' });
+    expect((await f.store.approvals.get(approvalId))?.status).toBe('pending');
+    expect(readActivities(await f.storedDoc(c.id)).find((a) => a.id === activityId)).toMatchObject({ status: 'cancelled', cancelReason: 'rain' });
   });
 
   it('[G3] proposing an action on a missing activity is refused, not queued', async () => {

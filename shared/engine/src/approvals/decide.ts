@@ -1,7 +1,9 @@
 // An owner's decision on an approval [G3]: only owners of its collaboration decide; an expired one
 // is gone; a compare-and-set on status (pending → executing) makes it run at most once across
 // concurrent calls and processes; policy is re-checked for the original proposer at execution
-// ("approval" now counts as granted, "deny" refuses); it runs with exactly the stored params.
+// ("approval" now counts as granted, "deny" refuses); it runs with exactly the stored params. An
+// approval whose target changed since it was proposed (stale) is not run: approving it is refused
+// with `stale` and it stays pending, to be rejected, re-proposed from the current state, or expire.
 import { parseActionRequest } from '@trellis/schema';
 import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
 import { audit, outcomeLabel } from '../audit.ts';
@@ -9,6 +11,7 @@ import { paramsHash } from '../canonical-json.ts';
 import type { Chain, EngineContext } from '../context.ts';
 import { newChain } from '../context.ts';
 import { standingOf } from '../standing.ts';
+import { staleness } from './stale.ts';
 import type { ActionOutcome, ApprovalDecisionResult, OutcomeEvent } from '../types.ts';
 
 /** An executed action and its reactions (rules, mentions), to run once the outcome is recorded. */
@@ -47,6 +50,13 @@ export async function decideApproval(d: DecideDeps, approvalId: string, userId: 
     await audit(ctx, { collaborationId: collab.id, actor: decider, kind: 'approval', action: approval.action, outcome: 'rejected', detail: { approvalId: approval.id, proposedBy: approval.proposedBy } });
     await d.outcomeEvent(collab, decider, { type: 'approvalDecided', approvalId: approval.id, action: approval.action, decision, status: 'rejected' });
     return { status: 'rejected' };
+  }
+
+  // The owner approved what they saw; a changed target needs a second look, not a blind run. (A
+  // change landing between this read and the run is still held by the status state machine.)
+  if (await staleness(ctx, approval)) {
+    await audit(ctx, { collaborationId: collab.id, actor: decider, kind: 'approval', action: approval.action, outcome: 'refused:stale', detail: { approvalId: approval.id, proposedBy: approval.proposedBy } });
+    return refused('stale', 'the target changed since this was proposed: re-propose it from the current state, or reject it');
   }
 
   // The claim: exactly one caller, in any process, moves it out of `pending`.

@@ -1,10 +1,13 @@
 // Turning an `approval` decision into an Approval request: bound to the exact params (hash), to the
 // document state it was proposed against, and to its target's fingerprint (for staleness) [G3].
-// Every owner is notified.
+// Every owner is notified. A request that cannot run from the current state (a missing activity, a
+// step the status state machine forbids) is refused now rather than queued.
 import * as Y from 'yjs';
-import { activityFingerprint, newId } from '@trellis/schema';
+import { activityFingerprint, isContentAction, newId } from '@trellis/schema';
 import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
 import { paramsHash } from '../canonical-json.ts';
+import { contentActionRefusal } from '../content-actions.ts';
+import type { ContentRequest } from '../content-actions.ts';
 import type { EngineContext } from '../context.ts';
 import type { EffectIds } from '../effect-ids.ts';
 import { freshIds } from '../effect-ids.ts';
@@ -12,6 +15,10 @@ import { membersWithRole } from '../members.ts';
 import type { ActionOutcome } from '../types.ts';
 
 export const APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+function isContent(req: ActionRequest): req is ContentRequest {
+  return isContentAction(req.name);
+}
 
 /** The activity an action targets, if it targets one. */
 export function targetActivityId(params: unknown): string | null {
@@ -30,8 +37,10 @@ export async function proposeApproval(
   const state = await ctx.docs.read(collab.id, (doc) => ({
     sv: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     fingerprint: activityId ? activityFingerprint(doc, activityId) : null,
+    refusal: isContent(req) ? contentActionRefusal(doc, req) : null,
   }));
   // Asking an owner to approve something that cannot run is noise: refuse it now.
+  if (state.refusal) return state.refusal;
   if (activityId && state.fingerprint === null) return { status: 'refused', code: 'not_found', message: `activity ${activityId} not found` };
   const now = ctx.now();
   const approval: Approval = {
