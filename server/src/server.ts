@@ -37,7 +37,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES' | 'NODE_ENV' | 'DEV_LOGIN' | 'TRUST_PROXY'>;
+export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES' | 'NODE_ENV' | 'DEV_LOGIN' | 'TRUST_PROXY' | 'HISTORY_RETENTION_DAYS'>;
 
 const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -86,7 +86,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
     // Processes sharing a SQLite DATA_DIR also link up directly, so fan-out need not wait for the disk.
     ...(writer ? { writes: writer, peersDir: join(cfg.DATA_DIR, 'peers') } : {}),
     allowedOrigins: cfg.ALLOWED_ORIGINS ? splitList(cfg.ALLOWED_ORIGINS) : null,
-    limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, ...opts.limits },
+    limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, historyRetentionMs: cfg.HISTORY_RETENTION_DAYS !== undefined ? cfg.HISTORY_RETENTION_DAYS * 86_400_000 : null, ...opts.limits },
     onEvents: (collaborationId, userId, docEvents) => {
       engine?.docEvents(collaborationId, { kind: 'user', userId }, docEvents).catch((err: unknown) => logger.error({ err, collaborationId }, 'document event handling failed'));
     },

@@ -22,6 +22,8 @@ export interface SyncLimits {
   unloadDelayMs: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
+  /** How long compaction keeps the attributed history (ms); null = all of it (DATA_MODEL.md "History"). */
+  historyRetentionMs: number | null;
 }
 
 export const DEFAULT_LIMITS: SyncLimits = {
@@ -42,4 +44,5 @@ export const DEFAULT_LIMITS: SyncLimits = {
   unloadDelayMs: 1_000,
   compactAfterUpdates: 1_000,
   compactAfterBytes: 2 * 1024 * 1024,
+  historyRetentionMs: null,
 };

@@ -2,7 +2,7 @@
 // connections, and the path every change takes: gate → apply → forward → persist → acknowledge.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocEvent, PolicyOverrides } from '@trellis/schema';
+import type { Attribution, DocEvent, PolicyOverrides } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { claimAwareness } from './awareness-ownership.ts';
 import { applyGated } from './gate/apply-gated.ts';
@@ -50,6 +50,8 @@ export class LiveDoc {
   lastPersist: Promise<number> = Promise.resolve(0);
   private unsaved = 0;
   private savedSv: Uint8Array | null = null;
+  /** Who the server-side change running now is made by (set by the registry around its transaction). */
+  changeAttribution: Attribution | undefined = undefined;
   private savedScheduled = false;
 
   constructor(
@@ -237,7 +239,11 @@ export class LiveDoc {
     }
     this.unsaved++;
     const sv = this.hasAckConnections() ? Y.encodeStateVector(this.doc) : null;
-    this.lastPersist = this.deps.persister.enqueue(this.id, update).then((seq) => {
+    // [A1] a client's update is the authenticated member's, whatever it claims inside; a
+    // server-side change is its engine actor's and run's.
+    const writer = client ? this.conns.get(client.connId)?.userId : undefined;
+    const attribution: Attribution | undefined = writer !== undefined ? { actor: { kind: 'user', id: writer } } : this.changeAttribution;
+    this.lastPersist = this.deps.persister.enqueue(this.id, update, attribution).then((seq) => {
       this.unsaved--;
       this.storedSeq = Math.max(this.storedSeq, seq);
       this.deps.onStored(this.id, update.length);

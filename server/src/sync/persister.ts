@@ -7,6 +7,7 @@
 // to push back on writers.
 import type { Logger, Metrics } from '@trellis/runtime';
 import { backoffMs } from '@trellis/runtime';
+import type { Attribution } from '@trellis/schema';
 import type { DocRepo } from '@trellis/store';
 
 /** Where batches go: the store's appendBatch, or a threaded SQLite writer with the same contract. */
@@ -19,6 +20,7 @@ export const OVERLOAD_BYTES = 64 * 1024 * 1024;
 interface Pending {
   collaborationId: string;
   update: Uint8Array;
+  attribution: Attribution | undefined;
   resolve: (seq: number) => void;
 }
 
@@ -58,10 +60,10 @@ export class Persister {
     }
   }
 
-  /** Resolves with the stored sequence number once the update is durable. */
-  enqueue(collaborationId: string, update: Uint8Array): Promise<number> {
+  /** Resolves with the stored sequence number once the update is durable; stored with who made it (SPEC [A1]). */
+  enqueue(collaborationId: string, update: Uint8Array, attribution?: Attribution): Promise<number> {
     return new Promise((resolve) => {
-      this.queue.push({ collaborationId, update, resolve });
+      this.queue.push({ collaborationId, update, attribution, resolve });
       this.account(update.byteLength);
       if (!this.flushing) {
         this.flushing = true;
@@ -93,7 +95,7 @@ export class Persister {
       const batch = this.queue.slice(0, take);
       this.queue = this.queue.slice(take);
       // One entry per update keeps per-document order and lets each caller learn its sequence.
-      const entries = batch.map((p) => ({ collaborationId: p.collaborationId, updates: [p.update], origin: this.origin }));
+      const entries = batch.map((p) => ({ collaborationId: p.collaborationId, updates: [p.update], origin: this.origin, ...(p.attribution ? { attribution: p.attribution } : {}) }));
       const started = performance.now();
       try {
         const results = await this.append(entries);

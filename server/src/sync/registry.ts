@@ -2,16 +2,16 @@
 // leaves and its writes are stored, buffer feed updates while loading, compact in the background.
 // Also the server's DocHost: engine changes edit the live document, so clients see them at once.
 import * as Y from 'yjs';
-import type { DocEvent } from '@trellis/schema';
+import type { Attribution, DocEvent } from '@trellis/schema';
 import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
-import type { ProjectionRepo, Store } from '@trellis/store';
+import type { CompactOptions, ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
-import type { DocRelay } from './peers/peer-relay.ts';
+import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
@@ -26,7 +26,7 @@ export interface RegistryDeps {
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   putProjection: ProjectionRepo['put'];
-  compact: (collaborationId: string) => Promise<boolean>;
+  compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
   relay: DocRelay | null;
   onAbuse: (conn: Connection) => void;
 }
@@ -138,26 +138,25 @@ export class DocRegistry implements DocHost {
   }
 
   /**
-   * Apply an update another process applied and forwarded before storing it ([S10]). Returns the
-   * Y.Doc it changed (or waits to change), null if queued while loading, undefined if it changed
-   * nothing here — only the first two need watching until the writer stores the update.
+   * Apply an update another process applied and forwarded before storing it ([S10]). Only an
+   * update that changed (or will change) a copy here needs watching until its writer stores it.
    */
-  applyRelayed(id: string, update: Uint8Array): Y.Doc | null | undefined {
+  applyRelayed(id: string, update: Uint8Array): RelayedApply {
     const loading = this.loading.get(id);
     if (loading) {
       loading.buffered.push(update);
-      return null;
+      return { kind: 'queued' };
     }
     const live = this.loaded.get(id);
-    if (!live) return undefined;
+    if (!live) return { kind: 'unchanged' };
     const before = live.bytes;
     try {
       Y.applyUpdate(live.doc, update, REMOTE_ORIGIN);
     } catch (err) {
       this.deps.logger.warn({ err, collaborationId: id }, 'forwarded update failed to apply; the change feed will deliver it');
-      return undefined;
+      return { kind: 'unchanged' };
     }
-    return live.bytes !== before || live.doc.store.pendingStructs !== null ? live.doc : undefined;
+    return live.bytes !== before || live.doc.store.pendingStructs !== null ? { kind: 'applied', copy: live.doc } : { kind: 'unchanged' };
   }
 
   /** Presence of another process's clients (change feed or direct link); kept while loading. */
@@ -173,7 +172,7 @@ export class DocRegistry implements DocHost {
       const stored = await this.deps.store.docs.load(live.id);
       applyLoaded(live.doc, stored, REMOTE_ORIGIN);
       const collab = await this.deps.store.collaborations.get(live.id);
-      if (collab) live.policy = collab.policy;
+      if (collab) live.setPolicy(collab.policy);
     }
   }
 
@@ -198,7 +197,7 @@ export class DocRegistry implements DocHost {
     if (this.compacting.has(id)) return;
     this.compacting.add(id);
     try {
-      await this.deps.compact(id);
+      await this.deps.compact(id, { historyRetentionMs: this.deps.limits.historyRetentionMs ?? undefined });
       this.storedSince.set(id, { updates: 0, bytes: 0 });
     } catch (err) {
       this.deps.logger.warn({ err, collaborationId: id }, 'compaction failed; will retry later');
@@ -226,7 +225,7 @@ export class DocRegistry implements DocHost {
   }
 
   private async tryUnload(live: LiveDoc): Promise<void> {
-    if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
+    if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     if (live.hasPendingWrites) {
       await live.lastPersist;
       return this.tryUnload(live);
@@ -235,7 +234,7 @@ export class DocRegistry implements DocHost {
       await this.deps.putProjection(projectDoc(live.id, live.doc, live.storedSeq)).catch((err: unknown) => {
         this.deps.logger.warn({ err, collaborationId: live.id }, 'projection not stored');
       });
-      if (live.conns.size > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
+      if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     }
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);
@@ -245,17 +244,23 @@ export class DocRegistry implements DocHost {
 
   // DocHost --------------------------------------------------------------------------------------
 
-  async change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  async change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T, attribution?: Attribution): Promise<T> {
     const live = await this.acquire(collaborationId);
     live.pins++;
     try {
       const before = live.lastPersist;
-      const result = live.doc.transact(() => fn(live.doc), origin);
+      live.changeAttribution = attribution;
+      let result: T;
+      try {
+        result = live.doc.transact(() => fn(live.doc), origin);
+      } finally {
+        live.changeAttribution = undefined;
+      }
       if (live.lastPersist !== before) await live.lastPersist;
       return result;
     } finally {
       live.pins--;
-      if (live.conns.size === 0) this.scheduleUnload(live);
+      if (live.connectionCount === 0) this.scheduleUnload(live);
     }
   }
 
@@ -266,7 +271,7 @@ export class DocRegistry implements DocHost {
       return fn(live.doc);
     } finally {
       live.pins--;
-      if (live.conns.size === 0) this.scheduleUnload(live);
+      if (live.connectionCount === 0) this.scheduleUnload(live);
     }
   }
 

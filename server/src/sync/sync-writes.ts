@@ -1,6 +1,7 @@
 // The writes the sync path makes, behind one seam: by default the store's own methods; with SQLite
 // the composition root passes the write thread, so none of them blocks the event loop.
 import type { AuditRepo, DocRepo, PresenceRepo, ProjectionRepo, Store } from '@trellis/store';
+import type { CompactOptions } from '@trellis/store';
 import { compactStored } from '@trellis/store';
 
 export interface SyncWrites {
@@ -8,7 +9,7 @@ export interface SyncWrites {
   publishPresence: PresenceRepo['publish'];
   putProjection: ProjectionRepo['put'];
   appendAudit: AuditRepo['appendMany'];
-  compact: (collaborationId: string) => Promise<boolean>;
+  compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
 }
 
 export function storeWrites(store: Store): SyncWrites {
@@ -17,6 +18,6 @@ export function storeWrites(store: Store): SyncWrites {
     publishPresence: (entries) => store.presence.publish(entries),
     putProjection: (p) => store.projections.put(p),
     appendAudit: (entries) => store.audit.appendMany(entries),
-    compact: (collaborationId) => compactStored(store.docs, collaborationId, { kv: store.kv }),
+    compact: (collaborationId, opts) => compactStored(store.docs, collaborationId, { kv: store.kv }, opts),
   };
 }

@@ -8,6 +8,7 @@ import { activityTransition, appendActivity, appendMessage, findActivityMap, fin
 import type { ActionRequest, ActivityStatus, Actor, ContentAction, DocEvent } from '@trellis/schema';
 import { authorIdOf, messageKindOf, originOf } from './actor-label.ts';
 import type { EngineContext } from './context.ts';
+import { attributionOf } from './run-context.ts';
 import type { EffectIds } from './effect-ids.ts';
 import { freshIds } from './effect-ids.ts';
 import type { ActionOutcome } from './types.ts';
@@ -21,7 +22,7 @@ interface Applied {
 
 export async function runContentAction(ctx: EngineContext, collaborationId: string, actor: Actor, req: ContentRequest, ids: EffectIds = freshIds): Promise<Applied> {
   const nowIso = ctx.now().toISOString();
-  return ctx.docs.change(collaborationId, originOf(actor, req.name), (doc) => applyTo(doc, actor, req, nowIso, ids));
+  return ctx.docs.change(collaborationId, originOf(actor, req.name), (doc) => applyTo(doc, actor, req, nowIso, ids), attributionOf(actor));
 }
 
 function applyTo(doc: Y.Doc, actor: Actor, req: ContentRequest, nowIso: string, ids: EffectIds): Applied {

@@ -8,3 +8,5 @@ export { canonicalJson, paramsHash } from './canonical-json.ts';
 export { APPROVAL_TTL_MS } from './approvals/propose.ts';
 export { allMembers } from './members.ts';
 export { MAX_RULE_DEPTH, MAX_RULE_RUNS_PER_CHAIN } from './context.ts';
+export { attributionOf, currentRun, withRun } from './run-context.ts';
+export type { RunContext } from './run-context.ts';

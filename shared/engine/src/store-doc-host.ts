@@ -18,7 +18,7 @@ export function createStoreDocHost(store: Store, logger: Logger): DocHost {
   }
 
   return {
-    async change(collaborationId, origin, fn) {
+    async change(collaborationId, origin, fn, attribution) {
       const doc = await load(collaborationId);
       try {
         const svBefore = Y.encodeStateVector(doc);
@@ -33,7 +33,7 @@ export function createStoreDocHost(store: Store, logger: Logger): DocHost {
         // A transaction that wrote nothing (a no-op action) stores nothing.
         if (changed) {
           const update = Y.encodeStateAsUpdate(doc, svBefore);
-          const { lastSeq } = await store.docs.append(collaborationId, [update], origin);
+          const { lastSeq } = await store.docs.append(collaborationId, [update], origin, attribution);
           // Keep the JSON projection current for documents no server has loaded.
           await store.projections.put(projectDoc(collaborationId, doc, lastSeq));
           logger.debug({ collaborationId, origin, bytes: update.byteLength }, 'stored document change');

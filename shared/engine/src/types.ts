@@ -1,6 +1,6 @@
 // The engine's ports: how it reaches a collaboration document, and what it returns.
 import type * as Y from 'yjs';
-import type { Actor, ApprovalStatus, DocEvent, Role } from '@trellis/schema';
+import type { Actor, ApprovalStatus, Attribution, DocEvent, Role } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 
@@ -8,8 +8,9 @@ import type { Store } from '@trellis/store';
  *  In the server this is the live document registry; in the worker it loads from the store and
  *  appends the resulting update (the change feed carries it to the servers). */
 export interface DocHost {
-  /** Run fn in one Yjs transaction with `origin`; resolves once the resulting update is durably stored. */
-  change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  /** Run fn in one Yjs transaction with `origin`; resolves once the resulting update is durably
+   *  stored, with `attribution` (SPEC [A1]). */
+  change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T, attribution?: Attribution): Promise<T>;
   /** Read the current document state. */
   read<T>(collaborationId: string, fn: (doc: Y.Doc) => T): Promise<T>;
 }

@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   MAX_DOC_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Days of attributed document history compaction keeps; absent = all (DATA_MODEL.md "History"). */
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_METRICS_PORT: port.optional(),
   NODE_ENV: z.string().optional(),

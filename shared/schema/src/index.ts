@@ -28,3 +28,4 @@ export * from './ydoc.ts';
 export * from './pagination.ts';
 export * from './doc-event.ts';
 export * from './projection.ts';
+export * from './attribution.ts';

@@ -10,4 +10,5 @@ export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes } from './apply-loaded.ts';
 export { createSqliteWriteThread, WriteThreadDiedError } from './sqlite/write-thread.ts';
 export type { SqliteWriteThread, WriteThreadOptions, WriteThreadStatus } from './sqlite/write-thread.ts';
-export { compactStored } from './compact-stored.ts';
+export { compactStored, historyCut } from './compact-stored.ts';
+export type { CompactOptions } from './compact-stored.ts';

@@ -3,7 +3,7 @@
 // ./conformance/suite.ts. Records read back are parsed by @trellis/schema; a record that fails is
 // a CorruptRecordError, never silently replaced.
 import type {
-  Approval, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, Page, Role, User,
+  Approval, Attribution, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, Page, Role, User,
 } from '@trellis/schema';
 
 export interface PageRequest {
@@ -65,19 +65,52 @@ export interface AppendEntry {
   collaborationId: string;
   updates: Uint8Array[];
   origin: string;
+  /** Who made these updates (SPEC [A1]); stored with each of them. */
+  attribution?: Attribution | undefined;
+}
+
+/** One update of a document's history: an attributed update kept beside the snapshots. */
+export interface HistoryUpdate {
+  seq: number;
+  data: Uint8Array;
+  /** When it was stored (ms since epoch); null for updates stored before history was kept. */
+  at: number | null;
+  /** null: stored before history was kept (never offered for revert). */
+  attribution: Attribution | null;
+}
+
+export interface DocHistory {
+  /** The merged state of everything before the history (older than the retention, or stored
+   *  before attribution existed and already compacted), or null when the history starts empty. */
+  base: Uint8Array | null;
+  baseSeq: number;
+  /** Every update after `baseSeq`, in sequence order, whether or not a snapshot covers it. */
+  updates: HistoryUpdate[];
+  lastSeq: number;
+}
+
+/** Move the start of a document's history forward (retention): `state` is the merged state of
+ *  every update ≤ `seq`; updates ≤ seq are then dropped from the history. */
+export interface HistoryCut {
+  seq: number;
+  state: Uint8Array;
 }
 
 export interface DocRepo {
   /** Append updates in order under the next per-document sequence numbers; durable when it returns.
    *  Emits one `update` change per update carrying `origin`. */
-  append(collaborationId: string, updates: Uint8Array[], origin: string): Promise<{ firstSeq: number; lastSeq: number }>;
+  append(collaborationId: string, updates: Uint8Array[], origin: string, attribution?: Attribution): Promise<{ firstSeq: number; lastSeq: number }>;
   /** Group commit: several documents' appends in one durable write (one fsync / one transaction).
    *  Same semantics as calling append for each entry, in order. */
   appendBatch(entries: AppendEntry[]): Promise<{ firstSeq: number; lastSeq: number }[]>;
   /** Latest snapshot + later updates. Throws CorruptRecordError if any stored blob fails its checksum. */
   load(collaborationId: string): Promise<LoadedDoc>;
-  /** Replace updates ≤ uptoSeq by `state` (their merged state). Atomic: a crash or racing append never loses an update. */
-  compact(collaborationId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
+  /** Replace updates ≤ uptoSeq by `state` (their merged state) for loading. Atomic: a crash or racing
+   *  append never loses an update. Updates inside the history (after its start) are kept beside the
+   *  snapshot; `cut` moves the history's start forward (retention), and only then are they dropped. */
+  compact(collaborationId: string, state: Uint8Array, uptoSeq: number, cut?: HistoryCut): Promise<void>;
+  /** The document's history: its base state and every update after it, with attribution. */
+  loadHistory(collaborationId: string): Promise<DocHistory>;
   /** Number of updates and bytes stored after the latest snapshot (compaction thresholds). */
   pendingSize(collaborationId: string): Promise<{ updates: number; bytes: number }>;
 }

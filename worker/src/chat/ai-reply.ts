@@ -1,6 +1,7 @@
 // The `aiReply` job: answer a message that mentions @ai, in that collaboration, streaming the reply
 // into the document. Policy is asked first; proposed actions go through the engine; rate-limited.
 import type { DocHost, Engine } from '@trellis/engine';
+import { attributionOf } from '@trellis/engine';
 import type { Collaboration } from '@trellis/schema';
 import { appendMessage, decide, findMessageMap, mentionsIn, unreachable } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
@@ -94,6 +95,7 @@ export async function runAiReply(
 async function streamReply(
   deps: AiReplyDeps, collab: Collaboration, replyId: string, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string, messageId: string,
 ): Promise<void> {
+  const attribution = attributionOf({ kind: 'ai', ref: runId });
   await deps.docs.change(collab.id, AI_ORIGIN, (doc) => {
     const existing = findMessageMap(doc, replyId);
     // An earlier attempt died mid-stream or was interrupted: stream it again in place.
@@ -101,8 +103,8 @@ async function streamReply(
       existing.set('body', '');
       existing.set('streaming', true);
     } else appendMessage(doc, { id: replyId, authorId: AI_AUTHOR_ID, body: '', kind: 'ai', streaming: true, createdAt: deps.now().toISOString() });
-  });
-  const writer = new StreamWriter(deps.docs, collab.id, replyId, deps.throttleMs ?? 100);
+  }, attribution);
+  const writer = new StreamWriter(deps.docs, collab.id, replyId, deps.throttleMs ?? 100, attribution);
   const prose = new ProseStream();
   const started = performance.now();
   let res;

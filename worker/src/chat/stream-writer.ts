@@ -2,6 +2,7 @@
 // DocHost.change (stored, then fanned out to every client); `streaming` is cleared at the end.
 import type { DocHost } from '@trellis/engine';
 import { findMessageMap } from '@trellis/schema';
+import type { Attribution } from '@trellis/schema';
 import type * as Y from 'yjs';
 
 export const AI_ORIGIN = 'ai';
@@ -18,6 +19,8 @@ export class StreamWriter {
     private readonly collaborationId: string,
     private readonly messageId: string,
     private readonly throttleMs = 100,
+    /** The AI and its run: every chunk is stored attributed to them (SPEC [A1]). */
+    private readonly attribution?: Attribution,
   ) {}
 
   push(delta: string): void {
@@ -58,7 +61,7 @@ export class StreamWriter {
     await this.docs.change(this.collaborationId, AI_ORIGIN, (doc) => {
       const m = findMessageMap(doc, this.messageId);
       if (m) fn(m);
-    });
+    }, this.attribution);
     this.updates++;
   }
 }

@@ -10,6 +10,7 @@ import { audit, outcomeLabel } from '../audit.ts';
 import { paramsHash } from '../canonical-json.ts';
 import type { Chain, EngineContext } from '../context.ts';
 import { newChain } from '../context.ts';
+import { withRun } from '../run-context.ts';
 import { standingOf } from '../standing.ts';
 import { staleness } from './stale.ts';
 import type { ActionOutcome, ApprovalDecisionResult, OutcomeEvent } from '../types.ts';
@@ -82,7 +83,8 @@ async function execute(d: DecideDeps, collab: Collaboration, a: Approval): Promi
   const standing = await standingOf(d.ctx.store, collab, a.proposedBy);
   if (!standing.ok) return no('forbidden', 'the proposer is no longer a member');
   if (standing.decide(parsed.value.name) === 'deny') return no('forbidden', 'the policy no longer allows this action for its proposer');
-  return d.perform(collab, a.proposedBy, parsed.value, newChain(0));
+  // Attributed to the proposal it came from ([A1]), and to the proposer's run.
+  return withRun({ proposalId: a.id }, () => d.perform(collab, a.proposedBy, parsed.value, newChain(0)));
 }
 
 async function finish(d: DecideDeps, collab: Collaboration, a: Approval, decider: Actor, outcome: ActionOutcome): Promise<void> {

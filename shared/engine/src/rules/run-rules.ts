@@ -2,10 +2,12 @@
 // through the engine as actor `rule` (with at most its author's rights, checked by the engine).
 // [G4] chains stop at MAX_RULE_DEPTH and every chain shares one run budget, so a rule that
 // triggers itself (or two that trigger each other) always terminates.
+import { newId } from '@trellis/schema';
 import type { Actor, Collaboration, RuleDefinition } from '@trellis/schema';
 import type { Chain, EngineContext } from '../context.ts';
 import { MAX_RULE_DEPTH } from '../context.ts';
 import type { ActionOutcome, RunActionInput } from '../types.ts';
+import { withRun } from '../run-context.ts';
 import { evaluate, truthy } from './logic.ts';
 import type { RuleEvent } from './rule-data.ts';
 import { ruleData } from './rule-data.ts';
@@ -22,6 +24,7 @@ export async function runRules(ctx: EngineContext, collab: Collaboration, actor:
   const data = ruleData(collab.id, actor, event);
   for (const rule of matching) {
     if (!conditionHolds(ctx, collab.id, rule, data)) continue;
+    const firing = newId('run');
     for (const action of rule.actions) {
       if (chain.budget.remaining <= 0) {
         ctx.logger.warn({ collaborationId: collab.id, ruleId: rule.id }, 'rule run budget exhausted for this chain');
@@ -30,10 +33,11 @@ export async function runRules(ctx: EngineContext, collab: Collaboration, actor:
       chain.budget.remaining--;
       const params = evaluateParams(ctx, collab.id, rule, action.params, data);
       if (params === null) continue;
-      const outcome = await run(
+      // One firing of a rule is one run ([A1]): its changes are reverted together.
+      const outcome = await withRun({ runId: firing }, () => run(
         { collaborationId: collab.id, actor: ruleActor(rule), name: action.action, params, reason: `rule "${rule.name}"` },
         { depth: chain.depth + 1, budget: chain.budget },
-      );
+      ));
       if (outcome.status === 'refused') ctx.logger.info({ collaborationId: collab.id, ruleId: rule.id, code: outcome.code, message: outcome.message }, 'rule action refused');
     }
   }

@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import type { Store } from '../types.ts';
+import { runHistoryConformance } from './history.ts';
 import { runOperationsConformance } from './operations.ts';
 import { spawnChild, waitExit, waitForLine } from './spawn-child.ts';
 
@@ -520,4 +521,5 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
     });
   });
   runOperationsConformance(name, setup);
+  runHistoryConformance(name, setup);
 }

@@ -3,15 +3,22 @@
 // journaled, so a write that returned survives a primary failover (see known-failure-modes §2).
 import { Binary, MongoClient, MongoServerError, WriteConcern } from 'mongodb';
 import type { ClientSession, Collection, Db, TransactionOptions } from 'mongodb';
-import type { Approval, AuditEntry, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, User } from '@trellis/schema';
+import type { Approval, Attribution, AuditEntry, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, User } from '@trellis/schema';
 
 /** A record stored as a native document with `_id` = its id (`_id` is stripped before parsing). */
 export type Stored<T> = T & { _id: string };
 
 /** Per-document sequence head: the next seq comes from `$inc lastSeq`; snapshotSeq/snapshotId name the live snapshot. */
-export interface DocHead { _id: string; lastSeq: number; snapshotSeq: number; snapshotId: string | null }
-/** One CRDT update; its insert event is also the `update` change (no separate changes collection). */
-export interface UpdateDoc { _id: string; collaborationId: string; seq: number; origin: string; data: Binary; hash: string }
+export interface DocHead {
+  _id: string; lastSeq: number; snapshotSeq: number; snapshotId: string | null;
+  /** Where the document's history starts (the snapshot it starts from); absent on documents stored
+   *  before history was kept: then the live snapshot, until the next compaction records it. */
+  historySeq?: number; historySnapshotId?: string | null;
+}
+/** One CRDT update; its insert event is also the `update` change (no separate changes collection).
+ *  `attribution` and `at` are absent on updates stored before history was kept (and `attribution`
+ *  on any stored without a known writer). */
+export interface UpdateDoc { _id: string; collaborationId: string; seq: number; origin: string; data: Binary; hash: string; attribution?: Attribution; at?: Date }
 /** One ≤ 8 MB piece of a snapshot; `hash` is the checksum of the whole reassembled state. */
 export interface SnapshotChunkDoc {
   _id: string; collaborationId: string; seq: number; snapshotId: string; chunk: number; chunks: number; data: Binary; hash: string; createdAt: Date;

@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { Binary } from 'mongodb';
 import type { ClientSession } from 'mongodb';
-import type { AppendEntry, DocRepo, StoredUpdate } from '../types.ts';
+import { Attribution } from '@trellis/schema';
+import type { AppendEntry, DocRepo, HistoryUpdate, StoredUpdate } from '../types.ts';
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
-import type { Ctx, SnapshotChunkDoc, UpdateDoc } from './db.ts';
+import type { Ctx, DocHead, SnapshotChunkDoc, UpdateDoc } from './db.ts';
 import { bytesOf, isDuplicateKey, toBinary } from './db.ts';
 
 /** Snapshot chunk size: well under the 16 MB BSON document limit with room for the other fields. */
@@ -24,6 +25,18 @@ function verified(collaborationId: string, r: UpdateDoc): Uint8Array {
   const data = bytesOf(r.data);
   if (checksum(data) !== r.hash) throw new CorruptRecordError(`update ${collaborationId}#${r.seq} checksum mismatch`);
   return data;
+}
+
+function attributionOf(collaborationId: string, r: UpdateDoc): Attribution | null {
+  if (r.attribution === undefined || r.attribution === null) return null;
+  const parsed = Attribution.safeParse(r.attribution);
+  if (!parsed.success) throw new CorruptRecordError(`update ${collaborationId}#${r.seq} attribution fails its schema`);
+  return parsed.data;
+}
+
+/** Where the history starts; a document stored before history was kept starts at its snapshot. */
+function historyStart(head: DocHead): { seq: number; snapshotId: string | null } {
+  return head.historySeq !== undefined ? { seq: head.historySeq, snapshotId: head.historySnapshotId ?? null } : { seq: head.snapshotSeq, snapshotId: head.snapshotId };
 }
 
 /** Reassemble a snapshot from its chunks (sorted by chunk) and verify the whole-state checksum. */
@@ -124,10 +137,11 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
     if (!head) throw new Error(`append: head of ${collaborationId} missing after upsert`);
     let seq = head.lastSeq - n + 1;
     const docs: UpdateDoc[] = [];
+    const at = new Date();
     const out = entries.map((e) => {
       const firstSeq = seq;
       for (const u of e.updates) {
-        docs.push({ _id: `${collaborationId}:${seq}`, collaborationId, seq, origin: e.origin, data: toBinary(u), hash: checksum(u) });
+        docs.push({ _id: `${collaborationId}:${seq}`, collaborationId, seq, origin: e.origin, data: toBinary(u), hash: checksum(u), at, ...(e.attribution ? { attribution: e.attribution } : {}) });
         seq++;
       }
       return { firstSeq, lastSeq: seq - 1 };
@@ -137,9 +151,9 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
   };
 
   return {
-    async append(collaborationId, updates, origin) {
+    async append(collaborationId, updates, origin, attribution) {
       if (updates.length === 0) throw new Error('append: no updates');
-      const [r] = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, [{ collaborationId, updates, origin }])));
+      const [r] = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, [{ collaborationId, updates, origin, attribution }])));
       return r!;
     },
 
@@ -195,41 +209,78 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
       });
     },
 
-    async compact(collaborationId, state, uptoSeq) {
+    async compact(collaborationId, state, uptoSeq, cut) {
       const head = await c.docs.findOne({ _id: collaborationId });
       if (!head) throw new Error(`compact: unknown document ${collaborationId}`);
       if (uptoSeq <= head.snapshotSeq) return; // a newer compaction already won the race
       if (uptoSeq > head.lastSeq) throw new Error(`compact: seq ${uptoSeq} beyond last ${head.lastSeq}`);
+      const history = historyStart(head);
 
-      // 1. Write the chunks under a fresh snapshotId. Until step 2 commits nothing points at them,
-      //    so a crash here leaves only garbage that load ignores and a later compaction deletes.
+      // 1. Write the chunks under a fresh snapshotId (and, when the history's start moves to a point
+      //    before this snapshot, that state's chunks under their own). Until step 2 commits nothing
+      //    points at them, so a crash here leaves only garbage that load ignores and a later
+      //    compaction deletes.
       const snapshotId = randomUUID();
-      const hash = checksum(state);
-      const parts = split(state);
-      await c.snapshots.insertMany(
-        parts.map((data, chunk): SnapshotChunkDoc => ({
-          _id: `${collaborationId}:${uptoSeq}:${snapshotId}:${chunk}`,
-          collaborationId, seq: uptoSeq, snapshotId, chunk, chunks: parts.length, data: toBinary(data), hash, createdAt: new Date(),
-        })),
-        { ordered: true },
-      );
+      const writeChunks = async (seq: number, id: string, blob: Uint8Array) => {
+        const hash = checksum(blob);
+        const parts = split(blob);
+        await c.snapshots.insertMany(
+          parts.map((data, chunk): SnapshotChunkDoc => ({
+            _id: `${collaborationId}:${seq}:${id}:${chunk}`,
+            collaborationId, seq, snapshotId: id, chunk, chunks: parts.length, data: toBinary(data), hash, createdAt: new Date(),
+          })),
+          { ordered: true },
+        );
+      };
+      await writeChunks(uptoSeq, snapshotId, state);
+      let next = history;
+      if (cut && cut.seq > history.seq && cut.seq <= uptoSeq) {
+        if (cut.seq === uptoSeq) next = { seq: uptoSeq, snapshotId };
+        else {
+          next = { seq: cut.seq, snapshotId: randomUUID() };
+          await writeChunks(cut.seq, next.snapshotId!, cut.state);
+        }
+      }
 
       // 2. The commit point: one single-document conditional update, atomic on its own. It succeeds
       //    only if no newer snapshot is live (a racing newer compaction wins) and the updates it
       //    replaces exist. Appends only touch seqs > lastSeq ≥ uptoSeq, so none is folded away unseen.
       const won = await c.docs.findOneAndUpdate(
         { _id: collaborationId, snapshotSeq: { $lt: uptoSeq }, lastSeq: { $gte: uptoSeq } },
-        { $set: { snapshotSeq: uptoSeq, snapshotId } },
+        { $set: { snapshotSeq: uptoSeq, snapshotId, historySeq: next.seq, historySnapshotId: next.snapshotId } },
       );
       if (!won) {
-        await c.snapshots.deleteMany({ collaborationId, snapshotId });
+        await c.snapshots.deleteMany({ collaborationId, snapshotId: { $in: [snapshotId, ...(next.snapshotId && next !== history ? [next.snapshotId] : [])] } });
         return;
       }
 
       // 3. Garbage collection, idempotent: updates ≤ uptoSeq are inside the committed snapshot, and
-      //    load/pendingSize never read them again; older or losing snapshots are unreferenced.
-      await c.updates.deleteMany({ collaborationId, seq: { $lte: uptoSeq } });
-      await c.snapshots.deleteMany({ collaborationId, seq: { $lte: uptoSeq }, snapshotId: { $ne: snapshotId } });
+      //    load/pendingSize never read them again — but those inside the history stay beside it, with
+      //    the snapshot the history starts from; older or losing snapshots are unreferenced.
+      const now = (await c.docs.findOne({ _id: collaborationId })) ?? head;
+      const keep = new Set([snapshotId, next.snapshotId, now.snapshotId, historyStart(now).snapshotId].filter((x): x is string => typeof x === 'string'));
+      await c.updates.deleteMany({ collaborationId, seq: { $lte: Math.min(uptoSeq, next.seq) } });
+      await c.snapshots.deleteMany({ collaborationId, seq: { $lte: uptoSeq }, snapshotId: { $nin: [...keep] } });
+    },
+
+    async loadHistory(collaborationId) {
+      return tx(async (session) => {
+        const head = await c.docs.findOne({ _id: collaborationId }, { session });
+        if (!head) return { base: null, baseSeq: 0, updates: [], lastSeq: 0 };
+        const start = historyStart(head);
+        let base: Uint8Array | null = null;
+        if (start.seq > 0) {
+          if (start.snapshotId === null) throw new CorruptRecordError(`history base ${collaborationId}#${start.seq} missing`);
+          const chunks = await c.snapshots.find({ collaborationId, seq: start.seq, snapshotId: start.snapshotId }, { session }).sort({ chunk: 1 }).toArray();
+          base = reassemble(collaborationId, start.seq, chunks);
+        }
+        const rows = await c.updates.find({ collaborationId, seq: { $gt: start.seq } }, { session }).sort({ seq: 1 }).toArray();
+        const updates: HistoryUpdate[] = rows.map((r, i) => {
+          if (r.seq !== start.seq + 1 + i) throw new CorruptRecordError(`update ${collaborationId}#${start.seq + 1 + i} missing`);
+          return { seq: r.seq, data: verified(collaborationId, r), at: r.at ? r.at.getTime() : null, attribution: attributionOf(collaborationId, r) };
+        });
+        return { base, baseSeq: start.seq, updates, lastSeq: head.lastSeq };
+      });
     },
 
     async pendingSize(collaborationId) {

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { checksum } from '../checksum.ts';
+import { compactStored } from '../compact-stored.ts';
 import { describe, expect, it } from 'vitest';
 import { spawnChild, waitExit } from '../conformance/spawn-child.ts';
 import { createSqliteStore } from './index.ts';
@@ -53,6 +56,53 @@ describe('sqlite migrations', () => {
         expect(await store.kv.pruneExpired(before + 365 * day)).toBe(6);
         expect(await store.kv.get('custom')).toBe('1');
         expect(await store.kv.get('changes.pruned_upto')).toBe('1');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('[A4] migration 5: a document stored before history was kept loads as before; its earlier changes are unattributed, its snapshot is where the history starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-migrate-'));
+    try {
+      // A database as the previous release left it: a compacted document with updates after its snapshot.
+      const old = new Database(join(dir, 'trellis.db'));
+      for (const m of MIGRATIONS.slice(0, 4)) old.exec(m);
+      old.pragma('user_version = 4');
+      const doc = new Y.Doc();
+      const edit = (t: string) => {
+        const sv = Y.encodeStateVector(doc);
+        doc.getArray<string>('log').push([t]);
+        return Y.encodeStateAsUpdate(doc, sv);
+      };
+      edit('a');
+      edit('b');
+      const snap = Y.encodeStateAsUpdate(doc);
+      const later = edit('c');
+      old.prepare('INSERT INTO docs (collab_id, last_seq, snapshot_seq) VALUES (?, ?, ?)').run('legacy', 3, 2);
+      old.prepare('INSERT INTO snapshots (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)').run('legacy', 2, snap, checksum(snap));
+      old.prepare('INSERT INTO updates (collab_id, seq, data, hash) VALUES (?, ?, ?, ?)').run('legacy', 3, later, checksum(later));
+      old.close();
+      let store = createSqliteStore({ dataDir: dir });
+      try {
+        const loaded = await store.docs.load('legacy');
+        expect([loaded.snapshotSeq, loaded.updates.map((u) => u.seq)]).toEqual([2, [3]]);
+        const h = await store.docs.loadHistory('legacy');
+        expect(h.baseSeq).toBe(2);
+        expect(h.updates.map((u) => [u.seq, u.attribution, u.at])).toEqual([[3, null, null]]);
+        await store.docs.append('legacy', [edit('d')], 'p', { actor: { kind: 'user', id: 'alice' } });
+        // Compaction keeps the base the history starts from, and the history after it.
+        expect(await compactStored(store.docs, 'legacy')).toBe(true);
+        await store.close();
+        store = createSqliteStore({ dataDir: dir });
+        const after = await store.docs.loadHistory('legacy');
+        expect(after.baseSeq).toBe(2);
+        expect(after.updates.map((u) => u.seq)).toEqual([3, 4]);
+        const replayed = new Y.Doc();
+        Y.applyUpdate(replayed, after.base!);
+        for (const u of after.updates) Y.applyUpdate(replayed, u.data);
+        expect(replayed.getArray('log').toArray()).toEqual(['a', 'b', 'c', 'd']);
       } finally {
         await store.close();
       }

@@ -77,4 +77,14 @@ export const MIGRATIONS: readonly string[] = [
     WHERE key GLOB 'idem:*' OR key GLOB 'ai-reply-slot:*' OR key GLOB 'mention:*' OR key GLOB 'aiReply:*'
       OR key GLOB 'ai-reply-rate:*' OR key GLOB 'housekeeping:*';
   `,
+  // 5: attribution of every stored update (SPEC [A1]) and the start of each document's history
+  // (DATA_MODEL.md "History"). Rows stored before this have no attribution: they are the one group
+  // "before history was kept". A compacted document's history starts at its snapshot, which
+  // compaction keeps from now on.
+  `
+  ALTER TABLE updates ADD COLUMN attribution TEXT;
+  ALTER TABLE updates ADD COLUMN at INTEGER;
+  ALTER TABLE docs ADD COLUMN history_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE docs SET history_seq = snapshot_seq;
+  `,
 ];

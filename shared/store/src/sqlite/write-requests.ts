@@ -16,7 +16,7 @@ export type WriteRequest =
   | { kind: 'presence'; entries: PresenceEntry[] }
   | { kind: 'projection'; projection: CollaborationProjection }
   | { kind: 'audit'; entries: AuditEntry[] }
-  | { kind: 'compact'; collaborationId: string };
+  | { kind: 'compact'; collaborationId: string; historyRetentionMs?: number | undefined };
 
 /** A function that runs write requests on `db`. */
 export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
@@ -37,7 +37,7 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
         return audit.appendMany(req.entries);
       case 'compact':
         // Claimed: one process compacts a document at a time ([D31]).
-        return compactStored(docs, req.collaborationId, { kv });
+        return compactStored(docs, req.collaborationId, { kv }, { historyRetentionMs: req.historyRetentionMs });
       default: {
         const never: never = req;
         throw new Error(`unknown write ${JSON.stringify(never)}`);

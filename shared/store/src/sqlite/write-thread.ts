@@ -24,6 +24,7 @@ import type { AuditEntry, CollaborationProjection } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { backoffMs } from '@trellis/runtime';
 import type { AppendEntry, PresenceEntry } from '../types.ts';
+import type { CompactOptions } from '../compact-stored.ts';
 import type { Db } from './db.ts';
 import { openDb } from './db.ts';
 import type { WriteRequest } from './write-requests.ts';
@@ -53,7 +54,7 @@ export interface SqliteWriteThread {
   putProjection(projection: CollaborationProjection): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
   /** Compaction from the store (see compactStored); resolves true if a snapshot was written. */
-  compact(collaborationId: string): Promise<boolean>;
+  compact(collaborationId: string, opts?: CompactOptions): Promise<boolean>;
   status(): WriteThreadStatus;
   /** Kill the current thread as a crash would (tests); resolves once the death is handled. */
   killThread(): Promise<void>;
@@ -176,7 +177,7 @@ export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOption
     publishPresence: async (entries) => void (await send({ kind: 'presence', entries })),
     putProjection: async (projection) => void (await send({ kind: 'projection', projection })),
     appendAudit: async (entries) => void (await send({ kind: 'audit', entries })),
-    compact: (collaborationId) => send({ kind: 'compact', collaborationId }) as Promise<boolean>,
+    compact: (collaborationId, opts) => send({ kind: 'compact', collaborationId, historyRetentionMs: opts?.historyRetentionMs }) as Promise<boolean>,
     status: () => ({ mode: thread && trusted ? 'thread' : 'main', restarts, mainThreadWrites }),
     async killThread() {
       const t = thread;
