@@ -1,8 +1,9 @@
-// One client socket on one collaboration: identity, role, limits, safe sending and liveness.
+// One client socket on one collaboration: identity, role, limits, queued sending and liveness.
 // Knows nothing about Yjs; the live document drives it.
 import type WebSocket from 'ws';
 import type { Role } from '@trellis/schema';
 import type { SyncLimits } from './limits.ts';
+import { Outbox } from './outbox.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 let nextId = 1;
@@ -18,6 +19,8 @@ export class Connection {
   readonly awareness: TokenBucket;
   /** Integration work this connection may still cause ([H6]). */
   readonly work: TokenBucket;
+  /** What is still to be sent, in order; large messages leave in fragments ([H12]). */
+  private readonly outbox: Outbox;
   /** Bytes and updates written since the last audit summary. */
   edits = { updates: 0, bytes: 0, refused: 0, roots: new Set<string>() };
 
@@ -28,32 +31,26 @@ export class Connection {
     role: Role,
     /** Opted in to save acknowledgements and refusal messages (types 100/101). */
     readonly ack: boolean,
-    private readonly limits: SyncLimits,
+    limits: SyncLimits,
   ) {
     this.role = role;
     this.updates = new TokenBucket(limits.updateBurst, limits.updatesPerSecond);
     this.awareness = new TokenBucket(limits.awarenessBurst, limits.awarenessPerSecond);
     this.work = new TokenBucket(limits.costBurst, limits.costPerSecond);
+    // Slow consumer ([H5]): it would hold unbounded memory; it resyncs when it reconnects.
+    this.outbox = new Outbox(ws, limits, () => this.terminate());
   }
 
   send(data: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      // Slow consumer: it would hold unbounded memory; it resyncs when it reconnects.
-      this.terminate();
-      return;
-    }
-    try {
-      // No per-send callback: a failed write surfaces as the socket's 'error'/'close'.
-      this.ws.send(data, { binary: true });
-    } catch {
-      this.terminate();
-    }
+    this.outbox.send(data);
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    // What is queued (a refusal, say) goes out before the close frame.
+    this.outbox.flush();
     try {
       this.ws.close(code, reason.slice(0, 120));
     } catch {
@@ -63,6 +60,7 @@ export class Connection {
 
   terminate(): void {
     this.closed = true;
+    this.outbox.clear();
     this.ws.terminate();
   }
 }

@@ -18,6 +18,9 @@ import type { ClientFrame } from './protocol/frame.ts';
 import * as msg from './protocol/messages.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
+/** A whole-document reply at least this large is kept for the next fresh client ([H12]). */
+const SHARED_REPLY_BYTES = 256 * 1024;
+
 /** Origin of updates stored by another process (change feed, or forwarded by it): never re-persisted here. */
 export const REMOTE_ORIGIN = Symbol('remote');
 
@@ -53,6 +56,8 @@ export class LiveDoc {
   /** Who the server-side change running now is made by (set by the registry around its transaction). */
   changeAttribution: Attribution | undefined = undefined;
   private savedScheduled = false;
+  /** The whole document as a sync step 2, while it is unchanged (large documents only). */
+  private fullState: Uint8Array | null = null;
 
   constructor(
     readonly id: string,
@@ -101,7 +106,7 @@ export class LiveDoc {
       case 'syncStep1': {
         let reply: Uint8Array;
         try {
-          reply = msg.encodeSyncStep2(this.doc, frame.stateVector);
+          reply = this.syncStep2(frame.stateVector);
         } catch {
           this.deps.metrics.protocolErrors.inc();
           return conn.close(CLOSE.protocolError, 'malformed state vector');
@@ -175,6 +180,22 @@ export class LiveDoc {
       this.deps.onAbuse(conn);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');
     }
+  }
+
+  /**
+   * The reply to a sync step 1. A fresh client's (empty state vector) is the whole document: when
+   * that is large it is encoded once and shared until the document changes ([H12]), so clients
+   * opening it together, or one asking twice, cost one encoding and one copy in memory.
+   */
+  private syncStep2(stateVector: Uint8Array): Uint8Array {
+    const fresh = stateVector.length === 1 && stateVector[0] === 0;
+    if (fresh && this.fullState) return this.fullState;
+    const reply = msg.encodeSyncStep2(this.doc, stateVector);
+    if (fresh && reply.length >= SHARED_REPLY_BYTES) {
+      this.fullState = reply;
+      this.doc.once('update', () => (this.fullState = null));
+    }
+    return reply;
   }
 
   private refuse(conn: Connection, code: string, message: string): void {
