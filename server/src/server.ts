@@ -22,6 +22,7 @@ import { createHttpApp } from './http/app.ts';
 import { routeChangeToEvents } from './http/change-events.ts';
 import { EventHub } from './http/event-hub.ts';
 import { Readiness } from './http/readiness.ts';
+import { claimEmailInvites } from './invites/invites.ts';
 import type { SyncLimits } from './sync/limits.ts';
 import { SyncServer } from './sync/sync-server.ts';
 
@@ -63,7 +64,11 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
     supabaseUrl: cfg.SUPABASE_URL,
     supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,
     devSecret: supabase ? undefined : loadDevSecret(cfg.DATA_DIR),
-    onUser: (u) => store.users.upsert(u),
+    onUser: async (u) => {
+      await store.users.upsert(u);
+      // [I2] A token carrying an invited email claims its invites (engine set before any request).
+      if (engine) await claimEmailInvites({ store, engine, logger }, u.id, u.email);
+    },
   });
   const events = new EventHub();
   // SQLite writes (lock waits, fsync) block; run the sync path's writes on a worker thread (restarted

@@ -1,5 +1,7 @@
 // Maps store change-feed records to user events: a notification goes to its user, an approval to
-// the owners of its collaboration, a check-in to every member. Other changes are not user events.
+// the owners of its collaboration, a check-in to every member, a membership change to the member
+// concerned and the owners ([I5]: the list and the role on screen follow at once). Other changes
+// are not user events.
 import { allMembers } from '@trellis/engine';
 import { unreachable } from '@trellis/schema';
 import type { Change } from '@trellis/schema';
@@ -26,10 +28,16 @@ export async function routeChangeToEvents(change: Change, store: Store, hub: Eve
       for (const m of await allMembers(store, change.collaborationId)) hub.publish(m.userId, { type: 'checkin', data });
       return;
     }
+    case 'membership': {
+      if (!hub.hasSubscribers()) return;
+      const data = { collaborationId: change.collaborationId, userId: change.userId, role: change.role };
+      hub.publish(change.userId, { type: 'membership', data });
+      for (const m of await allMembers(store, change.collaborationId)) if (m.role === 'owner' && m.userId !== change.userId) hub.publish(m.userId, { type: 'membership', data });
+      return;
+    }
     case 'update':
     case 'awareness':
     case 'collaboration':
-    case 'membership':
       return;
     default:
       unreachable(change);

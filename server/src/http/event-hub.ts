@@ -1,6 +1,6 @@
 // Per-user server-sent-event fan-out. The composition root feeds it from the change feed (see
 // change-events.ts), so a notification written by any process reaches the user's open tabs here.
-export type HubEventType = 'notification' | 'approval' | 'checkin';
+export type HubEventType = 'notification' | 'approval' | 'checkin' | 'membership';
 
 export interface HubEvent {
   type: HubEventType;

@@ -3,6 +3,7 @@ export * from './ids.ts';
 export * from './role.ts';
 export * from './user.ts';
 export * from './membership.ts';
+export * from './invite.ts';
 export * from './collaboration.ts';
 export * from './activity.ts';
 export * from './activity-status.ts';

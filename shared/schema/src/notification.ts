@@ -6,7 +6,7 @@ export const Notification = z.object({
   id: idString,
   userId: idString,
   collaborationId: idString,
-  kind: z.enum(['approval', 'mention', 'checkin']),
+  kind: z.enum(['approval', 'mention', 'checkin', 'membership']),
   title: z.string(),
   ref: z.string().nullable(),
   createdAt: z.string(),

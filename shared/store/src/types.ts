@@ -3,7 +3,7 @@
 // ./conformance/suite.ts. Records read back are parsed by @trellis/schema; a record that fails is
 // a CorruptRecordError, never silently replaced.
 import type {
-  Approval, Attribution, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, Page, Role, User,
+  Approval, Attribution, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Invite, Job, Membership, Notification, Page, Role, User,
 } from '@trellis/schema';
 
 export interface PageRequest {
@@ -15,6 +15,8 @@ export interface UserRepo {
   /** Insert on first sight; later calls refresh email/displayName. */
   upsert(user: User): Promise<User>;
   get(id: string): Promise<User | null>;
+  /** The user whose email is this one, ignoring case (the first, if several share it). */
+  findByEmail(email: string): Promise<User | null>;
 }
 
 export interface CollaborationRepo {
@@ -45,6 +47,24 @@ export interface MemberRepo {
   changeGuarded(collaborationId: string, userId: string, role: Role | null): Promise<'ok' | 'absent' | 'last_owner'>;
   /** "My collaborations": newest first, cursor-paginated. */
   listForUser(userId: string, page: PageRequest): Promise<Page<{ collaboration: Collaboration; role: Role }>>;
+}
+
+/** Why an invite cannot be used. */
+export type InviteRefusal = 'absent' | 'revoked' | 'expired' | 'used_up';
+
+export interface InviteRepo {
+  create(invite: Invite): Promise<void>;
+  get(id: string): Promise<Invite | null>;
+  findByTokenHash(tokenHash: string): Promise<Invite | null>;
+  /** A collaboration's invites, newest first, cursor-paginated. */
+  listForCollaboration(collaborationId: string, page: PageRequest): Promise<Page<Invite>>;
+  /** Email invites for this (lower-cased) address that are neither revoked nor used up. */
+  listOpenForEmail(email: string): Promise<Invite[]>;
+  /** Sets revokedAt once; returns the invite (null if it is not one of this collaboration's). */
+  revoke(collaborationId: string, id: string, at: string): Promise<Invite | null>;
+  /** Takes one use atomically (`[D40]`): of concurrent takes of the last use exactly one succeeds;
+   *  a revoked, expired (expiresAt ≤ now) or used-up invite is refused with the reason. */
+  use(id: string, now: string): Promise<{ ok: true; invite: Invite } | { ok: false; reason: InviteRefusal }>;
 }
 
 export interface StoredUpdate {
@@ -261,6 +281,7 @@ export interface Store {
   readonly users: UserRepo;
   readonly collaborations: CollaborationRepo;
   readonly members: MemberRepo;
+  readonly invites: InviteRepo;
   readonly docs: DocRepo;
   readonly approvals: ApprovalRepo;
   readonly checkins: CheckinRepo;

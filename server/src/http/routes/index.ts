@@ -3,6 +3,7 @@
 import type { Express } from 'express';
 import { TrellisError } from '@trellis/schema';
 import type { HttpDeps } from '../deps.ts';
+import { UserRateLimit } from '../rate-limit.ts';
 import { requireUser } from '../request-user.ts';
 import { actionRoutes } from './actions.ts';
 import { approvalRoutes } from './approvals.ts';
@@ -12,6 +13,7 @@ import { collaborationRoutes } from './collaborations.ts';
 import { eventRoutes } from './events.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
+import { inviteRoutes } from './invites.ts';
 import { devLoginRoute, meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -24,7 +26,10 @@ export function mountRoutes(app: Express, deps: HttpDeps): void {
   app.use('/api', requireUser(deps.auth));
   meRoutes(app, deps);
   collaborationRoutes(app, deps);
-  memberRoutes(app, deps);
+  // Invites by email or link share one budget per owner; accepting has its own ([I4]).
+  const inviteLimits = { create: new UserRateLimit(20, 20 / 3600, 'invites'), accept: new UserRateLimit(10, 10 / 60, 'invite attempts') };
+  memberRoutes(app, deps, inviteLimits.create);
+  inviteRoutes(app, deps, inviteLimits);
   actionRoutes(app, deps);
   governanceRoutes(app, deps);
   approvalRoutes(app, deps);

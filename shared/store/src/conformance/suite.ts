@@ -9,6 +9,7 @@ import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import type { Store } from '../types.ts';
 import { runHistoryConformance } from './history.ts';
+import { runInviteConformance } from './invites.ts';
 import { runOperationsConformance } from './operations.ts';
 import { spawnChild, waitExit, waitForLine } from './spawn-child.ts';
 
@@ -521,5 +522,6 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
     });
   });
   runOperationsConformance(name, setup);
+  runInviteConformance(name, setup);
   runHistoryConformance(name, setup);
 }

@@ -3,7 +3,7 @@
 // journaled, so a write that returned survives a primary failover (see known-failure-modes §2).
 import { Binary, MongoClient, MongoServerError, WriteConcern } from 'mongodb';
 import type { ClientSession, Collection, Db, TransactionOptions } from 'mongodb';
-import type { Approval, Attribution, AuditEntry, Checkin, Collaboration, CollaborationProjection, Job, Membership, Notification, User } from '@trellis/schema';
+import type { Approval, Attribution, AuditEntry, Checkin, Collaboration, CollaborationProjection, Invite, Job, Membership, Notification, User } from '@trellis/schema';
 
 /** A record stored as a native document with `_id` = its id (`_id` is stripped before parsing). */
 export type Stored<T> = T & { _id: string };
@@ -32,6 +32,7 @@ export interface Collections {
   users: Collection<Stored<User>>;
   collaborations: Collection<Stored<Collaboration>>;
   members: Collection<Stored<Membership>>;
+  invites: Collection<Stored<Invite>>;
   docs: Collection<DocHead>;
   updates: Collection<UpdateDoc>;
   snapshots: Collection<SnapshotChunkDoc>;
@@ -46,7 +47,7 @@ export interface Collections {
 }
 
 export const COLLECTION_NAMES = [
-  'users', 'collaborations', 'members', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'projections',
+  'users', 'collaborations', 'members', 'invites', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'projections',
 ] as const satisfies readonly (keyof Collections)[];
 
 export interface Ctx {
@@ -104,6 +105,7 @@ export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx 
     users: db.collection('users'),
     collaborations: db.collection('collaborations'),
     members: db.collection('members'),
+    invites: db.collection('invites'),
     docs: db.collection('docs'),
     updates: db.collection('updates'),
     snapshots: db.collection('snapshots'),

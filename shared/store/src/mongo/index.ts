@@ -9,6 +9,7 @@ import { mongoCollaborations } from './collaborations.ts';
 import { connect, makeCtx } from './db.ts';
 import { mongoDocs } from './docs.ts';
 import { ensureIndexes } from './indexes.ts';
+import { mongoInvites } from './invites.ts';
 import { mongoJobs } from './jobs.ts';
 import { backfillKvExpiry, mongoKv } from './kv.ts';
 import { mongoMembers } from './members.ts';
@@ -46,6 +47,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<Store> 
     users: mongoUsers(ctx),
     collaborations: mongoCollaborations(ctx),
     members: mongoMembers(ctx),
+    invites: mongoInvites(ctx),
     docs: mongoDocs(ctx),
     approvals: mongoApprovals(ctx),
     checkins: mongoCheckins(ctx),

@@ -11,6 +11,13 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { name: 'members_one_role_per_user_and_collab', key: { userId: 1, collaborationId: 1 }, unique: true },
     { name: 'members_by_collab', key: { collaborationId: 1, userId: 1 } },
   ],
+  // Email lookups ignore case, as the SQLite index on lower(email) does.
+  users: [{ name: 'users_by_email', key: { email: 1 }, collation: { locale: 'en', strength: 2 } }],
+  invites: [
+    { name: 'invites_by_collab', key: { collaborationId: 1, _id: -1 } },
+    { name: 'invites_one_per_token', key: { tokenHash: 1 }, unique: true, partialFilterExpression: { tokenHash: { $type: 'string' } } },
+    { name: 'invites_open_by_email', key: { email: 1, revokedAt: 1 } },
+  ],
   updates: [{ name: 'updates_one_per_doc_and_seq', key: { collaborationId: 1, seq: 1 }, unique: true }],
   // snapshotId: each compaction attempt writes its own chunks, so a crashed or losing attempt at the
   // same seq can never collide with (or be mistaken for) the one that commits.

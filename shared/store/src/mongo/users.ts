@@ -25,5 +25,10 @@ export function mongoUsers({ c }: Ctx): UserRepo {
       const d = await c.users.findOne({ _id: id });
       return d ? toUser(d) : null;
     },
+    async findByEmail(email) {
+      // The collation matches the index `users_by_email`: case-insensitive, as SQLite's lower(email).
+      const d = await c.users.find({ email }, { collation: { locale: 'en', strength: 2 } }).sort({ createdAt: 1, _id: 1 }).limit(1).next();
+      return d ? toUser(d) : null;
+    },
   };
 }

@@ -7,6 +7,7 @@ import { sqliteCheckins } from './checkins.ts';
 import { sqliteCollaborations } from './collaborations.ts';
 import { openDb } from './db.ts';
 import { sqliteDocs } from './docs.ts';
+import { sqliteInvites } from './invites.ts';
 import { sqliteJobs } from './jobs.ts';
 import { sqliteKv } from './kv.ts';
 import { sqliteMembers } from './members.ts';
@@ -28,6 +29,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     users: sqliteUsers(db),
     collaborations: sqliteCollaborations(db),
     members: sqliteMembers(db),
+    invites: sqliteInvites(db),
     docs: sqliteDocs(db),
     approvals: sqliteApprovals(db),
     checkins: sqliteCheckins(db),

@@ -87,4 +87,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE docs ADD COLUMN history_seq INTEGER NOT NULL DEFAULT 0;
   UPDATE docs SET history_seq = snapshot_seq;
   `,
+  // 6: invites by email and by link (SPEC [I1]–[I4]); a link's token is stored only as its hash.
+  // Users are found by email (any case) to add an existing person or claim an email invite.
+  `
+  CREATE TABLE IF NOT EXISTS invites (
+    id TEXT PRIMARY KEY, collab_id TEXT NOT NULL, kind TEXT NOT NULL, role TEXT NOT NULL, email TEXT,
+    token_hash TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT,
+    max_uses INTEGER NOT NULL, uses INTEGER NOT NULL, revoked_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS invites_by_collab ON invites (collab_id, id);
+  CREATE UNIQUE INDEX IF NOT EXISTS invites_one_per_token ON invites (token_hash) WHERE token_hash IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS invites_open_by_email ON invites (email) WHERE email IS NOT NULL AND revoked_at IS NULL;
+  CREATE INDEX IF NOT EXISTS users_by_email ON users (lower(email));
+  `,
 ];

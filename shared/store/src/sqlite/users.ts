@@ -21,5 +21,9 @@ export function sqliteUsers(db: Db): UserRepo {
       const r = stmt(db, 'SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       return r ? toUser(r) : null;
     },
+    async findByEmail(email) {
+      const r = stmt(db, 'SELECT * FROM users WHERE lower(email) = lower(?) ORDER BY created_at, id LIMIT 1').get(email) as Row | undefined;
+      return r ? toUser(r) : null;
+    },
   };
 }
