@@ -1,5 +1,6 @@
 // Approvals: what awaits my decision (across the collaborations I own), one approval with its
-// staleness, approve / reject, and a collaboration's approval history for its members.
+// staleness, approve / reject (a stale one is refused with 409 `stale`), re-propose from the
+// current state, and a collaboration's approval history for its members.
 import type { Express } from 'express';
 import { z } from 'zod';
 import { ApprovalStatus, TrellisError } from '@trellis/schema';
@@ -39,6 +40,13 @@ export function approvalRoutes(app: Express, { store, engine }: HttpDeps): void 
       res.json({ ...result, approval });
     });
   }
+
+  app.post('/api/approvals/:id/repropose', async (req, res) => {
+    const { id } = pathParams(req, ApprovalPath);
+    const result = await engine.reproposeApproval(id, userOf(req).id);
+    if (result.status === 'refused') throw new TrellisError(result.code, result.message);
+    res.status(202).json({ ...result, approval: await store.approvals.get(result.approvalId), superseded: await store.approvals.get(id) });
+  });
 
   app.get('/api/collaborations/:id/approvals', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
