@@ -12,7 +12,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const contentActionParams = {
   sendMessage: z.strictObject({ body: text(8000) }),
   proposeActivity: z.strictObject({ title: text(300), notes: z.string().max(4000).optional() }),
-  scheduleActivity: z.strictObject({ activityId: idString, at: z.iso.datetime({ offset: true }) }),
+  scheduleActivity: z.strictObject({ activityId: idString, at: z.iso.datetime({ offset: true }).describe('ISO 8601') }),
   completeActivity: z.strictObject({ activityId: idString }),
   cancelActivity: z.strictObject({ activityId: idString, reason: z.string().max(1000).optional() }),
   /** Brings a done or cancelled activity back: to `scheduled` when it has a time, else `proposed`. */
@@ -34,3 +34,16 @@ export const CONTENT_POLICY_DEFAULTS: Readonly<Record<ContentAction, Readonly<Re
   cancelActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'approval', rule: 'allow' },
   reopenActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'approval', rule: 'allow' },
 };
+
+/** How each content action is called, for prompts: `scheduleActivity {"activityId","at" (ISO 8601)}`;
+ *  optional params are marked `?`. Derived from the params schemas, so it lists every action. */
+export function contentActionSignatures(): string {
+  return CONTENT_ACTIONS.map((name) => {
+    const shape: Record<string, z.ZodType> = contentActionParams[name].shape;
+    const params = Object.entries(shape).map(([key, schema]) => {
+      const note = schema.description !== undefined ? ` (${schema.description})` : '';
+      return `"${key}"${schema.safeParse(undefined).success ? '?' : ''}${note}`;
+    });
+    return `${name} {${params.join(',')}}`;
+  }).join('; ');
+}
