@@ -80,7 +80,7 @@ export class DocRegistry implements DocHost {
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
-    applyLoaded(live.doc, stored, REMOTE_ORIGIN);
+    live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
     if (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null) {
       this.deps.metrics.loadRefused.inc();
