@@ -11,6 +11,7 @@ import { useRoute } from './routing/useRoute.ts';
 import { CollaborationScreen } from './screens/CollaborationScreen.tsx';
 import { CollaborationsScreen } from './screens/CollaborationsScreen.tsx';
 import { InboxScreen } from './screens/InboxScreen.tsx';
+import { InviteScreen } from './screens/InviteScreen.tsx';
 import { NotificationsScreen } from './screens/NotificationsScreen.tsx';
 
 export function App() {
@@ -47,6 +48,7 @@ function Shell() {
         {route.name === 'collab' && <CollaborationScreen key={route.id} id={route.id} tab={route.tab} />}
         {route.name === 'inbox' && <InboxScreen />}
         {route.name === 'notifications' && <NotificationsScreen />}
+        {route.name === 'invite' && <InviteScreen key={route.token} token={route.token} />}
       </main>
     </div>
   );

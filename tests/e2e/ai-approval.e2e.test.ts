@@ -27,7 +27,7 @@ describeBrowser('web app: AI proposals and the approval inbox', () => {
     await card.waitFor();
     const activityId = await card.getAttribute('data-activity-id');
     expect(activityId).toBeTruthy();
-    await addMember(owner, collabId, editor.id, 'editor');
+    await addMember(owner, collabId, editor, 'editor');
     await editor.page.goto(`/#/c/${collabId}`);
     await editor.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).waitFor({ timeout: 10_000 });
 

@@ -79,8 +79,9 @@ describeBrowser('web app: honest connection states', () => {
       // Adding a member (inviting) needs the server.
       await u.page.goto(`/#/c/${collabId}/members`);
       await u.page.getByText('Adding members, removing them and changing roles needs the server, which can’t be reached right now.').waitFor();
-      await u.page.getByPlaceholder('User id').fill('someone');
-      await expect.poll(() => u.page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+      await u.page.getByLabel('Email', { exact: true }).fill('someone@example.com');
+      await expect.poll(() => u.page.getByRole('button', { name: 'Invite', exact: true }).isDisabled()).toBe(true);
+      await expect.poll(() => u.page.getByRole('button', { name: 'Create invite link' }).isDisabled()).toBe(true);
 
       // The list: from the last visit, said so, never "no collaborations yet"; creating waits.
       await u.page.goto('/#/');

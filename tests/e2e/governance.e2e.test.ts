@@ -13,7 +13,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
   it('[P5] a change the policy forbids is refused with a toast; approval and denial are said in words', { timeout: 150_000 }, async () => {
     const scene = { owner: 'paula@example.com', other: 'eddie@example.com' };
     const { owner, other: editor, collabId } = await ownerProposesActivity(suite, scene, { collaboration: 'Hackathon', activity: 'Order pizza' });
-    await addMember(owner, collabId, editor.id, 'editor');
+    await addMember(owner, collabId, editor, 'editor');
     await editor.page.goto(`/#/c/${collabId}`);
     await editor.page.getByTestId('activity').filter({ hasText: 'Order pizza' }).waitFor({ timeout: 10_000 });
 

@@ -227,13 +227,13 @@ export async function createCollaboration(u: TestUser, title: string): Promise<s
   return decodeURIComponent(id);
 }
 
-/** The owner adds a member through the Members tab. */
-export async function addMember(owner: TestUser, collabId: string, userId: string, role: 'owner' | 'editor' | 'viewer'): Promise<void> {
+/** The owner adds a member (already signed in once) by email through the Members tab, and waits for the row. */
+export async function addMember(owner: TestUser, collabId: string, member: { email: string }, role: 'owner' | 'editor' | 'viewer'): Promise<void> {
   await owner.page.goto(`/#/c/${collabId}/members`);
-  await owner.page.getByPlaceholder('User id').fill(userId);
+  await owner.page.getByLabel('Email', { exact: true }).fill(member.email);
   await owner.page.locator('#member-role').selectOption(role);
-  await owner.page.getByRole('button', { name: 'Add', exact: true }).click();
-  await owner.page.locator('code.small-id', { hasText: userId }).waitFor();
+  await owner.page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await owner.page.getByTestId('member-row').filter({ hasText: member.email }).waitFor();
 }
 
 export async function syncPhase(page: Page): Promise<string | null> {

@@ -16,7 +16,7 @@ describeBrowser('web app: live collaboration and offline editing', () => {
     alice = await signIn(suite.browser, suite.server, 'alice@example.com', DESKTOP);
     bob = await signIn(suite.browser, suite.server, 'bob@example.com', MOBILE);
     collabId = await createCollaboration(alice, 'Team offsite');
-    await addMember(alice, collabId, bob.id, 'editor');
+    await addMember(alice, collabId, bob, 'editor');
 
     // Bob finds it in his list.
     await bob.page.reload();

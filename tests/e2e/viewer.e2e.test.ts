@@ -16,7 +16,7 @@ describeBrowser('web app: viewers', () => {
   it('[P1] a viewer cannot edit: the UI is disabled and the server refuses', { timeout: 120_000 }, async () => {
     const scene = { owner: 'olivia@example.com', other: 'victor@example.com' };
     const { owner, other: viewer, collabId } = await ownerProposesActivity(suite, scene, { collaboration: 'Book club', activity: 'Read chapter 1' });
-    await addMember(owner, collabId, viewer.id, 'viewer');
+    await addMember(owner, collabId, viewer, 'viewer');
 
     await viewer.page.goto(`/#/c/${collabId}`);
     await viewer.page.getByText('You are a viewer').waitFor();

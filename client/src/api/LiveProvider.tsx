@@ -7,6 +7,7 @@ import { useApi } from './ApiProvider.tsx';
 import { cancellableThen } from './cancellable-then.ts';
 import { appConnection } from './connection.ts';
 import { streamEvents } from './events.ts';
+import type { MembershipEvent } from './types.ts';
 import { useConnection, useWhenServerBack } from './useConnection.ts';
 
 export interface Live {
@@ -17,6 +18,8 @@ export interface Live {
   notificationsVersion: number;
   /** Collaboration ids with a new check-in since load, with a counter. */
   checkinVersion: number;
+  /** The latest membership change (mine, or in a collaboration I own), with a counter. */
+  membership: { version: number; last: MembershipEvent | null };
   refresh: () => void;
 }
 
@@ -31,6 +34,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [approvalsVersion, setApprovalsVersion] = useState(0);
   const [notificationsVersion, setNotificationsVersion] = useState(0);
   const [checkinVersion, setCheckinVersion] = useState(0);
+  const [membership, setMembership] = useState<{ version: number; last: MembershipEvent | null }>({ version: 0, last: null });
 
   const refresh = useCallback(() => {
     setApprovalsVersion((v) => v + 1);
@@ -65,6 +69,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         if (e.event === 'approval') setApprovalsVersion((v) => v + 1);
         else if (e.event === 'notification') setNotificationsVersion((v) => v + 1);
         else if (e.event === 'checkin') setCheckinVersion((v) => v + 1);
+        else if (e.event === 'membership') {
+          const last = parseMembership(e.data);
+          if (last) setMembership((m) => ({ version: m.version + 1, last }));
+        }
       },
     });
     const poll = setInterval(refresh, POLL_MS);
@@ -80,8 +88,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [active, reachable, tokenRef, markExpired, refresh]);
 
   const value = useMemo<Live>(
-    () => ({ pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, refresh }),
-    [pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, refresh],
+    () => ({ pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, membership, refresh }),
+    [pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, membership, refresh],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -90,4 +98,15 @@ export function useLive(): Live {
   const live = useContext(LiveContext);
   if (!live) throw new Error('useLive outside LiveProvider');
   return live;
+}
+
+function parseMembership(data: string): MembershipEvent | null {
+  try {
+    const d = JSON.parse(data) as Partial<MembershipEvent>;
+    if (typeof d.collaborationId !== 'string' || typeof d.userId !== 'string') return null;
+    const role = d.role === 'owner' || d.role === 'editor' || d.role === 'viewer' ? d.role : null;
+    return { collaborationId: d.collaborationId, userId: d.userId, role };
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,7 @@
 import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 import type { Http } from './http.ts';
 import { itemsOf } from './http.ts';
-import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CollaborationPatch, CollaborationSummary, Member, Notification } from './types.ts';
+import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, InviteItem, Member, Notification } from './types.ts';
 
 const enc = encodeURIComponent;
 
@@ -38,6 +38,23 @@ export function endpoints(http: Http) {
     async addMember(collabId: string, userId: string, role: Role): Promise<void> {
       await http('POST', `/api/collaborations/${enc(collabId)}/members`, { userId, role });
     },
+    /** Adds a known person at once ('added') or leaves an invite they claim when they sign in ('pending'). */
+    async inviteByEmail(collabId: string, email: string, role: Role): Promise<'added' | 'pending'> {
+      const { status } = await http('POST', `/api/collaborations/${enc(collabId)}/members`, { email, role });
+      return status === 202 ? 'pending' : 'added';
+    },
+    async createInvite(collabId: string, role: Role, opts: { expiresInHours?: number; maxUses?: number } = {}): Promise<CreatedInvite> {
+      return (await http<CreatedInvite>('POST', `/api/collaborations/${enc(collabId)}/invites`, { role, ...opts })).data;
+    },
+    async listInvites(collabId: string): Promise<InviteItem[]> {
+      return itemsOf<InviteItem>((await http('GET', `/api/collaborations/${enc(collabId)}/invites?limit=100`)).data);
+    },
+    async revokeInvite(collabId: string, inviteId: string): Promise<void> {
+      await http('DELETE', `/api/collaborations/${enc(collabId)}/invites/${enc(inviteId)}`);
+    },
+    async acceptInvite(token: string): Promise<{ collaborationId: string; role: Role }> {
+      return (await http<{ collaborationId: string; role: Role }>('POST', `/api/invites/${enc(token)}/accept`, {})).data;
+    },
     async changeRole(collabId: string, userId: string, role: Role): Promise<void> {
       await http('PATCH', `/api/collaborations/${enc(collabId)}/members/${enc(userId)}`, { role });
     },
@@ -61,8 +78,9 @@ export function endpoints(http: Http) {
     async listCheckins(collabId: string): Promise<Checkin[]> {
       return itemsOf<Checkin>((await http('GET', `/api/collaborations/${enc(collabId)}/checkins?limit=30`)).data, 'checkins');
     },
-    async runCheckin(collabId: string): Promise<number> {
-      return (await http('POST', `/api/collaborations/${enc(collabId)}/checkins`, {})).status;
+    /** Asks for a check-in now (SPEC [W7]); a refusal (409) comes back as an ApiError with the reason. */
+    async runCheckin(collabId: string, fresh = false): Promise<CheckinRun> {
+      return (await http<CheckinRun>('POST', `/api/collaborations/${enc(collabId)}/checkins`, fresh ? { fresh: true } : {})).data;
     },
     async listPendingApprovals(): Promise<ApprovalItem[]> {
       return itemsOf<ApprovalItem>((await http('GET', '/api/approvals?status=pending&limit=100')).data, 'approvals');

@@ -22,6 +22,35 @@ export interface Member {
   addedAt?: string;
 }
 
+export interface InviteItem {
+  id: string;
+  kind: 'email' | 'link';
+  role: Role;
+  email: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  maxUses: number;
+  uses: number;
+  status: 'open' | 'used_up' | 'expired' | 'revoked';
+}
+
+export type CreatedInvite = InviteItem & { token: string; url: string };
+
+/** `POST .../checkins`: what will happen (SPEC [W7]). */
+export interface CheckinRun {
+  jobId: string;
+  localDay: string;
+  /** The digest of today this run replaces, if any. */
+  supersedes: string | null;
+}
+
+/** `membership` server event: someone's role in a collaboration changed (null: removed). */
+export interface MembershipEvent {
+  collaborationId: string;
+  userId: string;
+  role: Role | null;
+}
+
 export type ApprovalItem = Approval & { stale?: boolean; collaborationTitle?: string };
 export type { Checkin, Notification };
 

@@ -7,7 +7,8 @@ export type Route =
   | { name: 'list' }
   | { name: 'collab'; id: string; tab: Tab }
   | { name: 'inbox' }
-  | { name: 'notifications' };
+  | { name: 'notifications' }
+  | { name: 'invite'; token: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'c' && id) return { name: 'collab', id, tab: (TABS as readonly string[]).includes(tab ?? '') ? (tab as Tab) : 'board' };
   if (head === 'inbox') return { name: 'inbox' };
   if (head === 'notifications') return { name: 'notifications' };
+  if (head === 'invite' && id) return { name: 'invite', token: id };
   return { name: 'list' };
 }
 
@@ -28,5 +30,7 @@ export function hrefFor(r: Route): string {
       return '#/inbox';
     case 'notifications':
       return '#/notifications';
+    case 'invite':
+      return `#/invite/${encodeURIComponent(r.token)}`;
   }
 }

@@ -1,8 +1,10 @@
 // One collaboration: title, sync status, presence and the tabbed panels. The document opens from
 // IndexedDB at once and syncs in the background, so everything here works offline.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Role } from '@trellis/schema';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { useLive } from '../api/LiveProvider.tsx';
 import { appConnection } from '../api/connection.ts';
 import { recall, remember } from '../api/offline-cache.ts';
 import type { CollaborationSummary, Member } from '../api/types.ts';
@@ -26,6 +28,12 @@ import { MembersPanel } from './MembersPanel.tsx';
 import { MessagesPanel } from './MessagesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
+
+const ROLE_CHANGED: Record<Role, string> = {
+  owner: 'Your role is now owner: you can also manage members, rules and policy.',
+  editor: 'Your role is now editor: you can edit the content; members, rules and policy are for owners.',
+  viewer: 'Your role is now viewer: you can read along, but not change anything.',
+};
 
 const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest', settings: 'Settings', audit: 'Audit' };
 /** Tabs only owners see (the server answers 403 to anyone else). */
@@ -89,6 +97,20 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
       cancelled = true;
     };
   }, [api, id, user.id, version]);
+
+  // A role change reaches this open screen at once ([I5]): re-read the role and members, and say why
+  // the controls changed when the change is mine.
+  const { membership } = useLive();
+  const seenMembership = useRef(membership.version);
+  useEffect(() => {
+    const e = membership.last;
+    if (!e || e.collaborationId !== id || membership.version <= seenMembership.current) return;
+    seenMembership.current = membership.version;
+    reload();
+    if (e.userId !== user.id) return;
+    if (e.role === null) toast('warning', 'An owner removed you from this collaboration.');
+    else toast('info', ROLE_CHANGED[e.role]);
+  }, [membership, id, user.id, reload, toast]);
 
   const session = useDocSession({
     collabId: id,

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
+import { useLive } from '../api/LiveProvider.tsx';
 import { appConnection } from '../api/connection.ts';
 import { recall, remember } from '../api/offline-cache.ts';
 import type { CollaborationSummary } from '../api/types.ts';
@@ -32,6 +33,11 @@ export function CollaborationsScreen() {
   const [version, setVersion] = useState(0);
 
   useWhenServerBack(() => setVersion((v) => v + 1));
+  // Added to (or removed from) a collaboration: the list follows at once ([I5]).
+  const membershipVersion = useLive().membership.version;
+  useEffect(() => {
+    if (membershipVersion > 0) setVersion((v) => v + 1);
+  }, [membershipVersion]);
 
   // Someone may add me to a collaboration at any time: refresh on focus, on reconnect and now and then.
   useEffect(() => {

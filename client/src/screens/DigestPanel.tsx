@@ -1,6 +1,6 @@
 // The check-in digest timeline, newest first; the owner can run a check-in now.
 import { useCallback, useEffect, useState } from 'react';
-import { describeError } from '../api/api-error.ts';
+import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
 import { useWhenServerBack } from '../api/useConnection.ts';
@@ -34,16 +34,20 @@ export function DigestPanel({ view }: { view: CollabView }) {
   useEffect(load, [load, live.checkinVersion]);
   useWhenServerBack(load);
 
-  const runNow = async () => {
+  /** Why the last request did not start a run (the server's 409), and whether a fresh run is offered. */
+  const [refusal, setRefusal] = useState<{ text: string; canRunFresh: boolean } | null>(null);
+
+  const runNow = async (fresh = false) => {
     if (!view.server.available) return;
     setRunning(true);
     try {
-      const status = await api.runCheckin(view.collabId);
-      toast('info', status === 202 ? 'Check-in started. The digest appears here when it is done.' : 'Check-in done.');
+      const run = await api.runCheckin(view.collabId, fresh);
+      setRefusal(null);
+      toast('info', run.supersedes ? 'A fresh check-in started; its digest replaces today’s when it is done.' : 'Check-in started. The digest appears here when it is done.');
       load();
-      setTimeout(load, 3000);
     } catch (err) {
-      toast('error', `Could not run the check-in. ${describeError(err)}`);
+      if (err instanceof ApiError && err.status === 409) setRefusal(refusalOf(err.message));
+      else toast('error', `Could not run the check-in. ${describeError(err)}`);
     } finally {
       setRunning(false);
     }
@@ -54,9 +58,19 @@ export function DigestPanel({ view }: { view: CollabView }) {
       {view.isOwner && (
         <>
           <button type="button" className="primary" onClick={() => void runNow()} disabled={running || !view.server.available} aria-describedby={describedBy('checkin-needs-server', view.server)}>
-            {running ? 'Running…' : 'Run check-in now'}
+            {running ? 'Starting…' : 'Run check-in now'}
           </button>
           <NeedsServer id="checkin-needs-server" what="Running a check-in" availability={view.server} />
+          {refusal && (
+            <div className="banner banner-info" role="status" data-testid="checkin-refusal">
+              {refusal.text}{' '}
+              {refusal.canRunFresh && (
+                <button type="button" className="small" onClick={() => void runNow(true)} disabled={running || !view.server.available}>
+                  Run a fresh check-in
+                </button>
+              )}
+            </div>
+          )}
         </>
       )}
       <LoadError error={error} what="Check-in digests" />
@@ -94,4 +108,12 @@ export function DigestPanel({ view }: { view: CollabView }) {
       )}
     </div>
   );
+}
+
+/** The server's reason (SPEC [W7]) in the app's words; a check-in already done today can be run again fresh. */
+function refusalOf(message: string): { text: string; canRunFresh: boolean } {
+  const day = /\((\d{4}-\d{2}-\d{2})\)/.exec(message)?.[1];
+  if (/already done/.test(message)) return { text: `Today’s check-in${day ? ` (${day})` : ''} has already run. A fresh run replaces its digest.`, canRunFresh: true };
+  if (/already running/.test(message)) return { text: `Today’s check-in${day ? ` (${day})` : ''} is running now; its digest appears here when it is done.`, canRunFresh: false };
+  return { text: `No check-in was started: ${message}.`, canRunFresh: false };
 }

@@ -57,7 +57,7 @@ describe('invites', () => {
     const res = await api<{ id: string; token: string; url: string; role: string; maxUses: number; expiresAt: string }>(srv.url, 'POST', `/api/collaborations/${id}/invites`, owner.token, { role: 'editor' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ role: 'editor', maxUses: 1 });
-    expect(res.body.url).toBe(`${srv.url}/invite/${res.body.token}`);
+    expect(res.body.url).toBe(`${srv.url}/#/invite/${res.body.token}`);
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
     const stored = await srv.store.invites.get(res.body.id);
     expect(stored?.tokenHash).not.toContain(res.body.token);

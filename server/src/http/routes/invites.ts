@@ -14,8 +14,9 @@ import { acceptLink, createLinkInvite, publicInvite } from '../../invites/invite
 const InvitePath = z.strictObject({ id: idString, inviteId: idString });
 const TokenPath = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed invite token') });
 
-/** Where the app opens an invite: the request's own origin (proxies are trusted per TRUST_PROXY, [O3]). */
-const inviteUrl = (req: Request, token: string) => `${req.protocol}://${req.get('host') ?? 'localhost'}/invite/${token}`;
+/** Where the web app opens an invite (a hash route, like every app route): the request's own origin
+ *  (proxies are trusted per TRUST_PROXY, [O3]). */
+const inviteUrl = (req: Request, token: string) => `${req.protocol}://${req.get('host') ?? 'localhost'}/#/invite/${token}`;
 
 export function inviteRoutes(app: Express, deps: HttpDeps, limits: { create: UserRateLimit; accept: UserRateLimit }): void {
   const { store, logger } = deps;
