@@ -1,10 +1,10 @@
 // Cross-process fan-out (SPEC [S4], [P7]): tail the store's change feed and apply what other
 // processes committed — document updates to loaded documents, membership changes to live sockets,
 // policy changes to the gate — then hand every change to `onChange` (notifications, approvals, ...).
+import { Role } from '@trellis/schema';
 import type { Change } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
-import { CLOSE } from '@trellis/schema';
 import type { DocRegistry } from './registry.ts';
 
 export interface FanoutDeps {
@@ -80,13 +80,17 @@ export class Fanout {
         if (c.origin !== this.deps.instanceId) this.deps.registry.applyRemoteAwareness(c.collaborationId, c.data);
         break;
       case 'membership':
-        this.applyMembership(c.collaborationId, c.userId, c.role);
+        {
+          // An unknown role (a newer writer's) changes nothing here; null revokes.
+          const role = c.role === null ? null : Role.safeParse(c.role).data;
+          if (role !== undefined) this.applyMembership(c.collaborationId, c.userId, role);
+        }
         break;
       case 'collaboration': {
         const live = this.deps.registry.get(c.collaborationId);
         if (live) {
           const collab = await this.deps.store.collaborations.get(c.collaborationId);
-          if (collab) live.policy = collab.policy;
+          if (collab) live.setPolicy(collab.policy);
         }
         break;
       }
@@ -102,21 +106,15 @@ export class Fanout {
     this.deps.onChange?.(c);
   }
 
-  private applyMembership(collaborationId: string, userId: string, role: string | null): void {
-    const live = this.deps.registry.get(collaborationId);
-    if (!live) return;
-    for (const conn of live.conns.values()) {
-      if (conn.userId !== userId) continue;
-      if (role === null) conn.close(CLOSE.forbidden, 'membership revoked');
-      else if (role === 'owner' || role === 'editor' || role === 'viewer') conn.role = role;
-    }
+  private applyMembership(collaborationId: string, userId: string, role: Role | null): void {
+    this.deps.registry.get(collaborationId)?.applyMembership(userId, role);
   }
 
   private async recheckMembers(): Promise<void> {
     for (const live of this.deps.registry.all()) {
-      for (const conn of live.conns.values()) {
-        const m = await this.deps.store.members.get(live.id, conn.userId);
-        this.applyMembership(live.id, conn.userId, m?.role ?? null);
+      for (const userId of live.connectedMembers()) {
+        const m = await this.deps.store.members.get(live.id, userId);
+        live.applyMembership(userId, m?.role ?? null);
       }
     }
   }

@@ -11,6 +11,7 @@ import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import { clampStateVector } from './saved-state.ts';
 import { CLOSE } from '@trellis/schema';
+import type { Role } from '@trellis/schema';
 import type { SyncLimits } from './limits.ts';
 import type { Persister } from './persister.ts';
 import { parseFrame } from './protocol/frame.ts';
@@ -43,31 +44,58 @@ export interface LiveDocDeps {
 export class LiveDoc {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  readonly conns = new Map<number, Connection>();
+  private readonly conns = new Map<number, Connection>();
   /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
   pins = 0;
   bytes = 0;
   /** Highest stored sequence this copy is known to contain (for projections). */
   storedSeq = 0;
+  /** Who the server-side change running now is made by (set by the registry around its transaction). */
+  changeAttribution: Attribution | undefined = undefined;
   /** Durability of the most recent local update (server-side changes wait on it). */
   lastPersist: Promise<number> = Promise.resolve(0);
   private unsaved = 0;
   private savedSv: Uint8Array | null = null;
-  /** Who the server-side change running now is made by (set by the registry around its transaction). */
-  changeAttribution: Attribution | undefined = undefined;
   private savedScheduled = false;
   /** The whole document as a sync step 2, while it is unchanged (large documents only). */
   private fullState: Uint8Array | null = null;
 
   constructor(
     readonly id: string,
-    public policy: PolicyOverrides,
+    private policyNow: PolicyOverrides,
     private readonly deps: LiveDocDeps,
   ) {
     // The server holds no awareness state of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.updateListener);
     this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.onAwareness(change, origin));
+  }
+
+  /** The collaboration's policy changed: the gate decides with it from the next update on. */
+  setPolicy(policy: PolicyOverrides): void {
+    this.policyNow = policy;
+  }
+
+  get policy(): PolicyOverrides {
+    return this.policyNow;
+  }
+
+  /** [P7] a member's role changed (or, with null, was revoked): their sockets here follow at once. */
+  applyMembership(userId: string, role: Role | null): void {
+    for (const conn of this.conns.values()) {
+      if (conn.userId !== userId) continue;
+      if (role === null) conn.close(CLOSE.forbidden, 'membership revoked');
+      else conn.role = role;
+    }
+  }
+
+  /** The members with a socket on this copy. */
+  connectedMembers(): Set<string> {
+    return new Set([...this.conns.values()].map((c) => c.userId));
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
   }
 
   private readonly updateListener = (update: Uint8Array, origin: unknown): void => this.onUpdate(update, origin);
@@ -165,7 +193,7 @@ export class LiveDoc {
     }
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     const started = performance.now();
-    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policy }, origin);
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin);
     const ms = performance.now() - started;
     this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;

@@ -136,7 +136,16 @@ export class SyncServer {
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (!isBinary) return conn.close(CLOSE.unsupportedData, 'binary frames only');
       const bytes = toBytes(data);
-      if (live) live.handleMessage(conn, bytes);
+      if (live) {
+        // One member's frame must never take the process down: whatever escapes the handlers
+        // closes that connection only.
+        try {
+          live.handleMessage(conn, bytes);
+        } catch (err) {
+          this.deps.logger.error({ err, collaborationId, userId: conn.userId }, 'a sync frame failed; closing that connection');
+          conn.close(CLOSE.internalError, 'internal error');
+        }
+      }
       else if (early.length < 16) early.push(bytes);
       else conn.close(CLOSE.tryAgainLater, 'too many messages before the document loaded');
     });
@@ -155,7 +164,14 @@ export class SyncServer {
     }
     if (conn.closed) return;
     live.addConnection(conn);
-    for (const bytes of early) live.handleMessage(conn, bytes);
+    for (const bytes of early) {
+      try {
+        live.handleMessage(conn, bytes);
+      } catch (err) {
+        this.deps.logger.error({ err, collaborationId, userId: conn.userId }, 'a sync frame failed; closing that connection');
+        return conn.close(CLOSE.internalError, 'internal error');
+      }
+    }
   }
 
   private ping(): void {

@@ -30,10 +30,11 @@ export interface GateLimits extends ReadLimits {
 }
 
 export const DEFAULT_GATE_LIMITS: GateLimits = {
-  maxStructs: 20_000,
-  maxDeleteRanges: 100_000,
+  maxStructs: 10_000,
+  maxDeleteRanges: 1_000_000,
   maxValueDepth: 16,
   maxTypes: 2_000,
+  maxNewClients: 16,
   maxDsVisits: 400_000,
   maxCost: 200_000,
   maxWalk: 20_000,
@@ -72,7 +73,11 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     // is told to drop its copies.
     const garbage = encodeGarbage(u);
     doc.transact((tr) => {
-      Y.applyUpdate(doc, garbage.update, origin);
+      try {
+        Y.applyUpdate(doc, garbage.update, origin);
+      } catch {
+        clearPending(doc);
+      }
       tr.local = true;
       addDeletes(tr, garbage.ranges);
       origin.refused = true;
@@ -83,7 +88,18 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
   if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost };
   let result: GateResult = decision.ok ? { ...decision, cost } : { ...decision, cost };
   doc.transact((tr) => {
-    Y.applyUpdate(doc, decision.ok ? encodeAccepted(u) : encodeTombstones(u), origin);
+    try {
+      Y.applyUpdate(doc, decision.ok ? encodeAccepted(u) : encodeTombstones(u), origin);
+    } catch {
+      // Yjs threw halfway through (an input the reading above did not foresee): undo what was
+      // integrated, refuse the rest. Nothing half-integrated may leave this transaction.
+      tr.local = true;
+      clearPending(doc);
+      result = { ok: false, code: 'malformed', message: 'malformed update', cost };
+      revertTransaction(tr);
+      origin.refused = true;
+      return;
+    }
     // applyUpdate marks the transaction remote; our revert writes are local, and a remote
     // transaction that advances our own client id would make Yjs rotate the server's client id.
     tr.local = true;

@@ -34,6 +34,8 @@ export interface DecodedUpdate {
   readonly deleteSet: Map<number, DeleteRange[]>;
   /** Per client, the first new clock and the end of the new range. */
   readonly ranges: Map<number, { from: number; to: number }>;
+  /** Client ids the document did not know. */
+  readonly newClients: number;
   /** Structs of the update, sorted by client and clock, without the parts the document holds. */
   readonly structs: Map<number, (Y.Item | Y.GC)[]>;
   /** Work done reading the delete set against the document (structs visited). */
@@ -49,6 +51,8 @@ export interface ReadLimits {
   maxDeleteRanges: number;
   maxValueDepth: number;
   maxTypes: number;
+  /** Client ids the document does not know yet, per update (each costs state-vector and delete-set size forever). */
+  maxNewClients: number;
   /** Structs of the document a delete set may visit. */
   maxDsVisits: number;
 }
@@ -91,6 +95,14 @@ export function newItemAt(u: DecodedUpdate, byStart: Map<string, NewItem>, id: Y
 
 export const idKey = (id: Y.ID) => key(id.client, id.clock);
 
+/** The part of a struct the document does not hold yet, as Yjs integrates it (Item.integrate with an offset). */
+function trimKnown(s: Y.Item | Y.GC, known: number): Y.Item | Y.GC {
+  const id = Y.createID(s.id.client, s.id.clock + known);
+  if (s instanceof Y.GC) return new Y.GC(id, s.length - known);
+  const rest = s.content.splice(known);
+  return new Y.Item(id, null, Y.createID(s.id.client, s.id.clock + known - 1), null, s.rightOrigin, null, null, rest);
+}
+
 export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): ReadResult {
   // Counted and depth-checked without allocating first: decoding is the expensive part.
   const scan = scanUpdate(update, limits);
@@ -131,13 +143,22 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       if (s.id.clock + s.length <= state) continue;
       if (s instanceof Y.Skip) return { ok: false, code: 'missing', message: 'update depends on unknown changes' };
       if (keep.length === 0 && s.id.clock > state) return { ok: false, code: 'missing', message: 'update depends on unknown changes' };
-      keep.push(s);
-      const known = Math.max(0, state - s.id.clock);
-      if (s instanceof Y.GC) newGc.push({ client, clock: s.id.clock + known, len: s.length - known });
+      // Yjs assumes an item's references to its own client point backwards and checks nothing for
+      // them: a reference to the same or a later clock would throw halfway through integration.
+      if (s instanceof Y.Item) {
+        for (const ref of [s.origin, s.rightOrigin, s.parent instanceof Y.ID ? s.parent : null]) {
+          if (ref && ref.client === client && ref.clock >= s.id.clock) return { ok: false, code: 'malformed', message: 'an item refers to its own future' };
+        }
+      }
+      // A struct the document partly holds is integrated as Yjs does it: its unknown rest, linked
+      // after the known part (so placed where that part is, not where its origin says).
+      const t = s.id.clock < state ? trimKnown(s, state - s.id.clock) : s;
+      keep.push(t);
+      if (t instanceof Y.GC) newGc.push({ client, clock: t.id.clock, len: t.length });
       else {
-        const n: NewItem = { item: s, known, placement: { kind: 'gc' }, sub: s.parentSub, deadOnArrival: false };
+        const n: NewItem = { item: t, known: 0, placement: { kind: 'gc' }, sub: t.parentSub, deadOnArrival: false };
         newItems.push(n);
-        inUpdate.set(s, n);
+        inUpdate.set(t, n);
       }
     }
     if (keep.length > 0) {
@@ -228,6 +249,19 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
     }
   }
 
+  // Map values name the value they override by its last clock; an origin inside a longer struct
+  // would split it and let an unchecked half win.
+  for (const n of newItems) {
+    const o = n.item.origin;
+    if (n.sub === null || !o) continue;
+    const at = docStruct(doc, o) ?? findNew(o);
+    const end = at === null ? null : 'item' in at ? at.item.id.clock + at.item.length - 1 : at.id.clock + at.length - 1;
+    if (end !== null && o.clock !== end) return { ok: false, code: 'malformed', message: 'a map value overrides part of another' };
+  }
+  let newClients = 0;
+  for (const client of kept.keys()) if (!doc.store.clients.has(client)) newClients++;
+  if (newClients > limits.maxNewClients) return { ok: false, code: 'too_costly', message: `more than ${limits.maxNewClients} new client ids in one update` };
+
   // The delete set: normalise (sort, merge), refuse what the document does not know yet.
   const deleteSet = new Map<number, DeleteRange[]>();
   let rangeCount = 0;
@@ -275,5 +309,5 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       }
     }
   }
-  return { ok: true, update: { newItems, newGc, deletesExisting, deleteSet, ranges, structs: kept, dsVisited } };
+  return { ok: true, update: { newItems, newGc, deletesExisting, deleteSet, ranges, structs: kept, dsVisited, newClients } };
 }

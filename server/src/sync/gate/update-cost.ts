@@ -39,10 +39,15 @@ function gapInDoc(doc: Y.Doc, rootName: string, origin: Y.ID | null, rightOrigin
 }
 
 /** Earlier values of a map key after `origin` (all of them without an origin), walked up to `cap`. */
-function keyHistoryInDoc(doc: Y.Doc, entry: Y.ID, sub: string, origin: Y.ID | null, cap: number): number {
-  const s = docStruct(doc, entry);
-  if (!(s instanceof Y.Item) || !(s.content instanceof Y.ContentType)) return 0;
-  let cur: Y.Item | null = (s.content.type as Y.AbstractType<unknown>)._map.get(sub) ?? null;
+function keyHistoryInDoc(doc: Y.Doc, n: NewItem, sub: string, origin: Y.ID | null, cap: number): number {
+  let type: Y.AbstractType<unknown> | undefined;
+  if (n.placement.kind === 'root') type = doc.share.get(n.placement.name) as Y.AbstractType<unknown> | undefined;
+  else if (n.placement.kind === 'entry') {
+    const s = docStruct(doc, n.placement.entry);
+    if (s instanceof Y.Item && s.content instanceof Y.ContentType) type = s.content.type as Y.AbstractType<unknown>;
+  }
+  if (!type) return 0;
+  let cur: Y.Item | null = type._map.get(sub) ?? null;
   let steps = 0;
   while (cur !== null && steps < cap) {
     if (origin && sameId(cur.lastId, origin)) break;
@@ -52,8 +57,19 @@ function keyHistoryInDoc(doc: Y.Doc, entry: Y.ID, sub: string, origin: Y.ID | nu
   return steps;
 }
 
+/** The id of the document item right after the one holding `id` (null at the end of its list). */
+function nextId(doc: Y.Doc, id: Y.ID): Y.ID | null {
+  const s = docStruct(doc, id);
+  if (!(s instanceof Y.Item)) return null;
+  if (id.clock < s.id.clock + s.length - 1) return Y.createID(id.client, id.clock + 1);
+  return s.right ? s.right.id : null;
+}
+
+/** Every client id new to the document costs forever: in each state vector and full sync. */
+export const NEW_CLIENT_COST = 5_000;
+
 export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): number {
-  let cost = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64);
+  let cost = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST;
   const perParent = new Map<string, number>();
   for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
   const sameOrigin = new Map<string, number>();
@@ -73,8 +89,8 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
     if (n.sub !== null) {
       // Map key: every earlier value set in this update may be scanned, and the document's history.
       cost += before;
-      if (n.placement.kind === 'entry' && walked < walkCap) {
-        const w = keyHistoryInDoc(doc, n.placement.entry, n.sub, origin, walkCap - walked);
+      if (walked < walkCap) {
+        const w = keyHistoryInDoc(doc, n, n.sub, origin, walkCap - walked);
         walked += w;
         cost += w;
       }
@@ -83,9 +99,24 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
     if (before > 0) cost += siblings;
     const originItem = origin ? newItemAt(u, byClock, origin) : null;
     if (originItem && !sameId(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
-    const rightIsNew = n.item.rightOrigin !== null && newItemAt(u, byClock, n.item.rightOrigin) !== null;
-    if (n.placement.kind === 'root' && walked < walkCap && !originItem && !rightIsNew) {
-      const w = gapInDoc(doc, n.placement.name, origin, n.item.rightOrigin, walkCap - walked);
+    if (n.placement.kind === 'root' && walked < walkCap && !originItem) {
+      // With a right origin that is itself new, Yjs scans from the origin to where that item gets
+      // anchored: right after the document item its own origins lead back to.
+      let anchor = n.item.rightOrigin;
+      let rightNew = anchor ? newItemAt(u, byClock, anchor) : null;
+      if (rightNew !== null) {
+        cost += siblings;
+        let back: Y.ID | null = rightNew.item.origin;
+        for (let hops = 0; back !== null && hops < siblings; hops++) {
+          const inUpdate = newItemAt(u, byClock, back);
+          if (!inUpdate) break;
+          back = inUpdate.item.origin;
+        }
+        rightNew = back !== null && newItemAt(u, byClock, back) !== null ? rightNew : null;
+        const root = doc.share.get(n.placement.name) as Y.AbstractType<unknown> | undefined;
+        anchor = back === null ? (root?._start?.id ?? null) : nextId(doc, back);
+      }
+      const w = rightNew !== null ? walkCap - walked : gapInDoc(doc, n.placement.name, origin, anchor, walkCap - walked);
       walked += w;
       cost += w;
     }

@@ -10,6 +10,9 @@ import { RelayLedger } from './relay-ledger.ts';
 const GRACE_MS = 2_000;
 
 /** What the documents of this process need from the relay. */
+/** What applying a forwarded update did here: changed this copy, queued while it loads, or nothing. */
+export type RelayedApply = { kind: 'applied'; copy: object } | { kind: 'queued' } | { kind: 'unchanged' };
+
 export interface DocRelay {
   publish(collaborationId: string, update: Uint8Array): void;
   /** Presence changes of this process's own clients (`encode` runs only if some peer wants them). */
@@ -29,11 +32,8 @@ export interface PeerRelayDeps {
   instanceId: string;
   logger: Logger;
   metrics: SyncMetrics;
-  /**
-   * Apply a forwarded update to the loaded document. Returns the copy it changed (null: queued while
-   * loading), or undefined when it changed nothing here (not loaded, or already applied).
-   */
-  apply: (collaborationId: string, update: Uint8Array) => object | null | undefined;
+  /** Apply a forwarded update to the loaded document. */
+  apply: (collaborationId: string, update: Uint8Array) => RelayedApply;
   /** Store an update as this process's own write (durable when the promise resolves). */
   store: (collaborationId: string, update: Uint8Array) => Promise<number>;
   applyAwareness: (collaborationId: string, update: Uint8Array) => void;
@@ -96,8 +96,8 @@ export class PeerRelay implements DocRelay {
 
   private received(peerId: string, collaborationId: string, update: Uint8Array): void {
     this.deps.metrics.peerUpdates.inc();
-    const appliedTo = this.deps.apply(collaborationId, update);
-    if (appliedTo !== undefined) this.ledger.add(peerId, collaborationId, update, appliedTo);
+    const r = this.deps.apply(collaborationId, update);
+    if (r.kind !== 'unchanged') this.ledger.add(peerId, collaborationId, update, r.kind === 'applied' ? r.copy : null);
   }
 
   private peerGone(peerId: string): void {
