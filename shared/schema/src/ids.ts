@@ -1,15 +1,10 @@
-// Branded ids and the one id syntax every boundary accepts (no path tricks, no operators, bounded length).
+// The one id syntax every boundary accepts (no path tricks, no operators, bounded length) and the
+// time-sortable ids the store hands out.
 import { z } from 'zod';
 import { randomBytes } from './random.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const idString = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
-
-export type CollaborationId = string & { readonly __brand: 'CollaborationId' };
-export type UserId = string & { readonly __brand: 'UserId' };
-
-export const collaborationId = idString.transform((s) => s as CollaborationId);
-export const userId = idString.transform((s) => s as UserId);
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
