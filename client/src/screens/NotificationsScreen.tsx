@@ -9,7 +9,7 @@ import { hrefFor } from '../routing/route.ts';
 import { formatTime } from '../text/format.ts';
 import { useReloadableList } from './useReloadableList.ts';
 
-const KIND: Record<string, string> = { approval: 'Approval', mention: 'Mention', checkin: 'Check-in' };
+const KIND: Record<string, string> = { approval: 'Approval', mention: 'Mention', checkin: 'Check-in', membership: 'Members' };
 
 export function NotificationsScreen() {
   const api = useApi();
@@ -56,7 +56,7 @@ export function NotificationsScreen() {
             <li key={n.id} className={`card notification${n.readAt ? '' : ' unread'}`}>
               <span className={`tag tag-${n.kind}`}>{KIND[n.kind] ?? n.kind}</span>
               <a
-                href={n.kind === 'approval' ? hrefFor({ name: 'inbox' }) : hrefFor({ name: 'collab', id: n.collaborationId, tab: n.kind === 'checkin' ? 'digest' : 'messages' })}
+                href={n.kind === 'approval' ? hrefFor({ name: 'inbox' }) : hrefFor({ name: 'collab', id: n.collaborationId, tab: n.kind === 'checkin' ? 'digest' : n.kind === 'membership' ? 'board' : 'messages' })}
                 onClick={() => void markRead(n.readAt ? [] : [n.id])}
               >
                 {n.title}
