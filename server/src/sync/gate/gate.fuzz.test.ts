@@ -34,7 +34,7 @@ type Op =
   | { k: 'root'; name: string }
   | { k: 'nested'; depth: number };
 
-type Mutation = 'none' | 'reverseDs' | 'duplicateDs' | 'hugeDs' | 'dupStruct' | 'truncate' | 'dropFirst' | 'hugeClock' | 'nest';
+type Mutation = 'none' | 'reverseDs' | 'duplicateDs' | 'hugeDs' | 'dupStruct' | 'truncate' | 'dropFirst' | 'hugeClock' | 'nest' | 'forwardRef' | 'gcFlood' | 'relinkKnown';
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constant('msg' as const), author: fc.constantFrom('self' as const, 'other' as const), body: fc.string({ maxLength: 8 }), id: fc.constantFrom('fresh' as const, 'dup' as const) }),
@@ -57,7 +57,7 @@ const policyArb: fc.Arbitrary<PolicyOverrides> = fc.record(
 const stepArb = fc.record({
   role: fc.constantFrom<Role>('owner', 'editor', 'viewer'),
   ops: fc.array(opArb, { minLength: 1, maxLength: 4 }),
-  mutation: fc.constantFrom<Mutation>('none', 'none', 'none', 'reverseDs', 'duplicateDs', 'hugeDs', 'dupStruct', 'truncate', 'dropFirst', 'hugeClock', 'nest'),
+  mutation: fc.constantFrom<Mutation>('none', 'none', 'none', 'reverseDs', 'duplicateDs', 'hugeDs', 'dupStruct', 'truncate', 'dropFirst', 'hugeClock', 'nest', 'forwardRef', 'gcFlood', 'relinkKnown'),
 });
 
 const seedArb = fc.record({
@@ -127,7 +127,7 @@ function applyOp(d: Y.Doc, op: Op, me: string): void {
 
 type Decoded = { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
 
-function mutate(update: Uint8Array, m: Mutation, client: number): Uint8Array {
+function mutate(update: Uint8Array, m: Mutation, client: number, server: Y.Doc): Uint8Array {
   if (m === 'none') return update;
   if (m === 'truncate') return update.slice(0, Math.max(1, Math.floor(update.length * 0.6)));
   if (m === 'nest') return nestedMaps(client + 1_000, 'messages', 4_000);
@@ -152,6 +152,30 @@ function mutate(update: Uint8Array, m: Mutation, client: number): Uint8Array {
     case 'dropFirst':
       for (const [c, l] of byClient) byClient.set(c, l.slice(1));
       break;
+    case 'forwardRef':
+      // An item naming a later clock of its own client as its origin.
+      for (const [c, l] of byClient) {
+        const first = l[0];
+        const last = l[l.length - 1];
+        if (first instanceof Y.Item && last) byClient.set(c, [new Y.Item(first.id, null, Y.createID(c, last.id.clock + last.length - 1), null, first.rightOrigin, null, null, first.content), ...l.slice(1)]);
+      }
+      break;
+    case 'gcFlood':
+      for (let i = 0; i < 40; i++) byClient.set(2_000_000 + client * 100 + i, [new Y.GC(Y.createID(2_000_000 + client * 100 + i, 0), 1)]);
+      break;
+    case 'relinkKnown': {
+      // A struct overlapping the last clock the server holds of some client, with an origin elsewhere.
+      const clients = [...server.store.clients.keys()];
+      const victim = clients[client % clients.length];
+      const other = clients[(client + 1) % clients.length];
+      if (victim !== undefined && other !== undefined) {
+        const state = Y.getState(server.store, victim);
+        const otherStructs = server.store.clients.get(other)!;
+        const anchor = otherStructs[Math.floor(otherStructs.length / 2)]!;
+        byClient.set(victim, [new Y.Item(Y.createID(victim, state - 1), null, Y.createID(anchor.id.client, anchor.id.clock + anchor.length - 1), null, null, null, null, new Y.ContentDeleted(2))]);
+      }
+      break;
+    }
     case 'hugeClock':
       for (const [c, l] of byClient) byClient.set(c, l.map((s) => (s instanceof Y.GC ? new Y.GC(Y.createID(c, s.id.clock + 2 ** 31), s.length) : new Y.Item(Y.createID(c, s.id.clock + 2 ** 31), null, s.origin, null, s.rightOrigin, s.parent as unknown as Y.AbstractType<unknown>, s.parentSub, s.content))));
       break;
@@ -215,7 +239,7 @@ describe('gate fuzzer', () => {
           const sv = Y.encodeStateVector(writer);
           for (const op of step.ops) applyOp(writer, op, me);
           const genuine = Y.encodeStateAsUpdate(writer, sv);
-          const update = mutate(genuine, step.mutation, writer.clientID);
+          const update = mutate(genuine, step.mutation, writer.clientID, server);
           const before = view(server);
           const emittedFrom = stored.length;
           const origin: ClientOrigin = { kind: 'client', connId: n, refused: false };
