@@ -18,6 +18,8 @@ import { handleDocEvents, handleRuleEvent } from './doc-events.ts';
 import { runGovernanceAction } from './governance-actions.ts';
 import type { EffectIds } from './effect-ids.ts';
 import { freshIds } from './effect-ids.ts';
+import { revertRun, runApprovedRevert } from './history/revert.ts';
+import { HistoryService } from './history/service.ts';
 import { IDEMPOTENCY_LEASE_MS, idempotent } from './idempotency.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { standingOf } from './standing.ts';
@@ -30,6 +32,7 @@ export function createEngine(deps: EngineDeps): Engine {
     store: deps.store, docs: deps.docs, logger: deps.logger, now: deps.now ?? (() => new Date()), idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
   };
   const governanceLock = new KeyedMutex();
+  const history = new HistoryService(deps.store);
 
   async function runChained(input: RunActionInput, chain: Chain, ids: EffectIds = freshIds): Promise<ActionOutcome> {
     const collab = await ctx.store.collaborations.get(input.collaborationId);
@@ -91,6 +94,7 @@ export function createEngine(deps: EngineDeps): Engine {
     ctx,
     perform,
     outcomeEvent: (collab, actor, event) => handleRuleEvent(ctx, collab, actor, event, newChain(0), runChained),
+    revert: (collab, a) => runApprovedRevert(ctx, history, collab, a),
   };
 
   return {
@@ -102,6 +106,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     decideApproval: (approvalId, userId, decision) => decideApproval(decideDeps, approvalId, userId, decision),
     isStale: (approvalId) => isStale(ctx, approvalId),
+    revert: (input) => revertRun(ctx, history, input),
+    history,
     reproposeApproval: (approvalId, userId) => reproposeApproval(ctx, approvalId, userId),
     async docEvents(collaborationId, actor, events, depth = 0) {
       const collab = await ctx.store.collaborations.get(collaborationId);

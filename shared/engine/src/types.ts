@@ -3,6 +3,8 @@ import type * as Y from 'yjs';
 import type { Actor, ApprovalStatus, Attribution, DocEvent, Role } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
+import type { RevertInput, RevertOutcome } from './history/revert.ts';
+import type { HistoryService } from './history/service.ts';
 
 /** Edits a collaboration document so the change is persisted and reaches every connected client.
  *  In the server this is the live document registry; in the worker it loads from the store and
@@ -78,4 +80,8 @@ export interface Engine extends EngineEvents {
   /** An owner asks again from the current state: the pending approval is superseded (rejected) by
    *  a new one with the same proposer, action and params, bound to the target as it is now. */
   reproposeApproval(approvalId: string, userId: string): Promise<ReproposeResult>;
+  /** Undo a run, or one actor's changes since a time, as this member (SPEC [A7]–[A9]). */
+  revert(input: RevertInput): Promise<RevertOutcome>;
+  /** The collaborations' attributed history (SPEC [A5], [A6]). */
+  readonly history: HistoryService;
 }

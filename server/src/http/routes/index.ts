@@ -13,6 +13,7 @@ import { collaborationRoutes } from './collaborations.ts';
 import { eventRoutes } from './events.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
+import { historyRoutes } from './history.ts';
 import { inviteRoutes } from './invites.ts';
 import { devLoginRoute, meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
@@ -38,6 +39,7 @@ export function mountRoutes(app: Express, deps: HttpDeps): void {
   auditRoutes(app, deps);
   eventRoutes(app, deps);
   app.use('/api', notFound);
+  historyRoutes(app, deps);
 }
 
 function notFound(): never {

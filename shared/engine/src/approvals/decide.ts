@@ -10,6 +10,7 @@ import { audit, outcomeLabel } from '../audit.ts';
 import { paramsHash } from '../canonical-json.ts';
 import type { Chain, EngineContext } from '../context.ts';
 import { newChain } from '../context.ts';
+import { REVERT_ACTION } from '../history/revert.ts';
 import { withRun } from '../run-context.ts';
 import { standingOf } from '../standing.ts';
 import { staleness } from './stale.ts';
@@ -25,6 +26,8 @@ export interface DecideDeps {
   ctx: EngineContext;
   /** Execute an allowed action (no policy check). */
   perform(collab: Collaboration, actor: Actor, req: ActionRequest, chain: Chain): Promise<Performed>;
+  /** Run an approved revert (history/revert.ts). */
+  revert?: (collab: Collaboration, a: Approval) => Promise<ActionOutcome>;
   /** Let rules react to the decision. */
   outcomeEvent(collab: Collaboration, actor: Actor, event: OutcomeEvent): Promise<void>;
 }
@@ -78,6 +81,13 @@ export async function decideApproval(d: DecideDeps, approvalId: string, userId: 
 async function execute(d: DecideDeps, collab: Collaboration, a: Approval): Promise<Performed> {
   const no = (code: 'conflict' | 'bad_request' | 'forbidden', message: string): Performed => ({ outcome: { status: 'refused', code, message }, after: () => Promise.resolve() });
   if (paramsHash(a.params) !== a.paramsHash) return no('conflict', 'stored params do not match their hash');
+  if (a.action === REVERT_ACTION && d.revert) {
+    // [A8] undoing what the proposer could not undo by hand: they must still be a writer.
+    const m = a.proposedBy.userId ? await d.ctx.store.members.get(collab.id, a.proposedBy.userId) : null;
+    if (!m || m.role === 'viewer') return no('forbidden', 'the proposer can no longer revert here');
+    const revert = d.revert;
+    return { outcome: await withRun({ proposalId: a.id }, () => revert(collab, a)), after: () => Promise.resolve() };
+  }
   const parsed = parseActionRequest(a.action, a.params);
   if (!parsed.ok) return no('bad_request', parsed.message);
   const standing = await standingOf(d.ctx.store, collab, a.proposedBy);
