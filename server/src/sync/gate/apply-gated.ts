@@ -34,7 +34,7 @@ export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxDeleteRanges: 1_000_000,
   maxValueDepth: 16,
   maxTypes: 2_000,
-  maxNewClients: 16,
+  maxNewClients: 64,
   maxDsVisits: 400_000,
   maxCost: 200_000,
   maxWalk: 20_000,

@@ -173,4 +173,21 @@ describe('placement: the gate decides what Yjs will integrate', () => {
     notesOf(writer).insert(0, 'ok ');
     expect(gate(server, Y.encodeStateAsUpdate(writer, sv), 'editor', 'bob').result.ok).toBe(true);
   });
+
+  it('[H7] an offline client that reloaded twenty times (one client id per session) still syncs its work', () => {
+    const server = serverDoc();
+    const sv = Y.encodeStateVector(server);
+    let saved = Y.encodeStateAsUpdate(server);
+    for (let session = 0; session < 20; session++) {
+      const tab = new Y.Doc();
+      Y.applyUpdate(tab, saved);
+      notesOf(tab).insert(0, `s${session} `);
+      saved = Y.encodeStateAsUpdate(tab);
+    }
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, saved);
+    const r = gate(server, Y.encodeStateAsUpdate(offline, sv), 'editor', 'bob');
+    expect(r.result.ok).toBe(true);
+    expect(notesOf(server).toString()).toBe(notesOf(offline).toString());
+  });
 });

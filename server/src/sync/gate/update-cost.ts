@@ -66,7 +66,7 @@ function nextId(doc: Y.Doc, id: Y.ID): Y.ID | null {
 }
 
 /** Every client id new to the document costs forever: in each state vector and full sync. */
-export const NEW_CLIENT_COST = 5_000;
+export const NEW_CLIENT_COST = 2_000;
 
 export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): number {
   let cost = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST;
