@@ -9,8 +9,8 @@ import { sendOutcome } from '../outcome.ts';
 import { userOf } from '../request-user.ts';
 import { body, parse, pathParams } from '../validate.ts';
 
-const ActionPath = z.strictObject({ id: idString, name: z.string().regex(/^[A-Za-z]{1,64}$/, 'unknown action') });
-const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'must be 1-200 characters of A-Z a-z 0-9 _ : . -').optional();
+export const ActionPath = z.strictObject({ id: idString, name: z.string().regex(/^[A-Za-z]{1,64}$/, 'unknown action') });
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'must be 1-200 characters of A-Z a-z 0-9 _ : . -').optional();
 
 export function actionRoutes(app: Express, { store, engine }: HttpDeps): void {
   app.post('/api/collaborations/:id/actions/:name', async (req, res) => {

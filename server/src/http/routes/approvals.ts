@@ -11,8 +11,8 @@ import type { HttpDeps } from '../deps.ts';
 import { userOf } from '../request-user.ts';
 import { ApprovalPath, CollabPath, pageShape, pathParams, query } from '../validate.ts';
 
-const MyApprovalsQuery = z.strictObject({ ...pageShape, status: z.literal('pending').default('pending') });
-const CollabApprovalsQuery = z.strictObject({ ...pageShape, status: ApprovalStatus.optional() });
+export const MyApprovalsQuery = z.strictObject({ ...pageShape, status: z.literal('pending').default('pending') });
+export const CollabApprovalsQuery = z.strictObject({ ...pageShape, status: ApprovalStatus.optional() });
 const MAX_OWNED = 1000;
 
 export function approvalRoutes(app: Express, { store, engine }: HttpDeps): void {

@@ -10,7 +10,7 @@ import type { HttpDeps } from '../deps.ts';
 import { userOf } from '../request-user.ts';
 import { body, CollabPath, PageQuery, pathParams, query } from '../validate.ts';
 
-const CheckinNowBody = z.strictObject({ fresh: z.boolean().optional() });
+export const CheckinNowBody = z.strictObject({ fresh: z.boolean().optional() });
 
 export function checkinRoutes(app: Express, { store, logger }: HttpDeps): void {
   app.post('/api/collaborations/:id/checkins', async (req, res) => {

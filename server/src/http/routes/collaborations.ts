@@ -12,7 +12,7 @@ import { body, CollabPath, PageQuery, pathParams, query } from '../validate.ts';
 /** Like the schema package's UpdateCollaborationBody, except that an omitted time zone stays
  *  omitted: there, `timeZone` keeps its `.default('UTC')`, so `{settings:{aiCheckins:false}}`
  *  would silently reset the zone to UTC. */
-const PatchBody = z.strictObject({
+export const PatchBody = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
   settings: z.strictObject({
     timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone').optional(),

@@ -1,5 +1,5 @@
-// Mounts every route module. Order matters: health and dev login are public; everything else under
-// /api needs a user token; unknown /api paths are JSON 404s.
+// Mounts every route module. Order matters: health, the OpenAPI document and dev login are public;
+// everything else under /api needs a user token; unknown /api paths are JSON 404s.
 import type { Express } from 'express';
 import { TrellisError } from '@trellis/schema';
 import type { HttpDeps } from '../deps.ts';
@@ -18,9 +18,11 @@ import { inviteRoutes } from './invites.ts';
 import { devLoginRoute, meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { notificationRoutes } from './notifications.ts';
+import { openApiRoutes } from './openapi.ts';
 
 export function mountRoutes(app: Express, deps: HttpDeps): void {
   healthRoutes(app, deps);
+  openApiRoutes(app);
   devLoginRoute(app, deps);
   // Without development auth the route does not exist: 404 whatever the token.
   app.all('/api/dev/login', notFound);

@@ -11,8 +11,8 @@ import { userOf } from '../request-user.ts';
 import { body, CollabPath, PageQuery, pathParams, query } from '../validate.ts';
 import { acceptLink, createLinkInvite, publicInvite } from '../../invites/invites.ts';
 
-const InvitePath = z.strictObject({ id: idString, inviteId: idString });
-const TokenPath = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed invite token') });
+export const InvitePath = z.strictObject({ id: idString, inviteId: idString });
+export const TokenPath = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed invite token') });
 
 /** Where the web app opens an invite (a hash route, like every app route): the request's own origin
  *  (proxies are trusted per TRUST_PROXY, [O3]). */

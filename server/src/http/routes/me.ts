@@ -5,7 +5,7 @@ import type { HttpDeps } from '../deps.ts';
 import { userOf } from '../request-user.ts';
 import { body } from '../validate.ts';
 
-const DevLoginBody = z.strictObject({ email: z.email().max(320) });
+export const DevLoginBody = z.strictObject({ email: z.email().max(320) });
 
 /** Mounted before authentication: logging in needs no token. */
 export function devLoginRoute(app: Express, { auth }: HttpDeps): void {

@@ -12,7 +12,7 @@ import { executedOrThrow } from '../outcome.ts';
 import { userOf } from '../request-user.ts';
 import { body, CollabPath, MemberPath, PageQuery, pathParams, query } from '../validate.ts';
 
-const AddBody = z.union([AddMemberBody, InviteByEmailBody]);
+export const AddBody = z.union([AddMemberBody, InviteByEmailBody]);
 
 export function memberRoutes(app: Express, deps: HttpDeps, inviteLimit: UserRateLimit): void {
   const { store, engine } = deps;

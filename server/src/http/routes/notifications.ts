@@ -7,8 +7,8 @@ import type { HttpDeps } from '../deps.ts';
 import { userOf } from '../request-user.ts';
 import { body, pageShape, query } from '../validate.ts';
 
-const ListQuery = z.strictObject({ ...pageShape, unread: z.enum(['0', '1', 'true', 'false']).optional() });
-const ReadBody = z.strictObject({ ids: z.array(idString).min(1).max(100) });
+export const ListQuery = z.strictObject({ ...pageShape, unread: z.enum(['0', '1', 'true', 'false']).optional() });
+export const ReadBody = z.strictObject({ ids: z.array(idString).min(1).max(100) });
 
 export function notificationRoutes(app: Express, { store }: HttpDeps): void {
   app.get('/api/notifications', async (req, res) => {
