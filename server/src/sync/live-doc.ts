@@ -147,6 +147,12 @@ export class LiveDoc {
   private handleFrame(conn: Connection, frame: ClientFrame): void {
     switch (frame.type) {
       case 'syncStep1': {
+        // [H6] a reply costs in proportion to the document: asking again and again is work too.
+        if (!conn.updates.take() || !conn.work.take(Math.ceil(this.bytes / 64))) {
+          this.deps.metrics.costRefused.inc();
+          this.deps.onAbuse(conn);
+          return conn.close(CLOSE.rateLimited, 'too many sync requests: slow down');
+        }
         let reply: Uint8Array;
         try {
           reply = this.syncStep2(frame.stateVector);
@@ -165,6 +171,7 @@ export class LiveDoc {
       case 'awareness':
         return this.handleAwareness(conn, frame.update);
       case 'queryAwareness':
+        if (!conn.awareness.take()) return conn.close(CLOSE.rateLimited, 'too many awareness queries');
         conn.send(msg.encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
       case 'auth':

@@ -75,6 +75,39 @@ describe('work budget', () => {
   });
 });
 
+describe('sync requests', () => {
+  it('[H6] asking for the whole document again and again is budgeted: the asker is closed with 4429, others are served', async () => {
+    const big = await createCollaboration(server.url, owner, 'Big');
+    await addMember(server.url, owner, big, mallory, 'viewer');
+    const writer = connect(server.url, big, owner.token);
+    await synced(writer);
+    notesOf(writer.doc).insert(0, 'x'.repeat(200_000));
+    const first = connect(server.url, big, owner.token);
+    await waitFor(() => notesOf(first.doc).length === 200_000);
+    first.destroy();
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${big}?token=${mallory.token}`);
+      s.on('open', () => resolve(s));
+      s.on('error', reject);
+    });
+    writer.destroy();
+    const step1 = (() => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+      return encoding.toUint8Array(e);
+    })();
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 200 && ws.readyState === WebSocket.OPEN; i++) ws.send(step1);
+    expect(await closed).toBe(4429);
+    const reader = connect(server.url, big, owner.token);
+    await synced(reader);
+    await waitFor(() => notesOf(reader.doc).length === 200_000);
+    reader.destroy();
+  });
+});
+
 describe('load integrity', () => {
   it('[H8] a stored log missing a dependency is refused with 1011, counted, and left as it was', async () => {
     const { createSqliteStore } = await import('@trellis/store');
