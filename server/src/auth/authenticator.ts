@@ -1,4 +1,4 @@
-// Verifies access tokens per CONTRACT.md (Identity): Supabase HS256 legacy secret, Supabase JWKS
+// Verifies access tokens per docs/API.md (Authentication): Supabase HS256 legacy secret, Supabase JWKS
 // (asymmetric), or — only when Supabase is not configured — development tokens signed by a secret
 // kept in DATA_DIR. Algorithms, issuer and audience are pinned; `alg: none` never verifies.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Token verification over HTTP per CONTRACT.md Identity: Supabase JWKS (ES256, issuer pinned),
+// Token verification over HTTP per docs/API.md Authentication: Supabase JWKS (ES256, issuer pinned),
 // and development auth (dev login only when Supabase is not configured).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';

@@ -25,7 +25,7 @@ export type ContentAction = keyof typeof contentActionParams;
 export const CONTENT_ACTIONS = Object.keys(contentActionParams) as [ContentAction, ...ContentAction[]];
 export const ContentActionName = z.enum(CONTENT_ACTIONS);
 
-/** The default policy per content action (CONTRACT.md "Actions"); an owner's overrides refine it. */
+/** The default policy per content action (docs/API.md "Actions, policy and rules"); an owner's overrides refine it. */
 export const CONTENT_POLICY_DEFAULTS: Readonly<Record<ContentAction, Readonly<Record<ActorKind, Decision>>>> = {
   sendMessage: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'allow', rule: 'allow' },
   proposeActivity: { owner: 'allow', editor: 'allow', viewer: 'deny', ai: 'allow', rule: 'allow' },

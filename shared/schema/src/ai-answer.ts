@@ -1,4 +1,4 @@
-// The LLM answer shape from CONTRACT.md: unknown fields ignored, anything invalid rejected.
+// The LLM answer shape (docs/API.md "AI check-in answers"): unknown fields ignored, anything invalid rejected.
 import { z } from 'zod';
 
 export const ProposedAction = z.object({

@@ -1,4 +1,4 @@
-// Every environment variable in CONTRACT.md, parsed once at start-up by the composition roots.
+// Every environment variable (README.md "Configuration"), parsed once at start-up by the composition roots.
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
