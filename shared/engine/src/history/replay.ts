@@ -123,13 +123,15 @@ export class HistoryReplay {
     let insertedText = '';
     let deletedText = '';
     const inserted: { client: number; clock: number; length: number }[] = [];
-    for (const item of e.changes.added) {
+    // A text event's `changes` has no item sets: walk the text for what this transaction added or
+    // deleted (in document order).
+    for (let item = e.target._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentString)) continue;
-      insertedText += item.content.str;
-      inserted.push({ client: item.id.client, clock: item.id.clock, length: item.length });
-    }
-    for (const item of e.changes.deleted) {
-      if (item.content instanceof Y.ContentString) deletedText += item.content.str;
+      if (e.adds(item)) {
+        if (item.deleted) continue;
+        insertedText += item.content.str;
+        inserted.push({ client: item.id.client, clock: item.id.clock, length: item.length });
+      } else if (e.deletes(item)) deletedText += item.content.str;
     }
     if (insertedText === '' && deletedText === '') return;
     this.pending.push({ root: 'notes', itemId: null, field: 'text', before: deletedText, after: insertedText, kind: 'text', label: null, inserted });
