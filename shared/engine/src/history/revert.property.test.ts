@@ -6,7 +6,7 @@
 // same rule, and that the stored history replays to the stored state.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Collaboration } from '@trellis/schema';
 import { engineFixture } from '../testing/fixture.ts';
 import type { EngineFixture } from '../testing/fixture.ts';
