@@ -6,14 +6,15 @@ import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import {
-  ActionBody, ApprovalStatus, Approval, AttributedActor, AttributionKind, AuditEntry, ChangeMemberBody, Checkin, Collaboration,
-  CreateCollaborationBody, CreateInviteBody, DEFAULT_POLICY, ERROR_CODES, idString, Invite, Membership, Notification,
+  ActionBody, ApprovalStatus, Approval, AttributedActor, AuditEntry, ChangeMemberBody, Checkin, Collaboration,
+  CreateCollaborationBody, CreateInviteBody, DEFAULT_POLICY, ERROR_CODES, Invite, Membership, Notification,
   PolicyOverrides, Role, RuleDefinition, User, actionParams,
 } from '@trellis/schema';
 import { ActionPath, IdempotencyKey } from './routes/actions.ts';
 import { CollabApprovalsQuery, MyApprovalsQuery } from './routes/approvals.ts';
 import { CheckinNowBody } from './routes/checkins.ts';
 import { PatchBody } from './routes/collaborations.ts';
+import { ActorRevertBody, AtQuery as HistoryAtQuery, HistoryQuery, RevertBody, RunPath } from './routes/history.ts';
 import { InvitePath, TokenPath } from './routes/invites.ts';
 import { DevLoginBody } from './routes/me.ts';
 import { AddBody } from './routes/members.ts';
@@ -47,16 +48,6 @@ const ChangeGroup = z.object({
   id: z.string(), at: z.string(), actor: AttributedActor, runId: z.string().optional(), summary: z.string(),
   changes: z.array(z.record(z.string(), z.unknown())),
 }).meta({ id: 'ChangeGroup' });
-const HistoryQuery = z.strictObject({
-  actor: z.string().min(1).max(128).optional(), kind: AttributionKind.optional(), run: z.string().min(1).max(160).optional(),
-  before: z.string().optional(), cursor: z.string().optional(), limit: z.coerce.number().int().min(1).optional(),
-});
-const HistoryAtQuery = z.strictObject({ t: z.iso.datetime({ offset: true }).optional(), change: z.string().optional() });
-const RunPath = z.strictObject({ id: idString, runId: z.string().regex(/^[A-Za-z0-9_:.-]{1,160}$/) });
-const RevertBody = z.strictObject({ dryRun: z.boolean().optional() });
-const ActorRevertBody = z.strictObject({
-  actor: z.union([AttributedActor, z.string().min(1).max(128)]), since: z.iso.datetime({ offset: true }), dryRun: z.boolean().optional(),
-});
 const RevertAnswer = z.looseObject({ reverted: z.array(z.unknown()), conflicts: z.array(z.unknown()) });
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

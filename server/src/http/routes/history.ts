@@ -12,7 +12,7 @@ import { userOf } from '../request-user.ts';
 import { body, CollabPath, pathParams, query } from '../validate.ts';
 
 const GroupId = z.string().refine((s) => parseGroupId(s) !== null, 'malformed change id');
-const HistoryQuery = z.strictObject({
+export const HistoryQuery = z.strictObject({
   actor: z.string().min(1).max(128).optional(),
   kind: AttributionKind.optional(),
   run: z.string().min(1).max(160).optional(),
@@ -20,11 +20,11 @@ const HistoryQuery = z.strictObject({
   cursor: GroupId.optional(),
   limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
 });
-const AtQuery = z.strictObject({ t: z.iso.datetime({ offset: true }).optional(), change: GroupId.optional() })
+export const AtQuery = z.strictObject({ t: z.iso.datetime({ offset: true }).optional(), change: GroupId.optional() })
   .refine((q) => (q.t === undefined) !== (q.change === undefined), 'give exactly one of t and change');
-const RunPath = z.strictObject({ id: idString, runId: z.string().regex(/^[A-Za-z0-9_:.-]{1,160}$/, 'malformed run id') });
-const RevertBody = z.strictObject({ dryRun: z.boolean().optional() });
-const ActorRevertBody = z.strictObject({
+export const RunPath = z.strictObject({ id: idString, runId: z.string().regex(/^[A-Za-z0-9_:.-]{1,160}$/, 'malformed run id') });
+export const RevertBody = z.strictObject({ dryRun: z.boolean().optional() });
+export const ActorRevertBody = z.strictObject({
   actor: z.union([z.strictObject({ kind: AttributionKind, id: z.string().min(1).max(128) }), z.string().min(1).max(128)]),
   since: z.iso.datetime({ offset: true }),
   dryRun: z.boolean().optional(),
