@@ -1,5 +1,5 @@
 // Maps store change-feed records to user events: a notification goes to its user, an approval to
-// the owners of its collaboration, a check-in to every member, a membership change to the member
+// every member of its collaboration (the pending state shows on the activity's card for all, [G6]), a check-in to every member, a membership change to the member
 // concerned and the owners ([I5]: the list and the role on screen follow at once). Other changes
 // are not user events.
 import { allMembers } from '@trellis/engine';
@@ -19,7 +19,7 @@ export async function routeChangeToEvents(change: Change, store: Store, hub: Eve
     case 'approval': {
       if (!hub.hasSubscribers()) return;
       const data = { approvalId: change.approvalId, collaborationId: change.collaborationId, status: change.status };
-      for (const m of await allMembers(store, change.collaborationId)) if (m.role === 'owner') hub.publish(m.userId, { type: 'approval', data });
+      for (const m of await allMembers(store, change.collaborationId)) hub.publish(m.userId, { type: 'approval', data });
       return;
     }
     case 'checkin': {

@@ -104,7 +104,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const call = { collaborationId: input.collaborationId, actor: input.actor, key: input.idempotencyKey, name: input.name, params: input.params };
       return idempotent(ctx, call, (ids) => runChained(input, chain, ids));
     },
-    decideApproval: (approvalId, userId, decision) => decideApproval(decideDeps, approvalId, userId, decision),
+    decideApproval: (approvalId, userId, decision, reason) => decideApproval(decideDeps, approvalId, userId, decision, reason),
     isStale: (approvalId) => isStale(ctx, approvalId),
     revert: (input) => revertRun(ctx, history, input),
     history,

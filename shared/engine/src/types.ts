@@ -74,7 +74,7 @@ export type ReproposeResult =
 export interface Engine extends EngineEvents {
   run(input: RunActionInput): Promise<ActionOutcome>;
   /** Approve or reject; approval re-checks policy, runs exactly once, refuses expired ones. */
-  decideApproval(approvalId: string, userId: string, decision: 'approve' | 'reject'): Promise<ApprovalDecisionResult>;
+  decideApproval(approvalId: string, userId: string, decision: 'approve' | 'reject', reason?: string | null): Promise<ApprovalDecisionResult>;
   /** Whether the approval's target changed since it was proposed (SPEC [G3]). */
   isStale(approvalId: string): Promise<boolean>;
   /** An owner asks again from the current state: the pending approval is superseded (rejected) by

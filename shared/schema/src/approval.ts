@@ -25,5 +25,9 @@ export const Approval = z.object({
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
   outcome: z.string().nullable(),
+  /** The target's title when proposed: words before the JSON projection catches up (optional: older records). */
+  targetTitle: z.string().max(1000).nullable().optional(),
+  /** The owner's optional reason when rejecting (absent on records stored before it existed). */
+  decisionReason: z.string().max(1000).nullable().optional(),
 });
 export type Approval = z.infer<typeof Approval>;

@@ -139,7 +139,7 @@ export interface ApprovalRepo {
   create(a: Approval): Promise<void>;
   get(id: string): Promise<Approval | null>;
   /** Compare-and-set on status: returns the updated approval only if it was in `from`. Emits an `approval` change. */
-  transition(id: string, from: Approval['status'], to: Approval['status'], patch?: Partial<Pick<Approval, 'decidedBy' | 'decidedAt' | 'outcome'>>): Promise<Approval | null>;
+  transition(id: string, from: Approval['status'], to: Approval['status'], patch?: Partial<Pick<Approval, 'decidedBy' | 'decidedAt' | 'outcome' | 'decisionReason'>>): Promise<Approval | null>;
   /** Pending approvals for the given collaborations, newest first. */
   listPending(collaborationIds: string[], page: PageRequest): Promise<Page<Approval>>;
   listForCollaboration(collaborationId: string, page: PageRequest): Promise<Page<Approval>>;

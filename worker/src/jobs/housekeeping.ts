@@ -1,7 +1,9 @@
 // Housekeeping, at most once an hour across all workers (kv lease): pending approvals past their
-// expiry become `expired` (leaving the owners' inboxes, audited), finished jobs older than a week are
+// expiry become `expired` (leaving the owners' inboxes, audited, the requester notified and the owners'
+// notifications resolved: [G6]), finished jobs older than a week are
 // deleted, expired kv rows (markers, idempotency results, rate-limit and hour-slot claims) are pruned
 // ([D20]). Dead letters stay for inspection.
+import { settleApproval } from '@trellis/engine';
 import { newId } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
@@ -33,8 +35,9 @@ export async function housekeeping(store: Store, now: Date, log: Logger): Promis
     for (const a of batch) {
       await store.audit.append({
         id: newId('aud'), collaborationId: a.collaborationId, at: now.toISOString(), actor: { kind: 'system' }, kind: 'approval',
-        action: a.action, outcome: 'expired', detail: { approvalId: a.id, expiresAt: a.expiresAt },
+        action: a.action, outcome: 'expired', detail: { approvalId: a.id, expiresAt: a.expiresAt, proposedBy: a.proposedBy },
       });
+      await settleApproval(store, log, a, { kind: 'expired' }, now);
     }
     expired += batch.length;
     if (batch.length < EXPIRE_BATCH) break;

@@ -1,7 +1,12 @@
 // Check-ins: an owner asks for one now and is told what will happen (SPEC [W7]): 202 with the job of
 // a run that will happen (a fresh run, with `{"fresh":true}`, supersedes today's digest), or 409 with
-// the reason nothing will run. Members read the digests, newest first.
+// the reason nothing will run. Members read the digests, newest first, in words ([G7]): each proposal
+// carries a `summary` ("cancel 'Plan the hike'") and its `currentFate` — an approval decided since the
+// digest was written reads as what became of it (approved → `approved`, rejected, expired, failed).
 import type { Express } from 'express';
+import { Words } from '@trellis/engine';
+import type { Checkin, CheckinProposal } from '@trellis/schema';
+import type { Store } from '@trellis/store';
 import { z } from 'zod';
 import { localDay, TrellisError } from '@trellis/schema';
 import { memberAccess, ownerAccess } from '../access.ts';
@@ -39,6 +44,21 @@ export function checkinRoutes(app: Express, { store, logger }: HttpDeps): void {
   app.get('/api/collaborations/:id/checkins', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
     await memberAccess(store, id, userOf(req).id);
-    res.json(await store.checkins.list(id, query(req, PageQuery)));
+    const page = await store.checkins.list(id, query(req, PageQuery));
+    const words = new Words(store);
+    res.json({ items: await Promise.all(page.items.map((c) => digestInWords(store, words, c))), nextCursor: page.nextCursor });
   });
+}
+
+async function digestInWords(store: Store, words: Words, c: Checkin) {
+  return { ...c, proposals: await Promise.all(c.proposals.map((p) => proposalInWords(store, words, c.collaborationId, p))) };
+}
+
+async function proposalInWords(store: Store, words: Words, collaborationId: string, p: CheckinProposal) {
+  const a = p.approvalId ? await store.approvals.get(p.approvalId) : null;
+  const summary = await words.proposal(collaborationId, p, a?.targetTitle);
+  if (p.fate !== 'pending_approval' || !a) return { ...p, summary, currentFate: p.fate, decidedBy: null, decisionReason: null };
+  const currentFate = !a ? p.fate : a.status === 'pending' || a.status === 'executing' ? 'pending_approval' : a.status;
+  const decidedBy = a?.decidedBy ? await words.person(a.decidedBy) : null;
+  return { ...p, summary, currentFate, decidedBy, decisionReason: a?.decisionReason ?? null };
 }

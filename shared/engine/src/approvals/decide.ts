@@ -4,6 +4,7 @@
 // ("approval" now counts as granted, "deny" refuses); it runs with exactly the stored params. An
 // approval whose target changed since it was proposed (stale) is not run: approving it is refused
 // with `stale` and it stays pending, to be rejected, re-proposed from the current state, or expire.
+// Whatever the decision, the requester is told and the owners' notifications resolve (settle.ts).
 import { parseActionRequest } from '@trellis/schema';
 import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
 import { audit, outcomeLabel } from '../audit.ts';
@@ -13,6 +14,7 @@ import { newChain } from '../context.ts';
 import { REVERT_ACTION } from '../history/revert.ts';
 import { withRun } from '../run-context.ts';
 import { standingOf } from '../standing.ts';
+import { settleApproval } from './settle.ts';
 import { staleness } from './stale.ts';
 import type { ActionOutcome, ApprovalDecisionResult, OutcomeEvent } from '../types.ts';
 
@@ -34,7 +36,7 @@ export interface DecideDeps {
 
 type Refusal = Extract<ApprovalDecisionResult, { status: 'refused' }>;
 
-export async function decideApproval(d: DecideDeps, approvalId: string, userId: string, decision: 'approve' | 'reject'): Promise<ApprovalDecisionResult> {
+export async function decideApproval(d: DecideDeps, approvalId: string, userId: string, decision: 'approve' | 'reject', reason?: string | null): Promise<ApprovalDecisionResult> {
   const { ctx } = d;
   const approval = await ctx.store.approvals.get(approvalId);
   if (!approval) return refused('not_found', 'approval not found');
@@ -49,9 +51,11 @@ export async function decideApproval(d: DecideDeps, approvalId: string, userId: 
 
   const decidedAt = ctx.now().toISOString();
   if (decision === 'reject') {
-    const done = await ctx.store.approvals.transition(approval.id, 'pending', 'rejected', { decidedBy: userId, decidedAt, outcome: 'rejected' });
+    const decisionReason = reason?.trim() ? reason.trim() : null;
+    const done = await ctx.store.approvals.transition(approval.id, 'pending', 'rejected', { decidedBy: userId, decidedAt, outcome: 'rejected', decisionReason });
     if (!done) return lostRace(d, approval.id);
-    await audit(ctx, { collaborationId: collab.id, actor: decider, kind: 'approval', action: approval.action, outcome: 'rejected', detail: { approvalId: approval.id, proposedBy: approval.proposedBy } });
+    await audit(ctx, { collaborationId: collab.id, actor: decider, kind: 'approval', action: approval.action, outcome: 'rejected', detail: { approvalId: approval.id, proposedBy: approval.proposedBy, ...(decisionReason ? { reason: decisionReason } : {}) } });
+    await settleApproval(ctx.store, ctx.logger, done, { kind: 'rejected', by: decider, reason: decisionReason }, ctx.now());
     await d.outcomeEvent(collab, decider, { type: 'approvalDecided', approvalId: approval.id, action: approval.action, decision, status: 'rejected' });
     return { status: 'rejected' };
   }
@@ -100,13 +104,16 @@ async function execute(d: DecideDeps, collab: Collaboration, a: Approval): Promi
 async function finish(d: DecideDeps, collab: Collaboration, a: Approval, decider: Actor, outcome: ActionOutcome): Promise<void> {
   const status = outcome.status === 'executed' ? 'approved' : 'failed';
   const label = outcomeLabel(outcome) + (outcome.status === 'refused' ? `: ${outcome.message}` : '');
-  await d.ctx.store.approvals.transition(a.id, 'executing', status, { outcome: label });
+  const settled = await d.ctx.store.approvals.transition(a.id, 'executing', status, { outcome: label });
   await audit(d.ctx, { collaborationId: collab.id, actor: decider, kind: 'approval', action: a.action, outcome: `approved:${outcomeLabel(outcome)}`, detail: { approvalId: a.id, proposedBy: a.proposedBy, outcome: label } });
+  await settleApproval(d.ctx.store, d.ctx.logger, settled ?? a, { kind: 'approved', by: decider, ran: outcome.status === 'executed', detail: outcome.status === 'refused' ? outcome.message : undefined }, d.ctx.now());
   await d.outcomeEvent(collab, decider, { type: 'approvalDecided', approvalId: a.id, action: a.action, decision: 'approve', status });
 }
 
 async function expire(d: DecideDeps, a: Approval, decider: Actor): Promise<ApprovalDecisionResult> {
-  if (await d.ctx.store.approvals.transition(a.id, 'pending', 'expired', { outcome: 'expired' })) {
+  const expired = await d.ctx.store.approvals.transition(a.id, 'pending', 'expired', { outcome: 'expired' });
+  if (expired) {
+    await settleApproval(d.ctx.store, d.ctx.logger, expired, { kind: 'expired' }, d.ctx.now());
     await audit(d.ctx, { collaborationId: a.collaborationId, actor: decider, kind: 'approval', action: a.action, outcome: 'expired', detail: { approvalId: a.id } });
   }
   return refused('gone', 'this approval has expired');

@@ -1,9 +1,9 @@
 // Turning an `approval` decision into an Approval request: bound to the exact params (hash), to the
 // document state it was proposed against, and to its target's fingerprint (for staleness) [G3].
-// Every owner is notified. A request that cannot run from the current state (a missing activity, a
+// Every owner is notified, in words ("Ann asked to cancel 'Plan the hike' in Weekend"). A request that cannot run from the current state (a missing activity, a
 // step the status state machine forbids) is refused now rather than queued.
 import * as Y from 'yjs';
-import { activityFingerprint, isContentAction, newId } from '@trellis/schema';
+import { activityFingerprint, findActivityMap, isContentAction, newId } from '@trellis/schema';
 import type { ActionRequest, Actor, Approval, Collaboration } from '@trellis/schema';
 import { paramsHash } from '../canonical-json.ts';
 import { contentActionRefusal } from '../content-actions.ts';
@@ -13,6 +13,7 @@ import type { EffectIds } from '../effect-ids.ts';
 import { freshIds } from '../effect-ids.ts';
 import { membersWithRole } from '../members.ts';
 import type { ActionOutcome } from '../types.ts';
+import { Words } from '../words.ts';
 
 export const APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -37,6 +38,7 @@ export async function proposeApproval(
   const state = await ctx.docs.read(collab.id, (doc) => ({
     sv: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     fingerprint: activityId ? activityFingerprint(doc, activityId) : null,
+    title: activityId ? findActivityMap(doc, activityId)?.get('title') : undefined,
     refusal: isContent(req) ? contentActionRefusal(doc, req) : null,
   }));
   // Asking an owner to approve something that cannot run is noise: refuse it now.
@@ -53,6 +55,7 @@ export async function proposeApproval(
     reason,
     baseStateVector: state.sv,
     targetFingerprint: state.fingerprint,
+    targetTitle: typeof state.title === 'string' ? state.title : null,
     status: 'pending',
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + APPROVAL_TTL_MS).toISOString(),
@@ -61,6 +64,8 @@ export async function proposeApproval(
     outcome: null,
   };
   await ctx.store.approvals.create(approval);
+  const words = await new Words(ctx.store).approval(approval).catch(() => null);
+  const title = words ? `${words.summary} in ${collab.title}` : `Approval needed: ${req.name} in ${collab.title}`;
   for (const owner of await membersWithRole(ctx.store, collab.id, 'owner')) {
     try {
       await ctx.store.notifications.create({
@@ -68,7 +73,7 @@ export async function proposeApproval(
         userId: owner.userId,
         collaborationId: collab.id,
         kind: 'approval',
-        title: `Approval needed: ${req.name} in ${collab.title}`,
+        title,
         ref: approval.id,
         createdAt: now.toISOString(),
         readAt: null,

@@ -10,6 +10,7 @@ import type { EngineContext } from '../context.ts';
 import { freshIds } from '../effect-ids.ts';
 import type { ReproposeResult } from '../types.ts';
 import { proposeApproval } from './propose.ts';
+import { settleApproval } from './settle.ts';
 
 type Refusal = Extract<ReproposeResult, { status: 'refused' }>;
 
@@ -42,6 +43,7 @@ export async function reproposeApproval(ctx: EngineContext, approvalId: string, 
     collaborationId: collab.id, actor: decider, kind: 'approval', action: approval.action, outcome: 'reproposed',
     detail: { approvalId: approval.id, newApprovalId: proposed.approvalId, proposedBy: approval.proposedBy },
   });
+  await settleApproval(ctx.store, ctx.logger, superseded, { kind: 'superseded', by: decider }, ctx.now());
   return proposed;
 }
 

@@ -25,6 +25,7 @@ export function mongoApprovals({ c }: Ctx): ApprovalRepo {
       if (patch.decidedBy !== undefined) set.decidedBy = patch.decidedBy;
       if (patch.decidedAt !== undefined) set.decidedAt = patch.decidedAt;
       if (patch.outcome !== undefined) set.outcome = patch.outcome;
+      if (patch.decisionReason !== undefined) set.decisionReason = patch.decisionReason;
       const d = await c.approvals.findOneAndUpdate({ _id: id, status: from }, { $set: set }, { returnDocument: 'after' });
       return d ? toApproval(d) : null;
     },
