@@ -19,19 +19,17 @@ COPY worker/package.json worker/
 COPY client/package.json client/
 RUN npm ci --no-audit --no-fund
 
-# --- build: the web app (client/dist).
+# --- build: the web app (client/dist, precompressed) and the compiled server, worker and supervisor
+# (dist/*.js, scripts/build-server.ts).
 FROM deps AS build
 COPY . .
-RUN npm run build -w client
+RUN npm run build
 
-# --- prune: production dependencies only, plus tsx (a devDependency) and its dependency closure,
-# because the server and worker run their TypeScript sources directly.
+# --- prune: production dependencies only (no TypeScript toolchain: the image runs dist/*.js), the
+# compiled output and the web app; no sources.
 FROM build AS prune
-RUN node -e "const fs=require('fs');const seen=new Set();const walk=(n)=>{if(seen.has(n)||!fs.existsSync('node_modules/'+n+'/package.json'))return;seen.add(n);const p=JSON.parse(fs.readFileSync('node_modules/'+n+'/package.json','utf8'));Object.keys({...p.dependencies,...p.optionalDependencies}).forEach(walk)};walk('tsx');console.log([...seen].map((n)=>'node_modules/'+n).join('\n'))" > /tmp/keep.txt \
- && tar -cf /tmp/keep.tar -T /tmp/keep.txt \
- && npm prune --omit=dev --no-audit --no-fund \
- && tar -xf /tmp/keep.tar \
- && rm -rf /tmp/keep.txt /tmp/keep.tar client/src client/node_modules \
+RUN npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf client/src client/node_modules dist/*.map \
  && npm cache clean --force
 
 # --- web: nginx with the built client; config in deploy/nginx/trellis.conf.
@@ -52,6 +50,6 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/api/ready').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Default: server and worker in one container (the `npm start` supervisor). Compose runs them separately.
+# Default: server and worker in one container (the `npm start` supervisor, compiled). Compose runs them separately.
 # NODE_ENV=production: set SUPABASE_URL or SUPABASE_JWT_SECRET (or DEV_LOGIN=1 for a trial), or the server refuses to start.
-CMD ["node", "--import", "tsx", "server/src/supervise.ts"]
+CMD ["node", "dist/supervise.js"]

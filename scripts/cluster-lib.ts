@@ -12,6 +12,10 @@ import type { ExitInfo } from './lib/supervised-process.ts';
 import { httpOk, waitForHttpOk, waitUntil } from './lib/wait.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Compiled (`npm run cluster` runs dist/cluster.js) the children are the built files; from source, the .ts entries. */
+const DEFAULT_ENTRIES = import.meta.url.endsWith('.ts')
+  ? { server: 'server/src/main.ts', worker: 'worker/src/main.ts' }
+  : { server: 'dist/server.js', worker: 'dist/worker.js' };
 
 export interface ClusterOptions {
   /** Shared embedded-store directory (created if missing). */
@@ -38,7 +42,7 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Every output line of every child; default: prefixed on stdout. */
   onOutput?: (name: string, line: string) => void;
-  /** Entry points relative to the repo root (defaults: server/src/main.ts, worker/src/main.ts). */
+  /** Entry points relative to the repo root (defaults: dist/server.js, dist/worker.js when this runs compiled, else server/src/main.ts, worker/src/main.ts). */
   serverEntry?: string;
   workerEntry?: string;
 }
@@ -151,7 +155,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     new SupervisedProcess({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', entry],
+      // TypeScript sources run under tsx (tests); compiled entries (dist/*.js) under plain node.
+      args: entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry],
       cwd: REPO_ROOT,
       env: childEnv,
       restart: opts.restart ?? true,
@@ -159,10 +164,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
 
   const serverProcs = serverPorts.map((p, i) =>
-    node(`server-${i + 1}`, opts.serverEntry ?? 'server/src/main.ts', { ...env, PORT: String(p), HOST: '127.0.0.1', DATA_DIR: dataDir }),
+    node(`server-${i + 1}`, opts.serverEntry ?? DEFAULT_ENTRIES.server, { ...env, PORT: String(p), HOST: '127.0.0.1', DATA_DIR: dataDir }),
   );
   const workerProcs = Array.from({ length: workerCount }, (_, i) =>
-    node(`worker-${i + 1}`, opts.workerEntry ?? 'worker/src/main.ts', {
+    node(`worker-${i + 1}`, opts.workerEntry ?? DEFAULT_ENTRIES.worker, {
       ...env,
       DATA_DIR: dataDir,
       ...(metricsBase !== null ? { WORKER_METRICS_PORT: String(metricsBase + i) } : {}),

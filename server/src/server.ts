@@ -101,7 +101,8 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
   });
   engine = createEngine({ store, docs: sync.registry, logger });
 
-  const staticDir = fileURLToPath(new URL('../../client/dist', import.meta.url));
+  // From source this file is server/src/server.ts; compiled, it is inside dist/server.js.
+  const staticDir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../client/dist' : '../client/dist', import.meta.url));
   const app = createHttpApp({ store, auth, engine, logger, metrics, events, isReady: () => ready, readiness, trustProxy: splitList(cfg.TRUST_PROXY), staticDir: existsSync(staticDir) ? staticDir : undefined });
   const http = createServer(app);
   http.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));

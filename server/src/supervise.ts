@@ -1,4 +1,4 @@
-// `npm start` after the client build: runs the server and the worker as child processes with the same
+// `npm start` after the build: runs the server and the worker as child processes with the same
 // environment, restarts a crashed child with backoff, forwards SIGTERM/SIGINT and exits 0 once both stopped.
 // The children exit by themselves when the supervisor dies (SPEC [S11]): no orphan outlives it.
 import { spawn } from 'node:child_process';
@@ -7,10 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from '@trellis/schema';
 import { authMode } from './auth/mode.ts';
 
-const CHILDREN = [
-  { name: 'server', file: fileURLToPath(new URL('./main.ts', import.meta.url)) },
-  { name: 'worker', file: fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url)) },
-] as const;
+// From the build (dist/supervise.js, what `npm start` and the Docker image run) the children are the
+// compiled files beside it, run by plain node; from source (tests, development) the .ts entries under tsx.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILDREN = FROM_SOURCE
+  ? [
+      { name: 'server', file: fileURLToPath(new URL('./main.ts', import.meta.url)) },
+      { name: 'worker', file: fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url)) },
+    ]
+  : [
+      { name: 'server', file: fileURLToPath(new URL('./server.js', import.meta.url)) },
+      { name: 'worker', file: fileURLToPath(new URL('./worker.js', import.meta.url)) },
+    ];
+const NODE_ARGS = FROM_SOURCE ? ['--import', 'tsx'] : [];
 /** A run shorter than this is a quick crash: the backoff grows. */
 const QUICK_CRASH_MS = 10_000;
 /** Consecutive quick crashes after which the supervisor gives up (exit 1). */
@@ -45,7 +54,7 @@ const slots: Slot[] = CHILDREN.map((c) => ({ ...c, child: null, startedAt: 0, qu
 function start(slot: Slot): void {
   // detached: own process group, so a terminal Ctrl-C reaches the children once (forwarded by us), not twice.
   // The IPC channel is how a child learns we are gone, even killed with SIGKILL ([S11]).
-  const child = spawn(process.execPath, ['--import', 'tsx', slot.file], { env: process.env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+  const child = spawn(process.execPath, [...NODE_ARGS, slot.file], { env: process.env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
   slot.child = child;
   slot.startedAt = Date.now();
   let exited = false;

@@ -77,12 +77,21 @@ interface Thread {
 
 type Reply = { id: number; result?: unknown; error?: string };
 
-export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOptions = {}): SqliteWriteThread {
-  // The entry is TypeScript source: register tsx's loader in the thread, then import it.
+/**
+ * The thread's entry. Compiled (dist/server.js or dist/worker.js, see scripts/build-server.ts): the
+ * bundled dist/write-thread.js beside it. From source: register tsx's loader in the thread, then
+ * import the TypeScript entry.
+ */
+function threadEntry(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./write-thread.js', import.meta.url);
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = new URL('./write-thread-entry.ts', import.meta.url).href;
   const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
-  const entryUrl = new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
+
+export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOptions = {}): SqliteWriteThread {
+  const entryUrl = threadEntry();
   const log = opts.logger;
 
   let thread: Thread | null = null;
