@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { competingInserts, craft, keyStorm, nestedMaps } from '../server/src/sync/gate/testing/crafted.ts';
-import { LoadClient } from './load-client.ts';
+import { LoadClient, typeAtRate } from './load-client.ts';
 import type { EditTracker } from './load-client.ts';
 import { ms, summarize } from './stats.ts';
 import { startTrellis } from './sync-targets.ts';
@@ -120,14 +120,14 @@ async function run(attackers: number, opts: { clients: number; rooms: number; ra
   const health: number[] = [];
   try {
     // Warm-up, not recorded.
-    await typing(clients, perRoom, opts.rate, 3);
+    await typeAtRate(clients, perRoom, opts.rate, 3);
     tracker.latencies = [];
     for (const b of bad) b.start();
     const probe = setInterval(() => {
       const t0 = performance.now();
       void fetch(`${base}/api/health`).then(() => health.push(performance.now() - t0), () => health.push(Infinity));
     }, 50);
-    await typing(clients, perRoom, opts.rate, opts.seconds);
+    await typeAtRate(clients, perRoom, opts.rate, opts.seconds);
     clearInterval(probe);
     await new Promise((r) => setTimeout(r, 1000));
     const s = summarize(tracker.latencies);
@@ -144,27 +144,6 @@ async function run(attackers: number, opts: { clients: number; rooms: number; ra
     for (const c of clients) c.close();
     await target.stop();
   }
-}
-
-async function typing(clients: LoadClient[], perRoom: number[], rate: number, seconds: number): Promise<void> {
-  const started = performance.now();
-  let sent = 0;
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = (performance.now() - started) / 1000;
-      if (elapsed >= seconds) {
-        clearInterval(timer);
-        return resolve();
-      }
-      const due = Math.floor(elapsed * rate) - sent;
-      for (let k = 0; k < due; k++) {
-        const c = clients[next++ % clients.length]!;
-        c.edit(perRoom[Number(c.room)]! - 1);
-        sent++;
-      }
-    }, 2);
-  });
 }
 
 export async function runHostileBench(opts: { clients?: number; rooms?: number; rate?: number; seconds?: number; attackers?: number } = {}): Promise<string> {

@@ -57,3 +57,27 @@ export class LoadClient {
     this.ws?.terminate();
   }
 }
+
+/** Spreads `rate` edits per second round-robin over the clients for `seconds`, each typing into its
+ *  room (whose client count `perRoom` gives); resolves with the number of edits sent. */
+export async function typeAtRate(clients: LoadClient[], perRoom: number[], rate: number, seconds: number): Promise<number> {
+  const started = performance.now();
+  let sent = 0;
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed >= seconds) {
+        clearInterval(timer);
+        return resolve();
+      }
+      const due = Math.floor(elapsed * rate) - sent;
+      for (let k = 0; k < due; k++) {
+        const c = clients[next++ % clients.length]!;
+        c.edit(perRoom[Number(c.room)]! - 1);
+        sent++;
+      }
+    }, 2);
+  });
+  return sent;
+}

@@ -2,7 +2,7 @@
 // documents typing small edits at a fixed total rate. Reports propagation latency (edit at one
 // client → seen by every other client of that document), delivered updates/s, server CPU and RSS,
 // for Trellis and the reference @y/websocket-server in the same run (interleaved repeats, medians).
-import { LoadClient } from './load-client.ts';
+import { LoadClient, typeAtRate } from './load-client.ts';
 import type { EditTracker } from './load-client.ts';
 import { cpuSeconds, rssMiB } from './process-stats.ts';
 import { ms, summarize } from './stats.ts';
@@ -57,23 +57,7 @@ async function phase(target: RunningTarget, clients: LoadClient[], perRoom: numb
   const received0 = clients.reduce((n, c) => n + c.received, 0);
   const cpu0 = target.pids.reduce((n, p) => n + cpuSeconds(p), 0);
   const started = performance.now();
-  let sent = 0;
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = (performance.now() - started) / 1000;
-      if (elapsed >= seconds) {
-        clearInterval(timer);
-        return resolve();
-      }
-      const due = Math.floor(elapsed * rate) - sent;
-      for (let k = 0; k < due; k++) {
-        const c = clients[next++ % clients.length]!;
-        c.edit(perRoom[Number(c.room)]! - 1);
-        sent++;
-      }
-    }, 2);
-  });
+  const sent = await typeAtRate(clients, perRoom, rate, seconds);
   const wall = (performance.now() - started) / 1000;
   const cpu = (target.pids.reduce((n, p) => n + cpuSeconds(p), 0) - cpu0) / wall;
   await new Promise((r) => setTimeout(r, 1000));
