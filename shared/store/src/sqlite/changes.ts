@@ -10,6 +10,10 @@ import { stmt, writeTx } from './db.ts';
 interface Row { id: number; type: string; payload: string; data: Buffer | null; at: number }
 
 const RETENTION_MS = 10 * 60_000;
+/** Longest sleep between polls while nothing changes: other processes' document updates reach
+ *  clients over the direct peer links first ([S10]); the feed carries the rest (membership,
+ *  approvals, notifications) within this. */
+const MAX_IDLE_POLL_MS = 80;
 const PRUNE_EVERY_MS = 60_000;
 const BATCH = 500;
 
@@ -57,6 +61,8 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
       let cursor = from !== undefined && /^\d+$/.test(from) ? Number(from) : headId();
       if (from !== undefined && !/^\d+$/.test(from)) await onResync(String(cursor));
       let nextPrunedCheck = 0;
+      // Idle polls back off (pollMs doubling up to MAX_IDLE_POLL_MS) and snap back at the first change.
+      let idleMs = 0;
       while (!signal.aborted) {
         try {
           prune();
@@ -76,9 +82,11 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
             // Only our own writes (or nothing) since the cursor: move past them.
             if (head > cursor) cursor = head;
             onCaughtUp?.(readAt);
-            await sleep(pollMs, signal);
+            idleMs = Math.min(idleMs === 0 ? pollMs : idleMs * 2, Math.max(pollMs, MAX_IDLE_POLL_MS));
+            await sleep(idleMs, signal);
             continue;
           }
+          idleMs = 0;
           const changes: Change[] = [];
           let broken = false;
           for (const r of rows) {
