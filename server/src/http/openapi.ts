@@ -11,7 +11,8 @@ import {
   PolicyOverrides, Role, RuleDefinition, User, actionParams,
 } from '@trellis/schema';
 import { ActionPath, IdempotencyKey } from './routes/actions.ts';
-import { CollabApprovalsQuery, MyApprovalsQuery } from './routes/approvals.ts';
+import { CollabApprovalsQuery, DecideBody, MyApprovalsQuery } from './routes/approvals.ts';
+import { AuditQuery } from './routes/audit.ts';
 import { CheckinNowBody } from './routes/checkins.ts';
 import { PatchBody } from './routes/collaborations.ts';
 import { ActorRevertBody, AtQuery as HistoryAtQuery, HistoryQuery, RevertBody, RunPath } from './routes/history.ts';
@@ -169,10 +170,12 @@ const paths: ZodOpenApiPathsObject = {
   },
   '/api/approvals/{id}/approve': {
     post: user({ summary: owner('Approve: the action runs once, after a fresh policy check'), tags: ['approvals'], requestParams: { path: ApprovalPath },
+      requestBody: { content: { 'application/json': { schema: DecideBody } } },
       responses: { 200: json(z.looseObject({ status: z.literal('approved'), outcome: z.unknown(), approval: Approval }), 'approved') } }, 403, 404, 409, 410),
   },
   '/api/approvals/{id}/reject': {
-    post: user({ summary: owner('Reject'), tags: ['approvals'], requestParams: { path: ApprovalPath },
+    post: user({ summary: owner('Reject, with an optional reason the requester is told'), tags: ['approvals'], requestParams: { path: ApprovalPath },
+      requestBody: { content: { 'application/json': { schema: DecideBody } } },
       responses: { 200: json(z.object({ status: z.literal('rejected'), approval: Approval }), 'rejected') } }, 403, 404, 409, 410),
   },
   '/api/approvals/{id}/repropose': {
@@ -196,7 +199,7 @@ const paths: ZodOpenApiPathsObject = {
       responses: { 200: json(pageOf(Checkin), 'a page') } }, 404),
   },
   '/api/collaborations/{id}/audit': {
-    get: user({ summary: owner('The audit log, newest first'), tags: ['audit'], requestParams: { path: CollabPath, query: PageQuery },
+    get: user({ summary: owner('The audit log, newest first; filters `actor`, `action`, `from`, `to`'), tags: ['audit'], requestParams: { path: CollabPath, query: AuditQuery },
       responses: { 200: json(pageOf(AuditEntry), 'a page') } }, 403, 404),
   },
   '/api/collaborations/{id}/history': {

@@ -17,7 +17,7 @@ import { ApprovalPath, body, CollabPath, pageShape, pathParams, query } from '..
 
 export const MyApprovalsQuery = z.strictObject({ ...pageShape, status: z.literal('pending').default('pending') });
 export const CollabApprovalsQuery = z.strictObject({ ...pageShape, status: ApprovalStatus.optional() });
-const DecideBody = z.strictObject({ reason: z.string().max(1000).optional() });
+export const DecideBody = z.strictObject({ reason: z.string().max(1000).optional() });
 const MAX_OWNED = 1000;
 
 export function approvalRoutes(app: Express, { store, engine }: HttpDeps): void {
