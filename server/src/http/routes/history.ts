@@ -1,4 +1,4 @@
-// History and revert (SPEC [A5]–[A9], CONTRACT.md): members (viewers included) read the change
+// History and revert (SPEC [A5]–[A9], docs/API.md): members (viewers included) read the change
 // groups and the collaboration as it was; a member with the rights undoes a run through the engine;
 // an owner undoes everything one actor did since a time.
 import type { Express } from 'express';
