@@ -2,6 +2,7 @@
 // BENCH_REPEATS=n repeats the sync ladder n times (default 3) and reports medians.
 // Not part of the test command: numbers are measured here, never asserted in tests.
 import { runDocLoadBench } from './doc-load.ts';
+import { runHistoryBench } from './history.ts';
 import { runHostileBench } from './hostile.ts';
 import { runStoreBench } from './store.ts';
 import { runSyncBench } from './sync.ts';
@@ -15,4 +16,5 @@ if (all || wanted.has('sync')) out.push(await runSyncBench(process.env['BENCH_RE
 if (all || wanted.has('worker')) out.push(workerBenchTable(await runWorkerBench()));
 if (all || wanted.has('doc-load')) out.push(await runDocLoadBench());
 if (all || wanted.has('hostile')) out.push(await runHostileBench());
+if (all || wanted.has('history')) out.push(await runHistoryBench());
 process.stdout.write(`${out.join('\n')}\n`);

@@ -11,8 +11,13 @@ interface BlobRow { seq: number; data: Buffer; hash: string }
 interface HistoryRow extends BlobRow { attribution: string | null; at: number | null }
 
 /** A stored attribution, parsed at the boundary ([D5]): unreadable is corrupt, never "unattributed". */
+const parsedAttributions = new Map<string, Attribution>();
+
 export function parseAttribution(collaborationId: string, seq: number, raw: string | null): Attribution | null {
   if (raw === null) return null;
+  // A document's history repeats a few attributions thousands of times: parse each text once.
+  const known = parsedAttributions.get(raw);
+  if (known) return known;
   let parsed: ReturnType<typeof Attribution.safeParse>;
   try {
     parsed = Attribution.safeParse(JSON.parse(raw));
@@ -20,6 +25,8 @@ export function parseAttribution(collaborationId: string, seq: number, raw: stri
     throw new CorruptRecordError(`update ${collaborationId}#${seq} attribution is not JSON`);
   }
   if (!parsed.success) throw new CorruptRecordError(`update ${collaborationId}#${seq} attribution fails its schema`);
+  if (parsedAttributions.size >= 10_000) parsedAttributions.clear();
+  parsedAttributions.set(raw, parsed.data);
   return parsed.data;
 }
 
