@@ -30,6 +30,8 @@ export interface CollaborationAt {
 
 export class HistoryService {
   private readonly replays = new Map<string, HistoryReplay>();
+  /** Groups of the replay they were computed from, while nothing new was stored. */
+  private readonly grouped = new WeakMap<HistoryReplay, { lastSeq: number; groups: ChangeGroup[] }>();
 
   constructor(private readonly store: Store) {}
 
@@ -53,8 +55,12 @@ export class HistoryService {
 
   async groups(collaborationId: string): Promise<ChangeGroup[]> {
     const { replay } = await this.replay(collaborationId);
+    const cached = this.grouped.get(replay);
+    if (cached && cached.lastSeq === replay.lastSeq) return [...cached.groups];
     const names = await this.names(collaborationId, replay.updates.map((u) => u.attribution?.actor).filter((a): a is AttributedActor => a !== undefined));
-    return groupUpdates(replay.updates, (a) => names.get(`${a.kind}:${a.id}`) ?? a.id);
+    const groups = groupUpdates(replay.updates, (a) => names.get(`${a.kind}:${a.id}`) ?? a.id);
+    this.grouped.set(replay, { lastSeq: replay.lastSeq, groups });
+    return [...groups];
   }
 
   async list(collaborationId: string, q: HistoryQuery): Promise<{ items: ChangeGroup[]; nextCursor: string | null }> {
