@@ -5,9 +5,8 @@
 // delay (p99, max, from its /metrics) and /api/health latency sampled from outside. Fresh server
 // per run, so the event-loop figures cover that run only.
 import WebSocket from 'ws';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { competingInserts, craft, keyStorm, nestedMaps } from '../server/src/sync/gate/testing/crafted.ts';
+import { competingInserts, craft, keyStorm, nestedMaps, syncUpdateFrame } from '../server/src/sync/gate/testing/crafted.ts';
 import { LoadClient, typeAtRate } from './load-client.ts';
 import type { EditTracker } from './load-client.ts';
 import { ms, summarize } from './stats.ts';
@@ -26,14 +25,6 @@ class Tracker implements EditTracker {
       this.latencies.push(performance.now() - p.t0);
     }
   }
-}
-
-function syncUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
 }
 
 /** The attacks, in rotation; each a fresh client id so nothing depends on what was refused. */
@@ -67,7 +58,7 @@ class Attacker {
       if (this.stopped) return clearInterval(timer);
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
       for (let k = 0; k < this.perSecond / 20; k++) {
-        this.ws.send(syncUpdate(crafted(this.n++)));
+        this.ws.send(syncUpdateFrame(crafted(this.n++)));
         this.sentUpdates++;
       }
     }, 50);

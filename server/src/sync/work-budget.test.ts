@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { competingInserts } from './gate/testing/crafted.ts';
+import { competingInserts, syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -42,14 +42,6 @@ function open(token: string): Promise<WebSocket> {
   });
 }
 
-function syncUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
 describe('work budget', () => {
   it('[H6] a worst-case placement attack is refused (type 101 too_costly), closed with 4429, and its sender must wait to reconnect', async () => {
     await waitFor(() => notesOf(honest.doc).toString() === 'ab');
@@ -61,7 +53,7 @@ describe('work budget', () => {
       if (data[0] === 101) refusals.push(data.subarray(2).toString());
     });
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-    ws.send(syncUpdate(attack));
+    ws.send(syncUpdateFrame(attack));
     expect(await closed).toBe(4429);
     expect(refusals.some((r) => r.includes('too_costly'))).toBe(true);
     await expect(open(mallory.token)).rejects.toThrow('429');

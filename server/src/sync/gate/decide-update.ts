@@ -79,8 +79,6 @@ export function decideUpdate(doc: Y.Doc, u: DecodedUpdate, w: Writer, now = Date
 function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
   if (u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ok: true, events: [], roots: [] };
   if (w.role === 'viewer') throw new Refusal('forbidden', 'viewers may not edit');
-  const byStart = new Map<string, NewItem>();
-  for (const n of u.newItems) byStart.set(idKey(n.item.id), n);
   const roots = new Set<string>();
   const entries = new Map<string, Entry>();
   const entryOf = (id: Y.ID): Entry | null => {
@@ -95,7 +93,7 @@ function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
       const p = placementOf(inDoc);
       if (p.kind === 'root' && LIST_ROOTS.has(p.name) && inDoc.parentSub === null) entry = { root: p.name, map: inDoc.content.type as Y.Map<unknown>, item: inDoc };
     } else if (!inDoc) {
-      const n = newItemAt(u, byStart, id);
+      const n = newItemAt(u, id);
       if (n && n.item.id.clock === id.clock && n.item.content instanceof Y.ContentType && n.item.content.type instanceof Y.Map && n.placement.kind === 'root' && LIST_ROOTS.has(n.placement.name) && n.sub === null) {
         entry = { root: n.placement.name, map: null, item: n };
       }

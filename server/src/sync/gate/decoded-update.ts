@@ -36,6 +36,8 @@ export interface DecodedUpdate {
   readonly ranges: Map<number, { from: number; to: number }>;
   /** Client ids the document did not know. */
   readonly newClients: number;
+  /** Each new item by its (trimmed) struct. */
+  readonly byStruct: Map<Y.Item, NewItem>;
   /** Structs of the update, sorted by client and clock, without the parts the document holds. */
   readonly structs: Map<number, (Y.Item | Y.GC)[]>;
   /** Work done reading the delete set against the document (structs visited). */
@@ -76,10 +78,10 @@ export function placementOf(item: Y.Item): Placement {
   return { kind: 'entry', entry: parent._item.id };
 }
 
-/** The new item of a decoded update covering `id`, if any. */
-export function newItemAt(u: DecodedUpdate, byStart: Map<string, NewItem>, id: Y.ID): NewItem | null {
-  const list = u.structs.get(id.client);
-  const range = u.ranges.get(id.client);
+/** The struct of `structs` (sorted per client, within `ranges`) covering `id`, if any. */
+function structAt(structs: Map<number, (Y.Item | Y.GC)[]>, ranges: Map<number, { from: number; to: number }>, id: Y.ID): Y.Item | Y.GC | null {
+  const list = structs.get(id.client);
+  const range = ranges.get(id.client);
   if (!list || !range || id.clock < range.from || id.clock >= range.to) return null;
   let lo = 0;
   let hi = list.length - 1;
@@ -88,9 +90,15 @@ export function newItemAt(u: DecodedUpdate, byStart: Map<string, NewItem>, id: Y
     const s = list[mid]!;
     if (id.clock < s.id.clock) hi = mid - 1;
     else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-    else return s instanceof Y.GC ? null : byStart.get(key(s.id.client, s.id.clock)) ?? null;
+    else return s;
   }
   return null;
+}
+
+/** The new item of a decoded update covering `id`, if any. */
+export function newItemAt(u: DecodedUpdate, id: Y.ID): NewItem | null {
+  const s = structAt(u.structs, u.ranges, id);
+  return s instanceof Y.Item ? (u.byStruct.get(s) ?? null) : null;
 }
 
 export const idKey = (id: Y.ID) => key(id.client, id.clock);
@@ -170,20 +178,8 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
 
   // A new item by the clock it covers (origins may point into the middle of a struct).
   const findNew = (id: Y.ID): NewItem | Y.GC | null => {
-    const list = kept.get(id.client);
-    if (!list) return null;
-    const range = ranges.get(id.client)!;
-    if (id.clock < range.from || id.clock >= range.to) return null;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = list[mid]!;
-      if (id.clock < s.id.clock) hi = mid - 1;
-      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-      else return s instanceof Y.GC ? s : inUpdate.get(s)!;
-    }
-    return null;
+    const s = structAt(kept, ranges, id);
+    return s === null || s instanceof Y.GC ? s : inUpdate.get(s)!;
   };
 
   // Place every new item: from its own parent info, or from its origin's / right origin's parent
@@ -309,5 +305,5 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       }
     }
   }
-  return { ok: true, update: { newItems, newGc, deletesExisting, deleteSet, ranges, structs: kept, dsVisited, newClients } };
+  return { ok: true, update: { newItems, newGc, deletesExisting, deleteSet, ranges, structs: kept, dsVisited, newClients, byStruct: inUpdate } };
 }

@@ -73,8 +73,6 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
   const perParent = new Map<string, number>();
   for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
   const sameOrigin = new Map<string, number>();
-  const byClock = new Map<string, NewItem>();
-  for (const n of u.newItems) byClock.set(idKey(n.item.id), n);
   let walked = 0;
   for (const n of u.newItems) {
     cost += 1;
@@ -97,22 +95,22 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
       continue;
     }
     if (before > 0) cost += siblings;
-    const originItem = origin ? newItemAt(u, byClock, origin) : null;
+    const originItem = origin ? newItemAt(u, origin) : null;
     if (originItem && !sameId(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
     if (n.placement.kind === 'root' && walked < walkCap && !originItem) {
       // With a right origin that is itself new, Yjs scans from the origin to where that item gets
       // anchored: right after the document item its own origins lead back to.
       let anchor = n.item.rightOrigin;
-      let rightNew = anchor ? newItemAt(u, byClock, anchor) : null;
+      let rightNew = anchor ? newItemAt(u, anchor) : null;
       if (rightNew !== null) {
         cost += siblings;
         let back: Y.ID | null = rightNew.item.origin;
         for (let hops = 0; back !== null && hops < siblings; hops++) {
-          const inUpdate = newItemAt(u, byClock, back);
+          const inUpdate = newItemAt(u, back);
           if (!inUpdate) break;
           back = inUpdate.item.origin;
         }
-        rightNew = back !== null && newItemAt(u, byClock, back) !== null ? rightNew : null;
+        rightNew = back !== null && newItemAt(u, back) !== null ? rightNew : null;
         const root = doc.share.get(n.placement.name) as Y.AbstractType<unknown> | undefined;
         anchor = back === null ? (root?._start?.id ?? null) : nextId(doc, back);
       }

@@ -1,5 +1,6 @@
 // Crafted updates a hostile member could send with the stock protocol: raw structs and delete sets
 // encoded by hand (tests and the hostile-load benchmark share them).
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { encodeStructs } from '../encode-update.ts';
 
@@ -50,4 +51,13 @@ export function keyStorm(client: number, entry: Y.ID, key: string, n: number): U
   const items: Y.Item[] = [];
   for (let i = 0; i < n; i++) items.push(new Y.Item(Y.createID(client, i), null, null, null, null, entry as unknown as Y.AbstractType<unknown>, key, new Y.ContentAny([`v${i}`])));
   return craft(new Map([[client, items]]));
+}
+
+/** An update as the sync frame a client sends (y-websocket message 0, sync update). */
+export function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
 }
