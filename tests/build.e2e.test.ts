@@ -1,18 +1,44 @@
 // The production build: `npm run build:server` compiles the supervisor, server, worker and SQLite write
 // thread to dist/*.js, and what `npm start` and the Docker image run (node dist/supervise.js) serves
 // with no TypeScript transform loaded: the supervisor's children are the compiled files, /api/health
-// answers, and an edit is stored through the write thread of the bundle.
+// answers, and an edit is stored through the write thread of the bundle. The same server serves the
+// real web app build: the precompressed Brotli/gzip copy by Accept-Encoding, `Vary: Accept-Encoding`,
+// immutable caching for fingerprinted assets and `no-cache` for the shell and the service worker.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notesOf } from '@trellis/schema';
 import { buildServer } from '../scripts/build-server.ts';
+import { buildClientOnce } from './e2e/harness.ts';
 import { connect, createCollaboration, freePort, login, metric, storedDoc, synced, tempDir, waitFor, waitHealthy } from '../server/src/testing/harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'client', 'dist');
+const BROWSER = 'gzip, deflate, br, zstd'; // what Chromium sends: gzip first, yet Brotli is preferred
+
+/** A raw GET (or HEAD), so the test sees the bytes and headers as sent, not decoded by fetch. */
+function get(base: string, path: string, acceptEncoding: string | null, method = 'GET'): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers: acceptEncoding === null ? {} : { 'Accept-Encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function decoded(res: { headers: IncomingHttpHeaders; body: Buffer }): string {
+  const enc = res.headers['content-encoding'];
+  return (enc === 'br' ? brotliDecompressSync(res.body) : enc === 'gzip' ? gunzipSync(res.body) : res.body).toString('utf8');
+}
 
 /** The command line of each child of `pid`. */
 function childCommands(pid: number): string[] {
@@ -27,6 +53,7 @@ describe('the compiled build (dist/)', () => {
   let dataDir = '';
 
   beforeAll(async () => {
+    await buildClientOnce();
     await buildServer();
     dataDir = tempDir();
     const port = await freePort();
@@ -38,7 +65,7 @@ describe('the compiled build (dist/)', () => {
     supervisor.stdout?.on('data', keep);
     supervisor.stderr?.on('data', keep);
     await waitHealthy(base, 30_000);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     if (!supervisor || supervisor.exitCode !== null) return;
@@ -66,5 +93,74 @@ describe('the compiled build (dist/)', () => {
     writer.destroy();
     expect(await metric(base, 'trellis_write_thread_restarts')).toBe(0);
     expect(output).not.toMatch(/write thread/i);
+  });
+
+  describe('serves the web app build', () => {
+    const file = (path: string) => readFileSync(join(DIST, path), 'utf8');
+    const entry = () => /src="(\/assets\/index-[^"]+\.js)"/.exec(file('index.html'))?.[1] ?? '';
+
+    it('the shell: Brotli for a browser, gzip without br, identity without Accept-Encoding; no-cache; Vary', async () => {
+      for (const [accept, coding] of [[BROWSER, 'br'], ['gzip', 'gzip'], ['br;q=0, gzip;q=0.5', 'gzip'], [null, undefined], ['identity', undefined]] as const) {
+        const res = await get(base, '/', accept);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-encoding']).toBe(coding);
+        expect(res.headers['vary']).toMatch(/Accept-Encoding/i);
+        expect(res.headers['cache-control']).toBe('no-cache');
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(Number(res.headers['content-length'])).toBe(res.body.length);
+        expect(decoded(res)).toBe(file('index.html'));
+      }
+    });
+
+    it('a client-side route gets the negotiated shell; a missing hashed asset is 404, not the shell', async () => {
+      const route = await get(base, '/collaborations/abc', BROWSER);
+      expect(route.status).toBe(200);
+      expect(route.headers['content-encoding']).toBe('br');
+      expect(route.headers['cache-control']).toBe('no-cache');
+      expect(decoded(route)).toBe(file('index.html'));
+      expect((await get(base, '/assets/gone-0123abcd.js', BROWSER)).status).toBe(404);
+    });
+
+    it('fingerprinted chunks: immutable for a year, Brotli or gzip, JavaScript content type, smaller than raw', async () => {
+      const path = entry();
+      expect(path).not.toBe('');
+      const raw = file(path);
+      for (const [accept, coding] of [[BROWSER, 'br'], ['gzip', 'gzip'], [null, undefined]] as const) {
+        const res = await get(base, path, accept);
+        expect(res.status).toBe(200);
+        expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        expect(res.headers['vary']).toMatch(/Accept-Encoding/i);
+        expect(res.headers['content-encoding']).toBe(coding);
+        expect(res.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+        expect(decoded(res)).toBe(raw);
+        if (coding) expect(res.body.length).toBeLessThan(raw.length / 2);
+      }
+      const head = await get(base, path, BROWSER, 'HEAD');
+      expect(head.headers['content-encoding']).toBe('br');
+      expect(head.body.length).toBe(0);
+    });
+
+    it('the rarely used screens are separate chunks, not loaded by the shell', async () => {
+      const shell = file('index.html');
+      for (const name of ['GovernancePanel', 'SettingsPanel', 'AuditPanel']) {
+        const chunk = readdirSync(join(DIST, 'assets')).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
+        expect(chunk, name).toBeDefined();
+        expect(shell).not.toContain(chunk);
+        const res = await get(base, `/assets/${chunk}`, BROWSER);
+        expect(res.headers['content-encoding']).toBe('br');
+        expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      }
+    });
+
+    it('the service worker and the manifest revalidate', async () => {
+      const sw = await get(base, '/sw.js', BROWSER);
+      expect(sw.status).toBe(200);
+      expect(sw.headers['cache-control']).toBe('no-cache');
+      expect(sw.headers['content-encoding']).toBe('br');
+      expect(decoded(sw)).toBe(file('sw.js'));
+      const manifest = await get(base, '/manifest.webmanifest', null);
+      expect(manifest.status).toBe(200);
+      expect(manifest.headers['cache-control']).toBe('no-cache');
+    });
   });
 });

@@ -93,6 +93,9 @@ export function renderNginxConf(o: NginxConfOptions): string {
   const root = o.staticDir
     ? [
         `    root ${q(o.staticDir)};`,
+        // The build's precompressed .gz copies (scripts/precompress.ts); stock nginx has no Brotli module.
+        '    gzip_static on;',
+        '    gzip_vary on;',
         location('/', ['try_files $uri $uri/ /index.html;']),
         location('~ ^/(index\\.html|sw\\.js|registerSW\\.js|manifest\\.webmanifest)$', ['add_header Cache-Control "no-cache";']),
         location('/assets/', ['add_header Cache-Control "public, max-age=31536000, immutable";', 'try_files $uri =404;']),

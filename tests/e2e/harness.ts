@@ -29,8 +29,8 @@ function newestMtime(path: string): number {
 
 function distIsFresh(): boolean {
   const built = join(ROOT, 'client', 'dist', 'index.html');
-  if (!existsSync(built) || !existsSync(join(ROOT, 'client', 'dist', 'sw.js'))) return false;
-  const inputs = ['client/src', 'client/index.html', 'client/vite.config.ts', 'client/public', 'shared/schema/src'].map((p) => join(ROOT, p));
+  if (!existsSync(built) || !existsSync(join(ROOT, 'client', 'dist', 'sw.js')) || !existsSync(`${built}.br`)) return false;
+  const inputs = ['client/src', 'client/index.html', 'client/vite.config.ts', 'client/package.json', 'client/public', 'shared/schema/src', 'scripts/precompress.ts'].map((p) => join(ROOT, p));
   return Math.max(...inputs.filter(existsSync).map(newestMtime)) < statSync(built).mtimeMs;
 }
 

@@ -11,6 +11,7 @@ import type { CollaborationSummary, Member } from '../api/types.ts';
 import { useServerAvailability, useWhenServerBack } from '../api/useConnection.ts';
 import { useAuth, useSession } from '../auth/AuthProvider.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { Deferred, deferred } from '../components/Deferred.tsx';
 import { ErrorText, Loading } from '../components/States.tsx';
 import { SyncStatus } from '../components/SyncStatus.tsx';
 import { useToast } from '../components/Toasts.tsx';
@@ -19,15 +20,17 @@ import type { Tab } from '../routing/route.ts';
 import { useDocSession, useSyncSnapshot } from '../sync/useDocSession.ts';
 import { usePresence } from '../sync/usePresence.ts';
 import { nameOf } from '../text/names.ts';
-import { AuditPanel } from './AuditPanel.tsx';
 import { BoardPanel } from './BoardPanel.tsx';
 import type { CollabView } from './collab-view.ts';
 import { DigestPanel } from './DigestPanel.tsx';
-import { GovernancePanel } from './GovernancePanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { MessagesPanel } from './MessagesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
-import { SettingsPanel } from './SettingsPanel.tsx';
+
+// Owner-only and rarely opened: loaded on demand, each its own chunk.
+const GovernancePanel = deferred(() => import('./GovernancePanel.tsx'), 'GovernancePanel');
+const SettingsPanel = deferred(() => import('./SettingsPanel.tsx'), 'SettingsPanel');
+const AuditPanel = deferred(() => import('./AuditPanel.tsx'), 'AuditPanel');
 
 const ROLE_CHANGED: Record<Role, string> = {
   owner: 'Your role is now owner: you can also manage members, rules and policy.',
@@ -203,11 +206,17 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
         ) : tab === 'members' ? (
           <MembersPanel view={view} members={members} onChanged={reload} />
         ) : tab === 'governance' ? (
-          <GovernancePanel view={view} />
+          <Deferred label="Loading rules and policy…">
+            <GovernancePanel view={view} />
+          </Deferred>
         ) : tab === 'settings' ? (
-          <SettingsPanel view={view} collab={collab} onSaved={saved} />
+          <Deferred label="Loading settings…">
+            <SettingsPanel view={view} collab={collab} onSaved={saved} />
+          </Deferred>
         ) : tab === 'audit' ? (
-          <AuditPanel view={view} />
+          <Deferred label="Loading the audit log…">
+            <AuditPanel view={view} />
+          </Deferred>
         ) : (
           <DigestPanel view={view} />
         )}
