@@ -129,6 +129,25 @@ describe('history and revert routes', () => {
     }
   });
 
+  it('[A7][P4] a refused edit of the run\'s message (restored by the server) takes nothing over: the run still reverts whole', async () => {
+    const s = await scenario();
+    const p = connect(server.url, s.id, bob.token);
+    try {
+      await synced(p);
+      await waitFor(() => p.doc.getArray('messages').length === 1, 10_000, 'the AI message');
+      // [P2] an editor may not change the AI's message: refused, and the server restores it.
+      (p.doc.getArray<Y.Map<unknown>>('messages').get(0)).set('body', 'hijacked');
+      await waitFor(() => p.doc.getArray<Y.Map<unknown>>('messages').get(0).get('body') === 'I booked nothing yet.', 10_000, 'the refusal restored the message');
+      const res = await api<{ reverted: { root: string; itemId: string | null }[]; conflicts: unknown[] }>(server.url, 'POST', `${base(s.id)}/runs/${s.runId}/revert`, alice.token, {});
+      expect(res.status).toBe(200);
+      expect(res.body.reverted.filter((c) => c.root === 'messages')).toHaveLength(1);
+      expect(res.body.conflicts.filter((c) => (c as { root: string }).root === 'messages')).toEqual([]);
+      await waitFor(() => p.doc.getArray('messages').length === 0, 10_000, 'the AI message removed');
+    } finally {
+      p.destroy();
+    }
+  });
+
   it('[A8] an editor reverts what they may do by hand; the rest waits for an owner\'s approval, then runs', async () => {
     const s = await scenario();
     const res = await api<{ reverted: { itemId: string | null; field: string | null }[]; needsOwner: { itemId: string | null }[]; approvalId: string }>(server.url, 'POST', `${base(s.id)}/runs/${s.runId}/revert`, bob.token, {});

@@ -85,6 +85,12 @@ export function mergeChanges(changes: readonly ReplayedChange[]): ReplayedChange
     }
     const entryKey = `${c.root}/${c.itemId ?? ''}`;
     if (c.kind === 'created') {
+      const prior = byKey.get(`${entryKey}/`);
+      // Deleted and put back as it was (a refused update's restoration): nothing changed.
+      if (prior?.kind === 'deleted' && canonicalJson(prior.before) === canonicalJson(c.after)) {
+        byKey.delete(`${entryKey}/`);
+        continue;
+      }
       const merged = { ...c };
       created.set(entryKey, merged);
       byKey.set(`${entryKey}/`, merged);

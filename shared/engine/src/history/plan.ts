@@ -3,6 +3,7 @@
 // changed since is a conflict, left alone; an entry the run created goes only if nobody else
 // touched it since; text the run inserted into the notes goes by its Yjs ids.
 import type { AttributedActor } from '@trellis/schema';
+import { canonicalJson } from '../canonical-json.ts';
 import type { HistoryRoot, ReplayedUpdate } from './replay.ts';
 
 /** Which stored changes a revert undoes: one run, or everything one actor did since a time. */
@@ -77,7 +78,9 @@ export function planRevert(updates: readonly ReplayedUpdate[], selector: RunSele
         if (inRun && !made) deletedByRun.set(entry, { root: c.root, itemId: c.itemId, json: c.before as Record<string, unknown> });
         continue;
       }
-      // A field.
+      // A field. Writing the value that is already there (a refused update's restoration, a
+      // repeated write) takes nothing over: the field stays the earlier writer's.
+      if (!inRun && canonicalJson(c.before) === canonicalJson(c.after)) continue;
       if (made) {
         if (inRun) made.json = { ...made.json, [c.field!]: c.after };
         else made.touchedBy ??= by ?? { kind: 'integration', id: 'before-history' };
