@@ -2,7 +2,7 @@
 import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 import type { Http } from './http.ts';
 import { itemsOf } from './http.ts';
-import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, InviteItem, Member, Notification } from './types.ts';
+import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, HistoryGroup, InviteItem, Member, Notification } from './types.ts';
 
 const enc = encodeURIComponent;
 
@@ -81,6 +81,12 @@ export function endpoints(http: Http) {
     /** Asks for a check-in now (SPEC [W7]); a refusal (409) comes back as an ApiError with the reason. */
     async runCheckin(collabId: string, fresh = false): Promise<CheckinRun> {
       return (await http<CheckinRun>('POST', `/api/collaborations/${enc(collabId)}/checkins`, fresh ? { fresh: true } : {})).data;
+    },
+    /** Change groups, newest first (SPEC [A5]); `cursor` is the last group's id of the previous page. */
+    async listHistory(collabId: string, cursor: string | null, limit = 100): Promise<{ items: HistoryGroup[]; nextCursor: string | null }> {
+      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/history?limit=${limit}${cursor ? `&before=${enc(cursor)}` : ''}`);
+      const next = data && typeof data.nextCursor === 'string' && data.nextCursor ? data.nextCursor : null;
+      return { items: itemsOf<HistoryGroup>(data), nextCursor: next };
     },
     async listPendingApprovals(): Promise<ApprovalItem[]> {
       return itemsOf<ApprovalItem>((await http('GET', '/api/approvals?status=pending&limit=100')).data, 'approvals');

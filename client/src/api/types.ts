@@ -80,3 +80,12 @@ export interface AuditPage {
   items: AuditItem[];
   nextCursor: string | null;
 }
+
+/** One change group of `GET /api/collaborations/:id/history` (SPEC [A5]), newest first. */
+export interface HistoryGroup {
+  id: string;
+  at: string | null;
+  actor: { kind: 'user' | 'ai' | 'rule' | 'integration' | (string & {}); id: string };
+  summary: string;
+  changes: { root: string; itemId: string | null; field: string | null; before: unknown; after: unknown }[];
+}

@@ -1,20 +1,16 @@
-// One activity with its actions: schedule (date and time), complete, cancel (with an optional reason).
-import { useState } from 'react';
-import type { ReactNode } from 'react';
+// One activity with its actions: open the detail, schedule (date and time), complete, cancel (with an
+// optional reason), reopen a done or cancelled one. Complete and Cancel offer Undo (a reopen) in a toast.
+import { useRef, useState } from 'react';
+import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 import { decide } from '@trellis/schema';
 import type { Activity, ContentAction, Decision } from '@trellis/schema';
+import { useToast } from '../components/Toasts.tsx';
 import { formatTime } from '../text/format.ts';
+import { toLocalInput } from './board/activity-edit.ts';
 import type { CollabView } from './collab-view.ts';
 import type { ActionResult } from './useActionRunner.ts';
 
 type Run = (name: string, params: Record<string, unknown>) => Promise<ActionResult>;
-
-function toLocalInput(iso: string | undefined): string {
-  const d = iso ? new Date(iso) : new Date(Date.now() + 24 * 3600_000);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
 
 interface InlineFormProps {
   label: string;
@@ -28,11 +24,18 @@ interface InlineFormProps {
   children: ReactNode;
 }
 
-/** A one-field form under the card: the labelled field, then the submit button and Back. */
+/** A one-field form under the card: the labelled field, then the submit button and Back. Escape is Back. */
 function InlineForm({ label, inputId, submitLabel, submitClass, busy, onSubmit, onBack, children }: InlineFormProps) {
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    onBack();
+  };
   return (
     <form
       className="inline-form"
+      onKeyDown={onKeyDown}
       onSubmit={(e) => {
         e.preventDefault();
         onSubmit();
@@ -52,28 +55,54 @@ function InlineForm({ label, inputId, submitLabel, submitClass, busy, onSubmit, 
   );
 }
 
-export function ActivityCard({ activity: a, view, run }: { activity: Activity; view: CollabView; run: Run }) {
+export interface ActivityCardProps {
+  activity: Activity;
+  view: CollabView;
+  run: Run;
+  /** Opens the detail dialog. */
+  onOpen: (activityId: string) => void;
+  /** The card changed column: the board moves focus to it there. */
+  onMoved: (activityId: string) => void;
+}
+
+const focusSoon = (ref: RefObject<HTMLElement | null>) => requestAnimationFrame(() => ref.current?.focus());
+
+export function ActivityCard({ activity: a, view, run, onOpen, onMoved }: ActivityCardProps) {
+  const toast = useToast();
   const [mode, setMode] = useState<'idle' | 'schedule' | 'cancel'>('idle');
-  const [at, setAt] = useState(() => toLocalInput(a.at));
+  const [at, setAt] = useState(() => toLocalInput(a.at ?? new Date(Date.now() + 24 * 3600_000).toISOString()));
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'pending' | 'error'; text: string } | null>(null);
+  const scheduleBtn = useRef<HTMLButtonElement>(null);
+  const cancelBtn = useRef<HTMLButtonElement>(null);
   const open = a.status === 'proposed' || a.status === 'scheduled';
-  // Schedule, complete and cancel go through the action API: they need the server.
+  // Schedule, complete, cancel and reopen go through the action API: they need the server.
   const disabled = !view.canEdit || busy || !view.server.available;
   const reasonId = view.server.available ? undefined : 'board-needs-server';
   const decision = (action: ContentAction): Decision => (view.role ? decide(view.role, action, view.policy) : 'allow');
   const suffix = (action: ContentAction) => (decision(action) === 'approval' ? ' (needs approval)' : '');
   const denied = (action: ContentAction) => decision(action) === 'deny';
 
-  const act = async (name: string, params: Record<string, unknown>) => {
+  const act = async (name: ContentAction, params: Record<string, unknown>) => {
     setBusy(true);
     const r = await run(name, params);
     setBusy(false);
     setNotice({ kind: !r.ok ? 'error' : r.pending ? 'pending' : 'ok', text: r.ok && r.pending ? 'Waiting for owner approval.' : r.message });
-    if (r.ok) setMode('idle');
+    if (!r.ok) return;
+    setMode('idle');
+    if (r.pending) return;
+    onMoved(a.id);
+    if ((name === 'completeActivity' || name === 'cancelActivity') && !denied('reopenActivity')) {
+      const what = name === 'completeActivity' ? 'marked done' : 'cancelled';
+      toast('success', `“${a.title}” ${what}.`, { label: 'Undo', run: () => void run('reopenActivity', { activityId: a.id }).then((u) => u.ok && !u.pending && onMoved(a.id)) });
+    }
   };
-  const back = () => setMode('idle');
+  const back = () => {
+    const opener = mode === 'cancel' ? cancelBtn : scheduleBtn;
+    setMode('idle');
+    focusSoon(opener);
+  };
   const submitSchedule = () => {
     const d = new Date(at);
     if (Number.isNaN(d.getTime())) return setNotice({ kind: 'error', text: 'Pick a date and time.' });
@@ -83,34 +112,46 @@ export function ActivityCard({ activity: a, view, run }: { activity: Activity; v
 
   return (
     <article className={`activity activity-${a.status}`} data-testid="activity" data-activity-id={a.id} data-status={a.status}>
-      <h3 className="activity-title">{a.title}</h3>
+      <h3 className="activity-title">
+        <button type="button" className="activity-open" aria-haspopup="dialog" onClick={() => onOpen(a.id)}>
+          {a.title}
+        </button>
+      </h3>
       <p className="activity-meta">
-        {a.status === 'scheduled' && a.at && <span>📅 {formatTime(a.at)}</span>}
+        {a.at && <span className="activity-due">Due {formatTime(a.at)}</span>}
         {a.proposedBy && <span>by {view.name(a.proposedBy)}</span>}
+        {a.notes && <span className="activity-has-notes">Has a description</span>}
         {a.status === 'cancelled' && a.cancelReason && <span>reason: {a.cancelReason}</span>}
       </p>
       {open && view.canEdit && mode === 'idle' && (
         <div className="activity-actions">
-          <button type="button" className="small" disabled={disabled || denied('scheduleActivity')} aria-describedby={reasonId} onClick={() => setMode('schedule')}>
+          <button ref={scheduleBtn} type="button" className="small" disabled={disabled || denied('scheduleActivity')} aria-describedby={reasonId} onClick={() => setMode('schedule')}>
             {a.status === 'scheduled' ? 'Reschedule' : 'Schedule'}
             {suffix('scheduleActivity')}
           </button>
           <button type="button" className="small" disabled={disabled || denied('completeActivity')} aria-describedby={reasonId} onClick={() => void act('completeActivity', { activityId: a.id })}>
             Complete{suffix('completeActivity')}
           </button>
-          <button type="button" className="small danger" disabled={disabled || denied('cancelActivity')} aria-describedby={reasonId} onClick={() => setMode('cancel')}>
+          <button ref={cancelBtn} type="button" className="small danger" disabled={disabled || denied('cancelActivity')} aria-describedby={reasonId} onClick={() => setMode('cancel')}>
             Cancel{suffix('cancelActivity')}
+          </button>
+        </div>
+      )}
+      {!open && view.canEdit && (
+        <div className="activity-actions">
+          <button type="button" className="small" disabled={disabled || denied('reopenActivity')} aria-describedby={reasonId} onClick={() => void act('reopenActivity', { activityId: a.id })}>
+            Reopen{suffix('reopenActivity')}
           </button>
         </div>
       )}
       {mode === 'schedule' && (
         <InlineForm label="When" inputId={`at-${a.id}`} submitLabel="Save time" submitClass="primary" busy={busy || !view.server.available} onBack={back} onSubmit={submitSchedule}>
-          <input id={`at-${a.id}`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
+          <input id={`at-${a.id}`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required autoFocus />
         </InlineForm>
       )}
       {mode === 'cancel' && (
         <InlineForm label="Reason (optional)" inputId={`reason-${a.id}`} submitLabel="Cancel activity" submitClass="danger" busy={busy || !view.server.available} onBack={back} onSubmit={submitCancel}>
-          <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
+          <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
         </InlineForm>
       )}
       {notice && (

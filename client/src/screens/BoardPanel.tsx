@@ -1,6 +1,7 @@
 // The activities board: propose (through the CRDT when the policy allows it outright, otherwise the
-// action API), then schedule, complete or cancel through the action API.
-import { useEffect, useState } from 'react';
+// action API), search and filter, open a card's detail, schedule, complete, cancel or reopen through
+// the action API. On a phone the columns are swipeable tabs; a new card is scrolled into view and focused.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { activitiesOf, appendActivity, decide, newId, readActivities } from '@trellis/schema';
 import type { Activity, ActivityStatus } from '@trellis/schema';
@@ -10,16 +11,25 @@ import { Empty } from '../components/States.tsx';
 import { useYRoot } from '../sync/useYRoot.ts';
 import { rememberActivityTitles } from '../text/activity-titles.ts';
 import { ActivityCard } from './ActivityCard.tsx';
+import { ActivityDetail } from './board/ActivityDetail.tsx';
+import type { BoardFilter } from './board/board-filter.ts';
+import { isFiltering, matchesFilter, NO_FILTER, proposers } from './board/board-filter.ts';
+import { BoardToolbar } from './board/BoardToolbar.tsx';
+import { ColumnTabs } from './board/ColumnTabs.tsx';
+import { STATUS_LABEL, STATUSES } from './board/status-labels.ts';
 import type { CollabView } from './collab-view.ts';
 import { neverSynced } from './collab-view.ts';
 import { useActionRunner } from './useActionRunner.ts';
+import './board/board.css';
 
-const COLUMNS: { status: ActivityStatus; label: string }[] = [
-  { status: 'proposed', label: 'Proposed' },
-  { status: 'scheduled', label: 'Scheduled' },
-  { status: 'done', label: 'Done' },
-  { status: 'cancelled', label: 'Cancelled' },
-];
+/** Focus a card's open button once it is rendered (it may just have been created or moved). */
+function focusCard(board: HTMLElement | null, activityId: string, scroll: boolean): boolean {
+  const btn = board?.querySelector<HTMLButtonElement>(`[data-activity-id="${CSS.escape(activityId)}"] .activity-open`);
+  if (!btn) return false;
+  if (scroll) btn.closest('article')?.scrollIntoView({ block: 'nearest', inline: 'start' });
+  btn.focus({ preventScroll: !scroll });
+  return true;
+}
 
 export function BoardPanel({ view }: { view: CollabView }) {
   const doc = view.session.doc;
@@ -27,8 +37,18 @@ export function BoardPanel({ view }: { view: CollabView }) {
   const run = useActionRunner(view.collabId, view.reload);
   const [title, setTitle] = useState('');
   const [notice, setNotice] = useState('');
+  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const [detailId, setDetailId] = useState<string | null>(null);
+  const [activeColumn, setActiveColumn] = useState<ActivityStatus>('proposed');
+  const boardRef = useRef<HTMLDivElement>(null);
+  /** A card to focus once it shows: `scroll` for a new one (bring it into view), not for a moved one. */
+  const pendingFocus = useRef<{ id: string; scroll: boolean } | null>(null);
 
   useEffect(() => rememberActivityTitles(activities), [activities]);
+  useEffect(() => {
+    const p = pendingFocus.current;
+    if (p && focusCard(boardRef.current, p.id, p.scroll)) pendingFocus.current = null;
+  }, [activities]);
 
   const proposeDecision = view.role ? decide(view.role, 'proposeActivity', view.policy) : 'allow';
   // A proposal that needs approval goes through the action API, so it needs the server; one allowed
@@ -41,7 +61,11 @@ export function BoardPanel({ view }: { view: CollabView }) {
     if (!t) return;
     if (requestBlocked) return;
     if (proposeDecision === 'allow') {
-      appendActivity(doc, { id: newId('act'), title: t, proposedBy: view.me.id });
+      const id = newId('act');
+      // The new card must be on the board to be seen: filters that would hide it are cleared.
+      if (isFiltering(filter) && !matchesFilter({ id, title: t, status: 'proposed', proposedBy: view.me.id }, filter)) setFilter(NO_FILTER);
+      pendingFocus.current = { id, scroll: true };
+      appendActivity(doc, { id, title: t, proposedBy: view.me.id });
       setTitle('');
       setNotice('');
       return;
@@ -50,6 +74,21 @@ export function BoardPanel({ view }: { view: CollabView }) {
     setNotice(r.message);
     if (r.ok) setTitle('');
   };
+
+  const onMoved = useCallback((id: string) => {
+    pendingFocus.current = { id, scroll: false };
+  }, []);
+  const closeDetail = useCallback(() => {
+    const id = detailId;
+    setDetailId(null);
+    if (id) requestAnimationFrame(() => focusCard(boardRef.current, id, false));
+  }, [detailId]);
+
+  const people = useMemo(() => proposers(activities).map((id) => ({ id, name: view.name(id) })), [activities, view]);
+  const shown = activities.filter((a) => matchesFilter(a, filter));
+  const columns = STATUSES.filter((s) => filter.status === 'all' || filter.status === s);
+  const detail = detailId ? activities.find((a) => a.id === detailId) : undefined;
+  const anyOpen = activities.some((a) => a.status === 'proposed' || a.status === 'scheduled');
 
   return (
     <div className="board-wrap">
@@ -73,8 +112,12 @@ export function BoardPanel({ view }: { view: CollabView }) {
         </button>
       </form>
       {proposeDecision === 'approval' && <p className="hint">Proposals by your role need the owner’s approval.</p>}
-      {(requestBlocked || (view.canEdit && activities.some((a) => a.status === 'proposed' || a.status === 'scheduled'))) && (
-        <NeedsServer id="board-needs-server" what={requestBlocked ? 'Requesting, scheduling, completing or cancelling an activity' : 'Scheduling, completing or cancelling an activity'} availability={view.server} />
+      {(requestBlocked || (view.canEdit && activities.length > 0)) && (
+        <NeedsServer
+          id="board-needs-server"
+          what={requestBlocked ? 'Requesting, scheduling, completing or cancelling an activity' : anyOpen ? 'Scheduling, completing or cancelling an activity' : 'Reopening an activity'}
+          availability={view.server}
+        />
       )}
       {notice && <p className="hint" role="status">{notice}</p>}
       {activities.length === 0 ? (
@@ -84,30 +127,40 @@ export function BoardPanel({ view }: { view: CollabView }) {
           <Empty>No activities yet. {view.canEdit ? 'Propose the first one above.' : ''}</Empty>
         )
       ) : (
-        <div className="board" data-testid="board">
-          {COLUMNS.map((col) => {
-            const list = activities.filter((a) => a.status === col.status);
-            return (
-              <section key={col.status} className={`column column-${col.status}`} aria-labelledby={`col-${col.status}`}>
-                <h2 id={`col-${col.status}`}>
-                  {col.label} <span className="count">{list.length}</span>
-                </h2>
-                {list.length === 0 ? (
-                  <p className="column-empty">—</p>
-                ) : (
-                  <ul>
-                    {list.map((a) => (
-                      <li key={a.id}>
-                        <ActivityCard activity={a} view={view} run={run} />
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </section>
-            );
-          })}
-        </div>
+        <>
+          <BoardToolbar filter={filter} onChange={setFilter} people={people} shown={shown.length} total={activities.length} />
+          <ColumnTabs
+            columns={columns.map((s) => ({ status: s, label: STATUS_LABEL[s], count: shown.filter((a) => a.status === s).length }))}
+            active={columns.includes(activeColumn) ? activeColumn : (columns[0] ?? 'proposed')}
+            board={boardRef}
+            onActive={setActiveColumn}
+          />
+          <div className={`board board-${columns.length}`} data-testid="board" ref={boardRef}>
+            {columns.map((status) => {
+              const list = shown.filter((a) => a.status === status);
+              return (
+                <section key={status} id={`column-${status}`} className={`column column-${status}`} aria-labelledby={`col-${status}`} data-column={status}>
+                  <h2 id={`col-${status}`}>
+                    {STATUS_LABEL[status]} <span className="count">{list.length}</span>
+                  </h2>
+                  {list.length === 0 ? (
+                    <p className="column-empty">{isFiltering(filter) ? 'None match' : '—'}</p>
+                  ) : (
+                    <ul>
+                      {list.map((a) => (
+                        <li key={a.id}>
+                          <ActivityCard activity={a} view={view} run={run} onOpen={setDetailId} onMoved={onMoved} />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              );
+            })}
+          </div>
+        </>
       )}
+      {detail && <ActivityDetail key={detail.id} activity={detail} view={view} run={run} onClose={closeDetail} />}
     </div>
   );
 }
