@@ -2,7 +2,7 @@
 // at once, anyone else when they first sign in) or by a link to copy; they change roles and remove
 // members, confirming anything that takes rights away. The last owner cannot be removed or downgraded,
 // and the controls say so instead of failing.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Role } from '@trellis/schema';
 import { useApi } from '../api/ApiProvider.tsx';
@@ -30,7 +30,18 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
   const [linkRole, setLinkRole] = useState<Role>('editor');
   const [link, setLink] = useState<CreatedInvite | null>(null);
   const [invites, setInvites] = useState<InviteItem[]>([]);
-  const [pending, setPending] = useState<Pending>(null);
+  const [pending, setPendingState] = useState<Pending>(null);
+  // The control that asked for the confirmation gets focus back when it closes (Escape, Cancel).
+  const opener = useRef<HTMLElement | null>(null);
+  const setPending = (p: Pending) => {
+    if (p) opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setPendingState(p);
+  };
+  const dismiss = () => {
+    setPendingState(null);
+    const el = opener.current;
+    requestAnimationFrame(() => el?.isConnected && el.focus());
+  };
   const [error, setError] = useState('');
   const { busy, runTask } = useBusyTask(setError);
   // Adding, removing, role changes and invites are REST calls: they need the server.
@@ -168,7 +179,18 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
         </p>
       )}
       {pending && (
-        <div className="card confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
+        <div
+          className="card confirm"
+          role="alertdialog"
+          aria-labelledby="confirm-text"
+          data-testid="confirm"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              dismiss();
+            }
+          }}
+        >
           <p id="confirm-text">
             {pending.kind === 'remove'
               ? `Remove ${nameOf(pending.member)}? They lose access to this collaboration at once.`
@@ -178,7 +200,7 @@ export function MembersPanel({ view, members, onChanged }: { view: CollabView; m
             <button type="button" className="danger" onClick={confirm} autoFocus>
               {pending.kind === 'remove' ? 'Remove' : `Make ${pending.role}`}
             </button>
-            <button type="button" onClick={() => setPending(null)}>
+            <button type="button" onClick={dismiss}>
               Cancel
             </button>
           </div>

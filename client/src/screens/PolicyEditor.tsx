@@ -77,7 +77,7 @@ export function PolicyEditor({ view }: { view: CollabView }) {
               <tr key={action}>
                 <th scope="row">{actionLabel(action)}</th>
                 {KINDS.map((kind) => (
-                  <td key={kind}>
+                  <td key={kind} data-label={KIND_LABEL[kind]}>
                     <select
                       aria-label={`${actionLabel(action)} — ${KIND_LABEL[kind]}`}
                       value={effective(action, kind)}
