@@ -1,8 +1,10 @@
 // Live counters for the header (pending approvals, unread notifications) and a change signal screens
-// use to refetch, fed by the server-sent event stream with a slow poll as a safety net.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+// use to refetch, fed by the server-sent event stream with a slow poll as a safety net. A new unread
+// approval notification (a request to decide, or the outcome of mine: SPEC [G6]) also shows as a toast.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useAuth } from '../auth/AuthProvider.tsx';
+import { useToast } from '../components/Toasts.tsx';
 import { useApi } from './ApiProvider.tsx';
 import { cancellableThen } from './cancellable-then.ts';
 import { appConnection } from './connection.ts';
@@ -36,6 +38,30 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [checkinVersion, setCheckinVersion] = useState(0);
   const [membership, setMembership] = useState<{ version: number; last: MembershipEvent | null }>({ version: 0, last: null });
 
+  const toast = useToast();
+  const toasted = useRef(new Set<string>());
+  const announce = useCallback(
+    (raw: string) => {
+      let id: unknown;
+      try {
+        id = (JSON.parse(raw) as { notificationId?: unknown } | null)?.notificationId;
+      } catch {
+        return; // not ours to judge: the counters still refresh
+      }
+      if (typeof id !== 'string' || toasted.current.has(id)) return;
+      toasted.current.add(id);
+      api.listNotifications().then(
+        (items) => {
+          const n = items.find((x) => x.id === id);
+          if (!n || n.readAt || n.kind !== 'approval') return;
+          toast(/ rejected | expired /.test(n.title) ? 'warning' : /could not run/.test(n.title) ? 'error' : 'info', `${n.title}.`);
+        },
+        () => undefined,
+      );
+    },
+    [api, toast],
+  );
+
   const refresh = useCallback(() => {
     setApprovalsVersion((v) => v + 1);
     setNotificationsVersion((v) => v + 1);
@@ -67,7 +93,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       connection: appConnection(),
       onEvent: (e) => {
         if (e.event === 'approval') setApprovalsVersion((v) => v + 1);
-        else if (e.event === 'notification') setNotificationsVersion((v) => v + 1);
+        else if (e.event === 'notification') {
+          setNotificationsVersion((v) => v + 1);
+          announce(e.data);
+        }
         else if (e.event === 'checkin') setCheckinVersion((v) => v + 1);
         else if (e.event === 'membership') {
           const last = parseMembership(e.data);
@@ -85,7 +114,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('focus', onFocus);
       window.removeEventListener('online', onFocus);
     };
-  }, [active, reachable, tokenRef, markExpired, refresh]);
+  }, [active, reachable, tokenRef, markExpired, refresh, announce]);
 
   const value = useMemo<Live>(
     () => ({ pendingApprovals, unreadNotifications, approvalsVersion, notificationsVersion, checkinVersion, membership, refresh }),

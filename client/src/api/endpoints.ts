@@ -2,7 +2,7 @@
 import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 import type { Http } from './http.ts';
 import { itemsOf } from './http.ts';
-import type { ActionOutcome, ApprovalItem, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, HistoryGroup, InviteItem, Member, Notification } from './types.ts';
+import type { ActionOutcome, ApprovalItem, AuditFilters, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, HistoryGroup, InviteItem, Member, Notification } from './types.ts';
 
 const enc = encodeURIComponent;
 
@@ -22,8 +22,10 @@ export function endpoints(http: Http) {
     async updateCollaboration(id: string, patch: CollaborationPatch): Promise<CollaborationSummary> {
       return (await http<CollaborationSummary>('PATCH', `/api/collaborations/${enc(id)}`, patch)).data;
     },
-    async listAudit(collabId: string, cursor: string | null, limit = 50): Promise<AuditPage> {
-      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/audit?limit=${limit}&cursor=${enc(cursor ?? '')}`);
+    /** Filters (SPEC [G7]): `actor` a user id or ai/rule/system, `action` a name or kind, `from`/`to` dates. */
+    async listAudit(collabId: string, cursor: string | null, limit = 50, filters: AuditFilters = {}): Promise<AuditPage> {
+      const q = Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `&${k}=${enc(String(v))}`).join('');
+      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/audit?limit=${limit}&cursor=${enc(cursor ?? '')}${q}`);
       const next = data && typeof data.nextCursor === 'string' && data.nextCursor ? data.nextCursor : null;
       return { items: itemsOf<AuditItem>(data, 'entries'), nextCursor: next };
     },
@@ -96,8 +98,18 @@ export function endpoints(http: Http) {
       if ('approval' in data) return { ...data.approval, ...(data.stale !== undefined ? { stale: data.stale } : {}) };
       return data;
     },
-    async decideApproval(id: string, decision: 'approve' | 'reject'): Promise<void> {
-      await http('POST', `/api/approvals/${enc(id)}/${decision}`, {});
+    /** A stale approval answers 409 `stale` on approve (SPEC [G3]): an ApiError with that code. */
+    async decideApproval(id: string, decision: 'approve' | 'reject', reason?: string): Promise<void> {
+      await http('POST', `/api/approvals/${enc(id)}/${decision}`, decision === 'reject' && reason ? { reason } : {});
+    },
+    /** Re-proposes a pending (stale) approval from the current state: the id of the new one. */
+    async reproposeApproval(id: string): Promise<string> {
+      const { data } = await http<{ approvalId?: string }>('POST', `/api/approvals/${enc(id)}/repropose`, {});
+      return String(data?.approvalId ?? '');
+    },
+    /** A collaboration's pending approvals, for every member (SPEC [G6]): shown on the activity's card. */
+    async listCollabPendingApprovals(collabId: string): Promise<ApprovalItem[]> {
+      return itemsOf<ApprovalItem>((await http('GET', `/api/collaborations/${enc(collabId)}/approvals?status=pending&limit=100`)).data, 'approvals');
     },
     async listNotifications(): Promise<Notification[]> {
       return itemsOf<Notification>((await http('GET', '/api/notifications?limit=100')).data, 'notifications');

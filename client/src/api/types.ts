@@ -51,7 +51,17 @@ export interface MembershipEvent {
   role: Role | null;
 }
 
-export type ApprovalItem = Approval & { stale?: boolean; collaborationTitle?: string };
+/** An approval with its words, resolved on the server (SPEC [G7]). */
+export type ApprovalItem = Approval & {
+  stale?: boolean;
+  collaborationTitle?: string;
+  targetTitle?: string | null;
+  proposerName?: string;
+  /** "cancel 'Plan the hike'" */
+  request?: string;
+  /** "Ann asked to cancel 'Plan the hike'" */
+  summary?: string;
+};
 export type { Checkin, Notification };
 
 export type ActionOutcome =
@@ -74,6 +84,16 @@ export interface AuditItem {
   action: string | null;
   outcome: string;
   detail: Record<string, unknown>;
+  /** Words from the server (SPEC [G7]). */
+  actorName?: string;
+  summary?: string;
+}
+
+export interface AuditFilters {
+  actor?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 export interface AuditPage {

@@ -8,6 +8,7 @@ import { useToast } from '../components/Toasts.tsx';
 import { formatTime } from '../text/format.ts';
 import { toLocalInput } from './board/activity-edit.ts';
 import type { CollabView } from './collab-view.ts';
+import { PendingApprovalNote } from './PendingApprovalNote.tsx';
 import type { ActionResult } from './useActionRunner.ts';
 
 type Run = (name: string, params: Record<string, unknown>) => Promise<ActionResult>;
@@ -88,7 +89,8 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved }: Activi
     setBusy(true);
     const r = await run(name, params);
     setBusy(false);
-    setNotice({ kind: !r.ok ? 'error' : r.pending ? 'pending' : 'ok', text: r.ok && r.pending ? 'Waiting for owner approval.' : r.message });
+    // A request waiting for approval shows from the server (PendingApprovalNote), for every member.
+    setNotice(r.ok && r.pending ? null : { kind: !r.ok ? 'error' : 'ok', text: r.message });
     if (!r.ok) return;
     setMode('idle');
     if (r.pending) return;
@@ -154,6 +156,7 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved }: Activi
           <input id={`reason-${a.id}`} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} autoFocus />
         </InlineForm>
       )}
+      <PendingApprovalNote collabId={view.collabId} activityId={a.id} />
       {notice && (
         <p className={`notice notice-${notice.kind}`} role="status">
           {notice.text}

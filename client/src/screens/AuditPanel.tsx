@@ -1,8 +1,9 @@
-// The audit log, owners only: newest first, 50 at a time with "Load more" (nextCursor). Each entry
-// says when, who, what kind, which action, the outcome and a compact summary of its detail.
+// The audit log, owners only: newest first, 50 at a time with "Load more" (nextCursor), filtered by
+// who, what and when (server-side, SPEC [G7]). Each entry is a sentence from the server ("Ann
+// cancelled 'Plan the hike'"; edits by what they touched), then when, what kind and the outcome.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
-import type { AuditItem } from '../api/types.ts';
+import type { AuditFilters, AuditItem } from '../api/types.ts';
 import { describedBy, NeedsServer } from '../components/NeedsServer.tsx';
 import { Empty, LoadError, Loading } from '../components/States.tsx';
 import { actionLabel, formatTime } from '../text/format.ts';
@@ -12,6 +13,11 @@ const PAGE = 50;
 
 const KIND_LABEL: Record<string, string> = { action: 'Action', crdt: 'Edit', approval: 'Approval', membership: 'Membership', 'refused-update': 'Refused edit' };
 const ACTOR_LABEL: Record<string, string> = { user: 'User', ai: 'AI', rule: 'Rule', system: 'System' };
+const WHAT_OPTIONS: [string, string][] = [
+  ['', 'Everything'], ['crdt', 'Edits'], ['refused-update', 'Refused edits'], ['approval', 'Approval decisions'], ['membership', 'Membership'],
+  ['proposeActivity', 'Proposed activities'], ['scheduleActivity', 'Scheduling'], ['completeActivity', 'Completions'], ['cancelActivity', 'Cancellations'],
+  ['reopenActivity', 'Reopenings'], ['sendMessage', 'Messages sent by action'], ['setPolicy', 'Policy changes'], ['setRules', 'Rule changes'],
+];
 
 function short(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
@@ -21,16 +27,10 @@ function short(value: unknown, max = 80): string {
 /** The detail object as a few label/value pairs; CRDT summaries get their own wording. */
 export function detailParts(entry: AuditItem): { label: string; value: string }[] {
   const d = entry.detail ?? {};
-  if (entry.kind === 'crdt' || entry.kind === 'refused-update') {
-    const roots = Array.isArray(d['roots']) ? (d['roots'] as unknown[]).map(String) : [];
-    const parts = [
-      { label: 'roots', value: roots.length > 0 ? roots.join(', ') : '—' },
-      { label: 'updates', value: String(d['updates'] ?? 0) },
-      { label: 'bytes', value: typeof d['bytes'] === 'number' ? d['bytes'].toLocaleString() : String(d['bytes'] ?? 0) },
-      { label: 'refused', value: String(d['refused'] ?? 0) },
-    ];
-    return parts;
-  }
+  // The server's summary says what an edit touched; bytes and document roots mean nothing to people.
+  if (entry.kind === 'crdt' || entry.kind === 'refused-update') return [];
+  if (entry.kind === 'approval' && typeof d['reason'] === 'string') return [{ label: 'reason', value: short(d['reason'], 200) }];
+  if (entry.summary) return [];
   // `{patch: {settings: {...}}}` reads better flattened: `patch.settings.aiCheckins false`.
   const flat: [string, unknown][] = [];
   const walk = (prefix: string, value: unknown, depth: number) => {
@@ -51,6 +51,9 @@ export function AuditPanel({ view }: { view: CollabView }) {
   const firstNew = useRef<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const generation = useRef(0);
+  const [filters, setFilters] = useState<AuditFilters>({});
+  // People seen in the log so far (the filter offers them by name), plus the non-people.
+  const [people, setPeople] = useState<Map<string, string>>(() => new Map());
 
   const load = useCallback(
     async (cursor: string | null) => {
@@ -58,8 +61,13 @@ export function AuditPanel({ view }: { view: CollabView }) {
       setLoading(true);
       setError(null);
       try {
-        const page = await api.listAudit(view.collabId, cursor, PAGE);
+        const page = await api.listAudit(view.collabId, cursor, PAGE, filters);
         if (gen !== generation.current) return;
+        setPeople((prev) => {
+          const nextPeople = new Map(prev);
+          for (const e of page.items) if (e.actor?.kind === 'user' && e.actor.userId) nextPeople.set(e.actor.userId, e.actorName ?? view.name(e.actor.userId));
+          return nextPeople.size === prev.size ? prev : nextPeople;
+        });
         setItems((prev) => {
           if (!cursor || !prev) return page.items;
           firstNew.current = prev.length;
@@ -75,7 +83,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
         if (gen === generation.current) setLoading(false);
       }
     },
-    [api, view.collabId],
+    [api, view.collabId, view.name, filters],
   );
 
   useEffect(() => {
@@ -101,16 +109,60 @@ export function AuditPanel({ view }: { view: CollabView }) {
         </button>
       </div>
       <p className="hint">Newest first. Edits to the shared document are summarised per connection, not per keystroke.</p>
+      <form className="audit-filters" aria-label="Filter the audit log" data-testid="audit-filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Who
+          <select value={filters.actor ?? ''} onChange={(e) => setFilters((f) => ({ ...f, actor: e.target.value || undefined }))}>
+            <option value="">Anyone</option>
+            {[...people].map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+            <option value="ai">The AI</option>
+            <option value="rule">Rules</option>
+            <option value="system">Trellis</option>
+          </select>
+        </label>
+        <label>
+          What
+          <select value={filters.action ?? ''} onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value || undefined }))}>
+            {WHAT_OPTIONS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" value={filters.from ?? ''} onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value || undefined }))} />
+        </label>
+        <label>
+          To
+          <input type="date" value={filters.to ?? ''} onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value || undefined }))} />
+        </label>
+        {(filters.actor || filters.action || filters.from || filters.to) && (
+          <button type="button" className="small ghost" onClick={() => setFilters({})}>
+            Clear filters
+          </button>
+        )}
+      </form>
       <NeedsServer id="audit-needs-server" what="Refreshing the audit log" availability={view.server} />
       <LoadError error={error} what="The audit log" />
       {items === null ? (
         <Loading label="Loading the audit log…" />
       ) : items.length === 0 ? (
-        !error && <Empty>Nothing has been recorded yet.</Empty>
+        !error && <Empty>{filters.actor || filters.action || filters.from || filters.to ? 'Nothing matches these filters.' : 'Nothing has been recorded yet.'}</Empty>
       ) : (
         <ol className="audit-list" ref={listRef} data-testid="audit-list" aria-label={`${items.length} audit entries`}>
           {items.map((e) => (
             <li key={e.id} className={`card audit-entry audit-${e.kind}`} data-testid="audit-entry" data-kind={e.kind} tabIndex={-1}>
+              {e.summary && (
+                <p className="audit-summary" data-testid="audit-summary">
+                  {e.summary}
+                </p>
+              )}
               <div className="audit-head">
                 <time dateTime={e.at} title={e.at}>
                   {formatTime(e.at)}
@@ -122,13 +174,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
                 <div className="param">
                   <dt>Who</dt>
                   <dd>
-                    {ACTOR_LABEL[e.actor?.kind] ?? e.actor?.kind ?? 'unknown'}
-                    {e.actor?.userId && (
-                      <>
-                        {' · '}
-                        {view.name(e.actor.userId)} <code className="small-id">{e.actor.userId}</code>
-                      </>
-                    )}
+                    {e.actor?.kind === 'user' && e.actor.userId ? (e.actorName ?? view.name(e.actor.userId)) : (ACTOR_LABEL[e.actor?.kind] ?? e.actor?.kind ?? 'unknown')}
                     {e.actor?.ref && (
                       <>
                         {' · '}

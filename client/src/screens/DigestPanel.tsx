@@ -1,4 +1,5 @@
-// The check-in digest timeline, newest first; the owner can run a check-in now.
+// The check-in digest timeline, newest first; the owner can run a check-in now. Each proposal reads in
+// the server's words and shows what became of it since (approved later → done, SPEC [G7]).
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
@@ -12,7 +13,17 @@ import { actionLabel, formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 import { useReloadableList } from './useReloadableList.ts';
 
-const FATE: Record<string, string> = { executed: 'done', pending_approval: 'waiting for approval', refused: 'refused' };
+const FATE: Record<string, string> = {
+  executed: 'done', pending_approval: 'waiting for approval', refused: 'refused', approved: 'done (approved)', rejected: 'rejected', expired: 'expired', failed: 'approved, but failed',
+};
+
+/** The server adds words and the current fate to each proposal (SPEC [G7]). */
+interface ProposalWords {
+  summary?: string;
+  currentFate?: string;
+  decidedBy?: string | null;
+  decisionReason?: string | null;
+}
 
 /** What a proposal is about, in a few words: the activity's title, or the message or title itself. */
 function subject(params: unknown): string | undefined {
@@ -31,7 +42,8 @@ export function DigestPanel({ view }: { view: CollabView }) {
   const { items, error, load } = useReloadableList(fetchCheckins);
   const [running, setRunning] = useState(false);
 
-  useEffect(load, [load, live.checkinVersion]);
+  // A decision on a proposal's approval changes its fate.
+  useEffect(load, [load, live.checkinVersion, live.approvalsVersion]);
   useWhenServerBack(load);
 
   /** Why the last request did not start a run (the server's 409), and whether a fresh run is offered. */
@@ -92,10 +104,19 @@ export function DigestPanel({ view }: { view: CollabView }) {
               {c.summary && <p>{c.summary}</p>}
               {c.proposals?.length > 0 && (
                 <ul className="proposals">
-                  {c.proposals.map((p, i) => (
-                    <li key={i}>
-                      <span className={`fate fate-${p.fate}`}>{FATE[p.fate] ?? p.fate}</span> {actionLabel(p.action)}
-                      {subject(p.params) && <strong> “{subject(p.params)}”</strong>}
+                  {c.proposals.map((p: typeof c.proposals[number] & ProposalWords, i) => (
+                    <li key={i} data-testid="digest-proposal" data-fate={p.currentFate ?? p.fate}>
+                      <span className={`fate fate-${p.currentFate ?? p.fate}`}>{FATE[p.currentFate ?? p.fate] ?? p.currentFate ?? p.fate}</span>{' '}
+                      {p.summary ? (
+                        <strong>{p.summary.charAt(0).toUpperCase() + p.summary.slice(1)}</strong>
+                      ) : (
+                        <>
+                          {actionLabel(p.action)}
+                          {subject(p.params) && <strong> “{subject(p.params)}”</strong>}
+                        </>
+                      )}
+                      {p.decidedBy && p.currentFate !== 'pending_approval' && <span className="hint"> · decided by {p.decidedBy}</span>}
+                      {p.decisionReason && <span className="hint"> (“{p.decisionReason}”)</span>}
                       {p.reason && <span className="hint"> — {p.reason}</span>}
                       {p.detail && <span className="hint"> ({p.detail})</span>}
                     </li>

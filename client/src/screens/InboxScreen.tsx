@@ -1,7 +1,9 @@
-// The approval inbox: protected actions waiting for my decision, across collaborations — who proposed
-// each, why, the exact change, and whether its target changed since (stale).
+// The approval inbox: protected actions waiting for my decision, across collaborations — in words
+// from the server ("Ann asked to cancel 'Plan the hike'"), why, the exact change, and whether its
+// target changed since (stale: approving answers 409, and "Re-propose from the current state" makes a
+// fresh request). Rejecting takes an optional reason the requester is told.
 import { useCallback, useEffect, useState } from 'react';
-import { describeError } from '../api/api-error.ts';
+import { ApiError, describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
 import { recall } from '../api/offline-cache.ts';
@@ -24,6 +26,7 @@ export function InboxScreen() {
   const [items, setItems] = useState<ApprovalItem[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [rejecting, setRejecting] = useState<{ id: string; reason: string } | null>(null);
   const [titles, setTitles] = useState<Map<string, string>>(() => new Map((recall<CollaborationSummary[]>(user.id, 'collaborations') ?? []).map((c) => [c.id, c.title])));
 
   const load = useCallback(async () => {
@@ -53,16 +56,36 @@ export function InboxScreen() {
     );
   }, [api]);
 
-  const decideOn = async (a: ApprovalItem, decision: 'approve' | 'reject') => {
+  const what = (a: ApprovalItem) => a.request ?? actionLabel(a.action);
+  const decideOn = async (a: ApprovalItem, decision: 'approve' | 'reject', reason?: string) => {
     if (!server.available) return;
     setBusy(a.id);
     try {
-      await api.decideApproval(a.id, decision);
-      toast('success', decision === 'approve' ? `Approved: ${actionLabel(a.action)}.` : `Rejected: ${actionLabel(a.action)}.`);
+      await api.decideApproval(a.id, decision, reason);
+      toast('success', decision === 'approve' ? `Approved: ${what(a)}.` : `Rejected: ${what(a)}.`);
       setItems((list) => (list ?? []).filter((x) => x.id !== a.id));
+      setRejecting(null);
       live.refresh();
     } catch (err) {
-      toast('error', `Could not ${decision}. ${describeError(err)}`);
+      if (err instanceof ApiError && err.code === 'stale') {
+        toast('warning', `“${what(a)}” changed since it was asked for. Re-propose it from the current state, or reject it.`);
+        setItems((list) => (list ?? []).map((x) => (x.id === a.id ? { ...x, stale: true } : x)));
+      } else toast('error', `Could not ${decision}. ${describeError(err)}`);
+      void load();
+    } finally {
+      setBusy(null);
+    }
+  };
+  const repropose = async (a: ApprovalItem) => {
+    if (!server.available) return;
+    setBusy(a.id);
+    try {
+      await api.reproposeApproval(a.id);
+      toast('success', `Re-proposed from the current state: ${what(a)}.`);
+      live.refresh();
+      void load();
+    } catch (err) {
+      toast('error', `Could not re-propose. ${describeError(err)}`);
       void load();
     } finally {
       setBusy(null);
@@ -85,7 +108,7 @@ export function InboxScreen() {
           {items.map((a) => (
             <li key={a.id} className="card approval" data-testid="approval" data-approval-id={a.id}>
               <div className="approval-head">
-                <h2>{actionLabel(a.action)}</h2>
+                <h2>{a.summary ?? actionLabel(a.action)}</h2>
                 {a.stale === true && (
                   <span className="tag tag-stale" title="The target changed since this was proposed">
                     Stale: changed since proposed
@@ -94,8 +117,8 @@ export function InboxScreen() {
                 {a.stale === false && <span className="tag tag-fresh">Up to date</span>}
               </div>
               <p className="approval-meta">
-                In <a href={hrefFor({ name: 'collab', id: a.collaborationId, tab: 'board' })}>{titles.get(a.collaborationId) ?? a.collaborationId}</a> · proposed by{' '}
-                <strong>{actorLabel(a.proposedBy, fallbackName)}</strong> · {formatTime(a.createdAt)}
+                In <a href={hrefFor({ name: 'collab', id: a.collaborationId, tab: 'board' })}>{a.collaborationTitle ?? titles.get(a.collaborationId) ?? 'a collaboration'}</a> · asked by{' '}
+                <strong>{a.proposerName ?? actorLabel(a.proposedBy, fallbackName)}</strong> · {formatTime(a.createdAt)}
               </p>
               {a.reason && (
                 <blockquote className="reason">
@@ -105,24 +128,60 @@ export function InboxScreen() {
               )}
               <dl className="params">
                 <dt>Action</dt>
-                <dd>
-                  <code>{a.action}</code>
-                </dd>
-                {describeParams(a.params ?? {}, activityTitle).map((p) => (
+                <dd>{actionLabel(a.action)}</dd>
+                {a.targetTitle && (
+                  <div className="param">
+                    <dt>Activity</dt>
+                    <dd>{a.targetTitle}</dd>
+                  </div>
+                )}
+                {describeParams(a.params ?? {}, activityTitle).filter((p) => !(a.targetTitle && /activity/i.test(p.label))).map((p) => (
                   <div key={p.label} className="param">
                     <dt>{p.label}</dt>
                     <dd>{p.value}</dd>
                   </div>
                 ))}
               </dl>
-              <div className="row">
-                <button type="button" className="primary" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void decideOn(a, 'approve')}>
-                  Approve
-                </button>
-                <button type="button" className="danger" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void decideOn(a, 'reject')}>
-                  Reject
-                </button>
-              </div>
+              {a.stale === true && (
+                <p className="notice notice-pending" role="status">
+                  Its target changed since this was asked for: approving would run it on something else. Re-propose it from the current state, or reject it.
+                </p>
+              )}
+              {rejecting?.id === a.id ? (
+                <form
+                  className="inline-form"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void decideOn(a, 'reject', rejecting.reason.trim() || undefined);
+                  }}
+                >
+                  <label htmlFor={`reject-reason-${a.id}`}>Reason for {a.proposerName ?? 'the requester'} (optional)</label>
+                  <input id={`reject-reason-${a.id}`} value={rejecting.reason} maxLength={1000} onChange={(e) => setRejecting({ id: a.id, reason: e.target.value })} />
+                  <div className="row">
+                    <button type="submit" className="danger" disabled={busy === a.id || !server.available}>
+                      Reject request
+                    </button>
+                    <button type="button" className="ghost" onClick={() => setRejecting(null)}>
+                      Back
+                    </button>
+                  </div>
+                </form>
+              ) : (
+                <div className="row">
+                  {a.stale === true ? (
+                    <button type="button" className="primary" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void repropose(a)}>
+                      Re-propose from the current state
+                    </button>
+                  ) : (
+                    <button type="button" className="primary" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => void decideOn(a, 'approve')}>
+                      Approve
+                    </button>
+                  )}
+                  <button type="button" className="danger" disabled={busy === a.id || !server.available} aria-describedby={describedBy('approve-needs-server', server)} onClick={() => setRejecting({ id: a.id, reason: '' })}>
+                    Reject…
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>

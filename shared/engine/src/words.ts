@@ -36,6 +36,8 @@ const VERBS: Record<string, Verb> = {
   acceptInvite: { present: () => 'join through an invite', past: () => 'joined through an invite' },
   createCollaboration: { present: () => 'create the collaboration', past: () => 'created the collaboration' },
   checkinNow: { present: () => 'run the check-in now', past: () => 'asked for a check-in now' },
+  updateCollaboration: { present: () => 'change the collaboration’s settings', past: () => 'changed the collaboration’s settings' },
+  archiveCollaboration: { present: () => 'archive the collaboration', past: () => 'archived the collaboration' },
 };
 
 function when(p: Params): string {
@@ -87,7 +89,7 @@ export class Words {
       case 'user':
         return a.userId ? this.person(a.userId) : 'someone';
       case 'ai':
-        return 'The AI';
+        return 'The AI assistant';
       case 'rule':
         return 'A rule';
       case 'system':
