@@ -88,9 +88,11 @@ class Attacker {
   }
 }
 
-async function metricValue(base: string, name: string): Promise<number> {
+/** The server's event-loop delay since the previous scrape, in ms (one scrape: reading resets it). */
+async function loopDelay(base: string): Promise<{ loopP99: number; loopMax: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { loopP99: read('trellis_event_loop_delay_p99_seconds'), loopMax: read('trellis_event_loop_delay_max_seconds') };
 }
 
 interface RunResult { honestP99: number; honestLost: number; loopP99: number; loopMax: number; healthP99: number; healthMax: number; attackUpdates: number; attackCloses: number; attackRefusedUpgrades: number }
@@ -113,6 +115,8 @@ async function run(attackers: number, opts: { clients: number; rooms: number; ra
     // Warm-up, not recorded.
     await typeAtRate(clients, perRoom, opts.rate, 3);
     tracker.latencies = [];
+    // The event-loop gauges cover the interval since the previous scrape: start the interval here.
+    await fetch(`${base}/metrics`);
     for (const b of bad) b.start();
     const probe = setInterval(() => {
       const t0 = performance.now();
@@ -125,8 +129,7 @@ async function run(attackers: number, opts: { clients: number; rooms: number; ra
     const h = summarize(health);
     return {
       honestP99: s.p99, honestLost: tracker.pending.size,
-      loopP99: (await metricValue(base, 'trellis_event_loop_delay_p99_seconds')) * 1000,
-      loopMax: (await metricValue(base, 'trellis_event_loop_delay_max_seconds')) * 1000,
+      ...(await loopDelay(base)),
       healthP99: h.p99, healthMax: h.max,
       attackUpdates: bad.reduce((n, b) => n + b.sentUpdates, 0), attackCloses: bad.reduce((n, b) => n + b.closes, 0), attackRefusedUpgrades: bad.reduce((n, b) => n + b.refusedUpgrades, 0),
     };

@@ -58,8 +58,13 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
   // How long the event loop stalls (SPEC [H6]: no member's input may block it for the others).
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  metrics.gauge('trellis_event_loop_delay_p99_seconds', 'Event loop delay, 99th percentile since start').set(() => loopDelay.percentile(99) / 1e9);
-  metrics.gauge('trellis_event_loop_delay_max_seconds', 'Longest event loop delay since start').set(() => loopDelay.max / 1e9);
+  // Both read the interval since the previous scrape (the max gauge resets the histogram after it is read).
+  metrics.gauge('trellis_event_loop_delay_p99_seconds', 'Event loop delay, 99th percentile since the previous scrape').set(() => loopDelay.percentile(99) / 1e9);
+  metrics.gauge('trellis_event_loop_delay_max_seconds', 'Longest event loop delay since the previous scrape').set(() => {
+    const max = loopDelay.max / 1e9;
+    loopDelay.reset();
+    return max;
+  });
   const auth = createAuthenticator({
     supabaseUrl: cfg.SUPABASE_URL,
     supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,

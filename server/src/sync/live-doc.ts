@@ -135,6 +135,8 @@ export class LiveDoc {
   }
 
   handleMessage(conn: Connection, data: Uint8Array): void {
+    // Frames still buffered behind a close (a refused, over-budget or rate-limited sender) are dropped.
+    if (conn.closed) return;
     const parsed = parseFrame(data);
     if (!parsed.ok) {
       this.deps.metrics.protocolErrors.inc();
