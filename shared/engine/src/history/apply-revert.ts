@@ -8,7 +8,7 @@ import type { PolicyOverrides, Role } from '@trellis/schema';
 import { canonicalJson } from '../canonical-json.ts';
 import type { RevertConflict, RevertPart } from './plan.ts';
 import { partKey } from './plan.ts';
-import type { Change } from './replay.ts';
+import type { Change, CharId } from './replay.ts';
 
 export interface Reverter {
   userId: string;
@@ -152,8 +152,43 @@ function revertText(doc: Y.Doc, part: Extract<RevertPart, { type: 'text' }>, out
     }
     index += item.length;
   }
-  if (cuts.length === 0) return;
-  cuts.sort((a, b) => a.index - b.index);
-  if (mutate) for (const c of [...cuts].reverse()) text.delete(c.index, c.length);
-  out.reverted.push({ root: 'notes', itemId: null, field: 'text', before: cuts.map((c) => c.str).join(''), after: '' });
+  // Text the run deleted goes back after the character that preceded it (or before the one that
+  // followed it), where that character is still there; positions are read before any change.
+  const puts: { index: number; text: string }[] = [];
+  const current = part.removed.length > 0 ? text.toString() : '';
+  for (const r of part.removed) {
+    const at = r.left ? charIndex(text, r.left, 1) : r.right ? charIndex(text, r.right, 0) : text.length === 0 ? 0 : null;
+    const fallback = r.left && r.right ? charIndex(text, r.right, 0) : null;
+    const index = at ?? fallback;
+    if (index === null) out.conflicts.push({ root: 'notes', itemId: null, field: 'text', reason: 'gone', runValue: null, current: r.text });
+    // Already back there (this run was reverted before): not twice.
+    else if (current.slice(index, index + r.text.length) !== r.text) puts.push({ index, text: r.text });
+  }
+  if (cuts.length === 0 && puts.length === 0) return;
+  // A neighbour inside text this revert removes: the restored text goes where that text began.
+  for (const p of puts) for (const c of cuts) if (c.index < p.index && p.index < c.index + c.length) p.index = c.index;
+  // Apply from the end of the text backwards so earlier positions stay valid.
+  const edits = [...cuts.map((c) => ({ index: c.index, del: c.length, ins: '' })), ...puts.map((p) => ({ index: p.index, del: 0, ins: p.text }))]
+    .sort((a, b) => b.index - a.index || b.del - a.del);
+  if (mutate) {
+    for (const e of edits) {
+      if (e.del > 0) text.delete(e.index, e.del);
+      if (e.ins) text.insert(e.index, e.ins);
+    }
+  }
+  out.reverted.push({ root: 'notes', itemId: null, field: 'text', before: cuts.map((c) => c.str).join(''), after: puts.map((p) => p.text).join('') });
+}
+
+/** The index just before (`after` 0) or after (`after` 1) the character with this id, if it is
+ *  still in the text (not deleted). */
+function charIndex(text: Y.Text, id: CharId, after: 0 | 1): number | null {
+  let index = 0;
+  for (let item = text._start; item !== null; item = item.right) {
+    if (!item.countable) continue;
+    if (item.id.client === id.client && id.clock >= item.id.clock && id.clock < item.id.clock + item.length) {
+      return item.deleted ? null : index + (id.clock - item.id.clock) + after;
+    }
+    if (!item.deleted) index += item.length;
+  }
+  return null;
 }

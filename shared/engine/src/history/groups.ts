@@ -80,7 +80,7 @@ export function mergeChanges(changes: readonly ReplayedChange[]): ReplayedChange
   for (const c of changes) {
     if (c.kind === 'text') {
       const t = acc.text;
-      acc.text = t ? { ...t, before: `${String(t.before)}${String(c.before)}`, after: `${String(t.after)}${String(c.after)}`, inserted: [...(t.inserted ?? []), ...(c.inserted ?? [])] } : { ...c };
+      acc.text = t ? { ...t, before: `${String(t.before)}${String(c.before)}`, after: `${String(t.after)}${String(c.after)}`, inserted: [...(t.inserted ?? []), ...(c.inserted ?? [])], removed: [...(t.removed ?? []), ...(c.removed ?? [])] } : { ...c };
       continue;
     }
     const entryKey = `${c.root}/${c.itemId ?? ''}`;

@@ -4,7 +4,7 @@
 // touched it since; text the run inserted into the notes goes by its Yjs ids.
 import type { AttributedActor } from '@trellis/schema';
 import { canonicalJson } from '../canonical-json.ts';
-import type { HistoryRoot, ReplayedUpdate } from './replay.ts';
+import type { HistoryRoot, RemovedText, ReplayedUpdate } from './replay.ts';
 
 /** Which stored changes a revert undoes: one run, or everything one actor did since a time. */
 export type RunSelector = { runId: string } | { actor: AttributedActor; since: number };
@@ -13,7 +13,7 @@ export type RevertPart =
   | { type: 'field'; root: HistoryRoot; itemId: string; field: string; before: unknown; after: unknown }
   | { type: 'created'; root: HistoryRoot; itemId: string; json: Record<string, unknown> }
   | { type: 'deleted'; root: HistoryRoot; itemId: string; json: Record<string, unknown> }
-  | { type: 'text'; ranges: { client: number; clock: number; length: number }[] };
+  | { type: 'text'; ranges: { client: number; clock: number; length: number }[]; removed: RemovedText[] };
 
 export interface RevertConflict {
   root: HistoryRoot;
@@ -54,13 +54,17 @@ export function planRevert(updates: readonly ReplayedUpdate[], selector: RunSele
   const gone = new Set<string>();
   const deletedByRun = new Map<string, { root: HistoryRoot; itemId: string; json: Record<string, unknown> }>();
   const ranges: { client: number; clock: number; length: number }[] = [];
+  const removedText: RemovedText[] = [];
   for (const u of updates) {
     const inRun = selects(selector, u);
     if (inRun) count++;
     const by = u.attribution?.actor ?? null;
     for (const c of u.changes) {
       if (c.kind === 'text') {
-        if (inRun) ranges.push(...(c.inserted ?? []));
+        if (inRun) {
+          ranges.push(...(c.inserted ?? []));
+          removedText.push(...(c.removed ?? []));
+        }
         continue;
       }
       if (c.itemId === null) continue;
@@ -108,6 +112,6 @@ export function planRevert(updates: readonly ReplayedUpdate[], selector: RunSele
   }
   // An entry the run deleted comes back as it was, unless someone re-created it since.
   for (const [entry, d] of deletedByRun) if (gone.has(entry)) parts.push({ type: 'deleted', ...d });
-  if (ranges.length > 0) parts.push({ type: 'text', ranges });
+  if (ranges.length > 0 || removedText.length > 0) parts.push({ type: 'text', ranges, removed: removedText });
   return { updates: count, parts, conflicts };
 }

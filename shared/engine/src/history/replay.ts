@@ -25,6 +25,19 @@ export interface ReplayedChange extends Change {
   label: string | null;
   /** Notes: ids of the inserted text (client, first clock, length). */
   inserted?: { client: number; clock: number; length: number }[];
+  /** Notes: each stretch of deleted text with the ids of the characters around it then. */
+  removed?: RemovedText[];
+}
+
+export interface CharId {
+  client: number;
+  clock: number;
+}
+
+export interface RemovedText {
+  text: string;
+  left: CharId | null;
+  right: CharId | null;
 }
 
 export interface ReplayedUpdate {
@@ -123,18 +136,33 @@ export class HistoryReplay {
     let insertedText = '';
     let deletedText = '';
     const inserted: { client: number; clock: number; length: number }[] = [];
+    const removed: RemovedText[] = [];
+    let open: RemovedText | null = null;
+    let prev: Y.Item | null = null;
     // A text event's `changes` has no item sets: walk the text for what this transaction added or
-    // deleted (in document order).
+    // deleted (in document order), keeping each deleted stretch with the characters around it.
     for (let item = e.target._start; item !== null; item = item.right) {
-      if (!(item.content instanceof Y.ContentString)) continue;
-      if (e.adds(item)) {
-        if (item.deleted) continue;
-        insertedText += item.content.str;
-        inserted.push({ client: item.id.client, clock: item.id.clock, length: item.length });
-      } else if (e.deletes(item)) deletedText += item.content.str;
+      const deleting = item.content instanceof Y.ContentString && !e.adds(item) && e.deletes(item);
+      if (deleting) {
+        const str = (item.content as Y.ContentString).str;
+        deletedText += str;
+        if (open) open.text += str;
+        else {
+          open = { text: str, left: prev ? { client: prev.id.client, clock: prev.id.clock + prev.length - 1 } : null, right: null };
+          removed.push(open);
+        }
+      } else {
+        if (open) open.right = { client: item.id.client, clock: item.id.clock };
+        open = null;
+        if (item.content instanceof Y.ContentString && e.adds(item) && !item.deleted) {
+          insertedText += item.content.str;
+          inserted.push({ client: item.id.client, clock: item.id.clock, length: item.length });
+        }
+      }
+      prev = item;
     }
     if (insertedText === '' && deletedText === '') return;
-    this.pending.push({ root: 'notes', itemId: null, field: 'text', before: deletedText, after: insertedText, kind: 'text', label: null, inserted });
+    this.pending.push({ root: 'notes', itemId: null, field: 'text', before: deletedText, after: insertedText, kind: 'text', label: null, inserted, removed });
   }
 }
 

@@ -22,12 +22,12 @@ afterAll(async () => {
 });
 
 type Op =
-  | { t: 'ai'; run: number; act: 'propose' | 'schedule' | 'title' | 'notes'; target: number }
+  | { t: 'ai'; run: number; act: 'propose' | 'schedule' | 'title' | 'notes' | 'cut'; target: number }
   | { t: 'person'; who: 'owner1' | 'ed1'; act: 'title' | 'at' | 'notes'; target: number }
   | { t: 'revert'; which: number; ofRevert: boolean; as: 'owner1' | 'ed1' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('ai' as const), run: fc.nat(2), act: fc.constantFrom('propose' as const, 'schedule' as const, 'title' as const, 'notes' as const), target: fc.nat(9) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('ai' as const), run: fc.nat(2), act: fc.constantFrom('propose' as const, 'schedule' as const, 'title' as const, 'notes' as const, 'cut' as const), target: fc.nat(9) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('person' as const), who: fc.constantFrom('owner1' as const, 'ed1' as const), act: fc.constantFrom('title' as const, 'at' as const, 'notes' as const), target: fc.nat(9) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('revert' as const), which: fc.nat(2), ofRevert: fc.boolean(), as: fc.constantFrom('owner1' as const, 'ed1' as const) }) },
 );
@@ -77,6 +77,7 @@ async function runCase(ops: Op[], caseNo: number): Promise<void> {
   const aiRuns = [0, 1, 2].map((r) => `run_ai_${caseNo}_${r}`);
   const revertRuns: string[] = [];
   const tokenOwner = new Map<string, string>();
+  const tokenCutBy = new Map<string, string>();
   let n = 0;
   for (const op of ops) {
     n++;
@@ -91,7 +92,19 @@ async function runCase(ops: Op[], caseNo: number): Promise<void> {
       if (op.act === 'propose') await f.engine.run({ collaborationId: id, actor: ai, name: 'proposeActivity', params: { title: `ai ${n}` } });
       else if (op.act === 'schedule' && target) await f.engine.run({ collaborationId: id, actor: ai, name: 'scheduleActivity', params: { activityId: target, at: new Date(Date.UTC(2030, 0, 1, 0, n)).toISOString() } });
       else if (op.act === 'title' && target) await f.docs.change(id, 'test', (doc) => findMap(doc, target)?.set('title', `ai title ${n}`), attribution);
-      else if (op.act === 'notes') {
+      else if (op.act === 'cut') {
+        // The AI deletes one whole token of the notes (someone's text, or its own).
+        await f.docs.change(id, 'test', (doc) => {
+          const notes = doc.getText('notes');
+          const s = notes.toString();
+          const from = s.indexOf('[', (op.target * 7) % Math.max(s.length, 1));
+          const at = from >= 0 ? from : s.indexOf('[');
+          if (at < 0) return;
+          const end = s.indexOf(']', at);
+          tokenCutBy.set(s.slice(at, end + 1), run);
+          notes.delete(at, end + 1 - at);
+        }, attribution);
+      } else if (op.act === 'notes') {
         const token = `[ai${op.run}-${n}]`;
         tokenOwner.set(token, run);
         await f.docs.change(id, 'test', (doc) => doc.getText('notes').insert(n % 2 ? 0 : doc.getText('notes').length, token), attribution);
@@ -120,6 +133,8 @@ async function runCase(ops: Op[], caseNo: number): Promise<void> {
       }
       checkRevert(reverted, writes, before, after, res);
       run = res.runId ?? `revert-noop:${n}`;
+      // Text a revert put back is that revert's now.
+      for (const t of tokens(after.notes)) if (!tokens(before.notes).has(t)) tokenOwner.set(t, run);
       if (res.runId) revertRuns.push(res.runId);
       writes.push(...diff(run, before, after));
       continue;
@@ -178,6 +193,12 @@ async function runCase(ops: Op[], caseNo: number): Promise<void> {
     for (const t of tokens(before.notes)) {
       const mine = tokenOwner.get(t) === r;
       expect({ t, present: now.has(t) }).toEqual({ t, present: !mine });
+    }
+    // Text the run deleted is back, unless the characters around it are gone too (reported).
+    const textConflict = res.conflicts.some((c) => c.root === 'notes');
+    for (const [t, by] of tokenCutBy) {
+      if (by !== r || tokens(before.notes).has(t)) continue;
+      expect({ t, back: now.has(t) || textConflict }).toEqual({ t, back: true });
     }
   }
 }

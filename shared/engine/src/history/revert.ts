@@ -50,7 +50,7 @@ function asChange(p: RevertPart): Change {
     case 'deleted':
       return { root: p.root, itemId: p.itemId, field: null, before: null, after: p.json };
     case 'text':
-      return { root: 'notes', itemId: null, field: 'text', before: null, after: '' };
+      return { root: 'notes', itemId: null, field: 'text', before: null, after: p.removed.map((r) => r.text).join('') };
   }
 }
 
