@@ -63,9 +63,15 @@ function idOf(json: Record<string, unknown>): string | null {
   return typeof json['id'] === 'string' ? json['id'] : null;
 }
 
+/** Every this many updates the replay keeps the state, so a view of the past applies at most this
+ *  many updates on top of one (SPEC [A6]). */
+export const CHECKPOINT_EVERY = 500;
+
 export class HistoryReplay {
   readonly doc = new Y.Doc();
   readonly updates: ReplayedUpdate[] = [];
+  /** States after every CHECKPOINT_EVERY-th update, in order. */
+  readonly checkpoints: { seq: number; state: Uint8Array }[] = [];
   baseSeq = 0;
   lastSeq = 0;
   private readonly mirror = new WeakMap<object, Mirror>();
@@ -95,6 +101,7 @@ export class HistoryReplay {
       Y.applyUpdate(this.doc, u.data);
       this.updates.push({ seq: u.seq, at: u.at, attribution: u.attribution, changes: this.pending });
       this.lastSeq = u.seq;
+      if (this.updates.length % CHECKPOINT_EVERY === 0) this.checkpoints.push({ seq: u.seq, state: Y.encodeStateAsUpdate(this.doc) });
     }
     this.pending = [];
     return true;
@@ -169,13 +176,28 @@ export class HistoryReplay {
 /** The collaboration as it was after the history's updates up to `uptoSeq` (or stored at or before
  *  `at` ms): its JSON roots. Updates stored before history was kept have no time and count as
  *  earlier than any. */
-export function stateAt(history: DocHistory, until: { seq?: number; at?: number }): { messages: unknown[]; activities: unknown[]; notes: string; seq: number } {
+export function stateAt(
+  history: DocHistory, until: { seq?: number; at?: number }, checkpoints: readonly { seq: number; state: Uint8Array }[] = [],
+): { messages: unknown[]; activities: unknown[]; notes: string; seq: number } {
   const doc = new Y.Doc();
   let seq = history.baseSeq;
+  // The target: the last update inside the bound; then start from the latest checkpoint before it.
+  let target = history.baseSeq;
+  for (const u of history.updates) {
+    if (until.seq !== undefined && u.seq > until.seq) break;
+    if (until.at !== undefined && u.at !== null && u.at > until.at) break;
+    target = u.seq;
+  }
+  let from: { seq: number; state: Uint8Array } | null = null;
+  for (const c of checkpoints) if (c.seq <= target && c.seq > history.baseSeq) from = c;
   try {
     doc.transact(() => {
-      if (history.base) Y.applyUpdate(doc, history.base);
+      if (from) {
+        Y.applyUpdate(doc, from.state);
+        seq = from.seq;
+      } else if (history.base) Y.applyUpdate(doc, history.base);
       for (const u of history.updates) {
+        if (from && u.seq <= from.seq) continue;
         if (until.seq !== undefined && u.seq > until.seq) break;
         if (until.at !== undefined && u.at !== null && u.at > until.at) break;
         Y.applyUpdate(doc, u.data);

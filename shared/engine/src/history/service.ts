@@ -77,9 +77,9 @@ export class HistoryService {
 
   /** The collaboration after the updates stored at or before `at` (ms), or up to a group. */
   async at(collaborationId: string, until: { at?: number; change?: string }): Promise<CollaborationAt> {
-    const history = await this.store.docs.loadHistory(collaborationId);
+    const { replay, history } = await this.replay(collaborationId);
     const seq = until.change !== undefined ? lastSeqOf(until.change) : undefined;
-    return stateAt(history, { ...(seq !== undefined ? { seq } : {}), ...(until.at !== undefined ? { at: until.at } : {}) });
+    return stateAt(history, { ...(seq !== undefined ? { seq } : {}), ...(until.at !== undefined ? { at: until.at } : {}) }, replay.checkpoints);
   }
 
   private async names(collaborationId: string, actors: AttributedActor[]): Promise<Map<string, string>> {
