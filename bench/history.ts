@@ -197,7 +197,7 @@ export async function runHistoryBench(): Promise<string> {
       '| --- | --- | --- | --- | --- |',
       `| history list, first request (replay from the start) | ${f1(coldList)} | | | 1 |`,
       `| history list, cached replay | ${f1(sList.p50)} | ${f1(sList.p95)} | ${f1(sList.max)} | ${sList.n} |`,
-      `| **history/at** (read 10,000 rows + apply up to t) | ${f1(sAt.p50)} | **${f1(sAt.p95)}** | ${f1(sAt.max)} | ${sAt.n} |`,
+      `| **history/at** (read the history + apply from the nearest checkpoint up to t) | ${f1(sAt.p50)} | **${f1(sAt.p95)}** | ${f1(sAt.max)} | ${sAt.n} |`,
       `| **revert of an AI run** (read history + plan + apply to the loaded document + store) | ${f1(sRevert.p50)} | **${f1(sRevert.p95)}** | ${f1(sRevert.max)} | ${sRevert.n} |`,
       '',
       `Load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min, on 2 cores).`,
