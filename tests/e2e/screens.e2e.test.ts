@@ -49,6 +49,30 @@ async function focusRingUnclipped(page: Page): Promise<boolean> {
   });
 }
 
+/** Tabs through the whole screen; every element that takes focus shows a ring nothing clips. */
+async function everyFocusRingWhole(p: Page, screen: string): Promise<string[]> {
+  await p.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
+  const bad: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < 80; i++) {
+    await p.keyboard.press('Tab');
+    const who = await p.evaluate(() => {
+      const el = document.activeElement;
+      if (!(el instanceof HTMLElement) || el === document.body) return null;
+      const path: string[] = [];
+      for (let a: Element | null = el; a && a !== document.body; a = a.parentElement) path.unshift(`${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}:${[...(a.parentElement?.children ?? [])].indexOf(a)}`);
+      return `${path.join('>')} “${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}”`;
+    });
+    if (who === null || seen.has(who)) break;
+    seen.add(who);
+    if (!(await focusRingUnclipped(p))) bad.push(`${screen}: ${who}`);
+  }
+  return bad;
+}
+
 describeBrowser('every screen at 375 and 1280 px: no overflow, accessible, every section reachable', () => {
   const suite = withBrowserServer();
 
@@ -81,6 +105,7 @@ describeBrowser('every screen at 375 and 1280 px: no overflow, accessible, every
         await ready(p);
         await expectNoHorizontalOverflow(p, `${tab} (${size})`);
         await expectAccessible(p, `${tab} (${size})`);
+        expect(await everyFocusRingWhole(p, `${tab} (${size})`)).toEqual([]);
         // Every section is in the navigation and inside the screen's width: nothing to discover by scrolling.
         const links = p.getByRole('navigation', { name: 'Collaboration sections' }).getByRole('link');
         expect(await links.count()).toBe(TABS.length);
