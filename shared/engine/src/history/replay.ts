@@ -66,6 +66,8 @@ function idOf(json: Record<string, unknown>): string | null {
 /** Every this many updates the replay keeps the state, so a view of the past applies at most this
  *  many updates on top of one (SPEC [A6]). */
 export const CHECKPOINT_EVERY = 500;
+/** Memory the checkpoints of one replay may hold; past it, views of the past apply more updates. */
+export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
 
 export class HistoryReplay {
   readonly doc = new Y.Doc();
@@ -76,6 +78,7 @@ export class HistoryReplay {
   lastSeq = 0;
   private readonly mirror = new WeakMap<object, Mirror>();
   private pending: ReplayedChange[] = [];
+  private checkpointBytes = 0;
 
   constructor(history: DocHistory) {
     this.baseSeq = history.baseSeq;
@@ -101,7 +104,11 @@ export class HistoryReplay {
       Y.applyUpdate(this.doc, u.data);
       this.updates.push({ seq: u.seq, at: u.at, attribution: u.attribution, changes: this.pending });
       this.lastSeq = u.seq;
-      if (this.updates.length % CHECKPOINT_EVERY === 0) this.checkpoints.push({ seq: u.seq, state: Y.encodeStateAsUpdate(this.doc) });
+      if (this.updates.length % CHECKPOINT_EVERY === 0 && this.checkpointBytes < CHECKPOINT_BYTES) {
+        const state = Y.encodeStateAsUpdate(this.doc);
+        this.checkpointBytes += state.byteLength;
+        this.checkpoints.push({ seq: u.seq, state });
+      }
     }
     this.pending = [];
     return true;
