@@ -69,10 +69,10 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
     supabaseUrl: cfg.SUPABASE_URL,
     supabaseJwtSecret: cfg.SUPABASE_JWT_SECRET,
     devSecret: supabase ? undefined : loadDevSecret(cfg.DATA_DIR),
-    onUser: async (u) => {
+    onUser: async (u, identity) => {
       await store.users.upsert(u);
-      // [I2] A token carrying an invited email claims its invites (engine set before any request).
-      if (engine) await claimEmailInvites({ store, engine, logger }, u.id, u.email);
+      // [I2] A token carrying an invited, verified email claims its invites (engine set before any request).
+      if (engine && identity.emailVerified) await claimEmailInvites({ store, engine, logger }, u.id, u.email);
     },
   });
   const events = new EventHub();

@@ -11,6 +11,8 @@ export interface AuthUser {
   id: string;
   email: string | null;
   displayName: string;
+  /** The identity provider vouches for the email (`email_verified`, top level or in user_metadata). */
+  emailVerified: boolean;
 }
 
 /** A verified user token: who, and until when (ms since epoch, clock tolerance included). */
@@ -33,7 +35,7 @@ export interface AuthConfig {
   /** Development secret (read from DATA_DIR by the composition root). */
   devSecret?: Uint8Array | undefined;
   /** Called on first sight of a user, to mirror them. */
-  onUser?: (u: User) => Promise<unknown>;
+  onUser?: (u: User, identity: { emailVerified: boolean }) => Promise<unknown>;
 }
 
 const CLOCK_TOLERANCE_S = 5;
@@ -45,7 +47,8 @@ function userFromClaims(p: JWTPayload): AuthUser {
   const email = typeof p['email'] === 'string' ? p['email'].slice(0, 320) : null;
   const meta = p['user_metadata'] as Record<string, unknown> | undefined;
   const named = typeof meta?.['full_name'] === 'string' ? meta['full_name'] : typeof meta?.['name'] === 'string' ? meta['name'] : null;
-  return { id: p.sub, email, displayName: (named ?? email?.split('@')[0] ?? p.sub).slice(0, 200) };
+  const emailVerified = email !== null && (p['email_verified'] === true || meta?.['email_verified'] === true);
+  return { id: p.sub, email, displayName: (named ?? email?.split('@')[0] ?? p.sub).slice(0, 200), emailVerified };
 }
 
 /** A stable id per email. Short emails keep their readable base64url form (as before); longer ones
@@ -60,7 +63,7 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
   const seen = new Set<string>();
   const mirror = async (u: AuthUser) => {
     if (seen.has(u.id) || !cfg.onUser) return;
-    await cfg.onUser({ id: u.id, email: u.email, displayName: u.displayName, createdAt: new Date().toISOString() });
+    await cfg.onUser({ id: u.id, email: u.email, displayName: u.displayName, createdAt: new Date().toISOString() }, { emailVerified: u.emailVerified });
     seen.add(u.id);
   };
   const verifiers: ((t: string) => Promise<JWTPayload>)[] = [];
@@ -83,8 +86,9 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
     verifiers.push(async (t) => (await jwtVerify(t, key, { algorithms: ['HS256'], issuer: DEV_ISSUER, audience: 'authenticated', clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['sub', 'exp'] })).payload);
     devLogin = async (email) => {
       const id = devUserId(email);
-      const user: AuthUser = { id, email, displayName: email.split('@')[0]!.slice(0, 200) };
-      const token = await new SignJWT({ role: 'authenticated', email, user_metadata: { name: user.displayName } })
+      // Development login vouches for any email: it exists only where nobody needs to prove one.
+      const user: AuthUser = { id, email, displayName: email.split('@')[0]!.slice(0, 200), emailVerified: true };
+      const token = await new SignJWT({ role: 'authenticated', email, email_verified: true, user_metadata: { name: user.displayName } })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(id)
         .setIssuer(DEV_ISSUER)
