@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { expectAccessible, expectNoHorizontalOverflow } from './a11y.ts';
 import { withBrowserServer } from './browser-suite.ts';
-import { addMember, createCollaboration, describeBrowser, DESKTOP, expectPhase, MOBILE, SCREENSHOTS, signIn } from './harness.ts';
+import { addMember, createCollaboration, describeBrowser, DESKTOP, expectPhase, MOBILE, SCREENSHOTS, setOffline, signIn } from './harness.ts';
 
 const card = (p: Page, title: string) => p.getByTestId('activity').filter({ has: p.getByRole('button', { name: title, exact: true }) });
 
@@ -150,7 +150,7 @@ describeBrowser('web app: the board', () => {
         expect(await p.getByRole('tablist', { name: 'Board columns' }).isVisible()).toBe(false);
         const tops = await p.locator('[data-column]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
         expect(new Set(tops).size).toBe(1);
-        await p.screenshot({ path: join(SCREENSHOTS, 'collaboration-board-desktop.png'), fullPage: true });
+        await p.screenshot({ path: join(SCREENSHOTS, 'board-desktop.png'), fullPage: true });
       }
       await expectNoHorizontalOverflow(p, `board (${size})`);
       await expectAccessible(p, `board (${size})`);
@@ -159,6 +159,45 @@ describeBrowser('web app: the board', () => {
       void collabId;
     });
   }
+
+  it('[P9] a card is edited offline through the document and the edit reaches the others once back', { timeout: 120_000 }, async () => {
+    const ann = await signIn(suite.browser, suite.server, 'ann-offline@example.com', MOBILE);
+    const ben = await signIn(suite.browser, suite.server, 'ben-offline@example.com', DESKTOP);
+    const collabId = await createCollaboration(ann, 'Allotment');
+    await propose(ann.page, 'Water the beans');
+    await addMember(ann, collabId, ben, 'editor');
+    await ann.page.goto(`/#/c/${collabId}`);
+    await ben.page.goto(`/#/c/${collabId}`);
+    await card(ben.page, 'Water the beans').waitFor({ timeout: 10_000 });
+    await expectPhase(ann.page, 'saved');
+
+    await setOffline(ann, true);
+    await expectPhase(ann.page, 'offline');
+    await card(ann.page, 'Water the beans').getByRole('button', { name: 'Water the beans' }).click();
+    const detail = ann.page.getByTestId('activity-detail');
+    await detail.getByLabel('Title').fill('Water the beans and peas');
+    await detail.getByLabel('Description').fill('The can is by the shed');
+    await detail.getByLabel('Due date').fill('2031-07-01T08:00');
+    await detail.getByRole('button', { name: 'Save changes' }).click();
+    await detail.getByText('Saved.').waitFor();
+    // Offline, the history is what the document knows.
+    await detail.getByText('The full history shows when the server can be reached.').waitFor();
+    await ann.page.keyboard.press('Escape');
+    await card(ann.page, 'Water the beans and peas').getByText(/^Due /).waitFor();
+    expect(await card(ben.page, 'Water the beans and peas').count()).toBe(0);
+
+    await setOffline(ann, false);
+    await expectPhase(ann.page, 'saved', 20_000);
+    const there = card(ben.page, 'Water the beans and peas');
+    await there.waitFor({ timeout: 15_000 });
+    await there.getByText(/^Due .*2031/).waitFor();
+    await there.getByRole('button', { name: 'Water the beans and peas' }).click();
+    await expect.poll(() => ben.page.getByTestId('activity-detail').getByLabel('Description').inputValue()).toBe('The can is by the shed');
+    expect(ann.errors).toEqual([]);
+    expect(ben.errors).toEqual([]);
+    await ann.context.close();
+    await ben.context.close();
+  });
 
   it('[P5][G5] policy decides: an editor may not reopen when denied, a due date waits for approval, the person filter names people', { timeout: 180_000 }, async () => {
     const owner = await signIn(suite.browser, suite.server, 'olga@example.com', DESKTOP);
