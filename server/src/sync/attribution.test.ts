@@ -31,12 +31,13 @@ describe('attribution of stored changes', () => {
 
       const res = await api(server.url, 'POST', `/api/collaborations/${id}/actions/proposeActivity`, alice.token, { params: { title: 'Hike' } });
       expect(res.status).toBe(200);
-      await server.engine.run({ collaborationId: id, actor: { kind: 'ai', ref: 'run_checkin_1' }, name: 'sendMessage', params: { body: 'Hello' } });
+      // As the worker runs a check-in's proposal: the AI's run, and the proposal it came from.
+      await withRun({ proposalId: 'checkin:run_checkin_1:0' }, () => server.engine.run({ collaborationId: id, actor: { kind: 'ai', ref: 'run_checkin_1' }, name: 'sendMessage', params: { body: 'Hello' } }));
       await withRun({ runId: 'run_revert_1' }, () => server.engine.run({ collaborationId: id, actor: { kind: 'user', userId: alice.user.id }, name: 'sendMessage', params: { body: 'mine' } }));
       await waitFor(async () => (await attributions(id)).length >= 4, 10_000, 'stored engine changes');
       expect((await attributions(id)).slice(1)).toEqual([
         { actor: { kind: 'user', id: alice.user.id } },
-        { actor: { kind: 'ai', id: 'ai' }, runId: 'run_checkin_1' },
+        { actor: { kind: 'ai', id: 'ai' }, runId: 'run_checkin_1', proposalId: 'checkin:run_checkin_1:0' },
         { actor: { kind: 'user', id: alice.user.id }, runId: 'run_revert_1' },
       ]);
       await waitFor(() => p.doc.getArray('messages').length === 2, 10_000, 'client sees engine changes');

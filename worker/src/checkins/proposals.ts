@@ -2,6 +2,7 @@
 // surplus actions are refused individually before the engine sees them (and audited here, since the
 // engine never does); the rest get the engine's policy decision, which the engine audits.
 import type { Engine } from '@trellis/engine';
+import { withRun } from '@trellis/engine';
 import type { CheckinAnswerRecord, CheckinProposal } from '@trellis/schema';
 import { isActionName, isContentAction, ProposedAction, unreachable } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
@@ -69,9 +70,10 @@ export async function runProposals(run: ProposalRun, actions: readonly unknown[]
       out.push(await refuse(run, key, raw, 'governance', 'not allowed for the AI'));
       continue;
     }
-    const outcome = await run.engine.run({
+    // The change is attributed to the AI's run and to this proposal (SPEC [A1]).
+    const outcome = await withRun({ proposalId: key.slice(0, 160) }, () => run.engine.run({
       collaborationId: run.collaborationId, actor: { kind: 'ai', ref: run.runId }, name: action, params, reason, idempotencyKey: key,
-    });
+    }));
     const base = { action, params: storedParams(params), reason };
     switch (outcome.status) {
       case 'executed':
