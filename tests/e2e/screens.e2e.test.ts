@@ -139,6 +139,30 @@ describeBrowser('every screen at 375 and 1280 px: no overflow, accessible, every
     });
   }
 
+  it('an expired session: the banner fits 375 px, Escape closes the sign-in form it opened and focus returns', { timeout: 90_000 }, async () => {
+    const u = await signIn(suite.browser, suite.server, 'expiry@example.com', MOBILE);
+    const p = u.page;
+    const id = await createCollaboration(u, 'Expiry');
+    await p.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('trellis:session') ?? '{}') as { token: string };
+      localStorage.setItem('trellis:session', JSON.stringify({ ...s, token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.invalid' }));
+    });
+    await p.goto(`/#/c/${id}`);
+    await p.reload();
+    await p.getByTestId('relogin').waitFor({ timeout: 20_000 });
+    const again = p.getByRole('button', { name: 'Sign in again' });
+    await again.focus();
+    await p.keyboard.press('Enter');
+    await p.getByTestId('relogin').getByLabel('E-mail').waitFor();
+    await expectNoHorizontalOverflow(p, 'relogin (mobile)');
+    await expectAccessible(p, 'relogin (mobile)');
+    await p.getByTestId('relogin').getByLabel('E-mail').focus();
+    await p.keyboard.press('Escape');
+    await p.getByTestId('relogin').getByLabel('E-mail').waitFor({ state: 'detached' });
+    await expect.poll(() => again.evaluate((el) => el === document.activeElement)).toBe(true);
+    await u.context.close();
+  });
+
   it('focus rings on the section tabs and board controls are drawn whole (nothing clips them), at 375 px', { timeout: 90_000 }, async () => {
     const u = await signIn(suite.browser, suite.server, 'focus@example.com', MOBILE);
     const p = u.page;
