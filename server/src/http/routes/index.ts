@@ -39,9 +39,9 @@ export function mountRoutes(app: Express, deps: HttpDeps): void {
   notificationRoutes(app, deps);
   checkinRoutes(app, deps);
   auditRoutes(app, deps);
+  historyRoutes(app, deps);
   eventRoutes(app, deps);
   app.use('/api', notFound);
-  historyRoutes(app, deps);
 }
 
 function notFound(): never {
