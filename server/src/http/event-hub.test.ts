@@ -70,7 +70,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-it('streams notification and approval events to owners; editors get only their own', async () => {
+it('[G6] approval events reach every member (the pending request shows on everyone\'s card); notifications only their own user', async () => {
   const c = await t.collaboration('own', { edi: 'editor' });
   const owner = await stream(await t.token('own'));
   const editor = await stream(await t.token('edi'));
@@ -83,11 +83,14 @@ it('streams notification and approval events to owners; editors get only their o
   await until(() => owner.events.some((e) => e.event === 'approval') && owner.events.some((e) => e.event === 'notification'));
   expect(owner.events).toContainEqual({ event: 'approval', data: { approvalId, collaborationId: c.id, status: 'pending' } });
   expect(owner.events).toContainEqual({ event: 'notification', data: { notificationId: expect.any(String), unread: 1 } });
-  // The editor hears about its own mention, never about the owners' approval.
+  // The editor hears about the pending request too, and about its own mention.
+  await until(() => editor.events.some((e) => e.event === 'approval'));
+  expect(editor.events).toContainEqual({ event: 'approval', data: { approvalId, collaborationId: c.id, status: 'pending' } });
+  const before = editor.events.filter((e) => e.event === 'notification').length;
   await t.engine.run({ collaborationId: c.id, actor: { kind: 'user', userId: 'own' }, name: 'sendMessage', params: { body: 'look @edi' } });
   await t.call('GET', '/api/me', { token: await t.token('edi') });
-  await until(() => editor.events.length > 0);
-  expect(editor.events.every((e) => e.event === 'notification')).toBe(true);
+  await until(() => editor.events.filter((e) => e.event === 'notification').length > before);
+  expect(editor.events.every((e) => e.event === 'notification' || e.event === 'approval')).toBe(true);
 });
 
 it('check-in changes reach every member', async () => {
