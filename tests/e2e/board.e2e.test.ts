@@ -96,10 +96,12 @@ describeBrowser('web app: the board', () => {
       await p.getByRole('button', { name: 'Close' }).click();
       await detail.waitFor({ state: 'detached' });
 
-      // Search and filter.
+      // Search and filter; / and N are the keyboard's way to the search and the new-activity field.
       await lunch.getByRole('button', { name: 'Complete' }).click();
       await expect.poll(() => lunch.getAttribute('data-status')).toBe('done');
-      await p.getByLabel('Search').fill('BIKES hills');
+      await p.keyboard.press('/');
+      await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('board-search');
+      await p.keyboard.type('BIKES hills');
       await expect.poll(() => p.getByTestId('activity').count()).toBe(1);
       await p.getByTestId('board-shown').getByText('1 of 7 shown').waitFor();
       await p.getByLabel('Search').press('Escape');
@@ -112,6 +114,10 @@ describeBrowser('web app: the board', () => {
       await expect.poll(() => p.getByTestId('activity').count()).toBe(1);
       await p.getByRole('button', { name: 'Clear filters' }).click();
       await expect.poll(() => p.getByTestId('activity').count()).toBe(7);
+      await card(p, 'Print the map').getByRole('button', { name: 'Print the map' }).focus();
+      await p.keyboard.press('n');
+      await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('propose-title');
+      expect(await p.getByLabel('Activity title').inputValue()).toBe('');
 
       if (size === 'mobile') {
         // Columns are tabs: one column fills the width; a tab or a swipe brings another.

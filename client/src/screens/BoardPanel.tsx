@@ -17,6 +17,7 @@ import { isFiltering, matchesFilter, NO_FILTER, proposers } from './board/board-
 import { BoardToolbar } from './board/BoardToolbar.tsx';
 import { ColumnTabs } from './board/ColumnTabs.tsx';
 import { STATUS_LABEL, STATUSES } from './board/status-labels.ts';
+import { useBoardShortcuts } from './board/useBoardShortcuts.ts';
 import type { CollabView } from './collab-view.ts';
 import { neverSynced } from './collab-view.ts';
 import { useActionRunner } from './useActionRunner.ts';
@@ -45,6 +46,7 @@ export function BoardPanel({ view }: { view: CollabView }) {
   const pendingFocus = useRef<{ id: string; scroll: boolean } | null>(null);
 
   useEffect(() => rememberActivityTitles(activities), [activities]);
+  useBoardShortcuts({ propose: 'propose-title', search: 'board-search' });
   useEffect(() => {
     const p = pendingFocus.current;
     if (p && focusCard(boardRef.current, p.id, p.scroll)) pendingFocus.current = null;
@@ -96,10 +98,11 @@ export function BoardPanel({ view }: { view: CollabView }) {
         <HiddenLabel htmlFor="propose-title">Activity title</HiddenLabel>
         <input
           id="propose-title"
+          aria-keyshortcuts="N"
           value={title}
           maxLength={300}
           onChange={(e) => setTitle(e.target.value)}
-          placeholder={view.canEdit ? 'Propose an activity…' : 'Viewers cannot propose activities'}
+          placeholder={view.canEdit ? 'Propose an activity… (N)' : 'Viewers cannot propose activities'}
           disabled={!view.canEdit || proposeDecision === 'deny'}
         />
         <button

@@ -20,8 +20,9 @@ export function BoardToolbar({ filter, onChange, people, shown, total }: Props) 
         <input
           id="board-search"
           type="search"
+          aria-keyshortcuts="/"
           value={filter.query}
-          placeholder="Title or description"
+          placeholder="Title or description (/)"
           onChange={(e) => onChange({ ...filter, query: e.target.value })}
           onKeyDown={(e) => {
             if (e.key === 'Escape' && filter.query) {
