@@ -2,7 +2,7 @@
 import type { PolicyOverrides, Role, RuleDefinition } from '@trellis/schema';
 import type { Http } from './http.ts';
 import { itemsOf } from './http.ts';
-import type { ActionOutcome, ApprovalItem, AuditFilters, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, HistoryGroup, InviteItem, Member, Notification } from './types.ts';
+import type { ActionOutcome, ApprovalItem, AuditFilters, AuditItem, AuditPage, Checkin, CheckinRun, CollaborationPatch, CollaborationSummary, CreatedInvite, HistoryFilters, HistoryGroup, HistorySnapshot, InviteItem, Member, Notification, RevertResult } from './types.ts';
 
 const enc = encodeURIComponent;
 
@@ -85,10 +85,19 @@ export function endpoints(http: Http) {
       return (await http<CheckinRun>('POST', `/api/collaborations/${enc(collabId)}/checkins`, fresh ? { fresh: true } : {})).data;
     },
     /** Change groups, newest first (SPEC [A5]); `cursor` is the last group's id of the previous page. */
-    async listHistory(collabId: string, cursor: string | null, limit = 100): Promise<{ items: HistoryGroup[]; nextCursor: string | null }> {
-      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/history?limit=${limit}${cursor ? `&before=${enc(cursor)}` : ''}`);
+    async listHistory(collabId: string, cursor: string | null, limit = 100, filters: HistoryFilters = {}): Promise<{ items: HistoryGroup[]; nextCursor: string | null }> {
+      const q = Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `&${k}=${enc(String(v))}`).join('');
+      const { data } = await http<{ nextCursor?: unknown } | null>('GET', `/api/collaborations/${enc(collabId)}/history?limit=${limit}${cursor ? `&before=${enc(cursor)}` : ''}${q}`);
       const next = data && typeof data.nextCursor === 'string' && data.nextCursor ? data.nextCursor : null;
       return { items: itemsOf<HistoryGroup>(data), nextCursor: next };
+    },
+    /** The collaboration as it was through a change group (SPEC [A6]). */
+    async historyAt(collabId: string, changeId: string): Promise<HistorySnapshot> {
+      return (await http<HistorySnapshot>('GET', `/api/collaborations/${enc(collabId)}/history/at?change=${enc(changeId)}`)).data;
+    },
+    /** Undoes a run (SPEC [A7], [A8]); a dry run only says what would change. */
+    async revertRun(collabId: string, runId: string, dryRun: boolean): Promise<RevertResult> {
+      return (await http<RevertResult>('POST', `/api/collaborations/${enc(collabId)}/runs/${enc(runId)}/revert`, { dryRun })).data;
     },
     async listPendingApprovals(): Promise<ApprovalItem[]> {
       return itemsOf<ApprovalItem>((await http('GET', '/api/approvals?status=pending&limit=100')).data, 'approvals');

@@ -106,6 +106,54 @@ export interface HistoryGroup {
   id: string;
   at: string | null;
   actor: { kind: 'user' | 'ai' | 'rule' | 'integration' | (string & {}); id: string };
+  runId?: string;
+  proposalIds?: string[];
   summary: string;
-  changes: { root: string; itemId: string | null; field: string | null; before: unknown; after: unknown }[];
+  changes: HistoryChange[];
+  /** False for the group stored before history was kept ([A4]). */
+  revertible?: boolean;
+}
+
+export interface HistoryChange {
+  root: string;
+  itemId: string | null;
+  field: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Filters of `GET …/history` ([A5]): `kind` user/ai/rule/integration, `actor` one person's id. */
+export interface HistoryFilters {
+  kind?: string | undefined;
+  actor?: string | undefined;
+}
+
+/** `GET …/history/at` ([A6]): the collaboration's JSON as it was. */
+export interface HistorySnapshot {
+  messages: { id: string; authorId?: string; body?: string; createdAt?: string; kind?: string }[];
+  activities: { id: string; title?: string; status?: string; at?: string | null; notes?: string | null }[];
+  notes: string;
+  seq?: number;
+}
+
+/** A part of a run that could not be undone ([A7]). */
+export interface RevertConflict {
+  root: string;
+  itemId: string | null;
+  field: string | null;
+  reason: 'changed_since' | 'edited_since' | 'gone' | 'exists' | (string & {});
+  runValue?: unknown;
+  current?: unknown;
+  by?: { kind: string; id: string };
+}
+
+/** `POST …/runs/:runId/revert` ([A7], [A8]). */
+export interface RevertResult {
+  reverted: HistoryChange[];
+  conflicts: RevertConflict[];
+  needsOwner: HistoryChange[];
+  approvalId?: string;
+  /** The revert's own run (null for a dry run), itself revertible. */
+  runId: string | null;
+  revertedRunId: string;
 }

@@ -1,6 +1,6 @@
 // Hash routes (`#/c/<id>/<tab>`), so deep links work offline from the service worker with no server help.
 
-export const TABS = ['board', 'messages', 'notes', 'members', 'governance', 'digest', 'settings', 'audit'] as const;
+export const TABS = ['board', 'messages', 'notes', 'members', 'governance', 'digest', 'history', 'settings', 'audit'] as const;
 export type Tab = (typeof TABS)[number];
 
 export type Route =

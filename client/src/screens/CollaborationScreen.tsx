@@ -31,6 +31,7 @@ import { NotesPanel } from './NotesPanel.tsx';
 const GovernancePanel = deferred(() => import('./GovernancePanel.tsx'), 'GovernancePanel');
 const SettingsPanel = deferred(() => import('./SettingsPanel.tsx'), 'SettingsPanel');
 const AuditPanel = deferred(() => import('./AuditPanel.tsx'), 'AuditPanel');
+const HistoryPanel = deferred(() => import('./HistoryPanel.tsx'), 'HistoryPanel');
 
 const ROLE_CHANGED: Record<Role, string> = {
   owner: 'Your role is now owner: you can also manage members, rules and policy.',
@@ -38,7 +39,7 @@ const ROLE_CHANGED: Record<Role, string> = {
   viewer: 'Your role is now viewer: you can read along, but not change anything.',
 };
 
-const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest', settings: 'Settings', audit: 'Audit' };
+const TAB_LABELS: Record<Tab, string> = { board: 'Board', messages: 'Messages', notes: 'Notes', members: 'Members', governance: 'Rules & policy', digest: 'Digest', history: 'History', settings: 'Settings', audit: 'Audit' };
 /** Tabs only owners see (the server answers 403 to anyone else). */
 const OWNER_TABS: ReadonlySet<Tab> = new Set<Tab>(['audit']);
 
@@ -195,7 +196,7 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
         ))}
       </nav>
       <div className="panel">
-        {!snapshot.loaded && tab !== 'settings' && tab !== 'audit' ? (
+        {!snapshot.loaded && tab !== 'settings' && tab !== 'audit' && tab !== 'history' ? (
           <Loading label="Loading the document…" />
         ) : tab === 'board' ? (
           <BoardPanel view={view} />
@@ -212,6 +213,10 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
         ) : tab === 'settings' ? (
           <Deferred label="Loading settings…">
             <SettingsPanel view={view} collab={collab} onSaved={saved} />
+          </Deferred>
+        ) : tab === 'history' ? (
+          <Deferred label="Loading the history…">
+            <HistoryPanel view={view} />
           </Deferred>
         ) : tab === 'audit' ? (
           <Deferred label="Loading the audit log…">

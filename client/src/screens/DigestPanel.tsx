@@ -11,6 +11,7 @@ import { useToast } from '../components/Toasts.tsx';
 import { activityTitle } from '../text/activity-titles.ts';
 import { actionLabel, formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
+import { UndoRun } from './UndoRun.tsx';
 import { useReloadableList } from './useReloadableList.ts';
 
 const FATE: Record<string, string> = {
@@ -122,6 +123,9 @@ export function DigestPanel({ view }: { view: CollabView }) {
                     </li>
                   ))}
                 </ul>
+              )}
+              {c.status === 'done' && c.proposals?.some((p: typeof c.proposals[number] & ProposalWords) => ['executed', 'approved'].includes(p.currentFate ?? p.fate)) && (
+                <UndoRun view={view} runId={`checkin:${c.localDay}`} onDone={load} />
               )}
             </li>
           ))}
