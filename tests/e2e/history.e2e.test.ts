@@ -49,6 +49,14 @@ describeBrowser('web app: history and undoing an AI run', () => {
       await p.goto(`/#/c/${collabId}/digest`);
       await p.getByRole('button', { name: 'Run check-in now' }).click();
       await p.locator('[data-testid="digest"] li.checkin-done').first().waitFor({ timeout: 60_000 });
+      // The digest offers the same undo; its preview (before anyone touched them) removes both.
+      const digestEntry = p.locator('[data-testid="digest"] li.checkin-done').first();
+      await digestEntry.getByRole('button', { name: 'Undo this AI run' }).click();
+      const digestPreview = digestEntry.getByTestId('undo-preview');
+      await expect.poll(() => digestPreview.getByTestId('undo-changes').textContent()).toMatch(/Book a minibus[\s\S]*Pack lunches|Pack lunches[\s\S]*Book a minibus/);
+      expect(await digestPreview.getByTestId('undo-conflicts').count()).toBe(0);
+      await digestPreview.getByRole('button', { name: 'Cancel' }).click();
+      await digestPreview.waitFor({ state: 'detached' });
       await p.goto(`/#/c/${collabId}`);
       await card(p, 'Pack lunches').waitFor({ timeout: 15_000 });
 
