@@ -36,9 +36,12 @@ export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxTypes: 2_000,
   maxNewClients: 64,
   maxDsVisits: 400_000,
-  maxCost: 200_000,
+  maxCost: 100_000,
   maxWalk: 20_000,
 };
+
+/** A refused update with more new items than this is recorded as garbage, not as tombstones. */
+export const GARBAGE_REFUSAL_ITEMS = 1_000;
 
 export type RefusalCode = 'forbidden' | 'bad_request' | 'malformed' | 'too_costly';
 
@@ -68,7 +71,10 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
   }
   const u = read.update;
   const cost = estimateCost(doc, u, update.length, limits.maxWalk);
-  if (cost > limits.maxCost) {
+  const decision = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
+  // Too costly to place, or refused and large (only a broken or hostile client sends a refused
+  // update of that size): its clock ranges become garbage — nothing to scan, position or revert.
+  if (decision === null || (!decision.ok && u.newItems.length > GARBAGE_REFUSAL_ITEMS)) {
     // Too costly to place: its clock ranges become garbage (no position to scan), and the writer
     // is told to drop its copies.
     const garbage = encodeGarbage(u);
@@ -82,9 +88,8 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       addDeletes(tr, garbage.ranges);
       origin.refused = true;
     }, origin);
-    return { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost };
+    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost } : { ...decision, cost };
   }
-  const decision = decideUpdate(doc, u, writer, now);
   if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost };
   let result: GateResult = decision.ok ? { ...decision, cost } : { ...decision, cost };
   doc.transact((tr) => {
