@@ -4,7 +4,7 @@ import type { ApprovalRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toApproval = (d: Stored<Approval>) => parseRecord(Approval, withoutId(d), `approval ${d._id}`);
 

@@ -4,7 +4,7 @@ import type { AuditRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx } from './db.ts';
 import { withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 export function mongoAudit({ c }: Ctx): AuditRepo {
   return {

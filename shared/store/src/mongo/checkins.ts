@@ -4,7 +4,7 @@ import type { CheckinRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { isDuplicateKey, withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toCheckin = (d: Stored<Checkin>) => parseRecord(Checkin, withoutId(d), `checkin ${d._id}`);
 

@@ -5,7 +5,7 @@ import type { CollaborationRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { memberDoc, withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 export const toCollaboration = (d: Stored<Collaboration>) => parseRecord(Collaboration, withoutId(d), `collaboration ${d._id}`);
 

@@ -5,7 +5,7 @@ import type { InviteRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toInvite = (d: Stored<Invite>) => parseRecord(Invite, withoutId(d), `invite ${d._id}`);
 

@@ -6,7 +6,7 @@ import { exhaustedError } from '../job-dead-letter.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { isDuplicateKey, withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toJob = (d: Stored<Job>) => parseRecord(Job, withoutId(d), `job ${d._id}`);
 

@@ -7,7 +7,7 @@ import { parseRecord } from '../parse-record.ts';
 import { toCollaboration } from './collaborations.ts';
 import type { Ctx, Stored } from './db.ts';
 import { isDuplicateKey, memberKey, withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toMembership = (d: Stored<Membership>) => parseRecord(Membership, withoutId(d), `membership ${d._id}`);
 

@@ -4,7 +4,7 @@ import type { NotificationRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { withoutId } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 const toNotification = (d: Stored<Notification>) => parseRecord(Notification, withoutId(d), `notification ${d._id}`);
 

@@ -5,7 +5,7 @@ import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row { id: string; data: string }
 const toApproval = (r: Row) => parseRecord(Approval, JSON.parse(r.data), `approval ${r.id}`);

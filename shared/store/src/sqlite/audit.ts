@@ -4,7 +4,7 @@ import type { AuditRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row { id: string; data: string }
 

@@ -5,7 +5,7 @@ import type { InviteRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row {
   id: string; collab_id: string; kind: string; role: string; email: string | null; token_hash: string | null; created_by: string;

@@ -5,7 +5,7 @@ import { exhaustedError } from '../job-dead-letter.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row { id: string; data: string }
 const toJob = (r: Row) => parseRecord(Job, JSON.parse(r.data), `job ${r.id}`);

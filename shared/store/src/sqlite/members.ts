@@ -6,7 +6,7 @@ import { parseCollaboration } from './collaborations.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row { collab_id: string; user_id: string; data: string }
 

@@ -5,7 +5,7 @@ import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
 import { emitChange } from './emit.ts';
-import { toPage } from './page.ts';
+import { toPage } from '../page.ts';
 
 interface Row { id: string; data: string; read_at: string | null }
 const toNotification = (r: Row) => ({ ...parseRecord(Notification, JSON.parse(r.data), `notification ${r.id}`), readAt: r.read_at });

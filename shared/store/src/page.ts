@@ -1,4 +1,4 @@
-// Cursor pagination helper: fetch limit+1 rows, the last returned id is the next cursor.
+// Cursor pagination for both adapters: fetch limit+1 rows or documents; the last returned key is the next cursor.
 import type { Page } from '@trellis/schema';
 
 export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Page<T> {
