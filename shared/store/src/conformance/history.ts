@@ -1,7 +1,8 @@
 // Store conformance for the attributed history (SPEC [A1]–[A3], DATA_MODEL.md "History"): every
 // adapter stores who made each update, keeps the attributed log through compaction, and replays it
 // to the same state the document loads as.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { eachStore, loadStoredDoc } from './each-store.ts';
 import * as Y from 'yjs';
 import type { Attribution } from '@trellis/schema';
 import { compactStored, historyCut } from '../compact-stored.ts';
@@ -27,23 +28,16 @@ function replay(h: DocHistory, uptoSeq = Infinity): string[] {
 }
 
 async function loaded(store: Store, id: string): Promise<string[]> {
-  const l = await store.docs.load(id);
-  const doc = new Y.Doc();
-  if (l.snapshot) Y.applyUpdate(doc, l.snapshot);
-  for (const u of l.updates) Y.applyUpdate(doc, u.data);
-  return doc.getArray<string>('log').toArray();
+  return (await loadStoredDoc(store, id)).getArray<string>('log').toArray();
 }
 
 export function runHistoryConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
   describe(`store conformance (history): ${name}`, () => {
-    let s: ConformanceSetup;
-    let store: Store;
-    beforeEach(async () => {
-      s = await setup();
-      store = s.store;
-    });
-    afterEach(async () => {
-      await s.cleanup();
+    let s!: ConformanceSetup;
+    let store!: Store;
+    eachStore(setup, (opened) => {
+      s = opened;
+      store = opened.store;
     });
 
     it('[A1] every stored update keeps its attribution and time, in one append and in a group commit', async () => {

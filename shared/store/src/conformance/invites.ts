@@ -1,6 +1,7 @@
 // Conformance for invites (DATA_MODEL.md `[D40]`, SPEC [I1]–[I4]): run by runStoreConformance for
 // every adapter.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { eachStore } from './each-store.ts';
 import type { Invite } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import type { Store } from '../types.ts';
@@ -16,14 +17,9 @@ function invite(collaborationId: string, over: Partial<Invite> = {}): Invite {
 
 export function runInviteConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
   describe(`store conformance (invites): ${name}`, () => {
-    let s: ConformanceSetup;
-    let store: Store;
-    beforeEach(async () => {
-      s = await setup();
-      store = s.store;
-    });
-    afterEach(async () => {
-      await s.cleanup();
+    let store!: Store;
+    eachStore(setup, (opened) => {
+      store = opened.store;
     });
 
     it('[D40] a single-use link taken concurrently succeeds exactly once; later takes say used_up', async () => {

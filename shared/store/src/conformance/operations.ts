@@ -1,6 +1,7 @@
 // Conformance for what operating several processes relies on (readiness, claims, membership
 // inserts): run by runStoreConformance for every adapter. Rule ids refer to DATA_MODEL.md.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { eachStore } from './each-store.ts';
 import * as Y from 'yjs';
 import { compactStored } from '../compact-stored.ts';
 import { claimCompaction, COMPACTION_CLAIM_MS, releaseCompaction } from '../compaction-claim.ts';
@@ -24,14 +25,9 @@ const until = async (cond: () => boolean, ms: number, what: string) => {
 
 export function runOperationsConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
   describe(`store conformance (operations): ${name}`, () => {
-    let s: ConformanceSetup;
-    let store: Store;
-    beforeEach(async () => {
-      s = await setup();
-      store = s.store;
-    });
-    afterEach(async () => {
-      await s.cleanup();
+    let store!: Store;
+    eachStore(setup, (opened) => {
+      store = opened.store;
     });
 
     it('[D30] a tail reports when it is current: idle, and again only after the batch before it was accepted', async () => {

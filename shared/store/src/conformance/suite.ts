@@ -3,7 +3,8 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { eachStore, loadStoredDoc } from './each-store.ts';
 import * as Y from 'yjs';
 import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
@@ -37,24 +38,14 @@ function editUpdate(doc: Y.Doc, text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc, sv);
 }
 
-async function loadDoc(store: Store, id: string): Promise<Y.Doc> {
-  const loaded = await store.docs.load(id);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-  return doc;
-}
 
 export function runStoreConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
   describe(`store conformance: ${name}`, () => {
-    let s: ConformanceSetup;
-    let store: Store;
-    beforeEach(async () => {
-      s = await setup();
-      store = s.store;
-    });
-    afterEach(async () => {
-      await s.cleanup();
+    let s!: ConformanceSetup;
+    let store!: Store;
+    eachStore(setup, (opened) => {
+      s = opened;
+      store = opened.store;
     });
 
     it('[D1] creates a collaboration with its owner and lists "my collaborations" newest first, paginated', async () => {
@@ -155,7 +146,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.docs.append('d2', [editUpdate(new Y.Doc(), 'x')], 'test')).firstSeq).toBe(1);
       const loaded = await store.docs.load('d1');
       expect(loaded.updates.map((u) => u.seq)).toEqual([1, 2, 3]);
-      expect((await loadDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c']);
+      expect((await loadStoredDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c']);
       expect(await store.docs.load('nope')).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
       // Group commit: several documents in one write, same sequence semantics.
       const batch = await store.docs.appendBatch([
@@ -164,14 +155,14 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
         { collaborationId: 'd1', updates: [editUpdate(doc, 'e')], origin: 'g' },
       ]);
       expect(batch).toEqual([{ firstSeq: 4, lastSeq: 4 }, { firstSeq: 1, lastSeq: 2 }, { firstSeq: 5, lastSeq: 5 }]);
-      expect((await loadDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect((await loadStoredDoc(store, 'd1')).getArray('log').toArray()).toEqual(['a', 'b', 'c', 'd', 'e']);
     });
 
     it('[D4] compaction replaces updates by their merged state; later updates survive; reload after close is equal', async () => {
       const doc = new Y.Doc();
       for (let i = 0; i < 20; i++) await store.docs.append('d', [editUpdate(doc, `u${i}`)], 'test');
       const loaded = await store.docs.load('d');
-      const merged = Y.encodeStateAsUpdate(await loadDoc(store, 'd'));
+      const merged = Y.encodeStateAsUpdate(await loadStoredDoc(store, 'd'));
       await store.docs.append('d', [editUpdate(doc, 'after')], 'test');
       await store.docs.compact('d', merged, loaded.lastSeq);
       const after = await store.docs.load('d');
@@ -181,9 +172,9 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       // An older compaction arriving late changes nothing.
       await store.docs.compact('d', Y.encodeStateAsUpdate(new Y.Doc()), 5);
       const expected = doc.getArray('log').toJSON();
-      expect((await loadDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
+      expect((await loadStoredDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
       store = await s.reopen();
-      expect((await loadDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
+      expect((await loadStoredDoc(store, 'd')).getArray('log').toJSON()).toEqual(expected);
       expect((await store.docs.append('d', [editUpdate(doc, 'next')], 'test')).firstSeq).toBe(22);
     });
 
@@ -204,7 +195,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(codes).toEqual([0, 0]);
       const loaded = await store.docs.load('shared');
       expect(loaded.updates.map((u) => u.seq)).toEqual(Array.from({ length: 2 * n }, (_, i) => i + 1));
-      const items = (await loadDoc(store, 'shared')).getArray<string>('log').toArray();
+      const items = (await loadStoredDoc(store, 'shared')).getArray<string>('log').toArray();
       expect(items.length).toBe(2 * n);
       expect(new Set(items).size).toBe(2 * n);
     });
@@ -233,7 +224,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       }
       await appends;
       expect(compactions).toBeGreaterThan(1);
-      expect((await loadDoc(store, 'race')).getArray('log').toJSON()).toEqual(writer.getArray('log').toJSON());
+      expect((await loadStoredDoc(store, 'race')).getArray('log').toJSON()).toEqual(writer.getArray('log').toJSON());
     });
 
     it('[D8] the change feed delivers committed changes in order, resumable from a cursor', async () => {
