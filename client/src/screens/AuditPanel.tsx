@@ -1,6 +1,8 @@
 // The audit log, owners only: newest first, 50 at a time with "Load more" (nextCursor), filtered by
 // who, what and when (server-side, SPEC [G7]). Each entry is a sentence from the server ("Ann
 // cancelled 'Plan the hike'"; edits by what they touched), then when, what kind and the outcome.
+import { LoadMore } from '../components/LoadMore.tsx';
+import { usePagedList } from './usePagedList.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/ApiProvider.tsx';
 import type { AuditFilters, AuditItem } from '../api/types.ts';
@@ -44,47 +46,24 @@ export function detailParts(entry: AuditItem): { label: string; value: string }[
 
 export function AuditPanel({ view }: { view: CollabView }) {
   const api = useApi();
-  const [items, setItems] = useState<AuditItem[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const firstNew = useRef<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
-  const generation = useRef(0);
   const [filters, setFilters] = useState<AuditFilters>({});
   // People seen in the log so far (the filter offers them by name), plus the non-people.
   const [people, setPeople] = useState<Map<string, string>>(() => new Map());
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      const gen = ++generation.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.listAudit(view.collabId, cursor, PAGE, filters);
-        if (gen !== generation.current) return;
-        setPeople((prev) => {
-          const nextPeople = new Map(prev);
-          for (const e of page.items) if (e.actor?.kind === 'user' && e.actor.userId) nextPeople.set(e.actor.userId, e.actorName ?? view.name(e.actor.userId));
-          return nextPeople.size === prev.size ? prev : nextPeople;
-        });
-        setItems((prev) => {
-          if (!cursor || !prev) return page.items;
-          firstNew.current = prev.length;
-          const seen = new Set(prev.map((e) => e.id));
-          return [...prev, ...page.items.filter((e) => !seen.has(e.id))];
-        });
-        setNext(page.nextCursor);
-      } catch (err) {
-        if (gen !== generation.current) return;
-        setItems((prev) => prev ?? []);
-        setError(err);
-      } finally {
-        if (gen === generation.current) setLoading(false);
-      }
+  const fetchPage = useCallback((cursor: string | null) => api.listAudit(view.collabId, cursor, PAGE, filters), [api, view.collabId, filters]);
+  const onPage = useCallback(
+    (page: { items: AuditItem[] }, shownBefore: number) => {
+      if (shownBefore > 0) firstNew.current = shownBefore;
+      setPeople((prev) => {
+        const nextPeople = new Map(prev);
+        for (const e of page.items) if (e.actor?.kind === 'user' && e.actor.userId) nextPeople.set(e.actor.userId, e.actorName ?? view.name(e.actor.userId));
+        return nextPeople.size === prev.size ? prev : nextPeople;
+      });
     },
-    [api, view.collabId, view.name, filters],
+    [view.name],
   );
+  const { items, next, loading, error, load } = usePagedList(fetchPage, onPage);
 
   useEffect(() => {
     if (view.isOwner) void load(null);
@@ -209,17 +188,7 @@ export function AuditPanel({ view }: { view: CollabView }) {
           ))}
         </ol>
       )}
-      {items !== null && items.length > 0 && (
-        <div className="audit-more">
-          {next ? (
-            <button type="button" onClick={() => void load(next)} disabled={loading}>
-              {loading ? 'Loading…' : 'Load more'}
-            </button>
-          ) : (
-            <p className="hint">That is everything.</p>
-          )}
-        </div>
-      )}
+      {items !== null && items.length > 0 && <LoadMore className="audit-more" next={next} loading={loading} onMore={(c) => void load(c)} />}
       <p className="sr-only" role="status" aria-live="polite">
         {loading ? 'Loading audit entries…' : items ? `${items.length} audit entries shown.` : ''}
       </p>

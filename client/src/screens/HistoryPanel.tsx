@@ -1,7 +1,9 @@
 // The collaboration's history (SPEC [A5], [A6]): change groups newest first, as the server groups them
 // (one per run, a person's edits per burst), filtered by who; "Load more" with the cursor; "View as it
 // was" shows the activities and notes after a group, read-only; each AI run can be undone ([A7]).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { usePagedList } from './usePagedList.ts';
+import { useCallback, useEffect, useState } from 'react';
 import { describeError } from '../api/api-error.ts';
 import { useApi } from '../api/ApiProvider.tsx';
 import { useLive } from '../api/LiveProvider.tsx';
@@ -28,44 +30,20 @@ export function HistoryPanel({ view }: { view: CollabView }) {
   const api = useApi();
   const live = useLive();
   const who = useActorName(view);
-  const [items, setItems] = useState<HistoryGroup[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
   const [people, setPeople] = useState<Map<string, string>>(() => new Map([[view.me.id, view.me.displayName]]));
   const [open, setOpen] = useState<string | null>(null);
-  const generation = useRef(0);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      const gen = ++generation.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.listHistory(view.collabId, cursor, PAGE, filtersOf(filter));
-        if (gen !== generation.current) return;
-        setPeople((prev) => {
-          const more = new Map(prev);
-          for (const g of page.items) if (g.actor.kind === 'user' && !more.has(g.actor.id)) more.set(g.actor.id, view.name(g.actor.id));
-          return more.size === prev.size ? prev : more;
-        });
-        setItems((prev) => {
-          if (!cursor || !prev) return page.items;
-          const seen = new Set(prev.map((g) => g.id));
-          return [...prev, ...page.items.filter((g) => !seen.has(g.id))];
-        });
-        setNext(page.nextCursor);
-      } catch (err) {
-        if (gen !== generation.current) return;
-        setItems((prev) => prev ?? []);
-        setError(err);
-      } finally {
-        if (gen === generation.current) setLoading(false);
-      }
-    },
-    [api, view.collabId, view.name, filter],
+  const fetchPage = useCallback((cursor: string | null) => api.listHistory(view.collabId, cursor, PAGE, filtersOf(filter)), [api, view.collabId, filter]);
+  const notePeople = useCallback(
+    (page: { items: HistoryGroup[] }) =>
+      setPeople((prev) => {
+        const more = new Map(prev);
+        for (const g of page.items) if (g.actor.kind === 'user' && !more.has(g.actor.id)) more.set(g.actor.id, view.name(g.actor.id));
+        return more.size === prev.size ? prev : more;
+      }),
+    [view.name],
   );
+  const { items, next, loading, error, load } = usePagedList(fetchPage, notePeople);
 
   const reload = useCallback(() => void load(null), [load]);
   useEffect(reload, [reload, live.checkinVersion, live.approvalsVersion]);
@@ -126,17 +104,7 @@ export function HistoryPanel({ view }: { view: CollabView }) {
           ))}
         </ol>
       )}
-      {items !== null && items.length > 0 && (
-        <div className="history-more">
-          {next ? (
-            <button type="button" onClick={() => void load(next)} disabled={loading}>
-              {loading ? 'Loading…' : 'Load more'}
-            </button>
-          ) : (
-            <p className="hint">That is everything.</p>
-          )}
-        </div>
-      )}
+      {items !== null && items.length > 0 && <LoadMore className="history-more" next={next} loading={loading} onMore={(c) => void load(c)} />}
       <p className="sr-only" role="status" aria-live="polite">
         {loading ? 'Loading the history…' : items ? `${items.length} changes shown.` : ''}
       </p>
