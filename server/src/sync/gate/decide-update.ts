@@ -286,4 +286,3 @@ function checkActivityEdit(map: Y.Map<unknown>, keys: Set<string>, next: (k: str
   return { type: 'activityStatusChanged', activityId: String(map.get('id')), title: String(map.get('title') ?? ''), from: from.success ? from.data : null, to: to.data };
 }
 
-export { Refusal as GateRefusal };

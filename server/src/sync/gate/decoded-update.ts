@@ -9,9 +9,8 @@ import { scanUpdate } from './scan-update.ts';
 export type Placement = { kind: 'root'; name: string } | { kind: 'entry'; entry: Y.ID } | { kind: 'gc' };
 
 export interface NewItem {
+  /** The struct as it will be integrated (a partly known one trimmed to its unknown rest). */
   readonly item: Y.Item;
-  /** How many leading clocks of the struct the document already holds. */
-  readonly known: number;
   placement: Placement;
   /** The map key it sets (inherited from its neighbours when not written), or null in a list. */
   sub: string | null;
@@ -164,7 +163,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
       keep.push(t);
       if (t instanceof Y.GC) newGc.push({ client, clock: t.id.clock, len: t.length });
       else {
-        const n: NewItem = { item: t, known: 0, placement: { kind: 'gc' }, sub: t.parentSub, deadOnArrival: false };
+        const n: NewItem = { item: t, placement: { kind: 'gc' }, sub: t.parentSub, deadOnArrival: false };
         newItems.push(n);
         inUpdate.set(t, n);
       }
@@ -298,7 +297,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
         for (let c = Math.max(r.clock, state); c < r.clock + r.len; ) {
           const n = findNew(Y.createID(client, c));
           if (n === null) break;
-          if (!(n instanceof Y.GC) && n.item.id.clock + n.known >= r.clock && n.item.id.clock + n.item.length <= r.clock + r.len) n.deadOnArrival = true;
+          if (!(n instanceof Y.GC) && n.item.id.clock >= r.clock && n.item.id.clock + n.item.length <= r.clock + r.len) n.deadOnArrival = true;
           c = (n instanceof Y.GC ? n.id.clock + n.length : n.item.id.clock + n.item.length);
           if (++dsVisited > limits.maxDsVisits) return { ok: false, code: 'too_costly', message: 'delete set too costly' };
         }

@@ -58,8 +58,3 @@ export function encodeGarbage(u: DecodedUpdate): { update: Uint8Array; ranges: M
   }
   return { update: encodeStructs(structs, new Map()), ranges };
 }
-
-/** A delete set alone, as an update. */
-export function encodeDeletes(ranges: Map<number, DeleteRange[]>): Uint8Array {
-  return encodeStructs(new Map(), ranges);
-}

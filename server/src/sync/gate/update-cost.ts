@@ -5,10 +5,9 @@
 // the update's own items that may land in the same place.
 import * as Y from 'yjs';
 import type { DecodedUpdate, NewItem } from './decoded-update.ts';
-import { docStruct, newItemAt } from './decoded-update.ts';
+import { docStruct, idKey, newItemAt } from './decoded-update.ts';
 
-const idKey = (id: Y.ID | null) => (id ? `${id.client}:${id.clock}` : '-');
-const sameId = (a: Y.ID | null, b: Y.ID | null) => (a === null ? b === null : b !== null && a.client === b.client && a.clock === b.clock);
+const keyOf = (id: Y.ID | null) => (id ? idKey(id) : '-');
 
 function parentKey(n: NewItem): string {
   return n.placement.kind === 'root' ? `r:${n.placement.name}` : n.placement.kind === 'entry' ? `e:${idKey(n.placement.entry)}` : 'gc';
@@ -50,7 +49,7 @@ function keyHistoryInDoc(doc: Y.Doc, n: NewItem, sub: string, origin: Y.ID | nul
   let cur: Y.Item | null = type._map.get(sub) ?? null;
   let steps = 0;
   while (cur !== null && steps < cap) {
-    if (origin && sameId(cur.lastId, origin)) break;
+    if (origin && Y.compareIDs(cur.lastId, origin)) break;
     steps++;
     cur = cur.left;
   }
@@ -79,9 +78,8 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
     if (n.placement.kind === 'gc') continue;
     const pk = parentKey(n);
     const siblings = perParent.get(pk) ?? 1;
-    // A struct the document partly holds continues its own earlier part: no scan.
-    const origin = n.known > 0 ? Y.createID(n.item.id.client, n.item.id.clock + n.known - 1) : n.item.origin;
-    const groupKey = `${pk}|${n.sub ?? ''}|${idKey(origin)}`;
+    const origin = n.item.origin;
+    const groupKey = `${pk}|${n.sub ?? ''}|${keyOf(origin)}`;
     const before = sameOrigin.get(groupKey) ?? 0;
     sameOrigin.set(groupKey, before + 1);
     if (n.sub !== null) {
@@ -96,7 +94,7 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
     }
     if (before > 0) cost += siblings;
     const originItem = origin ? newItemAt(u, origin) : null;
-    if (originItem && !sameId(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
+    if (originItem && !Y.compareIDs(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
     if (n.placement.kind === 'root' && walked < walkCap && !originItem) {
       // With a right origin that is itself new, Yjs scans from the origin to where that item gets
       // anchored: right after the document item its own origins lead back to.
