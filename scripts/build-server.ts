@@ -6,6 +6,7 @@
 //   dist/server.js     one server process (REST, sync, the built web app from client/dist)
 //   dist/worker.js     one worker process
 //   dist/write-thread.js  the SQLite write thread, started by server.js/worker.js beside it
+//   dist/preflight-thread.js  the server's pre-flight thread for large updates (SPEC [H13])
 //   dist/cluster.js    `npm run cluster`
 // The bundles find client/dist and each other relative to their own URL: dist/ must stay one level
 // below the repository root (or the /app of the Docker image).
@@ -22,6 +23,7 @@ export const ENTRIES = {
   server: 'server/src/main.ts',
   worker: 'worker/src/main.ts',
   'write-thread': 'shared/store/src/sqlite/write-thread-entry.ts',
+  'preflight-thread': 'server/src/sync/gate/preflight-thread-entry.ts',
   cluster: 'scripts/cluster.ts',
 } as const;
 

@@ -21,6 +21,8 @@ export class Connection {
   readonly work: TokenBucket;
   /** What is still to be sent, in order; large messages leave in fragments ([H12]). */
   private readonly outbox: Outbox;
+  /** Frames received while an update of this connection is on the pre-flight thread, in order ([H13]); null when none is. */
+  held: Uint8Array[] | null = null;
   /** Bytes and updates written since the last audit summary. */
   edits = { updates: 0, bytes: 0, refused: 0, roots: new Set<string>() };
 

@@ -18,6 +18,12 @@ export interface SyncLimits {
   persistOverloadBytes: number;
   /** Wall time one update may take in the gate before its sender is cut off ([H6]). */
   gateBudgetMs: number;
+  /** Updates this large (bytes) are read on the pre-flight thread before the gate sees them ([H13]). */
+  preflightBytes: number;
+  /** Wall time one update may take on the pre-flight thread ([H13]). */
+  preflightDeadlineMs: number;
+  /** Frames one connection may send while its update is on the pre-flight thread ([H13]). */
+  maxHeldFrames: number;
   pingIntervalMs: number;
   unloadDelayMs: number;
   compactAfterUpdates: number;
@@ -39,6 +45,9 @@ export const DEFAULT_LIMITS: SyncLimits = {
   costBurst: 400_000,
   costPerSecond: 100_000,
   gateBudgetMs: 100,
+  preflightBytes: 1024,
+  preflightDeadlineMs: 2_000,
+  maxHeldFrames: 256,
   persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,

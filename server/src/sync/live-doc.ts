@@ -7,6 +7,7 @@ import type { Logger } from '@trellis/runtime';
 import { claimAwareness } from './awareness-ownership.ts';
 import { applyGated } from './gate/apply-gated.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
+import type { Preflight, PreflightVerdict } from './gate/preflight-thread.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import { clampStateVector } from './saved-state.ts';
@@ -18,6 +19,14 @@ import { parseFrame } from './protocol/frame.ts';
 import type { ClientFrame } from './protocol/frame.ts';
 import * as msg from './protocol/messages.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
+
+/**
+ * [H6] Bytes of reply per unit of work budget, between two bounds: two whole-document replies of a
+ * document at the cap fit in the burst (a provider's resync may ask twice, [H12]: ≥ 53), and the
+ * whole burst buys less than a send queue may hold (Outbox's ceiling, ≤ 62), so asking again and
+ * again runs out of budget before the queue fills.
+ */
+const SYNC_REPLY_BYTES_PER_UNIT = 56;
 
 /** A whole-document reply at least this large is kept for the next fresh client ([H12]). */
 const SHARED_REPLY_BYTES = 256 * 1024;
@@ -39,6 +48,8 @@ export interface LiveDocDeps {
   relay: DocRelay | null;
   /** A connection exceeded its work budget ([H6]): its member's reconnects are slowed. */
   onAbuse: (conn: Connection) => void;
+  /** Where large updates are read before the gate ([H13]). */
+  preflight: Preflight;
 }
 
 export class LiveDoc {
@@ -137,6 +148,12 @@ export class LiveDoc {
   handleMessage(conn: Connection, data: Uint8Array): void {
     // Frames still buffered behind a close (a refused, over-budget or rate-limited sender) are dropped.
     if (conn.closed) return;
+    // [H13] behind an update on the pre-flight thread, frames wait their turn.
+    if (conn.held !== null) {
+      if (conn.held.length >= this.deps.limits.maxHeldFrames) return conn.close(CLOSE.tryAgainLater, 'too many messages: retry later');
+      conn.held.push(data);
+      return;
+    }
     const parsed = parseFrame(data);
     if (!parsed.ok) {
       this.deps.metrics.protocolErrors.inc();
@@ -150,7 +167,7 @@ export class LiveDoc {
     switch (frame.type) {
       case 'syncStep1': {
         // [H6] a reply costs in proportion to the document: asking again and again is work too.
-        if (!conn.updates.take() || !conn.work.take(Math.ceil(this.bytes / 64))) {
+        if (!conn.updates.take() || !conn.work.take(Math.ceil(this.bytes / SYNC_REPLY_BYTES_PER_UNIT))) {
           this.deps.metrics.costRefused.inc();
           this.deps.onAbuse(conn);
           return conn.close(CLOSE.rateLimited, 'too many sync requests: slow down');
@@ -200,6 +217,65 @@ export class LiveDoc {
       this.refuse(conn, 'unavailable', 'the server is busy storing: retry later');
       return conn.close(CLOSE.tryAgainLater, 'server busy: retry later');
     }
+    if (update.length >= this.deps.limits.preflightBytes) return this.preflight(conn, update);
+    this.gate(conn, update);
+  }
+
+  /**
+   * [H13] A large update is read on the pre-flight thread first; its sender's later frames wait
+   * (in order) until it is decided. Refused there, it never reaches the gate on this thread.
+   */
+  private preflight(conn: Connection, update: Uint8Array): void {
+    conn.held = [];
+    const resume = (verdict: PreflightVerdict) => {
+      const held = conn.held ?? [];
+      conn.held = null;
+      if (conn.closed || !this.conns.has(conn.id)) return;
+      this.deps.metrics.preflight.inc(1, { verdict: verdict.ok ? 'passed' : verdict.code });
+      if (verdict.ok) this.gate(conn, update);
+      else this.refusedBeforeGate(conn, verdict.code, verdict.message);
+      for (let i = 0; i < held.length; i++) {
+        // Another update of theirs went to the thread (the handler below sets `held`): the rest waits behind it.
+        const waiting = conn.held as Uint8Array[] | null;
+        if (waiting !== null) {
+          waiting.push(...held.slice(i));
+          return;
+        }
+        this.handleMessage(conn, held[i]!);
+      }
+    };
+    this.deps.preflight.check(update).then(resume).catch((err: unknown) => {
+      // Off the socket's own call stack: what escapes closes this connection only.
+      this.deps.logger.error({ err, collaborationId: this.id, userId: conn.userId }, 'a sync frame failed; closing that connection');
+      conn.close(CLOSE.internalError, 'internal error');
+    });
+  }
+
+  private refusedBeforeGate(conn: Connection, code: 'malformed' | 'too_costly' | 'busy', message: string): void {
+    conn.edits.refused++;
+    this.deps.metrics.refused.inc();
+    switch (code) {
+      case 'busy':
+        this.refuse(conn, 'unavailable', message);
+        return conn.close(CLOSE.tryAgainLater, message);
+      case 'malformed':
+        this.deps.metrics.protocolErrors.inc();
+        this.refuse(conn, 'bad_request', message);
+        return conn.close(CLOSE.invalidPayload, message);
+      case 'too_costly':
+        this.refuse(conn, 'too_costly', message);
+        this.deps.metrics.costRefused.inc();
+        this.deps.onAbuse(conn);
+        return conn.close(CLOSE.rateLimited, 'too much work: slow down');
+      default: {
+        const never: never = code;
+        throw new Error(`unhandled refusal ${String(never)}`);
+      }
+    }
+  }
+
+  /** The permission gate on this thread: decide, integrate what is allowed, account for the work. */
+  private gate(conn: Connection, update: Uint8Array): void {
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     const started = performance.now();
     const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin);

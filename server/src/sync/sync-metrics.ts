@@ -17,6 +17,8 @@ export function createSyncMetrics(m: Metrics) {
     gateSeconds: m.histogram('trellis_gate_seconds', 'Time one client update spends in the permission gate', [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
     costRefused: m.counter('trellis_gate_work_exceeded_total', 'Connections closed for exceeding their integration work budget'),
     loadRefused: m.counter('trellis_documents_refused_total', 'Documents that failed their integrity check on load (pending structs or deletes)'),
+    preflight: m.counter('trellis_preflight_updates_total', 'Large client updates read on the pre-flight thread, by verdict (passed, malformed, too_costly, busy)'),
+    preflightRestarts: m.gauge('trellis_preflight_thread_restarts', 'Pre-flight threads replaced after a deadline or a crash'),
     messagesOut: m.counter('trellis_messages_sent_total', 'Frames sent to clients'),
   };
 }

@@ -17,6 +17,9 @@ import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
+import { DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
+import { PreflightThread } from './gate/preflight-thread.ts';
+import { preflightLimits } from './gate/preflight-update.ts';
 import { PenaltyBox } from './penalty-box.ts';
 import { PeerRelay } from './peers/peer-relay.ts';
 import { Persister } from './persister.ts';
@@ -27,6 +30,9 @@ import { DocRegistry } from './registry.ts';
 import { createSyncMetrics } from './sync-metrics.ts';
 import { authorizeUpgrade, refuseUpgrade } from './upgrade.ts';
 import type { UpgradeTarget } from './upgrade.ts';
+
+/** Large updates waiting for the pre-flight thread before more are turned away (1013). */
+const PREFLIGHT_MAX_QUEUED = 64;
 
 /** setTimeout's ceiling (~24.8 days): a longer-lived token is re-checked on the next connection then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -57,6 +63,7 @@ export class SyncServer {
   private readonly presence: PresenceRelay;
   private readonly writes: SyncWrites;
   private readonly penalties = new PenaltyBox();
+  private readonly preflight: PreflightThread;
   readonly relay: PeerRelay | null;
   private pingTimer: NodeJS.Timeout | null = null;
   private closing = false;
@@ -68,6 +75,10 @@ export class SyncServer {
     this.writes = deps.writes ?? storeWrites(deps.store);
     this.presence = new PresenceRelay(this.writes.publishPresence, deps.instanceId, deps.logger);
     this.persister = new Persister(this.writes.appendBatch, deps.instanceId, deps.logger, deps.metrics, this.limits.persistOverloadBytes);
+    this.preflight = new PreflightThread({
+      limits: preflightLimits(DEFAULT_GATE_LIMITS), deadlineMs: this.limits.preflightDeadlineMs, maxQueued: PREFLIGHT_MAX_QUEUED, logger: deps.logger,
+    });
+    metrics.preflightRestarts.set(() => this.preflight.restarts);
     this.relay = deps.peersDir
       ? new PeerRelay({
         dir: deps.peersDir, instanceId: deps.instanceId, logger: deps.logger, metrics,
@@ -81,6 +92,7 @@ export class SyncServer {
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onAbuse: (conn) => this.penalties.penalize(`${conn.userId}\u0000${conn.collaborationId}`),
+      preflight: this.preflight,
       onLocalAwareness: (doc, ids) => {
         this.presence.changed(doc, ids);
         this.relay?.publishAwareness(doc.id, () => awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
@@ -95,6 +107,7 @@ export class SyncServer {
   }
 
   async start(): Promise<void> {
+    this.preflight.start();
     await this.fanout.start();
     await this.relay?.start();
     this.pingTimer = setInterval(() => this.ping(), this.limits.pingIntervalMs);
@@ -198,6 +211,7 @@ export class SyncServer {
     await this.relay?.stop();
     await flushEditAudit(this.writes.appendAudit, this.conns, this.deps.logger);
     for (const conn of this.conns) conn.close(CLOSE.serviceRestart, 'server restarting');
+    await this.preflight.close();
     this.presence.stop();
     await this.fanout.stop();
     this.wss.close();

@@ -4,3 +4,4 @@ export * from './metrics.ts';
 export * from './backoff.ts';
 export * from './free-port.ts';
 export * from './parent-watch.ts';
+export * from './thread-entry.ts';

@@ -14,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { activitiesOf, appendActivity, appendMessage, messagesOf, notesOf } from '@trellis/schema';
 import type { PolicyOverrides, Role } from '@trellis/schema';
-import { applyGated } from './apply-gated.ts';
+import { applyGated, DEFAULT_GATE_LIMITS } from './apply-gated.ts';
+import { preflightLimits, preflightUpdate } from './preflight-update.ts';
 import type { ClientOrigin } from './apply-gated.ts';
 import { craft, nestedMaps } from './testing/crafted.ts';
 
@@ -216,7 +217,7 @@ function checkAccepted(before: View, after: View, role: Role, me: string): void 
 }
 
 describe('gate fuzzer', () => {
-  it('[P1][P3][P4][P8][P9][P10][H3][H6][H7] random documents, roles and mutated updates: refusals change nothing, acceptances follow policy, everyone converges, the log replays', () => {
+  it('[P1][P3][P4][P8][P9][P10][H3][H6][H7][H13] random documents, roles and mutated updates: refusals change nothing, acceptances follow policy, everyone converges, the log replays', () => {
     // Warm the gate up once (compilation is not what the budget is about).
     const warm = new Y.Doc();
     applyGated(warm, nestedMaps(9, 'messages', 1_500), { userId: 'bob', role: 'editor', policy: {} }, { kind: 'client', connId: 0, refused: false });
@@ -244,6 +245,9 @@ describe('gate fuzzer', () => {
           const emittedFrom = stored.length;
           const origin: ClientOrigin = { kind: 'client', connId: n, refused: false };
           const pre = Y.encodeStateAsUpdate(server);
+          // [H13] the pre-flight refuses only what the gate refuses, and never a real client's honest update.
+          const preflight = preflightUpdate(update, preflightLimits(DEFAULT_GATE_LIMITS));
+          if (step.mutation === 'none' && step.ops.every((op) => op.k !== 'nested')) expect(preflight).toEqual({ ok: true });
           const started = performance.now();
           const result = applyGated(server, update, { userId: me, role: step.role, policy }, origin);
           const elapsed = performance.now() - started;
@@ -259,6 +263,7 @@ describe('gate fuzzer', () => {
           }
           if (process.env.FUZZ_DEBUG) console.log(n, step.role, step.mutation, JSON.stringify(result), JSON.stringify(before.messages.map((m) => (m as { id: string }).id)), JSON.stringify(view(server).messages.map((m) => (m as { id: string }).id)));
           const after = view(server);
+          if (!preflight.ok) expect(result.ok).toBe(false);
           if (!result.ok) expect(after).toEqual(before);
           else checkAccepted(before, after, step.role, me);
           for (const u of stored.slice(emittedFrom)) {

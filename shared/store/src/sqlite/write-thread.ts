@@ -17,12 +17,10 @@
 //   starts leaves the writer in this mode rather than failing writes.
 // The first thread is trusted from its start (requests wait in its port until it is up), so a normal
 // start never opens the main-thread connection.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AuditEntry, CollaborationProjection } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
-import { backoffMs } from '@trellis/runtime';
+import { backoffMs, threadEntryUrl } from '@trellis/runtime';
 import type { AppendEntry, PresenceEntry } from '../types.ts';
 import type { CompactOptions } from '../compact-stored.ts';
 import type { Db } from './db.ts';
@@ -77,21 +75,8 @@ interface Thread {
 
 type Reply = { id: number; result?: unknown; error?: string };
 
-/**
- * The thread's entry. Compiled (dist/server.js or dist/worker.js, see scripts/build-server.ts): the
- * bundled dist/write-thread.js beside it. From source: register tsx's loader in the thread, then
- * import the TypeScript entry.
- */
-function threadEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./write-thread.js', import.meta.url);
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./write-thread-entry.ts', import.meta.url).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
 export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOptions = {}): SqliteWriteThread {
-  const entryUrl = threadEntry();
+  const entryUrl = threadEntryUrl(import.meta.url, './write-thread-entry.ts', 'write-thread.js');
   const log = opts.logger;
 
   let thread: Thread | null = null;

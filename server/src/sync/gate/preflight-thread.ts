@@ -1,0 +1,133 @@
+// The pre-flight thread (SPEC [H13]): large updates are read here, off the event loop, before the
+// gate decodes them on it — a crafted update costs this thread, not every member of every document.
+// One thread, one update at a time, each under a deadline: past it the thread is replaced and the
+// update refused as too costly. If the thread cannot start, updates go straight to the gate (which
+// checks everything anyway; the thread only keeps the cost of refusing off the event loop).
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '@trellis/runtime';
+import { threadEntryUrl } from '@trellis/runtime';
+import type { PreflightLimits, PreflightResult } from './preflight-update.ts';
+
+export type PreflightVerdict =
+  | PreflightResult
+  | { ok: false; code: 'busy'; message: string };
+
+export interface PreflightOptions {
+  limits: PreflightLimits;
+  /** Wall time one update may take on the thread. */
+  deadlineMs: number;
+  /** Updates waiting for the thread past which more are turned away (the sender retries later). */
+  maxQueued: number;
+  logger: Logger;
+}
+
+/** What the sync path needs of a pre-flight: LiveDoc depends on this, not on the thread. */
+export interface Preflight {
+  check(update: Uint8Array): Promise<PreflightVerdict>;
+}
+
+interface Waiting {
+  update: Uint8Array;
+  resolve: (v: PreflightVerdict) => void;
+}
+
+const PASS: PreflightVerdict = { ok: true };
+const BUSY: PreflightVerdict = { ok: false, code: 'busy', message: 'the server is busy: retry later' };
+/** Failed starts in a row after which updates skip the thread until a start succeeds. */
+const MAX_FAILED_STARTS = 3;
+
+export class PreflightThread implements Preflight {
+  private readonly entry = threadEntryUrl(import.meta.url, './preflight-thread-entry.ts', 'preflight-thread.js');
+  private worker: Worker | null = null;
+  private ready = false;
+  private failedStarts = 0;
+  private readonly queue: Waiting[] = [];
+  private current: (Waiting & { id: number; timer: NodeJS.Timeout }) | null = null;
+  private nextId = 1;
+  private closed = false;
+  /** Threads replaced after a deadline or a crash. */
+  restarts = 0;
+
+  constructor(private readonly opts: PreflightOptions) {}
+
+  start(): void {
+    if (!this.worker && !this.closed) this.spawn();
+  }
+
+  check(update: Uint8Array): Promise<PreflightVerdict> {
+    if (this.closed) return Promise.resolve(BUSY);
+    if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(PASS);
+    if (this.queue.length >= this.opts.maxQueued) return Promise.resolve(BUSY);
+    return new Promise((resolve) => {
+      this.queue.push({ update, resolve });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.queue.splice(0)) w.resolve(BUSY);
+    this.finish(BUSY);
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+
+  private pump(): void {
+    if (this.closed || this.current || this.queue.length === 0) return;
+    if (!this.worker) this.spawn();
+    if (!this.ready) return;
+    const next = this.queue.shift()!;
+    const id = this.nextId++;
+    const timer = setTimeout(() => this.replace(`an update took longer than ${this.opts.deadlineMs} ms`, { ok: false, code: 'too_costly', message: 'update too costly to check' }), this.opts.deadlineMs);
+    this.current = { ...next, id, timer };
+    this.worker!.postMessage({ id, update: next.update });
+  }
+
+  private finish(verdict: PreflightVerdict): void {
+    const cur = this.current;
+    if (!cur) return;
+    this.current = null;
+    clearTimeout(cur.timer);
+    cur.resolve(verdict);
+  }
+
+  private spawn(): void {
+    const w = new Worker(this.entry, { workerData: { limits: this.opts.limits } });
+    w.unref();
+    this.worker = w;
+    this.ready = false;
+    w.on('message', (msg: 'ready' | { id: number; result: PreflightResult }) => {
+      if (w !== this.worker) return;
+      if (msg === 'ready') {
+        this.ready = true;
+        this.failedStarts = 0;
+      } else if (this.current?.id === msg.id) this.finish(msg.result);
+      this.pump();
+    });
+    w.on('error', (err) => this.opts.logger.error({ err }, 'pre-flight thread failed'));
+    w.on('exit', () => {
+      if (w !== this.worker || this.closed) return;
+      if (!this.ready) this.failedStarts++;
+      this.replace('the pre-flight thread exited', { ok: false, code: 'too_costly', message: 'update too costly to check' });
+    });
+  }
+
+  /** Drop the thread (its update is refused with `verdict`) and carry on with a new one. */
+  private replace(why: string, verdict: PreflightVerdict): void {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = false;
+    if (w) void w.terminate();
+    this.restarts++;
+    this.opts.logger.warn({ restarts: this.restarts }, `${why}; pre-flight thread replaced`);
+    this.finish(verdict);
+    // Without a thread that starts, updates go to the gate unchecked here (it checks them all anyway).
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.opts.logger.error({ failedStarts: this.failedStarts }, 'the pre-flight thread does not start; large updates go straight to the gate');
+      for (const q of this.queue.splice(0)) q.resolve(PASS);
+      return;
+    }
+    this.pump();
+  }
+}

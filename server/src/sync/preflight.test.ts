@@ -1,0 +1,128 @@
+// [H13] over a real socket: a large update is read on the pre-flight thread before the gate sees it.
+// A crafted one is refused there (the gate on the event loop never runs for it); an honest one goes
+// on to the gate, and what its sender sent behind it is handled after it, in order.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { notesOf } from '@trellis/schema';
+import { competingInserts, nestedMaps, syncUpdateFrame } from './gate/testing/crafted.ts';
+import { addMember, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import type { TestUser } from '../testing/harness.ts';
+import type { RunningServer } from '../server.ts';
+
+let server: RunningServer;
+let owner: TestUser;
+let mallory: TestUser;
+let collab: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await login(server.url, 'owner@preflight.io');
+  mallory = await login(server.url, 'mallory@preflight.io');
+  collab = await createCollaboration(server.url, owner);
+  await addMember(server.url, owner, collab, mallory, 'editor');
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+function open(base: string, id: string, token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/sync/${id}?token=${token}&ack=1`);
+    ws.on('open', () => resolve(ws));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+}
+
+/** Send `frames` on a raw socket; resolves with the close code and the refusals (type 101) received. */
+async function sendRaw(base: string, id: string, token: string, frames: Uint8Array[]): Promise<{ code: number; refusals: string[] }> {
+  const ws = await open(base, id, token);
+  const refusals: string[] = [];
+  ws.on('message', (data: Buffer) => {
+    if (data[0] === 101) refusals.push(data.subarray(2).toString());
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  for (const f of frames) ws.send(f);
+  return { code: await closed, refusals };
+}
+
+const gateRuns = (base: string) => metric(base, 'trellis_gate_seconds_count');
+
+describe('the pre-flight thread', () => {
+  it('[H13][H6] crafted updates are refused on the pre-flight thread: the gate never runs for them, the sender is closed with 4429, the document is unchanged', async () => {
+    const reader = connect(server.url, collab, owner.token);
+    await synced(reader);
+    notesOf(reader.doc).insert(0, 'kept');
+    await waitFor(async () => (await gateRuns(server.url)) >= 1);
+    const gateBefore = await gateRuns(server.url);
+    // Yjs's worst case for placement: 3,000 inserts competing for one position.
+    const first = await sendRaw(server.url, collab, mallory.token, [syncUpdateFrame(competingInserts(7001, 0, 'notes', null, null, 3_000))]);
+    expect(first.code).toBe(4429);
+    expect(first.refusals.some((r) => r.includes('too_costly'))).toBe(true);
+    expect(await metric(server.url, 'trellis_preflight_updates_total{verdict="too_costly"}')).toBe(1);
+    expect(await gateRuns(server.url)).toBe(gateBefore);
+    expect(notesOf(reader.doc).toString()).toBe('kept');
+    reader.destroy();
+  });
+
+  it('[H13][H7] maps nested 1,900 deep are refused on the thread as well, from an owner too', async () => {
+    const other = await createCollaboration(server.url, owner, 'Nested');
+    const gateBefore = await gateRuns(server.url);
+    const { code, refusals } = await sendRaw(server.url, other, owner.token, [syncUpdateFrame(nestedMaps(7002, 'messages', 1_900))]);
+    expect(code).toBe(4429);
+    expect(refusals.some((r) => r.includes('too_costly'))).toBe(true);
+    expect(await gateRuns(server.url)).toBe(gateBefore);
+  });
+
+  it('[H13] an honest large update passes, and the edits its sender sent right behind it are applied after it, in order', async () => {
+    const other = await createCollaboration(server.url, owner, 'Paste');
+    const writer = new Y.Doc();
+    const frames: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => frames.push(syncUpdateFrame(u)));
+    const text = notesOf(writer);
+    text.insert(0, 'x'.repeat(4_000)); // one large paste (over the pre-flight threshold)
+    for (let i = 0; i < 20; i++) text.insert(i, String(i % 10)); // small edits that depend on it
+    expect(frames[0]!.length).toBeGreaterThan(1024);
+    const passedBefore = await metric(server.url, 'trellis_preflight_updates_total{verdict="passed"}');
+    const ws = await open(server.url, other, owner.token);
+    for (const f of frames) ws.send(f);
+    const reader = connect(server.url, other, owner.token);
+    await synced(reader);
+    await waitFor(() => notesOf(reader.doc).toString() === text.toString(), 10_000, 'the paste and the edits behind it');
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(await metric(server.url, 'trellis_preflight_updates_total{verdict="passed"}')).toBe(passedBefore + 1);
+    ws.close();
+    reader.destroy();
+  });
+});
+
+describe('the pre-flight deadline', () => {
+  it('[H13] an update that outlasts the deadline is refused as too costly, the thread is replaced, and small edits keep flowing', async () => {
+    const strict = await startTestServer({ limits: { preflightDeadlineMs: 0 } });
+    try {
+      const boss = await login(strict.url, 'boss@preflight.io');
+      const ann = await login(strict.url, 'ann@preflight.io');
+      const id = await createCollaboration(strict.url, boss);
+      await addMember(strict.url, boss, id, ann, 'editor');
+      const writer = new Y.Doc();
+      notesOf(writer).insert(0, 'y'.repeat(2_000));
+      const { code, refusals } = await sendRaw(strict.url, id, boss.token, [syncUpdateFrame(Y.encodeStateAsUpdate(writer))]);
+      expect(code).toBe(4429);
+      expect(refusals.some((r) => r.includes('too_costly'))).toBe(true);
+      expect(await metric(strict.url, 'trellis_preflight_thread_restarts')).toBeGreaterThanOrEqual(1);
+      // The boss is kept out for a while (the penalty of [H6]); another member edits meanwhile.
+      const a = connect(strict.url, id, ann.token);
+      await synced(a);
+      notesOf(a.doc).insert(0, 'small');
+      const b = connect(strict.url, id, ann.token);
+      await synced(b);
+      await waitFor(() => notesOf(b.doc).toString() === 'small');
+      a.destroy();
+      b.destroy();
+    } finally {
+      await strict.stop();
+    }
+  });
+});
