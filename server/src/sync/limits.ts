@@ -22,6 +22,8 @@ export interface SyncLimits {
   preflightBytes: number;
   /** Wall time one update may take on the pre-flight thread ([H13]). */
   preflightDeadlineMs: number;
+  /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
+  newClientIdsPerDay: number;
   /** Frames one connection may send while its update is on the pre-flight thread ([H13]). */
   maxHeldFrames: number;
   pingIntervalMs: number;
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   preflightBytes: 1024,
   preflightDeadlineMs: 2_000,
   maxHeldFrames: 256,
+  newClientIdsPerDay: 200,
   persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,

@@ -5,7 +5,8 @@ import * as Y from 'yjs';
 import type { Attribution, DocEvent, PolicyOverrides } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { claimAwareness } from './awareness-ownership.ts';
-import { applyGated } from './gate/apply-gated.ts';
+import { applyGated, DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
+import type { ClientIdAllowance } from './client-id-allowance.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Preflight, PreflightVerdict } from './gate/preflight-thread.ts';
 import type { Connection } from './connection.ts';
@@ -50,6 +51,8 @@ export interface LiveDocDeps {
   onAbuse: (conn: Connection) => void;
   /** Where large updates are read before the gate ([H13]). */
   preflight: Preflight;
+  /** Client ids each member may still introduce ([H14]). */
+  clientIds: ClientIdAllowance;
 }
 
 export class LiveDoc {
@@ -277,9 +280,15 @@ export class LiveDoc {
   /** The permission gate on this thread: decide, integrate what is allowed, account for the work. */
   private gate(conn: Connection, update: Uint8Array): void {
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
+    // [H14] client ids new to the document, within what this member may still introduce.
+    const allowance = this.deps.clientIds.remaining(conn.userId, this.id);
+    const limits = allowance >= DEFAULT_GATE_LIMITS.maxNewClients ? DEFAULT_GATE_LIMITS : { ...DEFAULT_GATE_LIMITS, maxNewClients: allowance };
+    const clientsBefore = this.doc.store.clients.size;
     const started = performance.now();
-    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin);
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin, limits);
     const ms = performance.now() - started;
+    // Refused content stays as tombstones under its client id too: whatever the outcome, it counts.
+    this.deps.clientIds.spend(conn.userId, this.id, this.doc.store.clients.size - clientsBefore);
     this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;
     conn.edits.bytes += update.length;

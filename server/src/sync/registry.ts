@@ -12,6 +12,7 @@ import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
+import type { ClientIdAllowance } from './client-id-allowance.ts';
 import type { Preflight } from './gate/preflight-thread.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
@@ -31,6 +32,7 @@ export interface RegistryDeps {
   relay: DocRelay | null;
   onAbuse: (conn: Connection) => void;
   preflight: Preflight;
+  clientIds: ClientIdAllowance;
 }
 
 export class DocRegistry implements DocHost {

@@ -1,4 +1,4 @@
-// Per-connection rate limit: a token bucket (burst, refill per second).
+// A rate limit: a token bucket (burst, refill per second).
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -6,11 +6,21 @@ export class TokenBucket {
     this.tokens = burst;
     this.last = now();
   }
-  take(n = 1): boolean {
+  /** What may be taken now. */
+  available(): number {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
     this.last = t;
-    if (this.tokens < n) return false;
+    return this.tokens;
+  }
+
+  /** Whether the bucket is full again (nothing to remember about its owner). */
+  get full(): boolean {
+    return this.available() >= this.burst;
+  }
+
+  take(n = 1): boolean {
+    if (this.available() < n) return false;
     this.tokens -= n;
     return true;
   }
