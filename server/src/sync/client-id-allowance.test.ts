@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
 import { ClientIdAllowance } from './client-id-allowance.ts';
+import { memberKey } from './connection.ts';
 import { syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
@@ -14,15 +15,15 @@ describe('the allowance', () => {
   it('[H14] refills over a day, per member and collaboration', () => {
     let now = 0;
     const a = new ClientIdAllowance(200, () => now);
-    a.spend('mallory', 'c1', 150);
-    a.spend('mallory', 'c1', 100);
-    expect(a.remaining('mallory', 'c1')).toBe(0);
-    expect(a.remaining('mallory', 'c2')).toBe(200);
-    expect(a.remaining('bob', 'c1')).toBe(200);
+    a.spend(memberKey('mallory', 'c1'), 150);
+    a.spend(memberKey('mallory', 'c1'), 100);
+    expect(a.remaining(memberKey('mallory', 'c1'))).toBe(0);
+    expect(a.remaining(memberKey('mallory', 'c2'))).toBe(200);
+    expect(a.remaining(memberKey('bob', 'c1'))).toBe(200);
     now += 12 * 3600_000;
-    expect(a.remaining('mallory', 'c1')).toBe(100);
+    expect(a.remaining(memberKey('mallory', 'c1'))).toBe(100);
     now += 24 * 3600_000;
-    expect(a.remaining('mallory', 'c1')).toBe(200);
+    expect(a.remaining(memberKey('mallory', 'c1'))).toBe(200);
   });
 });
 

@@ -11,14 +11,14 @@ export class ClientIdAllowance {
 
   constructor(private readonly perDay: number, private readonly now: () => number = Date.now) {}
 
-  /** New client ids `userId` may still introduce to `collaborationId` now. */
-  remaining(userId: string, collaborationId: string): number {
-    return Math.floor(this.buckets.get(this.key(userId, collaborationId))?.available() ?? this.perDay);
+  /** New client ids the member (connection.ts `memberKey`) may still introduce now. */
+  remaining(key: string): number {
+    const bucket = this.buckets.get(key);
+    return bucket ? Math.floor(bucket.available()) : this.perDay;
   }
 
-  spend(userId: string, collaborationId: string, n: number): void {
+  spend(key: string, n: number): void {
     if (n <= 0) return;
-    const key = this.key(userId, collaborationId);
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= 10_000) this.prune();
@@ -26,10 +26,6 @@ export class ClientIdAllowance {
       this.buckets.set(key, bucket);
     }
     bucket.take(Math.min(n, bucket.available()));
-  }
-
-  private key(userId: string, collaborationId: string): string {
-    return `${userId}\u0000${collaborationId}`;
   }
 
   private prune(): void {

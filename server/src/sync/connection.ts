@@ -8,6 +8,9 @@ import { TokenBucket } from './token-bucket.ts';
 
 let nextId = 1;
 
+/** One member on one collaboration: what per-member limits are kept by ([H6], [H14]). */
+export const memberKey = (userId: string, collaborationId: string) => `${userId}\u0000${collaborationId}`;
+
 export class Connection {
   readonly id = nextId++;
   role: Role;
@@ -19,8 +22,11 @@ export class Connection {
   readonly awareness: TokenBucket;
   /** Integration work this connection may still cause ([H6]). */
   readonly work: TokenBucket;
+  /** Gate overruns of the wall-time budget forgiven for updates estimated cheap: one a minute ([H6]). */
+  readonly overruns = new TokenBucket(1, 1 / 60);
   /** What is still to be sent, in order; large messages leave in fragments ([H12]). */
   private readonly outbox: Outbox;
+  readonly memberKey: string;
   /** Frames received while an update of this connection is on the pre-flight thread, in order ([H13]); null when none is. */
   held: Uint8Array[] | null = null;
   /** Bytes and updates written since the last audit summary. */
@@ -36,6 +42,7 @@ export class Connection {
     limits: SyncLimits,
   ) {
     this.role = role;
+    this.memberKey = memberKey(userId, collaborationId);
     this.updates = new TokenBucket(limits.updateBurst, limits.updatesPerSecond);
     this.awareness = new TokenBucket(limits.awarenessBurst, limits.awarenessPerSecond);
     this.work = new TokenBucket(limits.costBurst, limits.costPerSecond);

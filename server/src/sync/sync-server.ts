@@ -12,7 +12,7 @@ import type { Logger, Metrics } from '@trellis/runtime';
 import { redactUrl } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { Authenticator } from '../auth/authenticator.ts';
-import { Connection } from './connection.ts';
+import { Connection, memberKey } from './connection.ts';
 import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -92,7 +92,7 @@ export class SyncServer {
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
-      onAbuse: (conn) => this.penalties.penalize(`${conn.userId}\u0000${conn.collaborationId}`),
+      onAbuse: (conn) => this.penalties.penalize(conn.memberKey),
       preflight: this.preflight,
       clientIds: new ClientIdAllowance(this.limits.newClientIdsPerDay),
       onLocalAwareness: (doc, ids) => {
@@ -124,7 +124,7 @@ export class SyncServer {
       (target) => {
         if ('status' in target) return refuseUpgrade(socket, target.status);
         // [H6] a member cut off for too much work waits before reconnecting.
-        if (this.penalties.waitFor(`${target.user.id}\u0000${target.collaborationId}`) > 0) return refuseUpgrade(socket, 429);
+        if (this.penalties.waitFor(memberKey(target.user.id, target.collaborationId)) > 0) return refuseUpgrade(socket, 429);
         this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, target));
       },
       (err: unknown) => {

@@ -160,3 +160,42 @@ describe('store push-back', () => {
     }
   });
 });
+
+describe('the gate\'s wall-time budget', () => {
+  it('[H6] an update estimated cheap is forgiven one overrun (a pause is not the sender\'s doing), a second one closes with 4429; a costly one closes at once', async () => {
+    const strict = await startTestServer({ limits: { gateBudgetMs: 0 } });
+    try {
+      const boss = await login(strict.url, 'boss@wall.io');
+      const id = await createCollaboration(strict.url, boss);
+      const ws = new WebSocket(`${strict.url.replace('http', 'ws')}/sync/${id}?token=${boss.token}&ack=1`);
+      await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      const writer = new Y.Doc();
+      const frames: Uint8Array[] = [];
+      writer.on('update', (u: Uint8Array) => frames.push(syncUpdateFrame(u)));
+      notesOf(writer).insert(0, 'a');
+      notesOf(writer).insert(1, 'b');
+      ws.send(frames[0]!);
+      const reader = connect(strict.url, id, boss.token);
+      await synced(reader);
+      await waitFor(() => notesOf(reader.doc).toString() === 'a', 10_000, 'the first edit');
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      ws.send(frames[1]!);
+      expect(await closed).toBe(4429);
+
+      const other = await createCollaboration(strict.url, boss, 'Costly');
+      const big = new Y.Doc();
+      notesOf(big).insert(0, 'z'.repeat(700 * 1024)); // ≈ 11,000 units by its bytes alone
+      // The first cut-off slows the boss's reconnects ([H6]) by a second: wait it out.
+      await new Promise((r) => setTimeout(r, 1_100));
+      const ws3 = new WebSocket(`${strict.url.replace('http', 'ws')}/sync/${other}?token=${boss.token}&ack=1`);
+      await new Promise((resolve, reject) => ws3.on('open', resolve).on('error', reject));
+      const closed3 = new Promise<number>((resolve) => ws3.on('close', (code) => resolve(code)));
+      ws3.send(syncUpdateFrame(Y.encodeStateAsUpdate(big)));
+      expect(await closed3).toBe(4429);
+      reader.destroy();
+    } finally {
+      await strict.stop();
+    }
+  });
+});
