@@ -57,6 +57,11 @@ export async function buildServer(): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Code only one deployment uses (the MongoDB adapter and its driver, ≈ 22 MB resident) is a chunk
+    // of its own, loaded by open-store.ts's dynamic import when MONGODB_URL is set. Chunks stay in
+    // dist/ itself, so paths taken from import.meta.url resolve alike in every file.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',

@@ -95,6 +95,18 @@ describe('the compiled build (dist/)', () => {
     expect(output).not.toMatch(/write thread/i);
   });
 
+  it('[H13] reads a large update on the compiled pre-flight thread before storing it', async () => {
+    const owner = await login(base, 'paste@build.io');
+    const collab = await createCollaboration(base, owner);
+    const writer = connect(base, collab, owner.token);
+    await synced(writer);
+    notesOf(writer.doc).insert(0, 'p'.repeat(4_096));
+    await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).toString().length === 4_096, 10_000, 'paste stored');
+    writer.destroy();
+    expect(await metric(base, 'trellis_preflight_updates_total{verdict="passed"}')).toBe(1);
+    expect(await metric(base, 'trellis_preflight_thread_restarts')).toBe(0);
+  });
+
   describe('serves the web app build', () => {
     const file = (path: string) => readFileSync(join(DIST, path), 'utf8');
     const entry = () => /src="(\/assets\/index-[^"]+\.js)"/.exec(file('index.html'))?.[1] ?? '';

@@ -109,7 +109,6 @@ export class SyncServer {
   }
 
   async start(): Promise<void> {
-    this.preflight.start();
     await this.fanout.start();
     await this.relay?.start();
     this.pingTimer = setInterval(() => this.ping(), this.limits.pingIntervalMs);

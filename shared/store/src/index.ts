@@ -3,7 +3,6 @@ export type * from './types.ts';
 export { CorruptRecordError } from './errors.ts';
 export { createSqliteStore } from './sqlite/index.ts';
 export type { SqliteStoreOptions } from './sqlite/index.ts';
-export { createMongoStore } from './mongo/index.ts';
 export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';

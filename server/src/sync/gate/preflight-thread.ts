@@ -1,7 +1,8 @@
 // The pre-flight thread (SPEC [H13]): large updates are read here, off the event loop, before the
 // gate decodes them on it — a crafted update costs this thread, not every member of every document.
 // One thread, one update at a time, each under a deadline: past it the thread is replaced and the
-// update refused as too costly. If the thread cannot start, updates go straight to the gate (which
+// update refused as too costly. The thread starts with the first large update and ends after a quiet
+// minute (an idle V8 isolate holds ~10 MB). If the thread cannot start, updates go straight to the gate (which
 // checks everything anyway; the thread only keeps the cost of refusing off the event loop).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@trellis/runtime';
@@ -33,8 +34,10 @@ interface Waiting {
 
 const PASS: PreflightVerdict = { ok: true };
 const BUSY: PreflightVerdict = { ok: false, code: 'busy', message: 'the server is busy: retry later' };
-/** Failed starts in a row after which updates skip the thread until a start succeeds. */
+/** Failed starts in a row after which updates skip the thread for the life of the process. */
 const MAX_FAILED_STARTS = 3;
+/** A thread with nothing to read for this long ends (the next large update starts another). */
+const IDLE_MS = 60_000;
 
 export class PreflightThread implements Preflight {
   private readonly entry = threadEntryUrl(import.meta.url, './preflight-thread-entry.ts', 'preflight-thread.js');
@@ -45,14 +48,11 @@ export class PreflightThread implements Preflight {
   private current: (Waiting & { id: number; timer: NodeJS.Timeout }) | null = null;
   private nextId = 1;
   private closed = false;
+  private idleTimer: NodeJS.Timeout | null = null;
   /** Threads replaced after a deadline or a crash. */
   restarts = 0;
 
   constructor(private readonly opts: PreflightOptions) {}
-
-  start(): void {
-    if (!this.worker && !this.closed) this.spawn();
-  }
 
   check(update: Uint8Array): Promise<PreflightVerdict> {
     if (this.closed) return Promise.resolve(BUSY);
@@ -66,6 +66,7 @@ export class PreflightThread implements Preflight {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const w of this.queue.splice(0)) w.resolve(BUSY);
     this.finish(BUSY);
     const w = this.worker;
@@ -74,7 +75,10 @@ export class PreflightThread implements Preflight {
   }
 
   private pump(): void {
-    if (this.closed || this.current || this.queue.length === 0) return;
+    if (this.closed || this.current) return;
+    if (this.queue.length === 0) return this.idleLater();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     if (!this.worker) this.spawn();
     if (!this.ready) return;
     const next = this.queue.shift()!;
@@ -82,6 +86,19 @@ export class PreflightThread implements Preflight {
     const timer = setTimeout(() => this.replace(`an update took longer than ${this.opts.deadlineMs} ms`, { ok: false, code: 'too_costly', message: 'update too costly to check' }), this.opts.deadlineMs);
     this.current = { ...next, id, timer };
     this.worker!.postMessage({ id, update: next.update });
+  }
+
+  private idleLater(): void {
+    if (!this.worker || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.current || this.queue.length > 0 || !this.worker) return;
+      const w = this.worker;
+      this.worker = null;
+      this.ready = false;
+      void w.terminate();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 
   private finish(verdict: PreflightVerdict): void {
