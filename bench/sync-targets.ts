@@ -51,13 +51,21 @@ export async function startReference(): Promise<RunningTarget> {
   return { name: '@y/websocket-server 0.1.1', pids: [child.pid!], url: (_i, room) => `ws://127.0.0.1:${port}/room-${room}`, stop: () => kill([child]) };
 }
 
+/**
+ * What production runs: the compiled server (dist/, built by bench/run.ts first). BENCH_SOURCE=1
+ * runs the TypeScript sources under tsx instead (comparisons with runs recorded that way).
+ */
+function serverEntry(): string[] {
+  return process.env['BENCH_SOURCE'] ? ['--import', 'tsx', join(ROOT, 'server/src/main.ts')] : [join(ROOT, 'dist/server.js')];
+}
+
 export async function startTrellis(processes: number, rooms: number): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-bench-sync-'));
   const ports: number[] = [];
   const children: ChildProcess[] = [];
   for (let i = 0; i < processes; i++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(process.env['BENCH_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF_DIR']}`] : []), '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+    const child = spawn(process.execPath, [...(process.env['BENCH_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF_DIR']}`] : []), ...serverEntry()], {
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
