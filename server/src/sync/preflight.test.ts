@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
-import { competingInserts, nestedMaps, syncUpdateFrame } from './gate/testing/crafted.ts';
+import { competingInserts, heavyUpdate, nestedMaps, syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -100,15 +100,13 @@ describe('the pre-flight thread', () => {
 
 describe('the pre-flight deadline', () => {
   it('[H13] an update that outlasts the deadline is refused as too costly, the thread is replaced, and small edits keep flowing', async () => {
-    const strict = await startTestServer({ limits: { preflightDeadlineMs: 0 } });
+    const strict = await startTestServer({ limits: { preflightDeadlineMs: 1 } });
     try {
       const boss = await login(strict.url, 'boss@preflight.io');
       const ann = await login(strict.url, 'ann@preflight.io');
       const id = await createCollaboration(strict.url, boss);
       await addMember(strict.url, boss, id, ann, 'editor');
-      const writer = new Y.Doc();
-      notesOf(writer).insert(0, 'y'.repeat(2_000));
-      const { code, refusals } = await sendRaw(strict.url, id, boss.token, [syncUpdateFrame(Y.encodeStateAsUpdate(writer))]);
+      const { code, refusals } = await sendRaw(strict.url, id, boss.token, [syncUpdateFrame(heavyUpdate())]);
       expect(code).toBe(4429);
       expect(refusals.some((r) => r.includes('too_costly'))).toBe(true);
       expect(await metric(strict.url, 'trellis_preflight_thread_restarts')).toBeGreaterThanOrEqual(1);

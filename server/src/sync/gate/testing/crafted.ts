@@ -61,3 +61,13 @@ export function syncUpdateFrame(update: Uint8Array): Uint8Array {
   encoding.writeVarUint8Array(e, update);
   return encoding.toUint8Array(e);
 }
+
+/** 9,000 map values in one update (≈ 0.5 MB): tens of milliseconds to decode, far past a 1 ms deadline. */
+export function heavyUpdate(): Uint8Array {
+  const d = new Y.Doc();
+  const m = d.getMap('zz');
+  d.transact(() => {
+    for (let i = 0; i < 9_000; i++) m.set(`k${i}`, 'v'.repeat(50));
+  });
+  return Y.encodeStateAsUpdate(d);
+}
