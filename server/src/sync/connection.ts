@@ -22,13 +22,12 @@ export class Connection {
   readonly awareness: TokenBucket;
   /** Integration work this connection may still cause ([H6]). */
   readonly work: TokenBucket;
-  /** Gate overruns of the wall-time budget forgiven for updates estimated cheap: one a minute ([H6]). */
-  readonly overruns = new TokenBucket(1, 1 / 60);
   /** What is still to be sent, in order; large messages leave in fragments ([H12]). */
   private readonly outbox: Outbox;
   readonly memberKey: string;
   /** Frames received while an update of this connection is on the pre-flight thread, in order ([H13]); null when none is. */
   held: Uint8Array[] | null = null;
+  heldBytes = 0;
   /** Bytes and updates written since the last audit summary. */
   edits = { updates: 0, bytes: 0, refused: 0, roots: new Set<string>() };
 

@@ -6,7 +6,7 @@ import type { Attribution, DocEvent, PolicyOverrides } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { claimAwareness } from './awareness-ownership.ts';
 import { applyGated, DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
-import type { ClientIdAllowance } from './client-id-allowance.ts';
+import type { MemberBudget } from './member-budget.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Preflight, PreflightVerdict } from './gate/preflight-thread.ts';
 import type { Connection } from './connection.ts';
@@ -55,7 +55,9 @@ export interface LiveDocDeps {
   /** Where large updates are read before the gate ([H13]). */
   preflight: Preflight;
   /** Client ids each member may still introduce ([H14]). */
-  clientIds: ClientIdAllowance;
+  clientIds: MemberBudget;
+  /** Gate overruns each member is still forgiven ([H6]). */
+  overruns: MemberBudget;
 }
 
 export class LiveDoc {
@@ -156,8 +158,14 @@ export class LiveDoc {
     if (conn.closed) return;
     // [H13] behind an update on the pre-flight thread, frames wait their turn.
     if (conn.held !== null) {
-      if (conn.held.length >= this.deps.limits.maxHeldFrames) return conn.close(CLOSE.tryAgainLater, 'too many messages: retry later');
+      // An honest client sends a few small edits meanwhile; a flood is work and memory the member forces on us.
+      if (conn.held.length >= this.deps.limits.maxHeldFrames || conn.heldBytes + data.length > this.deps.limits.maxPayloadBytes) {
+        this.deps.metrics.costRefused.inc();
+        this.deps.onAbuse(conn);
+        return conn.close(CLOSE.rateLimited, 'too many messages: slow down');
+      }
       conn.held.push(data);
+      conn.heldBytes += data.length;
       return;
     }
     const parsed = parseFrame(data);
@@ -213,18 +221,26 @@ export class LiveDoc {
     if (!conn.updates.take()) return conn.close(CLOSE.rateLimited, 'too many updates');
     // A two-byte update is the empty update ([0 structs][0 deletes]): nothing to do.
     if (update.length <= 2 && update.every((b) => b === 0)) return;
+    if (!this.admit(conn, update)) return;
+    if (update.length >= this.deps.limits.preflightBytes) return this.preflight(conn, update);
+    this.gate(conn, update);
+  }
+
+  /** Room in the document and in the store for `update` now (else its sender is closed). */
+  private admit(conn: Connection, update: Uint8Array): boolean {
     if (this.bytes + update.length > this.deps.limits.maxDocBytes) {
       this.refuse(conn, 'payload_too_large', 'document too large');
-      return conn.close(CLOSE.tooLarge, 'document too large');
+      conn.close(CLOSE.tooLarge, 'document too large');
+      return false;
     }
     if (this.deps.persister.overloaded) {
       // [S13] the store is not keeping up: push back before anything is integrated; the client
       // keeps its edit and resends it when it reconnects (acks are withheld meanwhile anyway).
       this.refuse(conn, 'unavailable', 'the server is busy storing: retry later');
-      return conn.close(CLOSE.tryAgainLater, 'server busy: retry later');
+      conn.close(CLOSE.tryAgainLater, 'server busy: retry later');
+      return false;
     }
-    if (update.length >= this.deps.limits.preflightBytes) return this.preflight(conn, update);
-    this.gate(conn, update);
+    return true;
   }
 
   /**
@@ -236,21 +252,29 @@ export class LiveDoc {
     const resume = (verdict: PreflightVerdict) => {
       const held = conn.held ?? [];
       conn.held = null;
+      conn.heldBytes = 0;
       if (conn.closed || !this.conns.has(conn.id)) return;
+      conn.ws.resume();
       this.deps.metrics.preflight.inc(1, { verdict: verdict.ok ? 'passed' : verdict.code });
-      if (verdict.ok) this.gate(conn, update);
-      else this.refusedBeforeGate(conn, verdict.code, verdict.message);
+      // The document may have grown, or the store fallen behind, while the update was on the thread.
+      if (verdict.ok && this.admit(conn, update)) this.gate(conn, update);
+      else if (!verdict.ok) this.refusedBeforeGate(conn, verdict.code, verdict.message);
       for (let i = 0; i < held.length; i++) {
         // Another update of theirs went to the thread (the handler below sets `held`): the rest waits behind it.
         const waiting = conn.held as Uint8Array[] | null;
         if (waiting !== null) {
-          waiting.push(...held.slice(i));
+          for (const f of held.slice(i)) {
+            waiting.push(f);
+            conn.heldBytes += f.length;
+          }
           return;
         }
         this.handleMessage(conn, held[i]!);
       }
     };
-    this.deps.preflight.check(update).then(resume).catch((err: unknown) => {
+    // Backpressure: what the member sends meanwhile stays in their TCP connection, not in our memory.
+    conn.ws.pause();
+    this.deps.preflight.check(update, conn.memberKey, () => conn.closed).then(resume).catch((err: unknown) => {
       // Off the socket's own call stack: what escapes closes this connection only.
       this.deps.logger.error({ err, collaborationId: this.id, userId: conn.userId }, 'a sync frame failed; closing that connection');
       conn.close(CLOSE.internalError, 'internal error');
@@ -291,7 +315,7 @@ export class LiveDoc {
     const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin, limits);
     const ms = performance.now() - started;
     // Refused content stays as tombstones under its client id too: whatever the outcome, it counts.
-    this.deps.clientIds.spend(conn.memberKey, this.doc.store.clients.size - clientsBefore);
+    this.deps.clientIds.take(conn.memberKey, this.doc.store.clients.size - clientsBefore);
     this.deps.metrics.gateSeconds.observe(ms / 1000);
     conn.edits.updates++;
     conn.edits.bytes += update.length;
@@ -301,7 +325,7 @@ export class LiveDoc {
     // Wall time also counts a garbage-collection pause or a busy machine: an update the estimate
     // calls cheap is forgiven one overrun a minute; a costly one, or a repeat, is cut off.
     const overran = ms > this.deps.limits.gateBudgetMs;
-    const overBudget = overran && (result.cost >= WALL_CHECK_MIN_COST || !conn.overruns.take());
+    const overBudget = overran && (result.cost >= WALL_CHECK_MIN_COST || !this.deps.overruns.take(conn.memberKey));
     if (overran) this.deps.logger.warn({ collaborationId: this.id, userId: conn.userId, ms: Math.round(ms), bytes: update.length, cost: result.cost, cutOff: overBudget }, 'an update took longer than the gate budget');
     if (!result.ok) {
       conn.edits.refused++;

@@ -124,3 +124,40 @@ describe('the pre-flight deadline', () => {
     }
   });
 });
+
+describe('the document cap with updates on the thread', () => {
+  it('[H13][H12] large updates from several members on the thread at once cannot grow a document past MAX_DOC_BYTES', async () => {
+    const cap = 64 * 1024;
+    const small = await startTestServer({ limits: { maxDocBytes: cap } });
+    try {
+      const boss = await login(small.url, 'boss@cap.io');
+      const id = await createCollaboration(small.url, boss);
+      const writers: TestUser[] = [];
+      for (let i = 0; i < 6; i++) {
+        const w = await login(small.url, `w${i}@cap.io`);
+        await addMember(small.url, boss, id, w, 'editor');
+        writers.push(w);
+      }
+      const reader = connect(small.url, id, boss.token);
+      await synced(reader);
+      // Six independent 20 KiB pastes, one per member, sent together: at most three fit.
+      const outcomes = await Promise.all(writers.map(async (w, i) => {
+        const d = new Y.Doc();
+        notesOf(d).insert(0, String.fromCharCode(97 + i).repeat(20 * 1024));
+        const ws = await open(small.url, id, w.token);
+        const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+        ws.send(syncUpdateFrame(Y.encodeStateAsUpdate(d)));
+        const letter = String.fromCharCode(97 + i);
+        const result = await Promise.race([closed, waitFor(() => notesOf(reader.doc).toString().includes(letter.repeat(20 * 1024)), 10_000).then(() => 'applied' as const)]);
+        ws.terminate();
+        return result;
+      }));
+      expect(outcomes.filter((o) => o === 'applied').length).toBeGreaterThan(0);
+      expect(outcomes.filter((o) => o !== 'applied').every((o) => o === 1009)).toBe(true);
+      expect(Y.encodeStateAsUpdate(reader.doc).length).toBeLessThanOrEqual(cap);
+      reader.destroy();
+    } finally {
+      await small.stop();
+    }
+  });
+});

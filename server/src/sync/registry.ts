@@ -12,7 +12,7 @@ import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
-import type { ClientIdAllowance } from './client-id-allowance.ts';
+import type { MemberBudget } from './member-budget.ts';
 import type { Preflight } from './gate/preflight-thread.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
@@ -32,7 +32,8 @@ export interface RegistryDeps {
   relay: DocRelay | null;
   onAbuse: (conn: Connection) => void;
   preflight: Preflight;
-  clientIds: ClientIdAllowance;
+  clientIds: MemberBudget;
+  overruns: MemberBudget;
 }
 
 export class DocRegistry implements DocHost {

@@ -17,7 +17,7 @@ import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { flushEditAudit } from './edit-audit.ts';
-import { ClientIdAllowance } from './client-id-allowance.ts';
+import { clientIdAllowance, overrunForgiveness } from './member-budget.ts';
 import { DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
 import { PreflightThread } from './gate/preflight-thread.ts';
 import { preflightLimits } from './gate/preflight-update.ts';
@@ -94,7 +94,8 @@ export class SyncServer {
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onAbuse: (conn) => this.penalties.penalize(conn.memberKey),
       preflight: this.preflight,
-      clientIds: new ClientIdAllowance(this.limits.newClientIdsPerDay),
+      clientIds: clientIdAllowance(this.limits.newClientIdsPerDay),
+      overruns: overrunForgiveness(),
       onLocalAwareness: (doc, ids) => {
         this.presence.changed(doc, ids);
         this.relay?.publishAwareness(doc.id, () => awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));

@@ -24,16 +24,28 @@ export interface PreflightOptions {
 
 /** What the sync path needs of a pre-flight: LiveDoc depends on this, not on the thread. */
 export interface Preflight {
-  check(update: Uint8Array): Promise<PreflightVerdict>;
+  /**
+   * @param member whose update it is (connection.ts `memberKey`): one member may have only
+   *   MAX_PER_MEMBER updates waiting, so no member can fill the queue for everyone else
+   * @param cancelled true once nobody waits for the verdict (the connection closed): skipped
+   */
+  check(update: Uint8Array, member: string, cancelled?: () => boolean): Promise<PreflightVerdict>;
 }
 
 interface Waiting {
   update: Uint8Array;
+  member: string;
+  cancelled: () => boolean;
   resolve: (v: PreflightVerdict) => void;
 }
 
+/** Updates one member may have waiting or on the thread at once (a few tabs syncing together). */
+export const MAX_PER_MEMBER = 2;
+
 const PASS: PreflightVerdict = { ok: true };
 const BUSY: PreflightVerdict = { ok: false, code: 'busy', message: 'the server is busy: retry later' };
+const TOO_MANY: PreflightVerdict = { ok: false, code: 'too_costly', message: 'too many large updates at once: slow down' };
+const never = () => false;
 /** Failed starts in a row after which updates skip the thread for the life of the process. */
 const MAX_FAILED_STARTS = 3;
 /** A thread with nothing to read for this long ends (the next large update starts another). */
@@ -45,6 +57,8 @@ export class PreflightThread implements Preflight {
   private ready = false;
   private failedStarts = 0;
   private readonly queue: Waiting[] = [];
+  /** Updates per member waiting or on the thread. */
+  private readonly perMember = new Map<string, number>();
   private current: (Waiting & { id: number; timer: NodeJS.Timeout }) | null = null;
   private nextId = 1;
   private closed = false;
@@ -54,12 +68,20 @@ export class PreflightThread implements Preflight {
 
   constructor(private readonly opts: PreflightOptions) {}
 
-  check(update: Uint8Array): Promise<PreflightVerdict> {
+  check(update: Uint8Array, member: string, cancelled: () => boolean = never): Promise<PreflightVerdict> {
     if (this.closed) return Promise.resolve(BUSY);
     if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(PASS);
+    if ((this.perMember.get(member) ?? 0) >= MAX_PER_MEMBER) return Promise.resolve(TOO_MANY);
     if (this.queue.length >= this.opts.maxQueued) return Promise.resolve(BUSY);
+    this.perMember.set(member, (this.perMember.get(member) ?? 0) + 1);
     return new Promise((resolve) => {
-      this.queue.push({ update, resolve });
+      const done = (v: PreflightVerdict) => {
+        const left = (this.perMember.get(member) ?? 1) - 1;
+        if (left > 0) this.perMember.set(member, left);
+        else this.perMember.delete(member);
+        resolve(v);
+      };
+      this.queue.push({ update, member, cancelled, resolve: done });
       this.pump();
     });
   }
@@ -82,6 +104,11 @@ export class PreflightThread implements Preflight {
     if (!this.worker) this.spawn();
     if (!this.ready) return;
     const next = this.queue.shift()!;
+    // Nobody waits for this verdict any more: not worth the thread's time.
+    if (next.cancelled()) {
+      next.resolve(BUSY);
+      return this.pump();
+    }
     const id = this.nextId++;
     const timer = setTimeout(() => this.replace(`an update took longer than ${this.opts.deadlineMs} ms`, { ok: false, code: 'too_costly', message: 'update too costly to check' }), this.opts.deadlineMs);
     this.current = { ...next, id, timer };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
-import { ClientIdAllowance } from './client-id-allowance.ts';
+import { clientIdAllowance, MemberBudget } from './member-budget.ts';
 import { memberKey } from './connection.ts';
 import { syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, connect, createCollaboration, login, startTestServer, synced, waitFor } from '../testing/harness.ts';
@@ -14,9 +14,9 @@ import type { RunningServer } from '../server.ts';
 describe('the allowance', () => {
   it('[H14] refills over a day, per member and collaboration', () => {
     let now = 0;
-    const a = new ClientIdAllowance(200, () => now);
-    a.spend(memberKey('mallory', 'c1'), 150);
-    a.spend(memberKey('mallory', 'c1'), 100);
+    const a = clientIdAllowance(200, () => now);
+    a.take(memberKey('mallory', 'c1'), 150);
+    a.take(memberKey('mallory', 'c1'), 100);
     expect(a.remaining(memberKey('mallory', 'c1'))).toBe(0);
     expect(a.remaining(memberKey('mallory', 'c2'))).toBe(200);
     expect(a.remaining(memberKey('bob', 'c1'))).toBe(200);
@@ -24,6 +24,22 @@ describe('the allowance', () => {
     expect(a.remaining(memberKey('mallory', 'c1'))).toBe(100);
     now += 24 * 3600_000;
     expect(a.remaining(memberKey('mallory', 'c1'))).toBe(200);
+  });
+});
+
+describe('the budget of many members', () => {
+  it('[H14] stays bounded: past 10,000 members the refilled are forgotten first, then the oldest', () => {
+    let now = 0;
+    const b = new MemberBudget(5, 5 / 86_400, () => now);
+    for (let i = 0; i < 10_000; i++) b.take(memberKey(`m${i}`, 'c'), 5);
+    expect(b.remaining(memberKey('m9999', 'c'))).toBe(0);
+    b.take(memberKey('late', 'c'), 1);
+    expect(b.size).toBeLessThanOrEqual(10_000);
+    // The newest are still remembered; the oldest were forgiven early.
+    expect(b.remaining(memberKey('m9999', 'c'))).toBe(0);
+    expect(b.remaining(memberKey('m0', 'c'))).toBe(5);
+    now += 86_400_000;
+    expect(b.remaining(memberKey('m9999', 'c'))).toBe(5);
   });
 });
 
