@@ -199,15 +199,18 @@ describe('idempotency leases [W2]', () => {
   it('[W2] while the owner is alive its heartbeat keeps the lease: a second caller is told to retry, nothing runs twice', async () => {
     const c = await setup();
     let release!: () => void;
+    let entered = false;
     const gate = new Promise<void>((r) => (release = r));
     const docs: DocHost = { read: (id, fn) => f.docs.read(id, fn), change: async (id, o, fn) => {
+      entered = true;
       await gate;
       return f.docs.change(id, o, fn);
     } };
     const slow = createEngine({ store: f.store, docs, logger: f.logger, idempotencyLeaseMs: 150 });
     const input = { collaborationId: c.id, actor: ai, name: 'sendMessage', params: { body: 'slow' }, idempotencyKey: 'job:2' };
     const first = slow.run(input);
-    await new Promise((r) => setTimeout(r, 50));
+    // The first run holds the claim once it is writing (not after a guessed delay: a busy machine is slower).
+    await expect.poll(() => entered).toBe(true);
     const other = await createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 }).run(input);
     expect(other).toMatchObject({ status: 'refused', code: 'conflict', retryable: true });
     release();
