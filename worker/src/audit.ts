@@ -3,6 +3,7 @@
 // `@ai` reply, written straight into the document. A failed append is logged, never fatal: what it
 // records already happened.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { newId } from '@trellis/schema';
 import type { Actor, AuditEntry } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
@@ -17,10 +18,10 @@ export interface WorkerAudit {
   detail: Record<string, unknown>;
 }
 
-export async function auditAi(store: Store, log: Logger, e: WorkerAudit, now = new Date()): Promise<void> {
+export async function auditAi(store: Store, log: Logger, e: WorkerAudit, now = new Date(), id = newId('aud')): Promise<void> {
   const actor: Actor = { kind: 'ai', ref: e.ref };
   const entry: AuditEntry = {
-    id: newId('aud'), collaborationId: e.collaborationId, at: now.toISOString(), actor, kind: 'action', action: e.action.slice(0, 64), outcome: e.outcome, detail: e.detail,
+    id, collaborationId: e.collaborationId, at: now.toISOString(), actor, kind: 'action', action: e.action.slice(0, 64), outcome: e.outcome, detail: e.detail,
   };
   try {
     await store.audit.append(entry);
@@ -29,13 +30,32 @@ export async function auditAi(store: Store, log: Logger, e: WorkerAudit, now = n
   }
 }
 
-/** Audit once per key: a retried job re-deciding the same refusal does not log it again. Marked after
- *  the append, so a crash in between may log it twice but never loses it. */
+const Marker = z.object({ id: z.string().min(1), at: z.string().min(1) });
+
+/** Audit once per key, whatever crashes in between: the entry's id and time are claimed in the key's
+ *  marker first, then the entry is appended under that id. A retry finds the marker and appends the
+ *  same entry again, which the store ignores when it is already there ([D24]). */
 export async function auditAiOnce(store: Store, log: Logger, key: string, e: WorkerAudit, now = new Date()): Promise<void> {
   const marker = `audited:${createHash('sha256').update(key).digest('hex')}`;
-  if ((await store.kv.get(marker)) !== null) return;
-  await auditAi(store, log, e, now);
-  await store.kv.set(marker, '1', { expiresAt: now.getTime() + MARKER_RETENTION_MS });
+  const mine = { id: newId('aud'), at: now.toISOString() };
+  let claimed = mine;
+  if (!(await store.kv.setIfAbsent(marker, JSON.stringify(mine), { expiresAt: now.getTime() + MARKER_RETENTION_MS }))) {
+    const stored = parseMarker(await store.kv.get(marker));
+    // Written before markers named their entry ("1"): that entry was appended already.
+    if (!stored) return;
+    claimed = stored;
+  }
+  await auditAi(store, log, e, new Date(claimed.at), claimed.id);
+}
+
+function parseMarker(raw: string | null): z.infer<typeof Marker> | null {
+  if (raw === null) return null;
+  try {
+    const parsed = Marker.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** As long as idempotency records: covers every retry of the job that decided it. */

@@ -12,11 +12,14 @@ export interface AuditInput {
   action: string | null;
   outcome: string;
   detail?: Record<string, unknown>;
+  /** The entry's id when it must be stable across a resumed run (derived from an idempotency key):
+   *  appending it again is then a no-op ([D24]). */
+  id?: string;
 }
 
 export async function audit(ctx: EngineContext, e: AuditInput): Promise<void> {
   const entry: AuditEntry = {
-    id: newId('aud'),
+    id: e.id ?? newId('aud'),
     collaborationId: e.collaborationId,
     at: ctx.now().toISOString(),
     actor: e.actor,

@@ -38,8 +38,11 @@ export function createEngine(deps: EngineDeps): Engine {
     const collab = await ctx.store.collaborations.get(input.collaborationId);
     if (!collab) return { status: 'refused', code: 'not_found', message: 'collaboration not found' };
     const { outcome, after } = await decideAndRun(collab, input, chain, ids);
-    // Audited before its reactions run, so the log reads cause before effect.
+    // Audited before its reactions run, so the log reads cause before effect. Under an idempotency
+    // key the id is derived from it: a run taken over after a crash appends the same entry, not a
+    // second one.
     await audit(ctx, {
+      id: ids('aud'),
       collaborationId: collab.id,
       actor: input.actor,
       kind: MEMBERSHIP_ACTIONS.has(input.name) ? 'membership' : 'action',

@@ -163,6 +163,8 @@ export interface CheckinRepo {
 }
 
 export interface AuditRepo {
+  /** Idempotent by id: an entry whose id is already stored is left as it is (a resumed writer
+   *  re-appends what it may have written before it crashed). */
   append(e: AuditEntry): Promise<void>;
   /** Several entries in one write. */
   appendMany(entries: AuditEntry[]): Promise<void>;

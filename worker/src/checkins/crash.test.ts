@@ -1,4 +1,4 @@
-// [W1] SIGKILL at every step of a check-in batch: a second worker finishes the job once the short
+// [W1] [W4] SIGKILL at every step of a check-in batch: a second worker finishes the job once the short
 // leases run out, every proposal is applied exactly once, the model is asked again only when its
 // answer was not stored yet, and each digest states exactly what ran.
 import { spawn } from 'node:child_process';
@@ -27,14 +27,16 @@ const STEPS: [string, number, number][] = [
   ['during-call', 2, 0],
   ['answers:1', 1, 0],
   ['append:1', 1, 0], // first collaboration's message stored, its outcome not yet recorded
+  ['audit:1', 1, 0], // first message audited, its outcome not yet recorded
   ['idem-done:1', 1, 0], // first message recorded, its approval not yet proposed
+  ['audit:3', 1, 0], // first collaboration's refusal audited before the engine, its digest not yet stored
   ['idem-done:2', 1, 0], // first collaboration's actions done, its digest not yet stored
   ['append:2', 1, 1], // between two collaborations' actions
   ['digest:3', 1, 2], // last digest
   ['complete:1', 1, 3], // everything stored, the job not marked done
 ];
 
-it.each(STEPS)('[W1] SIGKILL at %s, rerun after the lease: each proposal applied once, digests exact', async (step, calls, storedByChild) => {
+it.each(STEPS)('[W1] [W4] SIGKILL at %s, rerun after the lease: each proposal applied once, digests exact', async (step, calls, storedByChild) => {
   const cs: { id: string }[] = [];
   const acts = new Map<string, string>();
   for (let i = 0; i < 3; i++) {
@@ -53,6 +55,7 @@ it.each(STEPS)('[W1] SIGKILL at %s, rerun after the lease: each proposal applied
       content: answerFor(req.user, (id) => [
         { action: 'sendMessage', params: { body: `hello ${id} (${requests})` }, reason: 'daily' },
         { action: 'scheduleActivity', params: { activityId: acts.get(id), at: '2031-05-01T09:00:00Z' }, reason: 'dates agreed' },
+        { action: 'deleteEverything', params: {}, reason: 'refused before the engine' },
       ]),
     };
   });
@@ -84,10 +87,11 @@ it.each(STEPS)('[W1] SIGKILL at %s, rerun after the lease: each proposal applied
     const list = (await f.store.checkins.list(c.id, { limit: 10 })).items;
     expect(list.map((d) => d.status)).toEqual(['done']);
     // The digest names what ran: the stored message's body and the approval that exists.
-    expect(list[0]!.proposals.map((p) => p.fate)).toEqual(['executed', 'pending_approval']);
+    expect(list[0]!.proposals.map((p) => p.fate)).toEqual(['executed', 'pending_approval', 'refused']);
     expect(list[0]!.proposals[0]!.params).toEqual({ body: ai[0]!.body });
     expect(list[0]!.proposals[1]!.approvalId).toBe(pending[0]!.id);
     const audit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'ai');
-    expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['scheduleActivity:pending_approval', 'sendMessage:executed']);
+    // Each proposal audited exactly once, also when the crash fell between its audit entry and its outcome.
+    expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['deleteEverything:refused:unknown_action', 'scheduleActivity:pending_approval', 'sendMessage:executed']);
   }
 });

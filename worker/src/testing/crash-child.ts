@@ -5,6 +5,7 @@
 //   answers       right after the n-th call's answers are stored (before any action)
 //   append        right after the n-th document write is stored (its idempotency record still running)
 //   idem-done     right after the n-th action's outcome is recorded
+//   audit         right after the n-th audit entry is appended (before what follows it is recorded)
 //   digest        just before the n-th digest is stored
 //   complete      just before the job is marked done
 // Leases are short (300 ms) so the survivor can take over at once.
@@ -52,6 +53,10 @@ const store: Store = {
       return real.checkins.save(c);
     },
   },
+  audit: { ...real.audit, async append(e) {
+    await real.audit.append(e);
+    step('audit');
+  } },
   jobs: { ...real.jobs, complete(...a) {
     step('complete');
     return real.jobs.complete(...a);

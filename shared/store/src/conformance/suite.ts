@@ -467,6 +467,14 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.audit.list('c1', { limit: 2, cursor: page.nextCursor! })).items.map((e) => e.action)).toEqual(['a0']);
     });
 
+    it('[D24] appending an audit entry whose id is stored already leaves the first one as it is', async () => {
+      const id = newId('aud');
+      const entry = { id, collaborationId: 'c-audit', at: new Date().toISOString(), actor: { kind: 'ai' as const, ref: 'r' }, kind: 'action' as const, action: 'sendMessage', outcome: 'executed', detail: {} };
+      await store.audit.append(entry);
+      await store.audit.append({ ...entry, outcome: 'again' });
+      expect((await store.audit.list('c-audit', { limit: 10 })).items.map((e) => `${e.id}:${e.outcome}`)).toEqual([`${id}:executed`]);
+    });
+
     it('[D23] key-value compare-and-set replaces only the expected value, with its expiry', async () => {
       const at = Date.now() + 3_600_000;
       expect(await store.kv.compareAndSet('cas', 'a', 'b')).toBe(false); // absent: nothing to compare

@@ -3,13 +3,18 @@ import { AuditEntry } from '@trellis/schema';
 import type { AuditRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx } from './db.ts';
-import { withoutId } from './db.ts';
+import { isDuplicateKey, withoutId } from './db.ts';
 import { toPage } from '../page.ts';
 
 export function mongoAudit({ c }: Ctx): AuditRepo {
   return {
     async append(e) {
-      await c.audit.insertOne({ ...e, _id: e.id });
+      try {
+        await c.audit.insertOne({ ...e, _id: e.id });
+      } catch (err) {
+        // Idempotent by id ([D24]): a writer resuming after a crash appends the same entry again.
+        if (!isDuplicateKey(err)) throw err;
+      }
     },
     async appendMany(entries) {
       if (entries.length === 0) return;

@@ -11,7 +11,8 @@ interface Row { id: string; data: string }
 export function sqliteAudit(db: Db): AuditRepo {
   return {
     async append(e) {
-      stmt(db, 'INSERT INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
+      // Idempotent by id ([D24]): a writer resuming after a crash appends the same entry again.
+      stmt(db, 'INSERT OR IGNORE INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
     },
     async appendMany(entries) {
       if (entries.length === 0) return;
