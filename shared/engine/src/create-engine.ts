@@ -34,6 +34,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const governanceLock = new KeyedMutex();
   const history = new HistoryService(deps.store);
 
+  /** Run an action of a chain, once per idempotency key when it has one (the AI's proposals, REST
+   *  calls with a key, and every rule action: keyed by its firing). */
+  async function runKeyed(input: RunActionInput, chain: Chain): Promise<ActionOutcome> {
+    if (input.idempotencyKey === undefined) return runChained(input, chain);
+    const call = { collaborationId: input.collaborationId, actor: input.actor, key: input.idempotencyKey, name: input.name, params: input.params };
+    return idempotent(ctx, call, (ids) => runChained(input, chain, ids));
+  }
+
   async function runChained(input: RunActionInput, chain: Chain, ids: EffectIds = freshIds): Promise<ActionOutcome> {
     const collab = await ctx.store.collaborations.get(input.collaborationId);
     if (!collab) return { status: 'refused', code: 'not_found', message: 'collaboration not found' };
@@ -79,16 +87,19 @@ export function createEngine(deps: EngineDeps): Engine {
     if (isContent(req)) {
       if (collab.archived) return done({ status: 'refused', code: 'conflict', message: 'the collaboration is archived' });
       const { outcome, events } = await runContentAction(ctx, collab.id, actor, req, ids);
-      return { outcome, after: () => (events.length > 0 ? handleDocEvents(ctx, collab, actor, events, chain, runChained) : Promise.resolve()) };
+      // The trigger key of these events: derived from the action's idempotency key when it has one.
+      const trigger = ids('trg');
+      return { outcome, after: () => (events.length > 0 ? handleDocEvents(ctx, collab, actor, events, chain, runKeyed, trigger) : Promise.resolve()) };
     }
     // Re-read inside the lock: checks such as "last owner" and rule authorship need current state.
     const { outcome, events } = await governanceLock.run(collab.id, async () =>
       runGovernanceAction(ctx, (await ctx.store.collaborations.get(collab.id)) ?? collab, actor, req),
     );
+    const trigger = ids('trg');
     return {
       outcome,
       after: async () => {
-        for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runChained);
+        for (const [i, e] of events.entries()) await handleRuleEvent(ctx, collab, actor, e, chain, runKeyed, `${trigger}:${i}`);
       },
     };
   }
@@ -96,17 +107,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const decideDeps: DecideDeps = {
     ctx,
     perform,
-    outcomeEvent: (collab, actor, event) => handleRuleEvent(ctx, collab, actor, event, newChain(0), runChained),
+    outcomeEvent: (collab, actor, event) => handleRuleEvent(ctx, collab, actor, event, newChain(0), runKeyed),
     revert: (collab, a) => runApprovedRevert(ctx, history, collab, a),
   };
 
   return {
-    async run(input) {
-      const chain = newChain(input.depth ?? 0);
-      if (input.idempotencyKey === undefined) return runChained(input, chain);
-      const call = { collaborationId: input.collaborationId, actor: input.actor, key: input.idempotencyKey, name: input.name, params: input.params };
-      return idempotent(ctx, call, (ids) => runChained(input, chain, ids));
-    },
+    run: (input) => runKeyed(input, newChain(input.depth ?? 0)),
     decideApproval: (approvalId, userId, decision, reason) => decideApproval(decideDeps, approvalId, userId, decision, reason),
     isStale: (approvalId) => isStale(ctx, approvalId),
     revert: (input) => revertRun(ctx, history, input),
@@ -114,13 +120,13 @@ export function createEngine(deps: EngineDeps): Engine {
     reproposeApproval: (approvalId, userId) => reproposeApproval(ctx, approvalId, userId),
     async docEvents(collaborationId, actor, events, depth = 0) {
       const collab = await ctx.store.collaborations.get(collaborationId);
-      if (collab) await handleDocEvents(ctx, collab, actor, events, newChain(depth), runChained);
+      if (collab) await handleDocEvents(ctx, collab, actor, events, newChain(depth), runKeyed);
     },
     async outcomeEvents(collaborationId, actor, events: OutcomeEvent[], depth = 0) {
       const collab = await ctx.store.collaborations.get(collaborationId);
       if (!collab) return;
       const chain = newChain(depth);
-      for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runChained);
+      for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runKeyed);
     },
   };
 }

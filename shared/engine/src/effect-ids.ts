@@ -25,3 +25,14 @@ export function derivedIds(seed: string, atMs: number): EffectIds {
     return `${prefix}_${time}${rand}`;
   };
 }
+
+/** A deterministic id made from `seed`, with the time part of the id the seed starts with (so it
+ *  sorts with it), or the current time when the seed holds none. */
+export function idFromSeed(prefix: string, seed: string): string {
+  const time = /^[a-z]+_([0-9a-z]{10})/.exec(seed)?.[1];
+  const fallback = newId(prefix).slice(prefix.length + 1, prefix.length + 11);
+  const digest = createHash('sha256').update(`${seed}\n${prefix}`).digest();
+  let rand = '';
+  for (let i = 0; i < 12; i++) rand += ALPHABET[digest[i]! % 32]!;
+  return `${prefix}_${time ?? fallback}${rand}`;
+}

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readMessages } from '@trellis/schema';
+import type { RuleDefinition } from '@trellis/schema';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, workerFixture } from '../testing/fixture.ts';
 import { createHandlers } from '../jobs/handlers.ts';
@@ -20,6 +21,24 @@ beforeEach(async () => {
 afterEach(() => f.close());
 
 const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
+
+/** Run the scanned batch in a child that SIGKILLs itself at `step`, check what it left, then let a
+ *  survivor take the job over once the leases ran out and finish it. */
+async function crashThenResume(step: string, started: (p: ChildProcess) => void, afterCrash: () => Promise<void> = async () => {}): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, step], { stdio: ['ignore', 'ignore', 'pipe'] });
+  started(proc);
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
+  expect(signal, stderr).toBe('SIGKILL');
+  await afterCrash();
+  expect((await f.store.jobs.counts()).leased).toBe(1);
+  await new Promise((r) => setTimeout(r, 400));
+  const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'survivor', logger: f.logger, metrics: f.metrics });
+  const job = await f.store.jobs.claim(['checkin-batch'], 'survivor', 60_000);
+  expect(job?.attempts).toBe(2);
+  expect(await loop.runOne(job!)).toBe('done');
+}
 
 // [kill point, model calls in all, how many digests the child stored]
 const STEPS: [string, number, number][] = [
@@ -60,23 +79,11 @@ it.each(STEPS)('[W1] [W4] SIGKILL at %s, rerun after the lease: each proposal ap
     };
   });
   await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
-
-  proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, step], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc!.on('exit', (_code, sig) => resolve(sig)));
-  expect(signal, stderr).toBe('SIGKILL');
   const day = localDay(new Date(), 'UTC');
-  const before = await Promise.all(cs.map(async (c) => (await f.store.checkins.get(c.id, day))?.status));
-  expect(before.filter((s) => s === 'done')).toHaveLength(storedByChild);
-  expect((await f.store.jobs.counts()).leased).toBe(1);
-
-  // Another worker picks the job up once the lease has expired and finishes it.
-  await new Promise((r) => setTimeout(r, 400));
-  const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'survivor', logger: f.logger, metrics: f.metrics });
-  const job = await f.store.jobs.claim(['checkin-batch'], 'survivor', 60_000);
-  expect(job?.attempts).toBe(2);
-  expect(await loop.runOne(job!)).toBe('done');
+  await crashThenResume(step, (p) => (proc = p), async () => {
+    const before = await Promise.all(cs.map(async (c) => (await f.store.checkins.get(c.id, day))?.status));
+    expect(before.filter((s) => s === 'done')).toHaveLength(storedByChild);
+  });
   expect(f.fake.requests).toHaveLength(calls);
 
   for (const c of cs) {
@@ -94,4 +101,26 @@ it.each(STEPS)('[W1] [W4] SIGKILL at %s, rerun after the lease: each proposal ap
     // Each proposal audited exactly once, also when the crash fell between its audit entry and its outcome.
     expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['deleteEverything:refused:unknown_action', 'scheduleActivity:pending_approval', 'sendMessage:executed']);
   }
+});
+
+// Kill points: between the firing's two actions, and after the whole firing, both before the AI's
+// message (the triggering change) is recorded, so the survivor re-runs it and meets its events again.
+it.each(['append:2', 'append:3'])('[G4] [W1] a rule fired by the AI\'s message fires once when the job is taken over after a SIGKILL at %s', async (step) => {
+  const c = await f.collaboration();
+  const noted: RuleDefinition = {
+    id: 'noted', name: 'noted', enabled: true, trigger: 'messageCreated', condition: { '==': [{ var: 'kind' }, 'ai'] },
+    actions: [{ action: 'sendMessage', params: { body: 'noted' } }, { action: 'proposeActivity', params: { title: 'Follow up' } }],
+  };
+  expect((await f.engine.run({ collaborationId: c.id, actor: { kind: 'user', userId: 'owner1' }, name: 'setRules', params: { rules: [noted] } })).status).toBe('executed');
+  f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'sendMessage', params: { body: 'hello' }, reason: 'daily' }]) }));
+  await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
+  await crashThenResume(step, () => {});
+  const doc = await f.storedDoc(c.id);
+  expect(readMessages(doc).map((m) => `${m.kind}:${m.body}`)).toEqual(['ai:hello', 'system:noted']);
+  expect(doc.getArray('activities').toJSON().map((a: { title: string }) => a.title)).toEqual(['Follow up']);
+  const ruleAudit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'rule');
+  expect(ruleAudit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['proposeActivity:executed', 'sendMessage:executed']);
+  // One firing is one run ([A1]): both of its changes carry the same run id.
+  const runs = new Set((await f.store.docs.loadHistory(c.id)).updates.filter((u) => u.attribution?.actor.kind === 'rule').map((u) => u.attribution?.runId));
+  expect(runs.size).toBe(1);
 });
