@@ -3,7 +3,7 @@
 import { idString } from './ids.ts';
 import { z } from 'zod';
 
-export const JOB_TYPES = ['checkin-scan', 'checkin-batch', 'checkin', 'aiReply'] as const;
+export const JOB_TYPES = ['checkin-scan', 'checkin-batch', 'checkin', 'aiReply', 'aiReplyWatch'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 const localDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -14,6 +14,8 @@ export const JobPayloads = {
   /** Run one collaboration's check-in now; `fresh` supersedes a digest already done today. */
   checkin: z.object({ collaborationId: idString, force: z.boolean().default(true), fresh: z.boolean().default(false) }),
   aiReply: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),
+  /** Finish the `@ai` reply to this message if the job streaming it stopped for good mid-stream. */
+  aiReplyWatch: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),
 } as const;
 
 export type JobPayload<T extends JobType> = z.infer<(typeof JobPayloads)[T]>;

@@ -4,7 +4,7 @@ import type { WorkerFixture } from '../testing/fixture.ts';
 import { workerFixture } from '../testing/fixture.ts';
 import { createHandlers } from '../jobs/handlers.ts';
 import { JobLoop } from '../jobs/loop.ts';
-import { INTERRUPTED_NOTE, replyIdFor } from './ai-reply.ts';
+import { INTERRUPTED_NOTE, replyIdFor } from './reply-watch.ts';
 
 let f: WorkerFixture;
 beforeEach(async () => {

@@ -13,11 +13,13 @@ import { auditAi } from '../audit.ts';
 import { describeError } from '../jobs/retry.ts';
 import { buildChatPrompt, splitActions } from './context.ts';
 import { ProseStream } from './prose-stream.ts';
+import type { ReplyWatchDeps } from './reply-watch.ts';
+import { finishedBody, INTERRUPTED_NOTE, replyIdFor, replyRunId, watchReply } from './reply-watch.ts';
 import { takeReplySlot } from './rate-limit.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { AI_ORIGIN, StreamWriter } from './stream-writer.ts';
 
-export interface AiReplyDeps {
+export interface AiReplyDeps extends ReplyWatchDeps {
   store: Store;
   docs: DocHost;
   engine: Engine;
@@ -31,13 +33,7 @@ export interface AiReplyDeps {
 export type AiReplyResult = 'replied' | 'pending_approval' | 'already_replied' | 'rate_limited' | 'denied' | 'not_found';
 
 export const AI_AUTHOR_ID = 'ai';
-/** Ends a reply whose stream failed; a retry of the job replaces it. */
-export const INTERRUPTED_NOTE = '(reply interrupted)';
 const MAX_REPLY_TOKENS = 800;
-
-export function replyIdFor(messageId: string): string {
-  return `ai-re-${messageId}`.slice(0, 128);
-}
 
 export async function runAiReply(
   deps: AiReplyDeps, p: { collaborationId: string; messageId: string; jobId: string }, log: Logger, signal: AbortSignal,
@@ -63,7 +59,7 @@ export async function runAiReply(
   const decision = decide('ai', 'sendMessage', collab.policy);
   const input = { ...state.prompt, maxTokens: MAX_REPLY_TOKENS, signal };
   // A stable actor ref per triggering message: a retried job replays the same idempotency records.
-  const runId = `aiReply:${p.messageId}`.slice(0, 128);
+  const runId = replyRunId(p.messageId);
   let result: AiReplyResult;
   switch (decision) {
     case 'deny':
@@ -82,7 +78,7 @@ export async function runAiReply(
       break;
     }
     case 'allow':
-      await streamReply(deps, collab, replyId, input, log, runId, p.messageId);
+      await streamReply(deps, collab, replyId, input, log, runId, p);
       result = 'replied';
       break;
     default:
@@ -93,9 +89,12 @@ export async function runAiReply(
 }
 
 async function streamReply(
-  deps: AiReplyDeps, collab: Collaboration, replyId: string, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string, messageId: string,
+  deps: AiReplyDeps, collab: Collaboration, replyId: string, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string,
+  { messageId, jobId }: { messageId: string; jobId: string },
 ): Promise<void> {
   const attribution = attributionOf({ kind: 'ai', ref: runId });
+  // Before anything streams: should this job stop for good mid-stream, the watch finishes the reply.
+  await watchReply(deps, collab.id, messageId, jobId);
   await deps.docs.change(collab.id, AI_ORIGIN, (doc) => {
     const existing = findMessageMap(doc, replyId);
     // An earlier attempt died mid-stream or was interrupted: stream it again in place.
@@ -117,8 +116,7 @@ async function streamReply(
     deps.metrics.llmCalls.inc(1, { provider: deps.provider.name, outcome: 'error' });
     // Never leave a half-written reply streaming: finish what arrived with a visible note. A retry
     // of the job streams the reply again in its place.
-    const partial = splitActions(prose.text).body;
-    const body = partial ? `${partial}\n\n${INTERRUPTED_NOTE}` : INTERRUPTED_NOTE;
+    const body = finishedBody(prose.text);
     try {
       await writer.finish(body);
       await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'interrupted', detail: { messageId: replyId, via: '@ai reply', params: { body }, error: describeError(err) } }, deps.now());

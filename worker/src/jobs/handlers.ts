@@ -4,6 +4,7 @@ import { newId } from '@trellis/schema';
 import type { Job } from '@trellis/schema';
 import type { AiReplyDeps } from '../chat/ai-reply.ts';
 import { runAiReply } from '../chat/ai-reply.ts';
+import { runReplyWatch } from '../chat/reply-watch.ts';
 import { localDay } from '../checkins/local-day.ts';
 import type { CheckinDeps } from '../checkins/run-checkins.ts';
 import { runCheckins } from '../checkins/run-checkins.ts';
@@ -54,6 +55,11 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       const p = payload('aiReply', job);
       const res = await runAiReply(deps, { ...p, jobId: job.id }, log.child({ collaborationId: p.collaborationId, messageId: p.messageId }), signal);
       log.info({ collaborationId: p.collaborationId, result: res }, '@ai reply handled');
+    },
+    aiReplyWatch: async (job, { log }) => {
+      const p = payload('aiReplyWatch', job);
+      const res = await runReplyWatch(deps, p, log.child({ collaborationId: p.collaborationId, messageId: p.messageId }));
+      log.debug({ collaborationId: p.collaborationId, result: res }, '@ai reply watch done');
     },
   };
 }
