@@ -52,6 +52,10 @@ export const Checkin = z.object({
   stateVector: z.string().max(100_000).nullable().default(null),
   /** Times the scan re-queued it after it failed (later the same local day). */
   requeues: z.number().int().nonnegative().default(0),
+  /** The AI run this check-in's changes are attributed to, unique per run (a fresh same-day run
+   *  gets its own, a resumed run keeps it). Absent on records made before it existed: their run was
+   *  `checkin:<localDay>`. */
+  runId: z.string().min(1).max(160).optional(),
   /** Set once the model answered; acting on it is resumable. */
   answer: CheckinAnswerRecord.nullable().default(null),
 });

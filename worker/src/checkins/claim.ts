@@ -1,5 +1,6 @@
 // Taking the (collaboration, local day) check-in slot. The store's unique claim makes it at most one
 // per day; the claim's id says which job owns it, so a retried job resumes its own claims.
+import { newId } from '@trellis/schema';
 import type { Checkin } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 
@@ -15,8 +16,19 @@ export type Acquired = { status: 'mine'; checkin: Checkin } | { status: 'done'; 
 /** A running claim this old belongs to a job that is gone (its attempts dead-lettered, say). */
 const ORPHAN_MS = 2 * 3_600_000;
 
+/** A new run of a check-in: its own AI run id, so undoing it leaves the day's other runs alone. */
+function newRunId(localDay: string): string {
+  return `checkin:${localDay}:${newId('run')}`;
+}
+
+/** The AI run of a check-in; records made before run ids were stored used one id per day. */
+export function checkinRunId(c: Pick<Checkin, 'runId' | 'localDay'>): string {
+  return c.runId ?? `checkin:${c.localDay}`;
+}
+
 export function runningCheckin(item: CheckinItem, now: Date, jobId: string | null): Checkin {
   return {
+    runId: newRunId(item.localDay),
     id: item.checkinId, collaborationId: item.collaborationId, localDay: item.localDay, status: 'running', summary: '', proposals: [],
     provider: '', model: '', aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: now.toISOString(), completedAt: null,
     jobId, answer: null, stateVector: null, requeues: 0,
@@ -25,7 +37,10 @@ export function runningCheckin(item: CheckinItem, now: Date, jobId: string | nul
 
 /** A fresh run of a check-in record: nothing of the earlier answer or digest is reused. */
 function restart(cur: Checkin, opts: { now: Date; jobId: string }): Checkin {
-  return { ...cur, status: 'running', summary: '', createdAt: opts.now.toISOString(), completedAt: null, jobId: opts.jobId, answer: null, proposals: [], stateVector: null };
+  return {
+    ...cur, status: 'running', summary: '', createdAt: opts.now.toISOString(), completedAt: null, jobId: opts.jobId, answer: null, proposals: [], stateVector: null,
+    runId: newRunId(cur.localDay),
+  };
 }
 
 async function takeOver(store: Store, cur: Checkin, opts: { now: Date; jobId: string }): Promise<Checkin> {

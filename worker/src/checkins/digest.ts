@@ -4,6 +4,7 @@ import type { Checkin, CheckinProposal } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 import type { WorkerMetrics } from '../metrics.ts';
 import type { CallShare } from './ask-model.ts';
+import { checkinRunId } from './claim.ts';
 
 export async function saveDone(
   store: Store, engine: Engine, metrics: WorkerMetrics, claimed: Checkin,
@@ -17,7 +18,7 @@ export async function saveDone(
   metrics.checkins.inc(1, { status: 'done' });
   for (const p of d.proposals) metrics.proposals.inc(1, { fate: p.fate });
   // Rules with the `checkinCompleted` trigger react to the digest (through the same engine).
-  await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: `checkin:${done.localDay}` }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }]);
+  await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: checkinRunId(done) }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }]);
   return done;
 }
 

@@ -3,6 +3,7 @@ import { readMessages } from '@trellis/schema';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, idsInPrompt, workerFixture } from '../testing/fixture.ts';
 import type { CheckinItem } from './claim.ts';
+import { runningCheckin } from './claim.ts';
 import { localDay } from './local-day.ts';
 import { runCheckins } from './run-checkins.ts';
 
@@ -196,6 +197,38 @@ describe('check-in batches', () => {
     // Redelivered, the same job does not run a third time.
     expect((await runCheckins(f.deps(), item, { ...opts, jobId: 'job_fresh', force: true, fresh: true })).skipped).toBe(1);
     expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['run 1', 'run 2']);
+  });
+
+  it('[A7] [W7] each run of a day has its own run id: undoing the fresh run leaves the first run\'s changes', async () => {
+    const a = await f.collaboration();
+    let n = 0;
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'proposeActivity', params: { title: `Plan ${++n}` }, reason: 'r' }]) }));
+    const [first] = (await runCheckins(f.deps(), items([a.id], 'job_a'), { ...opts, jobId: 'job_a' })).done;
+    const item = [{ collaborationId: a.id, localDay: day(), checkinId: 'ci_job_fresh' }];
+    const [second] = (await runCheckins(f.deps(), item, { ...opts, jobId: 'job_fresh', force: true, fresh: true })).done;
+    expect(first!.runId).toMatch(new RegExp(`^checkin:${day()}:run_`));
+    expect(second!.runId).toMatch(new RegExp(`^checkin:${day()}:run_`));
+    expect(second!.runId).not.toBe(first!.runId);
+    // The digest served names the run that made it.
+    expect((await f.store.checkins.get(a.id, day()))!.runId).toBe(second!.runId);
+    const titles = async () => ((await f.storedDoc(a.id)).getArray('activities').toJSON() as { title: string }[]).map((x) => x.title);
+    expect(await titles()).toEqual(['Plan 1', 'Plan 2']);
+    const undone = await f.engine.revert({ collaborationId: a.id, userId: 'owner1', selector: { runId: second!.runId! } });
+    expect(undone).toMatchObject({ status: 'done', conflicts: [] });
+    expect(await titles()).toEqual(['Plan 1']);
+  });
+
+  it('[A4] [A7] a check-in record stored before run ids keeps its day\'s run id, so its changes stay revertible', async () => {
+    const a = await f.collaboration();
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'proposeActivity', params: { title: 'Old plan' }, reason: 'r' }]) }));
+    const [legacy] = items([a.id], 'job_old');
+    const { runId: _dropped, ...old } = runningCheckin(legacy!, new Date(), 'job_old');
+    expect(await f.store.checkins.claim(old)).toBe(true);
+    const [done] = (await runCheckins(f.deps(), [legacy!], { ...opts, jobId: 'job_old' })).done;
+    expect(done!.runId).toBeUndefined();
+    const undone = await f.engine.revert({ collaborationId: a.id, userId: 'owner1', selector: { runId: `checkin:${day()}` } });
+    expect(undone).toMatchObject({ status: 'done', conflicts: [] });
+    expect((await f.storedDoc(a.id)).getArray('activities').toJSON()).toEqual([]);
   });
 
   it('a collaboration already done today is skipped', async () => {

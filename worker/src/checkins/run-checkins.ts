@@ -13,7 +13,7 @@ import type { WorkerMetrics } from '../metrics.ts';
 import { askModel } from './ask-model.ts';
 import type { CallShare } from './ask-model.ts';
 import type { CheckinItem } from './claim.ts';
-import { acquire } from './claim.ts';
+import { acquire, checkinRunId } from './claim.ts';
 import { saveDone, saveFailed } from './digest.ts';
 import { offlineSummary } from './offline-digest.ts';
 import type { AnswerEntry } from './parse-answer.ts';
@@ -148,7 +148,7 @@ async function act(deps: CheckinDeps, checkin: Checkin): Promise<Checkin> {
   const answer = checkin.answer!;
   const log = deps.logger.child({ collaborationId: checkin.collaborationId, localDay: checkin.localDay });
   const proposals = await runProposals(
-    { engine: deps.engine, store: deps.store, collaborationId: checkin.collaborationId, runId: `checkin:${checkin.localDay}`, keyPrefix: runKey(checkin), log, now: deps.now },
+    { engine: deps.engine, store: deps.store, collaborationId: checkin.collaborationId, runId: checkinRunId(checkin), keyPrefix: runKey(checkin), log, now: deps.now },
     answer.actions,
     answer.notes,
   );

@@ -174,4 +174,22 @@ describe('history and revert routes', () => {
     expect(now.body.activities.map((a) => [a.title, a.status])).toEqual([['Hike', 'proposed']]);
     expect(now.body.messages).toEqual([]);
   });
+
+  it('[A7] [W7] the day\'s check-in run id `checkin:<day>` undoes the run of the digest stored now, not the day\'s earlier run', async () => {
+    const id = await createCollaboration(server.url, alice, 'Trip');
+    const day = new Date().toISOString().slice(0, 10);
+    const [first, fresh] = [`checkin:${day}:run_first`, `checkin:${day}:run_fresh`];
+    for (const [ref, title] of [[first, 'First plan'], [fresh, 'Fresh plan']] as const) {
+      expect((await server.engine.run({ collaborationId: id, actor: { kind: 'ai', ref }, name: 'proposeActivity', params: { title } })).status).toBe('executed');
+    }
+    const digest = { id: `ci_${id}`.slice(0, 64), collaborationId: id, localDay: day, status: 'running' as const, summary: '', proposals: [], provider: 'groq', model: 'm', aiGenerated: true,
+      inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null, requeues: 0, runId: fresh };
+    await server.store.checkins.claim(digest);
+    await server.store.checkins.save({ ...digest, status: 'done', completedAt: new Date().toISOString() });
+    const undone = await api<{ revertedRunId: string }>(server.url, 'POST', `${base(id)}/runs/checkin:${day}/revert`, alice.token, {});
+    expect(undone.status).toBe(200);
+    expect(undone.body.revertedRunId).toBe(fresh);
+    const left = (await api<{ activities: Activity[] }>(server.url, 'GET', `${base(id)}/history/at?t=${new Date(Date.now() + 1000).toISOString()}`, alice.token)).body.activities;
+    expect(left.map((a) => a.title)).toEqual(['First plan']);
+  });
 });

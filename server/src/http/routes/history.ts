@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import { AttributionKind, idString, TrellisError } from '@trellis/schema';
 import type { ChangeGroup, RevertOutcome } from '@trellis/engine';
+import type { Store } from '@trellis/store';
 import { HISTORY_PAGE_MAX, parseGroupId } from '@trellis/engine';
 import { memberAccess, ownerAccess } from '../access.ts';
 import type { HttpDeps } from '../deps.ts';
@@ -42,6 +43,15 @@ function answer(outcome: RevertOutcome): Record<string, unknown> {
   return rest;
 }
 
+/** `checkin:<day>` was once the run id of every check-in run of that day, and the web app's digest
+ *  still asks to undo it by that name: it names the run of the day's check-in as stored now (each
+ *  run has its own id, SPEC [W7]). A day whose record predates run ids keeps the old id as is. */
+async function resolveRunAlias(store: Store, collaborationId: string, runId: string): Promise<string> {
+  const day = /^checkin:(\d{4}-\d{2}-\d{2})$/.exec(runId)?.[1];
+  if (day === undefined) return runId;
+  return (await store.checkins.get(collaborationId, day))?.runId ?? runId;
+}
+
 export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
   app.get('/api/collaborations/:id/history', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
@@ -59,10 +69,11 @@ export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
   });
 
   app.post('/api/collaborations/:id/runs/:runId/revert', async (req, res) => {
-    const { id, runId } = pathParams(req, RunPath);
+    const { id, runId: asked } = pathParams(req, RunPath);
     const { dryRun } = body(req, RevertBody);
     const user = userOf(req);
     await memberAccess(store, id, user.id);
+    const runId = await resolveRunAlias(store, id, asked);
     const outcome = await engine.revert({ collaborationId: id, userId: user.id, selector: { runId }, dryRun });
     res.json({ ...answer(outcome), revertedRunId: runId });
   });
