@@ -3,6 +3,7 @@
 import type { Logger } from '@trellis/runtime';
 import type { LlmProvider } from '../providers/types.ts';
 import type { WorkerMetrics } from '../metrics.ts';
+import { llama3Counter } from '../prompts/tokens.ts';
 import type { AnswerEntry } from './parse-answer.ts';
 import { parseAnswer } from './parse-answer.ts';
 import { buildCheckinPrompt, outputTokensFor } from './prompt.ts';
@@ -40,7 +41,7 @@ export async function askModel(deps: AskDeps, group: readonly CollabSummary[]): 
 async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: number, outcome: AskOutcome): Promise<void> {
   if (group.length === 0) return;
   const ids = group.map((s) => s.collaborationId);
-  const prompt = buildCheckinPrompt(group, deps.now());
+  const prompt = buildCheckinPrompt(group, deps.now(), await llama3Counter());
   const started = performance.now();
   const labels = { provider: deps.provider.name };
   outcome.calls++;

@@ -1,5 +1,6 @@
 // The check-in prompt: instructions in the system prompt, collaboration content fenced as data.
 import { CONTENT_ACTIONS, contentActionSignatures } from '@trellis/schema';
+import type { TokenCounter } from '../prompts/tokens.ts';
 import { renderSummary } from './render-summary.ts';
 import type { CollabSummary } from './summary.ts';
 
@@ -16,8 +17,8 @@ export const CHECKIN_SYSTEM_PROMPT = [
   '{"checkins":[{"collaborationId":"<id>","summary":"<text>","actions":[{"action":"sendMessage","params":{"body":"..."},"reason":"..."}]}]}',
 ].join('\n');
 
-export function buildCheckinPrompt(summaries: readonly CollabSummary[], now: Date): { system: string; user: string } {
-  const lines = summaries.map((s) => renderSummary(s));
+export function buildCheckinPrompt(summaries: readonly CollabSummary[], now: Date, count: TokenCounter): { system: string; user: string } {
+  const lines = summaries.map((s) => renderSummary(s, count));
   return {
     system: CHECKIN_SYSTEM_PROMPT,
     user: `Now: ${now.toISOString()}. ${summaries.length} collaboration(s), one JSON object per line.\n<<<DATA\n${lines.join('\n')}\nDATA>>>`,
