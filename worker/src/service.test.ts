@@ -94,4 +94,45 @@ describe('worker service', () => {
     expect(text).toMatch(/trellis_worker_llm_tokens_total\{direction="input"\} [1-9]/);
     expect(text).toMatch(/trellis_worker_llm_latency_seconds_count 1/);
   });
+
+  it('meters every model call once in /metrics: check-ins, streamed @ai replies, replies waiting for approval, failed calls', async () => {
+    const isCheckin = (r: { system: string }) => r.system.includes('check-in assistant');
+    const breaks = (r: { system: string; user: string }) => !isCheckin(r) && r.user.includes('@ai this one breaks');
+    const checked = await f.collaboration();
+    const gated = await f.collaboration();
+    await f.store.collaborations.update(gated.id, { policy: { sendMessage: { ai: 'approval' } } });
+    const streamed = await f.collaboration();
+    const failing = await f.collaboration();
+    f.fake.respond((req) => {
+      if (isCheckin(req)) return { content: answerFor(req.user) };
+      if (breaks(req)) return { status: 400, body: { error: { message: 'bad request' } } };
+      return req.body.stream ? { chunks: ['Boots ', 'and a map.'] } : { content: 'Sure, after approval.' };
+    });
+    const ask = (c: { id: string }, body: string) => f.engine.run({ collaborationId: c.id, actor: { kind: 'user', userId: 'owner1' }, name: 'sendMessage', params: { body } });
+    await ask(gated, '@ai may I?');
+    await ask(streamed, '@ai what to pack?');
+    await ask(failing, '@ai this one breaks');
+    const deps = f.deps({ cron: '* * * * *' });
+    const w = new WorkerService({ deps, owner: 'w1', ...fast, retry: { baseMs: 1, maxMs: 1 } });
+    const running = w.run();
+    await expect.poll(async () => (await f.store.checkins.get(checked.id, localDay(new Date(), 'UTC')))?.status, { timeout: 10_000 }).toBe('done');
+    await expect.poll(async () => (await f.store.approvals.listPending([gated.id], { limit: 5 })).items.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => readMessages(await f.storedDoc(streamed.id)).some((m) => m.kind === 'ai' && m.streaming === undefined), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await f.store.jobs.counts()).dead, { timeout: 10_000 }).toBe(1);
+    const m = await startMetricsServer(0, '127.0.0.1', () => deps.metrics.render());
+    const text = await (await fetch(`http://127.0.0.1:${m.port}/metrics`)).text();
+    await m.close();
+    w.stop();
+    await running;
+    const asked = f.fake.requests;
+    const failed = asked.filter(breaks).length;
+    expect(asked.some((r) => r.body.stream === true && !breaks(r))).toBe(true);
+    expect(asked.some((r) => r.body.stream !== true && !isCheckin(r))).toBe(true);
+    expect(failed).toBeGreaterThanOrEqual(1);
+    const count = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+    expect(count(/trellis_worker_llm_calls_total\{outcome="ok",provider="groq"\} (\d+)/)).toBe(asked.length - failed);
+    expect(count(/trellis_worker_llm_calls_total\{outcome="error",provider="groq"\} (\d+)/)).toBe(failed);
+    expect(count(/trellis_worker_llm_latency_seconds_count (\d+)/)).toBe(asked.length - failed);
+    expect(count(/trellis_worker_llm_tokens_total\{direction="output"\} (\d+)/)).toBeGreaterThan(0);
+  });
 });

@@ -105,7 +105,6 @@ async function streamReply(
   }, attribution);
   const writer = new StreamWriter(deps.docs, collab.id, replyId, deps.throttleMs ?? 100, attribution);
   const prose = new ProseStream();
-  const started = performance.now();
   let res;
   try {
     res = await deps.provider.stream(input, (d) => {
@@ -113,7 +112,6 @@ async function streamReply(
       if (visible) writer.push(visible);
     });
   } catch (err) {
-    deps.metrics.llmCalls.inc(1, { provider: deps.provider.name, outcome: 'error' });
     // Never leave a half-written reply streaming: finish what arrived with a visible note. A retry
     // of the job streams the reply again in its place.
     const body = finishedBody(prose.text);
@@ -125,10 +123,6 @@ async function streamReply(
     }
     throw err;
   }
-  deps.metrics.llmCalls.inc(1, { provider: deps.provider.name, outcome: 'ok' });
-  deps.metrics.llmTokens.inc(res.inputTokens, { direction: 'input' });
-  deps.metrics.llmTokens.inc(res.outputTokens, { direction: 'output' });
-  deps.metrics.llmLatency.observe((performance.now() - started) / 1000);
   const { body: prosed, actions } = splitActions(res.text);
   const body = prosed || '…';
   await writer.finish(body);

@@ -2,7 +2,6 @@
 // or partial answer is asked again once, then split in halves recursively; nothing unvalidated runs.
 import type { Logger } from '@trellis/runtime';
 import type { LlmProvider } from '../providers/types.ts';
-import type { WorkerMetrics } from '../metrics.ts';
 import { llama3Counter } from '../prompts/tokens.ts';
 import type { AnswerEntry } from './parse-answer.ts';
 import { parseAnswer } from './parse-answer.ts';
@@ -19,7 +18,6 @@ export interface CallShare {
 
 export interface AskDeps {
   provider: LlmProvider;
-  metrics: WorkerMetrics;
   log: Logger;
   signal: AbortSignal;
   now: () => Date;
@@ -43,20 +41,10 @@ async function ask(deps: AskDeps, group: readonly CollabSummary[], attempt: numb
   const ids = group.map((s) => s.collaborationId);
   const prompt = buildCheckinPrompt(group, deps.now(), await llama3Counter());
   const started = performance.now();
-  const labels = { provider: deps.provider.name };
   outcome.calls++;
-  let res;
-  try {
-    res = await deps.provider.complete({ ...prompt, maxTokens: outputTokensFor(group.length), json: true, signal: deps.signal });
-  } catch (err) {
-    deps.metrics.llmCalls.inc(1, { ...labels, outcome: 'error' });
-    throw err;
-  }
+  // Metered by the provider itself (providers/metered.ts).
+  const res = await deps.provider.complete({ ...prompt, maxTokens: outputTokensFor(group.length), json: true, signal: deps.signal });
   const latencyMs = performance.now() - started;
-  deps.metrics.llmCalls.inc(1, { ...labels, outcome: 'ok' });
-  deps.metrics.llmTokens.inc(res.inputTokens, { direction: 'input' });
-  deps.metrics.llmTokens.inc(res.outputTokens, { direction: 'output' });
-  deps.metrics.llmLatency.observe(latencyMs / 1000);
 
   const parsed = parseAnswer(res.text, ids);
   if (parsed.foreign.length > 0) deps.log.warn({ foreign: parsed.foreign.slice(0, 20), count: parsed.foreign.length }, 'answer named collaborations not in the batch; ignored');

@@ -92,7 +92,7 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
     }
     const asked = await askModel(
       {
-        provider: deps.provider, metrics: deps.metrics, log: deps.logger, signal: opts.signal, now: deps.now,
+        provider: deps.provider, log: deps.logger, signal: opts.signal, now: deps.now,
         onAnswer: async (entries, share, duplicates) => {
           // Store every answer of this call first: a crash from here on never costs another call.
           const stored: Checkin[] = [];
