@@ -8,6 +8,7 @@ import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { LlmProvider } from '../providers/types.ts';
 import type { WorkerMetrics } from '../metrics.ts';
+import type { AiPresence } from '../presence/ai-presence.ts';
 import { runProposals } from '../checkins/proposals.ts';
 import { auditAi } from '../audit.ts';
 import { describeError } from '../jobs/retry.ts';
@@ -28,6 +29,8 @@ export interface AiReplyDeps extends ReplyWatchDeps {
   now: () => Date;
   rate?: RateLimit;
   throttleMs?: number;
+  /** Shows the AI in the collaboration's presence while it writes. */
+  presence?: AiPresence | undefined;
 }
 
 export type AiReplyResult = 'replied' | 'pending_approval' | 'already_replied' | 'rate_limited' | 'denied' | 'not_found';
@@ -78,7 +81,10 @@ export async function runAiReply(
       break;
     }
     case 'allow':
-      await streamReply(deps, collab, replyId, input, log, runId, p);
+      {
+        const write = () => streamReply(deps, collab, replyId, input, log, runId, p);
+        await (deps.presence ? deps.presence.during(collab.id, write) : write());
+      }
       result = 'replied';
       break;
     default:

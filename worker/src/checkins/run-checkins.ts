@@ -10,6 +10,7 @@ import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { LlmProvider } from '../providers/types.ts';
 import type { WorkerMetrics } from '../metrics.ts';
+import type { AiPresence } from '../presence/ai-presence.ts';
 import { askModel } from './ask-model.ts';
 import type { CallShare } from './ask-model.ts';
 import type { CheckinItem } from './claim.ts';
@@ -30,6 +31,8 @@ export interface CheckinDeps {
   metrics: WorkerMetrics;
   logger: Logger;
   now: () => Date;
+  /** Shows the AI in the collaboration's presence while it acts. */
+  presence?: AiPresence | undefined;
 }
 
 export interface CheckinRunOptions {
@@ -147,11 +150,12 @@ function answerRecord(entry: AnswerEntry, share: CallShare, duplicates: number[]
 async function act(deps: CheckinDeps, checkin: Checkin): Promise<Checkin> {
   const answer = checkin.answer!;
   const log = deps.logger.child({ collaborationId: checkin.collaborationId, localDay: checkin.localDay });
-  const proposals = await runProposals(
+  const run = () => runProposals(
     { engine: deps.engine, store: deps.store, collaborationId: checkin.collaborationId, runId: checkinRunId(checkin), keyPrefix: runKey(checkin), log, now: deps.now },
     answer.actions,
     answer.notes,
   );
+  const proposals = deps.presence && answer.actions.length > 0 ? await deps.presence.during(checkin.collaborationId, run) : await run();
   const share: CallShare = { provider: answer.provider, model: answer.model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, latencyMs: answer.latencyMs };
   const done = await saveDone(deps.store, deps.engine, deps.metrics, checkin, { summary: answer.summary, proposals, share, aiGenerated: true }, deps.now());
   log.info({ proposals: proposals.length, refused: proposals.filter((p) => p.fate === 'refused').length }, 'check-in done');

@@ -9,6 +9,7 @@ import { localDay } from '../checkins/local-day.ts';
 import type { CheckinDeps } from '../checkins/run-checkins.ts';
 import { runCheckins } from '../checkins/run-checkins.ts';
 import { scanDue } from '../checkins/scan.ts';
+import { AiPresence } from '../presence/ai-presence.ts';
 import { withMetering } from '../providers/metered.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { JobHandler } from './loop.ts';
@@ -33,7 +34,10 @@ function forcedCheckinId(jobId: string): string {
 
 export function createHandlers(given: HandlerDeps): Record<JobType, JobHandler> {
   // Every model call any handler makes is metered once, here (providers/metered.ts).
-  const deps: HandlerDeps = { ...given, provider: withMetering(given.provider, given.metrics) };
+  const deps: HandlerDeps = {
+    ...given, provider: withMetering(given.provider, given.metrics),
+    presence: given.presence ?? new AiPresence(given.store, `worker:${workerId()}`, given.logger),
+  };
   return {
     'checkin-scan': async (_job, { log }) => {
       const res = await scanDue(deps.store, log, { cron: deps.cron, now: deps.now(), maxQueued: deps.maxQueued });
