@@ -10,6 +10,7 @@ import { WorkerMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { withCircuitBreaker } from './providers/circuit-breaker.ts';
 import { createProvider } from './providers/select.ts';
+import { llama3Counter } from './prompts/tokens.ts';
 import { WorkerService } from './service.ts';
 
 const MAX_QUEUED_JOBS = 5_000;
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const engine = createEngine({ store, docs, logger });
   const metrics = new WorkerMetrics();
   const provider = withCircuitBreaker(createProvider({ ...env, timeoutMs: LLM_TIMEOUT_MS }), metrics);
+  // The prompt budget's tokenizer takes a second or two to load: at start, not in the first batch.
+  if (provider.name !== 'offline') void llama3Counter().catch((err: unknown) => logger.error({ err }, 'loading the tokenizer failed'));
   const service = new WorkerService({
     deps: { store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: env.CHECKIN_CRON, maxQueued: MAX_QUEUED_JOBS },
     owner: workerId(),

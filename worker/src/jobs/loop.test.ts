@@ -1,15 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, workerFixture } from '../testing/fixture.ts';
 import { localDay } from '../checkins/local-day.ts';
 import { REQUEUE_AFTER_MS, scanDue } from '../checkins/scan.ts';
 import { withCircuitBreaker } from '../providers/circuit-breaker.ts';
 import { LlmError } from '../providers/types.ts';
+import { llama3Counter } from '../prompts/tokens.ts';
 import { CHECKIN_BATCH_ATTEMPTS, DEFAULT_RETRY, retryCapMs, retryDelayMs } from './retry.ts';
 import { createHandlers } from './handlers.ts';
 import { JobLoop } from './loop.ts';
 
 let f: WorkerFixture;
+// Loaded once per process (as the worker does at start): retry delays are measured from the failure.
+beforeAll(async () => {
+  await llama3Counter();
+});
 beforeEach(async () => {
   f = await workerFixture();
 });
