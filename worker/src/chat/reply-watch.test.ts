@@ -62,7 +62,8 @@ it('[W3] a reply whose job SIGKILLs the worker on every attempt is finished once
   const again = await f.store.jobs.claim(['aiReplyWatch'], 'survivor', 60_000, later);
   expect(await loop.runOne(again!)).toBe('done');
   expect(await finished()).toEqual({ body: `${partial.trim()}\n\n${INTERRUPTED_NOTE}`, streaming: undefined, audited: 1 });
-});
+  // Three worker processes (tsx) one after the other: slow on a busy machine.
+}, 90_000);
 
 it('[W3] the watch waits while the reply job is still live', async () => {
   const c = await f.collaboration();

@@ -21,6 +21,8 @@ beforeEach(async () => {
 afterEach(() => f.close());
 
 const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
+/** Each case starts a worker process (tsx, the tokenizer) and a survivor: slow on a busy machine. */
+const CRASH_TEST_MS = 90_000;
 
 /** Run the scanned batch in a child that SIGKILLs itself at `step`, check what it left, then let a
  *  survivor take the job over once the leases ran out and finish it. */
@@ -101,7 +103,7 @@ it.each(STEPS)('[W1] [W4] SIGKILL at %s, rerun after the lease: each proposal ap
     // Each proposal audited exactly once, also when the crash fell between its audit entry and its outcome.
     expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['deleteEverything:refused:unknown_action', 'scheduleActivity:pending_approval', 'sendMessage:executed']);
   }
-});
+}, CRASH_TEST_MS);
 
 // Kill points: between the firing's two actions, and after the whole firing, both before the AI's
 // message (the triggering change) is recorded, so the survivor re-runs it and meets its events again.
@@ -123,4 +125,4 @@ it.each(['append:2', 'append:3'])('[G4] [W1] a rule fired by the AI\'s message f
   // One firing is one run ([A1]): both of its changes carry the same run id.
   const runs = new Set((await f.store.docs.loadHistory(c.id)).updates.filter((u) => u.attribution?.actor.kind === 'rule').map((u) => u.attribution?.runId));
   expect(runs.size).toBe(1);
-});
+}, CRASH_TEST_MS);

@@ -17,6 +17,7 @@ import { createHandlers } from '../jobs/handlers.ts';
 import { JobLoop } from '../jobs/loop.ts';
 import { WorkerMetrics } from '../metrics.ts';
 import { createGroqProvider } from '../providers/groq.ts';
+import { llama3Counter } from '../prompts/tokens.ts';
 import type { LlmProvider } from '../providers/types.ts';
 
 const dataDir = process.argv[2]!;
@@ -73,4 +74,6 @@ const provider: LlmProvider = { ...groq, name: groq.name, model: groq.model, com
 const metrics = new WorkerMetrics();
 const handlers = createHandlers({ store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: '* * * * *', maxQueued: 1000 });
 const loop = new JobLoop({ store, handlers, owner: 'doomed', logger, metrics, concurrency: 1, visibilityMs: 300, pollMs: 10 });
+// As the worker does at start (main.ts): the tokenizer loads before the first batch, not inside it.
+await llama3Counter();
 void loop.run();
