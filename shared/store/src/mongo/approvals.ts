@@ -1,6 +1,7 @@
 // Approval requests with compare-and-set status transitions (exactly-once execution).
 import { Approval } from '@trellis/schema';
 import type { ApprovalRepo } from '../types.ts';
+import { expireEach } from '../approval-expiry.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { withoutId } from './db.ts';
@@ -39,13 +40,8 @@ export function mongoApprovals({ c }: Ctx): ApprovalRepo {
       return toPage(rows, page.limit, toApproval, (d) => d._id);
     },
     async expireDue(now, limit) {
-      const due = await c.approvals.find({ status: 'pending', expiresAt: { $lte: now.toISOString() } }).limit(limit).toArray();
-      const expired: Approval[] = [];
-      for (const d of due) {
-        const next = await repo.transition(d._id, 'pending', 'expired', { outcome: 'expired before a decision' });
-        if (next) expired.push(next);
-      }
-      return expired;
+      const due = await c.approvals.find({ status: 'pending', expiresAt: { $lte: now.toISOString() } }, { projection: { _id: 1 } }).limit(limit).toArray();
+      return expireEach(repo, due.map((d) => d._id));
     },
     async listForCollaboration(collaborationId, page) {
       const rows = await c.approvals

@@ -3,6 +3,7 @@
 import { Job, newId } from '@trellis/schema';
 import type { JobRepo } from '../types.ts';
 import { exhaustedError } from '../job-dead-letter.ts';
+import { newJob } from '../new-job.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Ctx, Stored } from './db.ts';
 import { isDuplicateKey, withoutId } from './db.ts';
@@ -18,11 +19,7 @@ export function mongoJobs({ c }: Ctx): JobRepo {
         const n = await c.jobs.countDocuments({ status: { $in: ['queued', 'leased'] } });
         if (n >= opts.maxQueued) return null;
       }
-      const now = Date.now();
-      const job: Job = {
-        id: newId('job', now), type: input.type, payload: input.payload, dedupeKey: input.dedupeKey ?? null, status: 'queued',
-        attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, leaseId: null, lastError: null, createdAt: now,
-      };
+      const job = newJob(input, Date.now());
       try {
         await c.jobs.insertOne({ ...job, _id: job.id });
         return job;

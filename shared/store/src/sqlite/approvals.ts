@@ -1,6 +1,7 @@
 // Approval requests with compare-and-set status transitions (exactly-once execution).
 import { Approval } from '@trellis/schema';
 import type { ApprovalRepo } from '../types.ts';
+import { expireEach } from '../approval-expiry.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -41,14 +42,9 @@ export function sqliteApprovals(db: Db): ApprovalRepo {
       return toPage(rows, page.limit, toApproval, (r) => r.id);
     },
     async expireDue(now, limit) {
-      const rows = stmt(db, `SELECT id, data FROM approvals WHERE status = 'pending' AND json_extract(data, '$.expiresAt') <= ? LIMIT ?`)
-        .all(now.toISOString(), limit) as Row[];
-      const expired: Approval[] = [];
-      for (const r of rows) {
-        const next = await repo.transition(r.id, 'pending', 'expired', { outcome: 'expired before a decision' });
-        if (next) expired.push(next);
-      }
-      return expired;
+      const due = stmt(db, `SELECT id FROM approvals WHERE status = 'pending' AND json_extract(data, '$.expiresAt') <= ? LIMIT ?`)
+        .all(now.toISOString(), limit) as { id: string }[];
+      return expireEach(repo, due.map((r) => r.id));
     },
     async listForCollaboration(collaborationId, page) {
       const rows = db

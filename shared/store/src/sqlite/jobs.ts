@@ -2,6 +2,7 @@
 import { Job, newId } from '@trellis/schema';
 import type { JobRepo } from '../types.ts';
 import { exhaustedError } from '../job-dead-letter.ts';
+import { newJob } from '../new-job.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -25,11 +26,7 @@ export function sqliteJobs(db: Db): JobRepo {
           const { n } = stmt(db, "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'leased')").get() as { n: number };
           if (n >= opts.maxQueued) return null;
         }
-        const now = Date.now();
-        const job: Job = {
-          id: newId('job', now), type: input.type, payload: input.payload, dedupeKey: input.dedupeKey ?? null, status: 'queued',
-          attempts: 0, maxAttempts: input.maxAttempts ?? 3, runAt: input.runAt ?? now, leaseOwner: null, leaseUntil: null, leaseId: null, lastError: null, createdAt: now,
-        };
+        const job = newJob(input, Date.now());
         const res = db
           .prepare('INSERT INTO jobs (id, type, status, run_at, lease_until, dedupe_key, data) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING')
           .run(job.id, job.type, job.status, job.runAt, job.dedupeKey, JSON.stringify(job));
