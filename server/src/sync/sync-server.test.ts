@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { appendMessage, findActivityMap, messagesOf, notesOf, activitiesOf } from '@trellis/schema';
+import { loadStoredDoc } from '@trellis/store';
 import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor, recordAcks } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -21,13 +22,7 @@ const open = (token: string, opts: { ack?: boolean } = {}) => {
   return p;
 };
 
-async function storedDoc(id = collab): Promise<Y.Doc> {
-  const loaded = await server.store.docs.load(id);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-  return doc;
-}
+const storedDoc = (id = collab): Promise<Y.Doc> => loadStoredDoc(server.store, id);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
 import { createLogger } from '@trellis/runtime';
-import { applyLoaded, createSqliteStore } from '@trellis/store';
+import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import type { SyncLimits } from '../sync/limits.ts';
 import { startServer } from '../server.ts';
 import type { RunningServer } from '../server.ts';
@@ -120,9 +120,7 @@ export function recordAcks(p: WebsocketProvider): { all: Map<number, number>[]; 
 export async function storedDoc(dataDir: string, collaborationId: string): Promise<Y.Doc> {
   const store = createSqliteStore({ dataDir });
   try {
-    const doc = new Y.Doc();
-    applyLoaded(doc, await store.docs.load(collaborationId));
-    return doc;
+    return await loadStoredDoc(store, collaborationId);
   } finally {
     await store.close();
   }

@@ -4,19 +4,13 @@
 // safe: each fresh doc has its own client id, and Yjs updates merge in any order.
 import * as Y from 'yjs';
 import type { Logger } from '@trellis/runtime';
+import { loadStoredDoc } from '@trellis/store';
 import type { Store } from '@trellis/store';
 import { projectDoc } from '@trellis/schema';
 import type { DocHost } from './types.ts';
 
 export function createStoreDocHost(store: Store, logger: Logger): DocHost {
-  async function load(collaborationId: string): Promise<Y.Doc> {
-    const loaded = await store.docs.load(collaborationId);
-    const doc = new Y.Doc({ gc: true });
-    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-    return doc;
-  }
-
+  const load = (collaborationId: string) => loadStoredDoc(store, collaborationId);
   return {
     async change(collaborationId, origin, fn, attribution) {
       const doc = await load(collaborationId);

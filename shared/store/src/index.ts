@@ -6,7 +6,7 @@ export type { SqliteStoreOptions } from './sqlite/index.ts';
 export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
-export { applyLoaded, loadedBytes } from './apply-loaded.ts';
+export { applyLoaded, loadedBytes, loadStoredDoc } from './apply-loaded.ts';
 export { createSqliteWriteThread, WriteThreadDiedError } from './sqlite/write-thread.ts';
 export type { SqliteWriteThread, WriteThreadOptions, WriteThreadStatus } from './sqlite/write-thread.ts';
 export { compactStored, historyCut } from './compact-stored.ts';

@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createLogger } from '@trellis/runtime';
 import type { Logger } from '@trellis/runtime';
 import { newId } from '@trellis/schema';
 import type { Collaboration, Role } from '@trellis/schema';
-import { createSqliteStore } from '@trellis/store';
+import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import type { Store } from '@trellis/store';
 import { createEngine } from '../create-engine.ts';
 import { createStoreDocHost } from '../store-doc-host.ts';
@@ -82,13 +82,7 @@ export function engineFixture(opts: EngineFixtureOptions = {}): EngineFixture {
     logger,
     clock,
     collaboration: (members = {}, owner = 'owner1') => createCollaboration(store, { owner, members }),
-    async storedDoc(collaborationId) {
-      const loaded = await store.docs.load(collaborationId);
-      const doc = new Y.Doc();
-      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
-      return doc;
-    },
+    storedDoc: (collaborationId) => loadStoredDoc(store, collaborationId),
     async close() {
       await store.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,5 @@
-// Shared plumbing of the conformance suites: a fresh store around every test, and a stored
-// document read back as a restart would load it.
+// Shared plumbing of the conformance suites: a fresh store around every test.
 import { afterEach, beforeEach } from 'vitest';
-import * as Y from 'yjs';
-import { applyLoaded } from '../apply-loaded.ts';
-import type { Store } from '../types.ts';
 import type { ConformanceSetup } from './suite.ts';
 
 /** Opens a store before each test (handed to `use`) and cleans it up after. */
@@ -17,11 +13,4 @@ export function eachStore(setup: () => Promise<ConformanceSetup>, use: (opened: 
     await current?.cleanup();
     current = null;
   });
-}
-
-/** The document as stored (snapshot + later updates). */
-export async function loadStoredDoc(store: Store, collaborationId: string): Promise<Y.Doc> {
-  const doc = new Y.Doc();
-  applyLoaded(doc, await store.docs.load(collaborationId));
-  return doc;
 }

@@ -2,7 +2,8 @@
 // adapter stores who made each update, keeps the attributed log through compaction, and replays it
 // to the same state the document loads as.
 import { describe, expect, it } from 'vitest';
-import { eachStore, loadStoredDoc } from './each-store.ts';
+import { loadStoredDoc } from '../apply-loaded.ts';
+import { eachStore } from './each-store.ts';
 import * as Y from 'yjs';
 import type { Attribution } from '@trellis/schema';
 import { compactStored, historyCut } from '../compact-stored.ts';

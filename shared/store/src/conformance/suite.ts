@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eachStore, loadStoredDoc } from './each-store.ts';
+import { applyLoaded, loadStoredDoc } from '../apply-loaded.ts';
+import { eachStore } from './each-store.ts';
 import * as Y from 'yjs';
 import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
@@ -215,8 +216,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
         const loaded = await store.docs.load('race');
         if (loaded.lastSeq > loaded.snapshotSeq) {
           const d = new Y.Doc();
-          if (loaded.snapshot) Y.applyUpdate(d, loaded.snapshot);
-          for (const u of loaded.updates) Y.applyUpdate(d, u.data);
+          applyLoaded(d, loaded);
           await store.docs.compact('race', Y.encodeStateAsUpdate(d), loaded.lastSeq);
           compactions++;
         }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { newId } from '@trellis/schema';
+import { applyLoaded } from '../apply-loaded.ts';
 import type { AppendEntry } from '../types.ts';
 import { createSqliteStore } from './index.ts';
 import type { SqliteWriteThread } from './write-thread.ts';
@@ -38,8 +39,7 @@ async function stored(collaborationId: string): Promise<{ seqs: number[]; log: s
   try {
     const loaded = await store.docs.load(collaborationId);
     const doc = new Y.Doc();
-    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    applyLoaded(doc, loaded);
     return { seqs: loaded.updates.map((u) => u.seq), log: doc.getArray<string>('log').toArray() };
   } finally {
     await store.close();
