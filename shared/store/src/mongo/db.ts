@@ -46,9 +46,11 @@ export interface Collections {
   projections: Collection<Stored<CollaborationProjection>>;
 }
 
-export const COLLECTION_NAMES = [
+const NAMES = [
   'users', 'collaborations', 'members', 'invites', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'projections',
 ] as const satisfies readonly (keyof Collections)[];
+/** Every collection of Collections, each named after its key (this fails to compile if one is missing). */
+export const COLLECTION_NAMES: Exclude<keyof Collections, (typeof NAMES)[number]> extends never ? typeof NAMES : never = NAMES;
 
 export interface Ctx {
   readonly client: MongoClient;
@@ -101,23 +103,8 @@ export async function connect(url: string, dbName: string): Promise<{ client: Mo
 }
 
 export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx {
-  const c: Collections = {
-    users: db.collection('users'),
-    collaborations: db.collection('collaborations'),
-    members: db.collection('members'),
-    invites: db.collection('invites'),
-    docs: db.collection('docs'),
-    updates: db.collection('updates'),
-    snapshots: db.collection('snapshots'),
-    approvals: db.collection('approvals'),
-    checkins: db.collection('checkins'),
-    audit: db.collection('audit'),
-    notifications: db.collection('notifications'),
-    jobs: db.collection('jobs'),
-    kv: db.collection('kv'),
-    presence: db.collection('presence'),
-    projections: db.collection('projections'),
-  };
+  // Each collection is named after its key; COLLECTION_NAMES' type checks that none is missing.
+  const c = Object.fromEntries(COLLECTION_NAMES.map((name) => [name, db.collection(name)])) as unknown as Collections;
   return {
     client, db, c, closing,
     async tx(fn) {
@@ -134,6 +121,20 @@ export function makeCtx(client: MongoClient, db: Db, closing: AbortSignal): Ctx 
 /** E11000: a unique index (named after its invariant) refused the write. */
 export function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoServerError && err.code === 11000;
+}
+
+/** Runs a transaction again when two first upserts of one document raced (a document head, an
+ *  owner guard): outside a transaction the server retries such an upsert itself (SERVER-37124);
+ *  inside one the loser can get E11000 instead of a transient write conflict. Its transaction was
+ *  aborted whole, so running it again is safe. */
+export async function retryUpsertRace<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** The record without Mongo's `_id`, ready for schema parsing. */

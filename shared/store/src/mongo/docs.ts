@@ -8,7 +8,7 @@ import type { AppendEntry, DocRepo, HistoryUpdate, StoredUpdate } from '../types
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
 import type { Ctx, DocHead, SnapshotChunkDoc, UpdateDoc } from './db.ts';
-import { bytesOf, isDuplicateKey, toBinary } from './db.ts';
+import { bytesOf, retryUpsertRace, toBinary } from './db.ts';
 
 /** Snapshot chunk size: well under the 16 MB BSON document limit with room for the other fields. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -59,19 +59,6 @@ function reassemble(collaborationId: string, seq: number, chunks: SnapshotChunkD
   }
   if (checksum(out) !== first.hash) throw new CorruptRecordError(`${what} checksum mismatch`);
   return out;
-}
-
-/** Two first appends to a new document both insert its head. Outside a transaction the server
- *  retries such an upsert itself (SERVER-37124); inside one the loser can get E11000 instead of a
- *  transient write conflict. Its transaction was aborted whole, so running it again is safe. */
-async function retryHeadRace<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 3) throw err;
-    }
-  }
 }
 
 /** A document's entries of a batch, in order, cut into transaction-sized runs (never inside an entry). */
@@ -153,7 +140,7 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
   return {
     async append(collaborationId, updates, origin, attribution) {
       if (updates.length === 0) throw new Error('append: no updates');
-      const [r] = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, [{ collaborationId, updates, origin, attribution }])));
+      const [r] = await retryUpsertRace(() => tx((session) => appendRun(session, collaborationId, [{ collaborationId, updates, origin, attribution }])));
       return r!;
     },
 
@@ -175,7 +162,7 @@ export function mongoDocs({ c, tx }: Ctx): DocRepo {
       const out: { firstSeq: number; lastSeq: number }[] = new Array<{ firstSeq: number; lastSeq: number }>(entries.length);
       await pool([...byDoc], CONCURRENT_DOCS, async ([collaborationId, list]) => {
         for (const run of runs(list)) {
-          const results = await retryHeadRace(() => tx((session) => appendRun(session, collaborationId, run.map((x) => x.e))));
+          const results = await retryUpsertRace(() => tx((session) => appendRun(session, collaborationId, run.map((x) => x.e))));
           run.forEach((x, k) => (out[x.i] = results[k]!));
         }
       });

@@ -6,7 +6,7 @@ import type { MemberRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import { toCollaboration } from './collaborations.ts';
 import type { Ctx, Stored } from './db.ts';
-import { isDuplicateKey, memberKey, withoutId } from './db.ts';
+import { isDuplicateKey, memberKey, retryUpsertRace, withoutId } from './db.ts';
 import { toPage } from '../page.ts';
 
 const toMembership = (d: Stored<Membership>) => parseRecord(Membership, withoutId(d), `membership ${d._id}`);
@@ -15,19 +15,6 @@ type Guarded = 'ok' | 'absent' | 'last_owner';
 
 /** kv document every transaction that may demote or remove an owner of the collaboration writes. */
 const ownerGuardKey = (collaborationId: string) => `owner-guard:${collaborationId}`;
-
-/** Two first guard upserts for a collaboration both insert the guard document; inside a transaction
- *  the loser can get E11000 instead of a transient write conflict (as in docs.ts). Its transaction
- *  was aborted whole, so running it again is safe. */
-async function retryGuardRace<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 3) throw err;
-    }
-  }
-}
 
 export function mongoMembers({ c, tx }: Ctx): MemberRepo {
   return {
@@ -67,7 +54,7 @@ export function mongoMembers({ c, tx }: Ctx): MemberRepo {
     },
     async changeGuarded(collaborationId, userId, role) {
       const _id = memberKey(collaborationId, userId);
-      return retryGuardRace(() =>
+      return retryUpsertRace(() =>
         tx<Guarded>(async (session) => {
           const d = await c.members.findOne({ _id }, { session });
           if (!d) return 'absent';
