@@ -1,23 +1,13 @@
 // An AI-proposed protected action (a fake LLM proposes cancelActivity) lands in the owner's approval
 // inbox with who, why and what; once approved it is visible to both users.
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
-import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
-import { withBrowserServer } from './browser-suite.ts';
+import { expect, it } from 'vitest';
+import { withBrowserServer, withFakeLlm } from './browser-suite.ts';
 import { addMember, DESKTOP, MOBILE, SCREENSHOTS, describeBrowser } from './harness.ts';
 import { ownerProposesActivity } from './proposal-scene.ts';
 
 describeBrowser('web app: AI proposals and the approval inbox', () => {
-  let llm: FakeLlm;
-
-  // Registered before the shared setup, so the fake LLM starts before the server and closes after it.
-  beforeAll(async () => {
-    llm = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await llm?.close();
-  });
+  const fake = withFakeLlm();
   const suite = withBrowserServer();
 
   it('[G3] an AI cancelActivity waits in the owner’s inbox and, once approved, both users see it', { timeout: 150_000 }, async () => {
@@ -32,7 +22,7 @@ describeBrowser('web app: AI proposals and the approval inbox', () => {
     await editor.page.getByTestId('activity').filter({ hasText: 'Rent a bouncy castle' }).waitFor({ timeout: 10_000 });
 
     const chatChunks = ['How about ', 'an indoor ', 'board-game ', 'afternoon ', 'instead? ', 'Bring snacks.'];
-    llm.respond((req) => req.body.stream ? { chunks: chatChunks, chunkDelayMs: 400 } : ({
+    fake.llm.respond((req) => req.body.stream ? { chunks: chatChunks, chunkDelayMs: 400 } : ({
       content: JSON.stringify({
         checkins: req.user.includes(collabId)
           ? [
@@ -45,7 +35,7 @@ describeBrowser('web app: AI proposals and the approval inbox', () => {
           : [],
       }),
     }));
-    suite.server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: llm.url });
+    suite.server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: fake.llm.url });
 
     await owner.page.goto(`/#/c/${collabId}/digest`);
     await owner.page.getByRole('button', { name: 'Run check-in now' }).click();

@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
+import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
 import { buildClientOnce, launch, SCREENSHOTS, startServer } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
@@ -40,6 +42,26 @@ export function withBrowserServer(): BrowserServer {
     get browser() {
       if (!browser) throw new Error('withBrowserServer: the browser is not launched (read it inside a test)');
       return browser;
+    },
+  };
+}
+
+/**
+ * Registers the beforeAll/afterAll that own one fake LLM server for the enclosing describe block.
+ * Call it before `withBrowserServer()`, so the fake starts before the server and closes after it.
+ */
+export function withFakeLlm(): { readonly llm: FakeLlm } {
+  let llm: FakeLlm | undefined;
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+  });
+  afterAll(async () => {
+    await llm?.close();
+  });
+  return {
+    get llm() {
+      if (!llm) throw new Error('withFakeLlm: the fake LLM is not started (read it inside a test)');
+      return llm;
     },
   };
 }

@@ -4,24 +4,16 @@
 // edit kept — and "Undo the undo" brings it back. At 1280 × 800 and 375 × 812, with axe on History.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeLlm } from '../../worker/src/testing/fake-llm.ts';
-import type { FakeLlm } from '../../worker/src/testing/fake-llm.ts';
+import { expect, it } from 'vitest';
 import { expectAccessible, expectNoHorizontalOverflow } from './a11y.ts';
-import { withBrowserServer } from './browser-suite.ts';
+import { withBrowserServer, withFakeLlm } from './browser-suite.ts';
 import { createCollaboration, describeBrowser, DESKTOP, expectPhase, PHONE, SCREENSHOTS, signIn } from './harness.ts';
 
 const card = (p: Page, title: string) => p.getByTestId('activity').filter({ hasText: title });
 const titles = (p: Page) => p.getByTestId('activity').allTextContents().then((t) => t.join(' | '));
 
 describeBrowser('web app: history and undoing an AI run', () => {
-  let llm: FakeLlm;
-  beforeAll(async () => {
-    llm = await startFakeLlm();
-  });
-  afterAll(async () => {
-    await llm?.close();
-  });
+  const fake = withFakeLlm();
   const suite = withBrowserServer();
 
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
@@ -29,7 +21,7 @@ describeBrowser('web app: history and undoing an AI run', () => {
       const owner = await signIn(suite.browser, suite.server, `hana-${size}@example.com`, viewport);
       const p = owner.page;
       const collabId = await createCollaboration(owner, `Hike ${size}`);
-      llm.respond((req) => ({
+      fake.llm.respond((req) => ({
         content: JSON.stringify({
           checkins: req.user.includes(collabId)
             ? [{
@@ -43,7 +35,7 @@ describeBrowser('web app: history and undoing an AI run', () => {
             : [],
         }),
       }));
-      if (!suite.server.worker) suite.server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: llm.url });
+      if (!suite.server.worker) suite.server.startWorker({ AI_PROVIDER: 'groq', GROQ_API_KEY: 'test', GROQ_BASE_URL: fake.llm.url });
 
       // The AI's check-in: two activities on the board.
       await p.goto(`/#/c/${collabId}/digest`);
