@@ -27,12 +27,13 @@ export function mongoCheckins({ c, tx }: Ctx): CheckinRepo {
     async save(ch) {
       // Whole-document replace: the replace event carries the status, and the change feed emits a
       // `checkin` change only when it is no longer 'running' (as SQLite does).
-      await c.checkins.replaceOne({ _id: ch.id }, ch);
+      // collaborationId: the shard key, so a sharded `checkins` routes the write to one shard.
+      await c.checkins.replaceOne({ _id: ch.id, collaborationId: ch.collaborationId }, ch);
     },
     async saveMany(chs) {
       if (chs.length === 0) return;
       await tx(async (session) => {
-        for (const ch of chs) await c.checkins.replaceOne({ _id: ch.id }, ch, { session });
+        for (const ch of chs) await c.checkins.replaceOne({ _id: ch.id, collaborationId: ch.collaborationId }, ch, { session });
       });
     },
     async list(collaborationId, page) {

@@ -1,9 +1,10 @@
-// Connecting to MongoDB and the typed collections every repository shares. A replica set is
-// required (transactions and change streams need one); every write is majority-acknowledged and
-// journaled, so a write that returned survives a primary failover (see known-failure-modes §2).
+// Connecting to MongoDB and the typed collections every repository shares. A replica set or a
+// sharded cluster is required (transactions and change streams need one: topology.ts); every write
+// is majority-acknowledged and journaled, so a write that returned survives a primary failover.
 import { Binary, MongoClient, MongoServerError, WriteConcern } from 'mongodb';
 import type { ClientSession, Collection, Db, TransactionOptions } from 'mongodb';
 import type { Approval, Attribution, AuditEntry, Checkin, Collaboration, CollaborationProjection, Invite, Job, Membership, Notification, User } from '@trellis/schema';
+import { classifyHello, unsupportedTopology } from './topology.ts';
 
 /** A record stored as a native document with `_id` = its id (`_id` is stripped before parsing). */
 export type Stored<T> = T & { _id: string };
@@ -76,7 +77,7 @@ const TX_OPTIONS: TransactionOptions = {
   maxCommitTimeMS: WRITE_TIMEOUT_MS,
 };
 
-/** Connect and insist on a replica set: a standalone mongod has neither transactions nor change streams. */
+/** Connect and insist on a replica set or a mongos: a standalone mongod has neither transactions nor change streams. */
 export async function connect(url: string, dbName: string): Promise<{ client: MongoClient; db: Db }> {
   const client = new MongoClient(url, {
     writeConcern: { w: 'majority', journal: true, wtimeoutMS: WRITE_TIMEOUT_MS },
@@ -88,13 +89,8 @@ export async function connect(url: string, dbName: string): Promise<{ client: Mo
   });
   try {
     await client.connect();
-    const hello = await client.db('admin').command({ hello: 1 });
-    if (typeof hello['setName'] !== 'string' || hello['setName'] === '') {
-      throw new Error(
-        'STORE=mongo requires a MongoDB replica set (hello reported no setName): transactions and change streams need one. ' +
-          'Start mongod with --replSet <name> and run rs.initiate(), or use a replica-set URL.',
-      );
-    }
+    const refused = unsupportedTopology(classifyHello(await client.db('admin').command({ hello: 1 })));
+    if (refused !== null) throw new Error(refused);
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;

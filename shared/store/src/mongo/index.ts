@@ -1,4 +1,4 @@
-// The MongoDB store: a replica set (transactions, change streams), majority + journaled writes.
+// The MongoDB store: a replica set or a sharded cluster (transactions, change streams), majority + journaled writes.
 // Same semantics as the SQLite adapter; both pass ../conformance/suite.ts.
 import type { Store } from '../types.ts';
 import { mongoApprovals } from './approvals.ts';

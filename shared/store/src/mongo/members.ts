@@ -13,13 +13,17 @@ const toMembership = (d: Stored<Membership>) => parseRecord(Membership, withoutI
 
 type Guarded = 'ok' | 'absent' | 'last_owner';
 
+/** One membership, by `_id` and by the shard key too, so a sharded `members` routes it to one
+ *  shard (an upsert there must name the shard key). */
+const memberFilter = (collaborationId: string, userId: string) => ({ _id: memberKey(collaborationId, userId), collaborationId });
+
 /** kv document every transaction that may demote or remove an owner of the collaboration writes. */
 const ownerGuardKey = (collaborationId: string) => `owner-guard:${collaborationId}`;
 
 export function mongoMembers({ c, tx }: Ctx): MemberRepo {
   return {
     async get(collaborationId, userId) {
-      const d = await c.members.findOne({ _id: memberKey(collaborationId, userId) });
+      const d = await c.members.findOne(memberFilter(collaborationId, userId));
       return d ? toMembership(d) : null;
     },
     async add(m) {
@@ -35,10 +39,10 @@ export function mongoMembers({ c, tx }: Ctx): MemberRepo {
     },
     async put(m) {
       // Whole-document replace, upsert on _id (taken from the filter): its insert/replace event carries the new role.
-      await c.members.replaceOne({ _id: memberKey(m.collaborationId, m.userId) }, m, { upsert: true });
+      await c.members.replaceOne(memberFilter(m.collaborationId, m.userId), m, { upsert: true });
     },
     async remove(collaborationId, userId) {
-      const res = await c.members.deleteOne({ _id: memberKey(collaborationId, userId) });
+      const res = await c.members.deleteOne(memberFilter(collaborationId, userId));
       return res.deletedCount > 0;
     },
     async list(collaborationId, page) {
@@ -53,10 +57,10 @@ export function mongoMembers({ c, tx }: Ctx): MemberRepo {
       return c.members.countDocuments({ collaborationId, role: 'owner' });
     },
     async changeGuarded(collaborationId, userId, role) {
-      const _id = memberKey(collaborationId, userId);
+      const one = memberFilter(collaborationId, userId);
       return retryUpsertRace(() =>
         tx<Guarded>(async (session) => {
-          const d = await c.members.findOne({ _id }, { session });
+          const d = await c.members.findOne(one, { session });
           if (!d) return 'absent';
           const m = toMembership(d);
           if (m.role === 'owner' && role !== 'owner') {
@@ -70,8 +74,8 @@ export function mongoMembers({ c, tx }: Ctx): MemberRepo {
             if ((await c.members.countDocuments({ collaborationId, role: 'owner' }, { session })) <= 1) return 'last_owner';
           }
           // The delete / replace event is the `membership` change, as for remove / put.
-          if (role === null) await c.members.deleteOne({ _id }, { session });
-          else await c.members.replaceOne({ _id }, { ...m, role }, { session });
+          if (role === null) await c.members.deleteOne(one, { session });
+          else await c.members.replaceOne(one, { ...m, role }, { session });
           return 'ok';
         }),
       );
