@@ -32,6 +32,7 @@ export class Fanout {
       from,
       signal: this.ac.signal,
       excludeOrigin: this.deps.instanceId,
+      documents: this.deps.registry.documents,
       onBatch: async ({ changes }) => {
         // Other processes' updates to one document within a batch are applied in one transaction:
         // one frame per document to its clients instead of one per update. Other changes keep

@@ -7,7 +7,7 @@ import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
 import type { CompactOptions, ProjectionRepo, Store } from '@trellis/store';
-import { applyLoaded, loadedBytes } from '@trellis/store';
+import { applyLoaded, createDocumentInterest, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
@@ -42,6 +42,8 @@ export class DocRegistry implements DocHost {
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
+  /** The documents loaded or loading here: the change feed sends only their updates and presence. */
+  readonly documents = createDocumentInterest();
 
   constructor(private readonly deps: RegistryDeps) {
     deps.metrics.documents.set(() => this.loaded.size);
@@ -62,8 +64,10 @@ export class DocRegistry implements DocHost {
     if (pending) return pending.promise;
     const entry = { promise: this.load(id), buffered: [] as Uint8Array[], presence: [] as Uint8Array[] };
     this.loading.set(id, entry);
-    // Ask peers for this document's updates before reading the store, so none falls in between.
+    // Ask peers and the change feed for this document's updates before reading the store, so none
+    // falls in between.
     this.deps.relay?.interest(id, true);
+    this.documents.add(id);
     try {
       const doc = await entry.promise;
       // Updates that arrived from other processes while we were reading the store.
@@ -73,6 +77,7 @@ export class DocRegistry implements DocHost {
       return doc;
     } catch (err) {
       this.deps.relay?.interest(id, false);
+      this.documents.delete(id);
       throw err;
     } finally {
       this.loading.delete(id);
@@ -244,6 +249,9 @@ export class DocRegistry implements DocHost {
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);
     this.deps.relay?.interest(live.id, false);
+    // Updates peers forwarded into this copy leave the relay's ledger only when the feed shows them
+    // stored ([S10]), so the feed keeps sending this document's updates while any are left.
+    if ((this.deps.relay?.unconfirmed(live.id).length ?? 0) === 0) this.documents.delete(live.id);
     live.destroy();
   }
 

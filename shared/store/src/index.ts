@@ -7,6 +7,8 @@ export type { MongoStoreOptions } from './mongo/index.ts';
 export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes, loadStoredDoc } from './apply-loaded.ts';
+export { createDocumentInterest } from './document-interest.ts';
+export type { MutableDocumentInterest } from './document-interest.ts';
 export { createSqliteWriteThread, WriteThreadDiedError } from './sqlite/write-thread.ts';
 export type { SqliteWriteThread, WriteThreadOptions, WriteThreadStatus } from './sqlite/write-thread.ts';
 export { compactStored, historyCut } from './compact-stored.ts';

@@ -269,6 +269,21 @@ export interface TailOptions {
   /** The consumer has accepted everything committed before `at` (ms): the tail is current as of
    *  then. Called often (every idle poll or empty server answer); readiness measures feed lag by it. */
   onCaughtUp?(at: number): void;
+  /** Only `update` and `awareness` changes of these documents (the ones a server has loaded); other
+   *  changes are not per document and always come. A document added while tailing gets every change
+   *  committed after the add (`[D43]`): add it before reading it from the store. Adapters may send
+   *  more than asked (consumers still check), never less. */
+  documents?: DocumentInterest | undefined;
+}
+
+/** The documents a tail is asked for, changing while it runs (`createDocumentInterest`). */
+export interface DocumentInterest {
+  has(collaborationId: string): boolean;
+  /** The documents asked for now. */
+  ids(): string[];
+  /** `listener` runs synchronously inside every `add` (so a tail can note its position at that
+   *  moment); returns the unsubscribe. */
+  onAdd(listener: (collaborationId: string) => void): () => void;
 }
 
 export interface ChangeFeed {

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import type { Approval, Checkin, Collaboration } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import type { Store } from '../types.ts';
+import { runFeedConformance } from './feed.ts';
 import { runHistoryConformance } from './history.ts';
 import { runInviteConformance } from './invites.ts';
 import { runOperationsConformance } from './operations.ts';
@@ -521,6 +522,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
     });
   });
   runOperationsConformance(name, setup);
+  runFeedConformance(name, setup);
   runInviteConformance(name, setup);
   runHistoryConformance(name, setup);
 }

@@ -9,6 +9,11 @@ import { toPage } from '../page.ts';
 
 const toApproval = (d: Stored<Approval>) => parseRecord(Approval, withoutId(d), `approval ${d._id}`);
 
+/** The patch's fields that are set: an undefined one leaves the stored value alone. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export function mongoApprovals({ c }: Ctx): ApprovalRepo {
   const repo: ApprovalRepo = {
     async create(a) {
@@ -20,15 +25,15 @@ export function mongoApprovals({ c }: Ctx): ApprovalRepo {
       return d ? toApproval(d) : null;
     },
     async transition(id, from, to, patch = {}) {
-      // Compare-and-set in one single-document atomic write: of two racing deciders exactly one
-      // matches `status: from`. The update event (status in updatedFields) is the `approval` change.
-      const set: Partial<Approval> = { status: to };
-      if (patch.decidedBy !== undefined) set.decidedBy = patch.decidedBy;
-      if (patch.decidedAt !== undefined) set.decidedAt = patch.decidedAt;
-      if (patch.outcome !== undefined) set.outcome = patch.outcome;
-      if (patch.decisionReason !== undefined) set.decisionReason = patch.decisionReason;
-      const d = await c.approvals.findOneAndUpdate({ _id: id, status: from }, { $set: set }, { returnDocument: 'after' });
-      return d ? toApproval(d) : null;
+      // Compare-and-set: the replace matches only while the status is still `from`, so of two
+      // racing deciders exactly one writes (every write of an approval changes its status, so
+      // nothing else can have changed in between). A whole-document replace, not an update: its
+      // event carries the document, which is the `approval` change, with no lookup (change-events.ts).
+      const current = await c.approvals.findOne({ _id: id, status: from });
+      if (!current) return null;
+      const next = { ...withoutId(current), ...definedOnly(patch), status: to };
+      const res = await c.approvals.replaceOne({ _id: id, status: from }, next);
+      return res.matchedCount === 1 ? toApproval({ ...next, _id: id }) : null;
     },
     async listPending(collaborationIds, page) {
       if (collaborationIds.length === 0) return { items: [], nextCursor: null };

@@ -9,14 +9,17 @@ import { bytesOf } from './db.ts';
 
 type Op = 'insert' | 'update' | 'replace' | 'delete';
 
-/** Collection → the operations that are changes (see the mapping in toChange). */
+/** Collection → the operations that are changes (see the mapping in toChange). Every change is
+ *  mapped from the event alone, so the stream never asks the server to look documents up
+ *  (`fullDocument: 'updateLookup'`, a read per update event in every tailing process): the writers
+ *  of approvals, notifications and check-ins replace whole documents, whose events carry them. */
 const WATCHED: Record<string, readonly Op[]> = {
   updates: ['insert'], // deletes are compaction, not changes
-  members: ['insert', 'replace', 'update', 'delete'],
-  collaborations: ['update', 'replace'], // creation emits only the owner membership
-  approvals: ['insert', 'update', 'replace'],
-  notifications: ['insert', 'update', 'replace'],
-  checkins: ['update', 'replace'], // claim (insert) and release (delete) emit nothing
+  members: ['insert', 'replace', 'update', 'delete'], // the key names both ids; an update's role is in its fields
+  collaborations: ['update', 'replace'], // creation emits only the owner membership; the key is the change
+  approvals: ['insert', 'replace'],
+  notifications: ['insert', 'replace'],
+  checkins: ['replace'], // claim (insert) and release (delete) emit nothing
   presence: ['insert'], // TTL expiry deletes are not changes
 };
 
@@ -35,12 +38,25 @@ export const PIPELINE: Document[] = [
   { $project: { operationType: 1, ns: 1, documentKey: 1, fullDocument: 1, 'updateDescription.updatedFields': 1, wallTime: 1 } },
 ];
 
-/** PIPELINE, and with `excludeOrigin` the server drops that process's own `update` and presence
- *  inserts (it already holds them) before they cross the wire; their resume tokens still advance. */
-export function pipelineFor(excludeOrigin: string | undefined): Document[] {
-  if (!excludeOrigin) return PIPELINE;
+/** The collections whose events are per document (`update` and `awareness` changes). */
+const PER_DOCUMENT = ['updates', 'presence'];
+
+/** Past this many documents the filter is left off (every document's updates come, as without
+ *  it): the pipeline is sent with every (re)open and scanned against every event. */
+export const MAX_FILTERED_DOCUMENTS = 2_000;
+
+/** PIPELINE, narrowed on the server for one tailing process, before anything crosses the wire
+ *  (skipped events' resume tokens still advance): with `excludeOrigin`, its own `update` and
+ *  presence inserts (it already holds them); with `documents`, other documents' ones (`[D43]`). */
+export function pipelineFor(opts: { excludeOrigin?: string | undefined; documents?: readonly string[] | undefined }): Document[] {
+  const drop: Document[] = [];
+  if (opts.excludeOrigin) drop.push({ 'ns.coll': { $in: PER_DOCUMENT }, 'fullDocument.origin': opts.excludeOrigin });
+  if (opts.documents && opts.documents.length <= MAX_FILTERED_DOCUMENTS) {
+    drop.push({ 'ns.coll': { $in: PER_DOCUMENT }, 'fullDocument.collaborationId': { $nin: [...opts.documents] } });
+  }
+  if (drop.length === 0) return PIPELINE;
   const [match, ...rest] = PIPELINE;
-  return [match!, { $match: { $nor: [{ 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.origin': excludeOrigin }] } }, ...rest];
+  return [match!, { $match: { $nor: drop } }, ...rest];
 }
 
 /** 'skip': not a change (e.g. a check-in saved while still running); 'broken': a watched write
@@ -55,8 +71,8 @@ function describe(ev: ChangeStreamDocument): Event | null {
     return { coll: ev.ns.coll, op: ev.operationType, key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: {}, ...(at !== undefined ? { at } : {}) };
   }
   if (ev.operationType === 'update') {
-    // fullDocument comes from 'updateLookup': the document as it is now, null if since deleted.
-    return { coll: ev.ns.coll, op: 'update', key: ev.documentKey._id, full: ev.fullDocument ?? null, updated: ev.updateDescription.updatedFields ?? {} };
+    // No fullDocument: the stream is opened without a lookup (see WATCHED).
+    return { coll: ev.ns.coll, op: 'update', key: ev.documentKey._id, full: null, updated: ev.updateDescription.updatedFields ?? {} };
   }
   if (ev.operationType === 'delete') return { coll: ev.ns.coll, op: 'delete', key: ev.documentKey._id, full: null, updated: {} };
   return null;
@@ -70,21 +86,18 @@ function candidate({ coll, op, key, full, updated, at }: Event): unknown {
     return { type: 'update', collaborationId: full['collaborationId'], seq: full['seq'], origin: full['origin'], data, ...(at !== undefined ? { at } : {}) };
   }
   if (coll === 'members') {
-    if (op === 'delete') {
+    if (op === 'delete' || op === 'update') {
+      // Both ids are in the key (memberKey); an update that did not set the role changed nothing here.
+      if (op === 'update' && updated['role'] === undefined) return 'skip';
       const [collaborationId, userId, ...rest] = typeof key === 'string' ? key.split(':') : [];
-      return rest.length === 0 ? { type: 'membership', collaborationId, userId, role: null } : null;
+      return rest.length === 0 ? { type: 'membership', collaborationId, userId, role: op === 'delete' ? null : updated['role'] } : null;
     }
-    // An update whose document is already gone: the delete event that follows reports it.
-    if (!full) return op === 'update' ? 'skip' : null;
+    if (!full) return null;
     return { type: 'membership', collaborationId: full['collaborationId'], userId: full['userId'], role: full['role'] };
   }
   if (coll === 'collaborations') return { type: 'collaboration', collaborationId: key };
   if (!full) return null;
-  if (coll === 'approvals') {
-    // The status this write set (the looked-up document may already be further along).
-    const status: unknown = updated['status'] ?? full['status'];
-    return { type: 'approval', collaborationId: full['collaborationId'], approvalId: key, status };
-  }
+  if (coll === 'approvals') return { type: 'approval', collaborationId: full['collaborationId'], approvalId: key, status: full['status'] };
   if (coll === 'notifications') return { type: 'notification', userId: full['userId'], notificationId: key };
   if (coll === 'presence') {
     if (!full || !(full['data'] instanceof Binary)) return null;

@@ -2,12 +2,14 @@
 // change-events.ts). The cursor is the JSON of a resume token. Streams only report majority-
 // committed writes; delivery is at-least-once (a batch is redelivered if the consumer fails).
 import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
-import { BSON, MongoServerError } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 import type { Change } from '@trellis/schema';
 import { sleep } from '@trellis/runtime';
-import type { ChangeCursor, ChangeFeed, TailOptions } from '../types.ts';
-import { PIPELINE, pipelineFor, toChange } from './change-events.ts';
+import type { ChangeFeed, TailOptions } from '../types.ts';
+import { MAX_FILTERED_DOCUMENTS, PIPELINE, pipelineFor, toChange } from './change-events.ts';
 import type { Ctx } from './db.ts';
+import { DocumentReopens } from './document-reopen.ts';
+import { decodeToken, encodeToken, notBehind, tokenData } from './resume-token.ts';
 
 const BATCH = 500;
 /** How long a getMore waits for new events; an idle stream still gets a fresh post-batch token this often. */
@@ -19,32 +21,6 @@ const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 /** ChangeStreamHistoryLost (286); ChangeStreamFatalError "resume token was not found" (280); InvalidResumeToken (260). */
 const HISTORY_LOST = new Set([286, 280, 260]);
-
-const encode = (token: ResumeToken): ChangeCursor => BSON.EJSON.stringify(token);
-
-function tokenData(token: ResumeToken): string | null {
-  if (typeof token !== 'object' || token === null || Array.isArray(token)) return null;
-  const data: unknown = (token as { _data?: unknown })._data;
-  return typeof data === 'string' && /^[0-9A-Fa-f]+$/.test(data) ? data.toUpperCase() : null;
-}
-
-/** Parse a cursor; null if it is not a resume token (the caller resyncs). */
-function decode(cursor: ChangeCursor): ResumeToken | null {
-  try {
-    const token: unknown = BSON.EJSON.parse(cursor);
-    return tokenData(token) !== null ? token : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Resume tokens are hex KeyStrings: their order is the oplog order. Never move the cursor back
- *  (the NODE-7042 class of driver bug, where a resumed stream reported an older token). */
-function notBehind(next: ResumeToken, current: ResumeToken): boolean {
-  const a = tokenData(next);
-  const b = tokenData(current);
-  return a === null || b === null || a >= b;
-}
 
 function isHistoryLost(err: unknown): boolean {
   return err instanceof MongoServerError && ((typeof err.code === 'number' && HISTORY_LOST.has(err.code)) || err.codeName === 'ChangeStreamHistoryLost');
@@ -96,59 +72,88 @@ interface TailState {
   /** `delivered` came from head() (a resync), not from the consumer. */
   fromHead: boolean;
   backoff: number;
+  /** Where the open stream stands (the last token it reported): where an added document's
+   *  changes must be read from again. */
+  position: ResumeToken;
+  /** The open stream filters by `opts.documents` (so an added document needs a reopen). */
+  filtered: boolean;
+  reopens: DocumentReopens;
+  /** Closes the open stream, so a requested reopen does not wait for the server's next answer. */
+  interrupt: () => void;
 }
 
 /** Read one stream until it fails or the signal aborts, delivering batches and advancing state. */
 async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: AbortSignal): Promise<void> {
-  const cs: ChangeStream<Document, ChangeStreamDocument> = ctx.db.watch(pipelineFor(opts.excludeOrigin), {
-    startAfter: st.delivered,
-    fullDocument: 'updateLookup',
+  const from = st.reopens.startFrom(st.delivered);
+  const documents = opts.documents?.ids();
+  st.filtered = documents !== undefined && documents.length <= MAX_FILTERED_DOCUMENTS;
+  // No fullDocument lookup: every change maps from its event alone (change-events.ts).
+  const cs: ChangeStream<Document, ChangeStreamDocument> = ctx.db.watch(pipelineFor({ excludeOrigin: opts.excludeOrigin, documents }), {
+    startAfter: from,
     maxAwaitTimeMS: MAX_AWAIT_MS,
     batchSize: BATCH,
   });
   const stop = () => void cs.close().catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
+  st.interrupt = stop;
   st.fresh = true;
   let pending: Change[] = [];
   let broken = false;
-  let position: ResumeToken = st.delivered;
+  let position: ResumeToken = from;
+  st.position = from;
   /** When the server's latest answer arrived: once its events are delivered, the feed is current as of then. */
   let answeredAt: number | null = null;
 
+  // Never back: while re-reading a stretch after a reopen, the position is behind what was given.
   const accept = (at: ResumeToken) => {
+    if (!notBehind(at, st.delivered)) return;
     st.delivered = at;
     st.deliveredAt = Date.now();
     st.fromHead = false;
   };
   // Deliver what we have with the token after it: the post-batch token when the server batch is
   // exhausted, so an idle or filtered-out stretch still moves the cursor.
-  const flush = async (idle: boolean) => {
+  const deliver = async (idle: boolean) => {
     if (pending.length > 0 || broken) {
-      const cursor = encode(position);
+      const cursor = encodeToken(position);
       if (pending.length > 0) await opts.onBatch({ changes: pending, cursor });
       // A watched write that cannot be mapped: the consumer reloads state from the store.
       if (broken) await opts.onResync(cursor);
       accept(position);
       pending = [];
       broken = false;
-    } else if (idle && tokenData(position) !== tokenData(st.delivered) && Date.now() - st.deliveredAt >= IDLE_CURSOR_MS) {
-      await opts.onBatch({ changes: [], cursor: encode(position) });
+    } else if (idle && tokenData(position) !== tokenData(st.delivered) && notBehind(position, st.delivered) && Date.now() - st.deliveredAt >= IDLE_CURSOR_MS) {
+      await opts.onBatch({ changes: [], cursor: encodeToken(position) });
       accept(position);
     }
   };
+  const flush = async (idle: boolean) => {
+    await deliver(idle);
+    st.reopens.flushed(position);
+  };
 
   try {
-    while (!signal.aborted) {
+    while (!signal.aborted && !st.reopens.pending) {
       const next = cs.tryNext();
       void next.catch(() => undefined); // handled below; this only silences the branch abandoned on error
-      let ev = await unlessBlocking(next);
-      if (ev === WOULD_BLOCK) {
-        // Nothing buffered: deliver before waiting on the server, so latency is one round trip.
-        await flush(true);
-        if (answeredAt !== null) opts.onCaughtUp?.(answeredAt);
-        ev = await next;
-        answeredAt = Date.now();
+      let ev: ChangeStreamDocument | null | typeof WOULD_BLOCK;
+      try {
+        ev = await unlessBlocking(next);
+        if (ev === WOULD_BLOCK) {
+          // Nothing buffered: deliver before waiting on the server, so latency is one round trip.
+          await flush(true);
+          if (answeredAt !== null) opts.onCaughtUp?.(answeredAt);
+          if (st.reopens.pending) break;
+          ev = await next;
+          answeredAt = Date.now();
+        }
+      } catch (err) {
+        // Closed by an add, to reopen with the document in the filter.
+        if (st.reopens.pending) break;
+        throw err;
       }
+      // Read after an add: the reopened stream reads it again, with the new filter.
+      if (st.reopens.pending) break;
       st.fresh = false;
       st.backoff = MIN_BACKOFF_MS;
       if (ev !== null && ev.operationType === 'invalidate') {
@@ -166,15 +171,21 @@ async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: Ab
         if (ev.operationType !== 'dropDatabase') broken = true;
       } else if (ev !== null) {
         const mapped = toChange(ev);
-        if (mapped === 'broken') broken = true;
-        else if (mapped !== 'skip') pending.push(mapped);
+        if (st.reopens.passes(ev._id, typeof mapped === 'string' ? null : mapped)) {
+          if (mapped === 'broken') broken = true;
+          else if (mapped !== 'skip') pending.push(mapped);
+        }
       }
       // After an event: its token, or the post-batch token if it ended the batch; after an empty batch: the post-batch token.
       const token = cs.resumeToken;
       if (token != null && notBehind(token, position)) position = token;
+      st.position = position;
       if (pending.length >= BATCH) await flush(false);
     }
+    // Reopening: what was read before the add is delivered now; the new stream starts at the add.
+    if (st.reopens.pending && !signal.aborted) await flush(false);
   } finally {
+    st.interrupt = () => undefined;
     signal.removeEventListener('abort', stop);
     await cs.close().catch(() => undefined);
   }
@@ -183,11 +194,20 @@ async function readStream(ctx: Ctx, st: TailState, opts: TailOptions, signal: Ab
 export function mongoChanges(ctx: Ctx): ChangeFeed {
   return {
     async head() {
-      return encode(await headToken(ctx));
+      return encodeToken(await headToken(ctx));
     },
     async tail(opts) {
       const signal = AbortSignal.any([opts.signal, ctx.closing]);
-      const st: TailState = { delivered: null, deliveredAt: Date.now(), fresh: true, fromHead: false, backoff: MIN_BACKOFF_MS };
+      const st: TailState = {
+        delivered: null, deliveredAt: Date.now(), fresh: true, fromHead: false, backoff: MIN_BACKOFF_MS,
+        position: null, filtered: false, reopens: new DocumentReopens(), interrupt: () => undefined,
+      };
+      // An add is noted synchronously, where the stream stands at that moment (see document-reopen.ts).
+      const unsubscribe = opts.documents?.onAdd((id) => {
+        if (!st.filtered) return;
+        st.reopens.request(st.position ?? st.delivered, id);
+        st.interrupt();
+      });
       const pause = async (err: unknown) => {
         opts.onError?.(err);
         await sleep(st.backoff, signal);
@@ -196,7 +216,8 @@ export function mongoChanges(ctx: Ctx): ChangeFeed {
       // The feed position is gone: restart from now and tell the consumer to reload state.
       const resync = async () => {
         const token = await headToken(ctx);
-        await opts.onResync(encode(token));
+        st.reopens.clear();
+        await opts.onResync(encodeToken(token));
         st.delivered = token;
         st.deliveredAt = Date.now();
         st.fromHead = true;
@@ -205,7 +226,7 @@ export function mongoChanges(ctx: Ctx): ChangeFeed {
       // Starting point: the consumer's cursor, or now; an unparsable cursor means resync.
       while (!signal.aborted && st.delivered == null) {
         try {
-          const from = opts.from === undefined ? null : decode(opts.from);
+          const from = opts.from === undefined ? null : decodeToken(opts.from);
           if (from !== null) st.delivered = from;
           else if (opts.from === undefined) st.delivered = await headToken(ctx);
           else await resync();
@@ -215,21 +236,25 @@ export function mongoChanges(ctx: Ctx): ChangeFeed {
         }
       }
 
-      while (!signal.aborted) {
-        try {
-          await readStream(ctx, st, opts, signal);
-        } catch (err) {
-          if (signal.aborted) break;
-          const lost = isHistoryLost(err) || (st.fresh && isRejectedToken(err));
-          // A token we just took from head() being refused is not a position problem: back off.
-          if (!lost || (st.fresh && st.fromHead)) await pause(err);
-          if (!lost || signal.aborted) continue;
+      try {
+        while (!signal.aborted) {
           try {
-            await resync();
-          } catch (resyncErr) {
-            if (!signal.aborted) await pause(resyncErr);
+            await readStream(ctx, st, opts, signal);
+          } catch (err) {
+            if (signal.aborted) break;
+            const lost = isHistoryLost(err) || (st.fresh && isRejectedToken(err));
+            // A token we just took from head() being refused is not a position problem: back off.
+            if (!lost || (st.fresh && st.fromHead)) await pause(err);
+            if (!lost || signal.aborted) continue;
+            try {
+              await resync();
+            } catch (resyncErr) {
+              if (!signal.aborted) await pause(resyncErr);
+            }
           }
         }
+      } finally {
+        unsubscribe?.();
       }
     },
   };

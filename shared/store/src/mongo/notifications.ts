@@ -24,9 +24,15 @@ export function mongoNotifications({ c }: Ctx): NotificationRepo {
     },
     async markRead(userId, ids, at) {
       if (ids.length === 0) return 0;
-      // Each modified document's update event is a `notification` change; ids that were already
-      // read (or belong to someone else) are not written and so emit nothing.
-      const res = await c.notifications.updateMany({ userId, readAt: null, _id: { $in: ids } }, { $set: { readAt: at } });
+      // Each replaced document's event is a `notification` change, carrying its userId with no
+      // lookup (change-events.ts); ids already read (or someone else's) are not written and emit
+      // nothing. Each replace matches only while still unread, so a racing markRead counts it once.
+      const unread = await c.notifications.find({ userId, readAt: null, _id: { $in: ids } }).toArray();
+      if (unread.length === 0) return 0;
+      const res = await c.notifications.bulkWrite(
+        unread.map((d) => ({ replaceOne: { filter: { _id: d._id, userId, readAt: null }, replacement: { ...withoutId(d), readAt: at } } })),
+        { ordered: false },
+      );
       return res.modifiedCount;
     },
     async unreadCount(userId) {

@@ -36,6 +36,7 @@ function parseRow(r: Row): Change | null {
   }
 }
 
+const isPerDocument = (c: Change): c is Extract<Change, { type: 'update' | 'awareness' }> => c.type === 'update' || c.type === 'awareness';
 
 export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
   const headId = () => (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM changes').get() as { id: number }).id;
@@ -57,7 +58,7 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
     async head() {
       return String(headId());
     },
-    async tail({ from, signal, onBatch, onResync, onError, excludeOrigin, onCaughtUp }) {
+    async tail({ from, signal, onBatch, onResync, onError, excludeOrigin, onCaughtUp, documents }) {
       let cursor = from !== undefined && /^\d+$/.test(from) ? Number(from) : headId();
       if (from !== undefined && !/^\d+$/.test(from)) await onResync(String(cursor));
       let nextPrunedCheck = 0;
@@ -91,8 +92,10 @@ export function sqliteChanges(db: Db, pollMs: number): ChangeFeed {
           let broken = false;
           for (const r of rows) {
             const c = parseRow(r);
-            if (c) changes.push(c);
-            else broken = true;
+            if (!c) broken = true;
+            // Filtered here, after the read: a row read before its document was added was committed
+            // before the consumer read that document from the store, so it already holds it.
+            else if (!documents || !isPerDocument(c) || documents.has(c.collaborationId)) changes.push(c);
           }
           const next = rows[rows.length - 1]!.id;
           if (changes.length > 0) await onBatch({ changes, cursor: String(next) });
