@@ -21,21 +21,24 @@ describe('mongo change stream filter', () => {
   it('[D34] its own origin\'s updates and presence are dropped on the server', () => {
     const p = pipelineFor({ excludeOrigin: 'srv-1' });
     expect(p[0]).toEqual(PIPELINE[0]);
-    expect(dropped(p)).toEqual([{ 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.origin': 'srv-1' }]);
+    expect(dropped(p)).toEqual([{ 'ns.coll': { $in: ['updates', 'presence'] }, operationType: 'insert', 'fullDocument.origin': 'srv-1' }]);
   });
 
   it('[D43] updates and presence of documents not asked for are dropped on the server; the projection keeps the resume token', () => {
     const p = pipelineFor({ excludeOrigin: 'srv-1', documents: ['col_a', 'col_b'] });
     expect(dropped(p)).toEqual([
-      { 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.origin': 'srv-1' },
-      { 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.collaborationId': { $nin: ['col_a', 'col_b'] } },
+      { 'ns.coll': { $in: ['updates', 'presence'] }, operationType: 'insert', 'fullDocument.origin': 'srv-1' },
+      { 'ns.coll': { $in: ['updates', 'presence'] }, operationType: 'insert', 'fullDocument.collaborationId': { $nin: ['col_a', 'col_b'] } },
     ]);
     // The narrowing comes before the projection, which never touches `_id` (the resume token).
     const project = p[p.length - 1]!['$project'] as Record<string, unknown>;
     expect(project['_id']).toBeUndefined();
     expect(project['fullDocument']).toBe(1);
+    // Only inserts are narrowed: a drop or rename of those collections (no fullDocument, which
+    // `$nin` would match) still comes through.
+    for (const clause of dropped(p)) expect(clause['operationType']).toBe('insert');
     // No documents loaded: no document's updates.
-    expect(dropped(pipelineFor({ documents: [] }))).toEqual([{ 'ns.coll': { $in: ['updates', 'presence'] }, 'fullDocument.collaborationId': { $nin: [] } }]);
+    expect(dropped(pipelineFor({ documents: [] }))).toEqual([{ 'ns.coll': { $in: ['updates', 'presence'] }, operationType: 'insert', 'fullDocument.collaborationId': { $nin: [] } }]);
   });
 
   it('[D43] past the cap the document filter is left off rather than sent with every event scan', () => {

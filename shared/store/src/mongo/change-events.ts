@@ -49,10 +49,13 @@ export const MAX_FILTERED_DOCUMENTS = 2_000;
  *  (skipped events' resume tokens still advance): with `excludeOrigin`, its own `update` and
  *  presence inserts (it already holds them); with `documents`, other documents' ones (`[D43]`). */
 export function pipelineFor(opts: { excludeOrigin?: string | undefined; documents?: readonly string[] | undefined }): Document[] {
+  // Inserts only: `$nin` also matches a missing field, and a drop or rename of those collections
+  // (no fullDocument) must still come through (STREAM_EVENTS).
+  const perDocument = { 'ns.coll': { $in: PER_DOCUMENT }, operationType: 'insert' };
   const drop: Document[] = [];
-  if (opts.excludeOrigin) drop.push({ 'ns.coll': { $in: PER_DOCUMENT }, 'fullDocument.origin': opts.excludeOrigin });
+  if (opts.excludeOrigin) drop.push({ ...perDocument, 'fullDocument.origin': opts.excludeOrigin });
   if (opts.documents && opts.documents.length <= MAX_FILTERED_DOCUMENTS) {
-    drop.push({ 'ns.coll': { $in: PER_DOCUMENT }, 'fullDocument.collaborationId': { $nin: [...opts.documents] } });
+    drop.push({ ...perDocument, 'fullDocument.collaborationId': { $nin: [...opts.documents] } });
   }
   if (drop.length === 0) return PIPELINE;
   const [match, ...rest] = PIPELINE;
