@@ -3,28 +3,13 @@
 // those documents' updates and presence, including a document added while it runs. Run by
 // runStoreConformance for every adapter.
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { Approval, Change, Checkin } from '@trellis/schema';
 import { newId } from '@trellis/schema';
 import { createDocumentInterest } from '../document-interest.ts';
 import type { DocumentInterest, Store } from '../types.ts';
-import { eachStore } from './each-store.ts';
+import { eachStore, textUpdate as update, until } from './each-store.ts';
 import type { ConformanceSetup } from './suite.ts';
 import { collab } from './suite.ts';
-
-function update(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.getText('t').insert(0, text);
-  return Y.encodeStateAsUpdate(doc);
-}
-
-const until = async (cond: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 /** What a consumer reads of a change, as one line. */
 function describeChange(c: Change): string {

@@ -1,27 +1,12 @@
 // Conformance for what operating several processes relies on (readiness, claims, membership
 // inserts): run by runStoreConformance for every adapter. Rule ids refer to DATA_MODEL.md.
 import { describe, expect, it } from 'vitest';
-import { eachStore } from './each-store.ts';
-import * as Y from 'yjs';
+import { eachStore, textUpdate as update, until } from './each-store.ts';
 import { compactStored } from '../compact-stored.ts';
 import { claimCompaction, COMPACTION_CLAIM_MS, releaseCompaction } from '../compaction-claim.ts';
 import type { Store } from '../types.ts';
 import type { ConformanceSetup } from './suite.ts';
 import { collab } from './suite.ts';
-
-function update(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.getText('t').insert(0, text);
-  return Y.encodeStateAsUpdate(doc);
-}
-
-const until = async (cond: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 export function runOperationsConformance(name: string, setup: () => Promise<ConformanceSetup>): void {
   describe(`store conformance (operations): ${name}`, () => {

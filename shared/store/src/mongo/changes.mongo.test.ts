@@ -4,26 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { Change } from '@trellis/schema';
+import { textUpdate as update, until } from '../conformance/each-store.ts';
 import { createMongoStore } from './index.ts';
 
 const url = process.env['MONGODB_URL'];
 if (!url) console.warn('skipped: no MONGODB_URL — MongoDB change-stream invalidation not run');
-
-const until = async (cond: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
-function update(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.getText('t').insert(0, text);
-  return Y.encodeStateAsUpdate(doc);
-}
 
 describe.skipIf(!url)('mongo change feed: invalidate', () => {
   it('[D33] a dropped database invalidates the stream: a resync, then changes flow again, no loop', async () => {
