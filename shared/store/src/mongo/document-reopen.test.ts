@@ -65,6 +65,15 @@ describe('reopening a change stream for an added document', () => {
     expect(r.passes(at(21), membership)).toBe(true);
   });
 
+  it('[D43] a stream read past the stretch without an event (an idle post-batch token) ends it', () => {
+    const r = new DocumentReopens();
+    r.request(at(5), 'col_1');
+    expect(r.startFrom(at(10))).toEqual(at(5));
+    r.flushed(at(12));
+    expect(r.passes(at(6), membership)).toBe(true);
+    expect(r.startFrom(at(12))).toEqual(at(12));
+  });
+
   it('[D43] several adds before the reopen start it at the earliest', () => {
     const r = new DocumentReopens();
     r.request(at(6), 'col_1');

@@ -58,7 +58,10 @@ export class DocumentReopens {
 
   /** Everything the stream read up to `position` was handed to the consumer (or passed over). */
   flushed(position: ResumeToken): void {
-    if (this.replay && notBehind(position, this.replay.progress)) this.replay.progress = position;
+    if (!this.replay || !notBehind(position, this.replay.progress)) return;
+    // Read past the stretch (an idle stream's post-batch token moves on without events): it is over.
+    if (notBehind(position, this.replay.upTo) && tokenData(position) !== tokenData(this.replay.upTo)) this.replay = null;
+    else this.replay.progress = position;
   }
 
   /** Whether what the stream read at `token` goes to the consumer: past the re-read stretch,
