@@ -13,6 +13,7 @@ export * from './actions.ts';
 export * from './policy-schema.ts';
 export * from './policy.ts';
 export * from './rule.ts';
+export * from './rule-check.ts';
 export * from './approval.ts';
 export * from './checkin.ts';
 export * from './audit.ts';
