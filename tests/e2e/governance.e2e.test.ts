@@ -22,6 +22,7 @@ describeBrowser('web app: policy, rules and refused changes', () => {
     await owner.page.getByLabel('Propose an activity — Editors').selectOption('approval');
     await owner.page.getByRole('button', { name: 'Save policy' }).click();
     await owner.page.getByText('Policy saved.').waitFor();
+    await owner.page.getByRole('button', { name: 'Edit as JSON (advanced)' }).click();
     await owner.page.getByLabel('Rules JSON').fill('[{"id":"r1","name":"x","trigger":"nope","actions":[]}]');
     await expect.poll(() => owner.page.getByTestId('rules-errors').textContent()).toMatch(/trigger/);
     await expect.poll(() => owner.page.getByRole('button', { name: 'Save rules' }).isDisabled()).toBe(true);

@@ -1,7 +1,7 @@
 // Rules and policy of one collaboration.
 import type { CollabView } from './collab-view.ts';
 import { PolicyEditor } from './PolicyEditor.tsx';
-import { RulesEditor } from './RulesEditor.tsx';
+import { RulesEditor } from './rules/RulesEditor.tsx';
 
 export function GovernancePanel({ view }: { view: CollabView }) {
   return (
