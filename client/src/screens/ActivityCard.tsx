@@ -1,12 +1,15 @@
 // One activity with its actions: open the detail, schedule (date and time), complete, cancel (with an
 // optional reason), reopen a done or cancelled one. Complete and Cancel offer Undo (a reopen) in a toast.
-import { useRef, useState } from 'react';
-import type { KeyboardEvent, ReactNode, RefObject } from 'react';
+// On a desktop the card can be dragged to another column: the drop runs the same action as the button.
+import { useImperativeHandle, useRef, useState } from 'react';
+import type { KeyboardEvent, ReactNode, Ref, RefObject } from 'react';
 import { decide } from '@trellis/schema';
-import type { Activity, ContentAction, Decision } from '@trellis/schema';
+import type { Activity, ActivityStatus, ContentAction, Decision } from '@trellis/schema';
 import { useToast } from '../components/Toasts.tsx';
 import { formatTime } from '../text/format.ts';
 import { toLocalInput } from './board/activity-edit.ts';
+import { CARD_DRAG_TYPE, cardMove } from './board/card-move.ts';
+import type { CardHandle } from './board/card-move.ts';
 import type { CollabView } from './collab-view.ts';
 import { PendingApprovalNote } from './PendingApprovalNote.tsx';
 import type { ActionResult } from './useActionRunner.ts';
@@ -64,11 +67,13 @@ export interface ActivityCardProps {
   onOpen: (activityId: string) => void;
   /** The card changed column: the board moves focus to it there. */
   onMoved: (activityId: string) => void;
+  /** What the board calls when this card is dropped in a column. */
+  ref?: Ref<CardHandle>;
 }
 
 const focusSoon = (ref: RefObject<HTMLElement | null>) => requestAnimationFrame(() => ref.current?.focus());
 
-export function ActivityCard({ activity: a, view, run, onOpen, onMoved }: ActivityCardProps) {
+export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: ActivityCardProps) {
   const toast = useToast();
   const [mode, setMode] = useState<'idle' | 'schedule' | 'cancel'>('idle');
   const [at, setAt] = useState(() => toLocalInput(a.at ?? new Date(Date.now() + 24 * 3600_000).toISOString()));
@@ -110,10 +115,36 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved }: Activi
     if (Number.isNaN(d.getTime())) return setNotice({ kind: 'error', text: 'Pick a date and time.' });
     void act('scheduleActivity', { activityId: a.id, at: d.toISOString() });
   };
+  // A drop is the button's action: the same policy check on the server, the same message when refused.
+  const moveTo = (to: ActivityStatus) => {
+    const move = cardMove(a.status, to);
+    switch (move.kind) {
+      case 'stay':
+        return;
+      case 'refused':
+        return setNotice({ kind: 'error', text: move.message });
+      case 'askTime':
+        return setMode('schedule');
+      case 'run':
+        return void act(move.action, { activityId: a.id });
+    }
+  };
+  useImperativeHandle(ref, () => ({ moveTo }));
+  const draggable = view.canEdit && view.server.available && !busy;
   const submitCancel = () => void act('cancelActivity', reason.trim() ? { activityId: a.id, reason: reason.trim() } : { activityId: a.id });
 
   return (
-    <article className={`activity activity-${a.status}`} data-testid="activity" data-activity-id={a.id} data-status={a.status}>
+    <article
+      className={`activity activity-${a.status}`}
+      data-testid="activity"
+      data-activity-id={a.id}
+      data-status={a.status}
+      draggable={draggable}
+      onDragStart={(e) => {
+        e.dataTransfer.setData(CARD_DRAG_TYPE, a.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+    >
       <h3 className="activity-title">
         <button type="button" className="activity-open" aria-haspopup="dialog" onClick={() => onOpen(a.id)}>
           {a.title}

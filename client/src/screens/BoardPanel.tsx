@@ -1,6 +1,8 @@
 // The activities board: propose (through the CRDT when the policy allows it outright, otherwise the
 // action API), search and filter, open a card's detail, schedule, complete, cancel or reopen through
 // the action API. On a phone the columns are swipeable tabs; a new card is scrolled into view and focused.
+// On a desktop a card dropped in another column runs that column's action (the card's buttons stay
+// the keyboard's and screen reader's way to do the same).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { activitiesOf, appendActivity, decide, newId, readActivities } from '@trellis/schema';
@@ -15,9 +17,11 @@ import { ActivityDetail } from './board/ActivityDetail.tsx';
 import type { BoardFilter } from './board/board-filter.ts';
 import { isFiltering, matchesFilter, NO_FILTER, proposers } from './board/board-filter.ts';
 import { BoardToolbar } from './board/BoardToolbar.tsx';
+import type { CardHandle } from './board/card-move.ts';
 import { ColumnTabs } from './board/ColumnTabs.tsx';
 import { STATUS_LABEL, STATUSES } from './board/status-labels.ts';
 import { useBoardShortcuts } from './board/useBoardShortcuts.ts';
+import { useColumnDrop } from './board/useColumnDrop.ts';
 import type { CollabView } from './collab-view.ts';
 import { neverSynced } from './collab-view.ts';
 import { useActionRunner } from './useActionRunner.ts';
@@ -44,6 +48,8 @@ export function BoardPanel({ view }: { view: CollabView }) {
   const boardRef = useRef<HTMLDivElement>(null);
   /** A card to focus once it shows: `scroll` for a new one (bring it into view), not for a moved one. */
   const pendingFocus = useRef<{ id: string; scroll: boolean } | null>(null);
+  const cards = useRef(new Map<string, CardHandle>());
+  const { over, dropProps } = useColumnDrop((id, status) => cards.current.get(id)?.moveTo(status));
 
   useEffect(() => rememberActivityTitles(activities), [activities]);
   useBoardShortcuts({ propose: 'propose-title', search: 'board-search' });
@@ -142,7 +148,14 @@ export function BoardPanel({ view }: { view: CollabView }) {
             {columns.map((status) => {
               const list = shown.filter((a) => a.status === status);
               return (
-                <section key={status} id={`column-${status}`} className={`column column-${status}`} aria-labelledby={`col-${status}`} data-column={status}>
+                <section
+                  key={status}
+                  id={`column-${status}`}
+                  className={`column column-${status}${over === status ? ' drop-over' : ''}`}
+                  aria-labelledby={`col-${status}`}
+                  data-column={status}
+                  {...dropProps(status)}
+                >
                   <h2 id={`col-${status}`}>
                     {STATUS_LABEL[status]} <span className="count">{list.length}</span>
                   </h2>
@@ -152,7 +165,17 @@ export function BoardPanel({ view }: { view: CollabView }) {
                     <ul>
                       {list.map((a) => (
                         <li key={a.id}>
-                          <ActivityCard activity={a} view={view} run={run} onOpen={setDetailId} onMoved={onMoved} />
+                          <ActivityCard
+                            ref={(h) => {
+                              if (h) cards.current.set(a.id, h);
+                              else cards.current.delete(a.id);
+                            }}
+                            activity={a}
+                            view={view}
+                            run={run}
+                            onOpen={setDetailId}
+                            onMoved={onMoved}
+                          />
                         </li>
                       ))}
                     </ul>
