@@ -189,7 +189,9 @@ describeBrowser('every screen at 375 and 1280 px: no overflow, accessible, every
     await p.keyboard.press('Tab'); // Propose (disabled: skipped) → search
     while (!(await open.evaluate((el) => el === document.activeElement))) await p.keyboard.press('Tab');
     expect(await focusRingUnclipped(p), 'focus ring of a card').toBe(true);
-    await p.keyboard.press('Tab');
+    // A card is one Tab stop: its buttons are reached with the arrow keys.
+    await p.keyboard.press('ArrowRight');
+    await expect.poll(() => p.evaluate(() => document.activeElement?.textContent ?? '')).toBe('Schedule');
     expect(await focusRingUnclipped(p), 'focus ring of Schedule').toBe(true);
 
     // Escape closes what Enter opened: the members' confirmation, focus back on the control that asked.

@@ -1,6 +1,7 @@
 // One activity with its actions: open the detail, schedule (date and time), complete, cancel (with an
 // optional reason), reopen a done or cancelled one. Complete and Cancel offer Undo (a reopen) in a toast.
 // On a desktop the card can be dragged to another column: the drop runs the same action as the button.
+// The card is one Tab stop; the arrow keys move among its buttons (useRovingCard).
 import { useImperativeHandle, useRef, useState } from 'react';
 import type { KeyboardEvent, ReactNode, Ref, RefObject } from 'react';
 import { decide } from '@trellis/schema';
@@ -9,6 +10,7 @@ import { useToast } from '../components/Toasts.tsx';
 import { formatTime } from '../text/format.ts';
 import { toLocalInput } from './board/activity-edit.ts';
 import { CARD_DRAG_TYPE, cardMove } from './board/card-move.ts';
+import { useRovingCard } from './board/useRovingCard.ts';
 import type { CardHandle } from './board/card-move.ts';
 import type { CollabView } from './collab-view.ts';
 import { PendingApprovalNote } from './PendingApprovalNote.tsx';
@@ -65,8 +67,8 @@ export interface ActivityCardProps {
   run: Run;
   /** Opens the detail dialog. */
   onOpen: (activityId: string) => void;
-  /** The card changed column: the board moves focus to it there. */
-  onMoved: (activityId: string) => void;
+  /** The card left column `from`: the board moves focus to it in its new column. */
+  onMoved: (activityId: string, from: ActivityStatus) => void;
   /** What the board calls when this card is dropped in a column. */
   ref?: Ref<CardHandle>;
 }
@@ -82,6 +84,8 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
   const [notice, setNotice] = useState<{ kind: 'ok' | 'pending' | 'error'; text: string } | null>(null);
   const scheduleBtn = useRef<HTMLButtonElement>(null);
   const cancelBtn = useRef<HTMLButtonElement>(null);
+  const cardRef = useRef<HTMLElement>(null);
+  const roving = useRovingCard(cardRef);
   const open = a.status === 'proposed' || a.status === 'scheduled';
   // Schedule, complete, cancel and reopen go through the action API: they need the server.
   const disabled = !view.canEdit || busy || !view.server.available;
@@ -99,10 +103,11 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
     if (!r.ok) return;
     setMode('idle');
     if (r.pending) return;
-    onMoved(a.id);
+    onMoved(a.id, a.status);
     if ((name === 'completeActivity' || name === 'cancelActivity') && !denied('reopenActivity')) {
-      const what = name === 'completeActivity' ? 'marked done' : 'cancelled';
-      toast('success', `“${a.title}” ${what}.`, { label: 'Undo', run: () => void run('reopenActivity', { activityId: a.id }).then((u) => u.ok && !u.pending && onMoved(a.id)) });
+      const closed = name === 'completeActivity' ? 'done' : 'cancelled';
+      const what = closed === 'done' ? 'marked done' : 'cancelled';
+      toast('success', `“${a.title}” ${what}.`, { label: 'Undo', run: () => void run('reopenActivity', { activityId: a.id }).then((u) => u.ok && !u.pending && onMoved(a.id, closed)) });
     }
   };
   const back = () => {
@@ -135,6 +140,9 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
 
   return (
     <article
+      ref={cardRef}
+      onFocus={roving.onFocus}
+      onKeyDown={roving.onKeyDown}
       className={`activity activity-${a.status}`}
       data-testid="activity"
       data-activity-id={a.id}
@@ -146,7 +154,7 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
       }}
     >
       <h3 className="activity-title">
-        <button type="button" className="activity-open" aria-haspopup="dialog" onClick={() => onOpen(a.id)}>
+        <button type="button" className="activity-open" data-roving="open" aria-haspopup="dialog" aria-describedby="board-keys" onClick={() => onOpen(a.id)}>
           {a.title}
         </button>
       </h3>
@@ -158,21 +166,21 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
       </p>
       {open && view.canEdit && mode === 'idle' && (
         <div className="activity-actions">
-          <button ref={scheduleBtn} type="button" className="small" disabled={disabled || denied('scheduleActivity')} aria-describedby={reasonId} onClick={() => setMode('schedule')}>
+          <button ref={scheduleBtn} type="button" data-roving="schedule" className="small" disabled={disabled || denied('scheduleActivity')} aria-describedby={reasonId} onClick={() => setMode('schedule')}>
             {a.status === 'scheduled' ? 'Reschedule' : 'Schedule'}
             {suffix('scheduleActivity')}
           </button>
-          <button type="button" className="small" disabled={disabled || denied('completeActivity')} aria-describedby={reasonId} onClick={() => void act('completeActivity', { activityId: a.id })}>
+          <button type="button" data-roving="complete" className="small" disabled={disabled || denied('completeActivity')} aria-describedby={reasonId} onClick={() => void act('completeActivity', { activityId: a.id })}>
             Complete{suffix('completeActivity')}
           </button>
-          <button ref={cancelBtn} type="button" className="small danger" disabled={disabled || denied('cancelActivity')} aria-describedby={reasonId} onClick={() => setMode('cancel')}>
+          <button ref={cancelBtn} type="button" data-roving="cancel" className="small danger" disabled={disabled || denied('cancelActivity')} aria-describedby={reasonId} onClick={() => setMode('cancel')}>
             Cancel{suffix('cancelActivity')}
           </button>
         </div>
       )}
       {!open && view.canEdit && (
         <div className="activity-actions">
-          <button type="button" className="small" disabled={disabled || denied('reopenActivity')} aria-describedby={reasonId} onClick={() => void act('reopenActivity', { activityId: a.id })}>
+          <button type="button" data-roving="reopen" className="small" disabled={disabled || denied('reopenActivity')} aria-describedby={reasonId} onClick={() => void act('reopenActivity', { activityId: a.id })}>
             Reopen{suffix('reopenActivity')}
           </button>
         </div>

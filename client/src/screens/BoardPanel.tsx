@@ -3,7 +3,7 @@
 // the action API. On a phone the columns are swipeable tabs; a new card is scrolled into view and focused.
 // On a desktop a card dropped in another column runs that column's action (the card's buttons stay
 // the keyboard's and screen reader's way to do the same).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { activitiesOf, appendActivity, decide, newId, readActivities } from '@trellis/schema';
 import type { Activity, ActivityStatus } from '@trellis/schema';
@@ -36,6 +36,12 @@ function focusCard(board: HTMLElement | null, activityId: string, scroll: boolea
   return true;
 }
 
+/** A moved card takes focus only if the person has not gone elsewhere meanwhile (the search, say). */
+function focusIsFree(activityId: string): boolean {
+  const el = document.activeElement;
+  return !el || el === document.body || el.closest(`[data-activity-id="${CSS.escape(activityId)}"]`) !== null;
+}
+
 export function BoardPanel({ view }: { view: CollabView }) {
   const doc = view.session.doc;
   const activities = useYRoot<Activity[]>(activitiesOf(doc), () => readActivities(doc), []);
@@ -55,7 +61,9 @@ export function BoardPanel({ view }: { view: CollabView }) {
   useBoardShortcuts({ propose: 'propose-title', search: 'board-search' });
   useEffect(() => {
     const p = pendingFocus.current;
-    if (p && focusCard(boardRef.current, p.id, p.scroll)) pendingFocus.current = null;
+    if (!p) return;
+    if (!p.scroll && !focusIsFree(p.id)) pendingFocus.current = null;
+    else if (focusCard(boardRef.current, p.id, p.scroll)) pendingFocus.current = null;
   }, [activities]);
 
   const proposeDecision = view.role ? decide(view.role, 'proposeActivity', view.policy) : 'allow';
@@ -83,13 +91,21 @@ export function BoardPanel({ view }: { view: CollabView }) {
     if (r.ok) setTitle('');
   };
 
-  const onMoved = useCallback((id: string) => {
-    pendingFocus.current = { id, scroll: false };
+  // The server's answer and the synced change arrive in either order: when the card has already
+  // moved it is focused now, else once it shows in its new column.
+  const latest = useRef(activities);
+  useLayoutEffect(() => {
+    latest.current = activities;
+  }, [activities]);
+  const onMoved = useCallback((id: string, from: ActivityStatus) => {
+    const now = latest.current.find((a) => a.id === id)?.status;
+    if (now !== undefined && now !== from) requestAnimationFrame(() => focusIsFree(id) && focusCard(boardRef.current, id, false));
+    else pendingFocus.current = { id, scroll: false };
   }, []);
   const closeDetail = useCallback(() => {
     const id = detailId;
     setDetailId(null);
-    if (id) requestAnimationFrame(() => focusCard(boardRef.current, id, false));
+    if (id) requestAnimationFrame(() => focusIsFree(id) && focusCard(boardRef.current, id, false));
   }, [detailId]);
 
   const people = useMemo(() => proposers(activities).map((id) => ({ id, name: view.name(id) })), [activities, view]);
@@ -144,6 +160,9 @@ export function BoardPanel({ view }: { view: CollabView }) {
             board={boardRef}
             onActive={setActiveColumn}
           />
+          <p id="board-keys" className="sr-only">
+            Each card is one stop for Tab. Left and right arrows move between its buttons; up and down arrows move to the card above or below.
+          </p>
           <div className={`board board-${columns.length}`} data-testid="board" ref={boardRef}>
             {columns.map((status) => {
               const list = shown.filter((a) => a.status === status);
