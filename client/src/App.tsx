@@ -10,9 +10,12 @@ import { ToastProvider } from './components/Toasts.tsx';
 import { useRoute } from './routing/useRoute.ts';
 import { CollaborationScreen } from './screens/CollaborationScreen.tsx';
 import { CollaborationsScreen } from './screens/CollaborationsScreen.tsx';
-import { InboxScreen } from './screens/InboxScreen.tsx';
-import { InviteScreen } from './screens/InviteScreen.tsx';
-import { NotificationsScreen } from './screens/NotificationsScreen.tsx';
+import { Deferred, deferred } from './components/Deferred.tsx';
+
+// Screens reached from the header or a link, not the first paint: fetched when first shown.
+const InboxScreen = deferred(() => import('./screens/InboxScreen.tsx'), 'InboxScreen');
+const NotificationsScreen = deferred(() => import('./screens/NotificationsScreen.tsx'), 'NotificationsScreen');
+const InviteScreen = deferred(() => import('./screens/InviteScreen.tsx'), 'InviteScreen');
 
 export function App() {
   return (
@@ -46,9 +49,21 @@ function Shell() {
       <main id="main" tabIndex={-1} className="content">
         {route.name === 'list' && <CollaborationsScreen />}
         {route.name === 'collab' && <CollaborationScreen key={route.id} id={route.id} tab={route.tab} />}
-        {route.name === 'inbox' && <InboxScreen />}
-        {route.name === 'notifications' && <NotificationsScreen />}
-        {route.name === 'invite' && <InviteScreen key={route.token} token={route.token} />}
+        {route.name === 'inbox' && (
+          <Deferred label="Loading the inbox…">
+            <InboxScreen />
+          </Deferred>
+        )}
+        {route.name === 'notifications' && (
+          <Deferred label="Loading the notifications…">
+            <NotificationsScreen />
+          </Deferred>
+        )}
+        {route.name === 'invite' && (
+          <Deferred label="Loading the invitation…">
+            <InviteScreen key={route.token} token={route.token} />
+          </Deferred>
+        )}
       </main>
     </div>
   );

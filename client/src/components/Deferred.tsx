@@ -1,4 +1,4 @@
-// Screens that few people open (rules and policy, settings, audit) are separate chunks, fetched the
+// Screens that few people open (rules and policy, settings, audit, members, digest, inbox) are separate chunks, fetched the
 // first time they are shown: `deferred(() => import(...), 'Name')` makes the lazy component, and
 // <Deferred> shows an announced loading state meanwhile and, if the chunk cannot be fetched (offline
 // before the service worker cached it, or a deploy replaced it), says so with a way to retry.

@@ -22,13 +22,13 @@ import { usePresence } from '../sync/usePresence.ts';
 import { nameOf } from '../text/names.ts';
 import { BoardPanel } from './BoardPanel.tsx';
 import type { CollabView } from './collab-view.ts';
-import { DigestPanel } from './DigestPanel.tsx';
-import { MembersPanel } from './MembersPanel.tsx';
 import { MessagesPanel } from './MessagesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 
 // Owner-only and rarely opened: loaded on demand, each its own chunk.
 const GovernancePanel = deferred(() => import('./GovernancePanel.tsx'), 'GovernancePanel');
+const MembersPanel = deferred(() => import('./MembersPanel.tsx'), 'MembersPanel');
+const DigestPanel = deferred(() => import('./DigestPanel.tsx'), 'DigestPanel');
 const SettingsPanel = deferred(() => import('./SettingsPanel.tsx'), 'SettingsPanel');
 const AuditPanel = deferred(() => import('./AuditPanel.tsx'), 'AuditPanel');
 const HistoryPanel = deferred(() => import('./HistoryPanel.tsx'), 'HistoryPanel');
@@ -205,7 +205,9 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
         ) : tab === 'notes' ? (
           <NotesPanel view={view} />
         ) : tab === 'members' ? (
-          <MembersPanel view={view} members={members} onChanged={reload} />
+          <Deferred label="Loading the members…">
+            <MembersPanel view={view} members={members} onChanged={reload} />
+          </Deferred>
         ) : tab === 'governance' ? (
           <Deferred label="Loading rules and policy…">
             <GovernancePanel view={view} />
@@ -223,7 +225,9 @@ export function CollaborationScreen({ id, tab }: { id: string; tab: Tab }) {
             <AuditPanel view={view} />
           </Deferred>
         ) : (
-          <DigestPanel view={view} />
+          <Deferred label="Loading the digest…">
+            <DigestPanel view={view} />
+          </Deferred>
         )}
       </div>
     </section>
