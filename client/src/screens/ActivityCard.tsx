@@ -135,7 +135,8 @@ export function ActivityCard({ activity: a, view, run, onOpen, onMoved, ref }: A
     }
   };
   useImperativeHandle(ref, () => ({ moveTo }));
-  const draggable = view.canEdit && view.server.available && !busy;
+  // Not while an inline form is open: selecting text in its field must not pick the card up.
+  const draggable = view.canEdit && view.server.available && !busy && mode === 'idle';
   const submitCancel = () => void act('cancelActivity', reason.trim() ? { activityId: a.id, reason: reason.trim() } : { activityId: a.id });
 
   return (
