@@ -51,7 +51,8 @@ export async function buildClientOnce(): Promise<void> {
       continue;
     }
     try {
-      if (!distIsFresh()) execFileSync('npm', ['run', 'build', '-w', 'client'], { cwd: ROOT, stdio: 'pipe' });
+      // The production build people get: under vitest NODE_ENV is 'test', which would make Vite bundle React's development build.
+      if (!distIsFresh()) execFileSync('npm', ['run', 'build', '-w', 'client'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
       return;
     } finally {
       rmSync(lock, { recursive: true, force: true });

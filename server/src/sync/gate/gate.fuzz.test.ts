@@ -283,5 +283,5 @@ describe('gate fuzzer', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true, ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}) },
     );
-  }, 60_000 + RUNS * 20);
+  }, 60_000 + RUNS * 50);
 });
