@@ -1,17 +1,14 @@
 // Composition root of a server process: the only place that reads the environment.
 import { parseEnv } from '@trellis/schema';
-import { createLogger, onParentGone } from '@trellis/runtime';
+import { createLogger, onParentGone, orExit } from '@trellis/runtime';
 import { authMode } from './auth/mode.ts';
 import { startServer } from './server.ts';
 
-let env: ReturnType<typeof parseEnv>;
-try {
-  env = parseEnv(process.env);
-  authMode(env);
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(1);
-}
+const env = orExit(() => {
+  const parsed = parseEnv(process.env);
+  authMode(parsed);
+  return parsed;
+});
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'server' });
 const server = await startServer(env, logger);

@@ -2,7 +2,7 @@
 // engine over a store-backed DocHost, the LLM provider and the job loop; serves /metrics if asked;
 // stops gracefully on SIGTERM/SIGINT (running jobs finish or release their lease, the store closes).
 import { createEngine, createStoreDocHost } from '@trellis/engine';
-import { createLogger, onParentGone } from '@trellis/runtime';
+import { createLogger, onParentGone, orExit } from '@trellis/runtime';
 import { parseEnv } from '@trellis/schema';
 import { openStore } from '@trellis/store';
 import { workerId } from './jobs/handlers.ts';
@@ -19,13 +19,7 @@ const LLM_TIMEOUT_MS = 60_000;
 const ORPHAN_STOP_MS = 8_000;
 
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = parseEnv(process.env);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
+  const env = orExit(() => parseEnv(process.env));
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
   const store = await openStore(env);
   const docs = createStoreDocHost(store, logger);

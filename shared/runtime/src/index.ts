@@ -5,3 +5,4 @@ export * from './backoff.ts';
 export * from './free-port.ts';
 export * from './parent-watch.ts';
 export * from './thread-entry.ts';
+export * from './or-exit.ts';

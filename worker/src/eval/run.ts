@@ -3,6 +3,7 @@
 // openai runs the configured model on the same fixtures. Prints the report; exits 1 if an
 // invariant broke or the provider failed.
 import { parseEnv } from '@trellis/schema';
+import { orExit } from '@trellis/runtime';
 import { createProvider } from '../providers/select.ts';
 import { runEval } from './harness.ts';
 import { FIXTURES } from './fixtures/index.ts';
@@ -10,13 +11,7 @@ import { renderReport } from './report.ts';
 import { createScriptedModel } from './scripted-model.ts';
 import { llama3Tokens } from './tokens.ts';
 
-let env;
-try {
-  env = parseEnv(process.env);
-} catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-}
+const env = orExit(() => parseEnv(process.env));
 const offline = env.aiProvider === 'offline';
 const report = await runEval({
   provider: offline ? createScriptedModel(FIXTURES, llama3Tokens) : createProvider({ ...env, timeoutMs: 120_000 }),

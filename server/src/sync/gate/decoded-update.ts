@@ -4,6 +4,7 @@
 // is integrated. Every walk here is iterative and bounded; nothing recurses per nesting level.
 import * as Y from 'yjs';
 import { scanUpdate } from './scan-update.ts';
+import { structAt } from './struct-at.ts';
 
 /** Where a new item lands: a root, a map entry (by its id), or nowhere (next to garbage-collected content). */
 export type Placement = { kind: 'root'; name: string } | { kind: 'entry'; entry: Y.ID } | { kind: 'gc' };
@@ -78,25 +79,16 @@ export function placementOf(item: Y.Item): Placement {
 }
 
 /** The struct of `structs` (sorted per client, within `ranges`) covering `id`, if any. */
-function structAt(structs: Map<number, (Y.Item | Y.GC)[]>, ranges: Map<number, { from: number; to: number }>, id: Y.ID): Y.Item | Y.GC | null {
+function newStructAt(structs: Map<number, (Y.Item | Y.GC)[]>, ranges: Map<number, { from: number; to: number }>, id: Y.ID): Y.Item | Y.GC | null {
   const list = structs.get(id.client);
   const range = ranges.get(id.client);
   if (!list || !range || id.clock < range.from || id.clock >= range.to) return null;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = list[mid]!;
-    if (id.clock < s.id.clock) hi = mid - 1;
-    else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-    else return s;
-  }
-  return null;
+  return structAt(list, id.clock);
 }
 
 /** The new item of a decoded update covering `id`, if any. */
 export function newItemAt(u: DecodedUpdate, id: Y.ID): NewItem | null {
-  const s = structAt(u.structs, u.ranges, id);
+  const s = newStructAt(u.structs, u.ranges, id);
   return s instanceof Y.Item ? (u.byStruct.get(s) ?? null) : null;
 }
 
@@ -177,7 +169,7 @@ export function readUpdate(doc: Y.Doc, update: Uint8Array, limits: ReadLimits): 
 
   // A new item by the clock it covers (origins may point into the middle of a struct).
   const findNew = (id: Y.ID): NewItem | Y.GC | null => {
-    const s = structAt(kept, ranges, id);
+    const s = newStructAt(kept, ranges, id);
     return s === null || s instanceof Y.GC ? s : inUpdate.get(s)!;
   };
 

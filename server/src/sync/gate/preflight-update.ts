@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import type { ScanLimits } from './scan-update.ts';
 import { scanUpdate } from './scan-update.ts';
+import { structAt } from './struct-at.ts';
 
 export interface PreflightLimits extends ScanLimits {
   /** The gate's cost ceiling (update-cost.ts); the update's own competing inserts count against it. */
@@ -29,17 +30,8 @@ const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
 /** The item whose first clock is `id`, or the one covering it. */
 function itemAt(byClient: Map<number, (Y.Item | Y.GC | Y.Skip)[]>, id: Y.ID): Y.Item | null {
   const list = byClient.get(id.client);
-  if (!list) return null;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = list[mid]!;
-    if (id.clock < s.id.clock) hi = mid - 1;
-    else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-    else return s instanceof Y.Item ? s : null;
-  }
-  return null;
+  const s = list ? structAt(list, id.clock) : null;
+  return s instanceof Y.Item ? s : null;
 }
 
 /**
