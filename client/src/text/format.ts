@@ -36,6 +36,8 @@ const VERBS: Record<ActionName, string> = {
   removeMember: 'Remove a member',
   setPolicy: 'Change the policy',
   setRules: 'Change the rules',
+  createCollaboration: 'Create the collaboration',
+  updateCollaboration: 'Change the title or settings',
 };
 
 export function actionLabel(action: string): string {

@@ -1,5 +1,5 @@
-// Audit entries for governance writes made outside the action catalog (create, settings, check-in
-// requests). Best effort: the write already happened, a failed audit is logged, not surfaced.
+// Audit entries for requests that are not actions (invite links, check-in requests): they change no
+// document and no collaboration record. Best effort: the write already happened, a failed audit is logged, not surfaced.
 import { newId } from '@trellis/schema';
 import type { AuditEntry } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';

@@ -13,6 +13,7 @@ import { audit, outcomeDetail, outcomeLabel, paramsForAudit } from './audit.ts';
 import type { Chain, EngineContext } from './context.ts';
 import { newChain } from './context.ts';
 import { runContentAction } from './content-actions.ts';
+import { createCollaboration } from './create-collaboration.ts';
 import type { ContentRequest } from './content-actions.ts';
 import { handleDocEvents, handleRuleEvent } from './doc-events.ts';
 import { runGovernanceAction } from './governance-actions.ts';
@@ -113,6 +114,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     run: (input) => runKeyed(input, newChain(input.depth ?? 0)),
+    createCollaboration: (actor, params) => createCollaboration(ctx, actor, params),
     decideApproval: (approvalId, userId, decision, reason) => decideApproval(decideDeps, approvalId, userId, decision, reason),
     isStale: (approvalId) => isStale(ctx, approvalId),
     revert: (input) => revertRun(ctx, history, input),

@@ -59,6 +59,20 @@ export async function runGovernanceAction(ctx: EngineContext, collab: Collaborat
       await store.collaborations.update(collab.id, { rules });
       return { outcome: executed({ rules }), events: [] };
     }
+    case 'updateCollaboration': {
+      const { title, settings, archived } = req.params;
+      // Settings merge over the current ones: an omitted field keeps its value.
+      const patch: Partial<Pick<Collaboration, 'title' | 'settings' | 'archived'>> = {
+        ...(title !== undefined ? { title } : {}),
+        ...(archived !== undefined ? { archived } : {}),
+        ...(settings ? { settings: { timeZone: settings.timeZone ?? collab.settings.timeZone, aiCheckins: settings.aiCheckins ?? collab.settings.aiCheckins } } : {}),
+      };
+      if (Object.keys(patch).length > 0 && !(await store.collaborations.update(collab.id, patch))) return refused('not_found', 'collaboration not found');
+      return { outcome: executed({ changed: Object.keys(patch) }), events: [] };
+    }
+    case 'createCollaboration':
+      // Reached only through a collaboration that exists; creating one is `Engine.createCollaboration`.
+      return refused('conflict', 'the collaboration exists already');
     default:
       return unreachable(req);
   }

@@ -18,5 +18,6 @@ export type { CollaborationAt, HistoryQuery } from './history/service.ts';
 export type { ChangeGroup } from './history/groups.ts';
 export type { Change } from './history/replay.ts';
 export type { RevertConflict, RunSelector } from './history/plan.ts';
+export type { CreateOutcome } from './create-collaboration.ts';
 export type { RevertInput, RevertOutcome } from './history/revert.ts';
 export { REVERT_ACTION } from './history/revert.ts';

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import type { Actor, ApprovalStatus, Attribution, DocEvent, Role } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
+import type { CreateOutcome } from './create-collaboration.ts';
 import type { RevertInput, RevertOutcome } from './history/revert.ts';
 import type { HistoryService } from './history/service.ts';
 
@@ -73,6 +74,10 @@ export type ReproposeResult =
 /** The one action engine (SPEC [G2]): REST, approvals, rules, the worker and `@ai` all call it. */
 export interface Engine extends EngineEvents {
   run(input: RunActionInput): Promise<ActionOutcome>;
+  /** Create a collaboration whose owner is the acting person: policy-checked and audited like any
+   *  action, before the collaboration exists (its title and settings then change through
+   *  `run({name:'updateCollaboration'})`). */
+  createCollaboration(actor: Actor, params: unknown): Promise<CreateOutcome>;
   /** Approve or reject; approval re-checks policy, runs exactly once, refuses expired ones. */
   decideApproval(approvalId: string, userId: string, decision: 'approve' | 'reject', reason?: string | null): Promise<ApprovalDecisionResult>;
   /** Whether the approval's target changed since it was proposed (SPEC [G3]). */

@@ -186,7 +186,9 @@ export class Words {
         if (!e.action) return `${who}: ${e.outcome}`;
         const member = await this.memberChange(e.action, params);
         if (member && (e.outcome === 'executed')) return `${who} ${member}`;
-        if (e.action === 'createCollaboration' && typeof d['title'] === 'string') return `${who} created ${quoted(d['title'])}`;
+        // Older entries keep the title beside the params.
+        const created = typeof params['title'] === 'string' ? params['title'] : d['title'];
+        if (e.action === 'createCollaboration' && e.outcome === 'executed' && typeof created === 'string') return `${who} created ${quoted(created)}`;
         const approvalId = d['approvalId'];
         const hint = typeof approvalId === 'string' ? (await this.store.approvals.get(approvalId).catch(() => null))?.targetTitle : undefined;
         const done = await this.phrase(e.collaborationId, e.action, params, 'past', hint);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CONTENT_ACTIONS, contentActionParams } from './action-catalogue.ts';
 import type { ContentAction } from './action-catalogue.ts';
+import { CreateCollaborationBody, UpdateCollaborationBody } from './collaboration.ts';
 import { idString } from './ids.ts';
 import { Role } from './role.ts';
 import { PolicyOverrides } from './policy-schema.ts';
@@ -15,6 +16,10 @@ const governanceActionParams = {
   removeMember: z.strictObject({ userId: idString }),
   setPolicy: z.strictObject({ policy: PolicyOverrides }),
   setRules: z.strictObject({ rules: z.array(RuleDefinition).max(50) }),
+  // Creating a collaboration is run before it exists (the engine's `createCollaboration`), as its
+  // future owner; its title and settings change through `updateCollaboration` [G2].
+  createCollaboration: CreateCollaborationBody,
+  updateCollaboration: UpdateCollaborationBody,
 } as const;
 
 export const actionParams = { ...contentActionParams, ...governanceActionParams } as const;
