@@ -86,7 +86,8 @@ export function planRevert(updates: readonly ReplayedUpdate[], selector: RunSele
       // repeated write) takes nothing over: the field stays the earlier writer's.
       if (!inRun && canonicalJson(c.before) === canonicalJson(c.after)) continue;
       if (made) {
-        if (inRun) made.json = { ...made.json, [c.field!]: c.after };
+        // A field the run removed (an `@ai` reply's `streaming` flag) is absent, not null, as in the document.
+        if (inRun) made.json = withField(made.json, c.field!, c.after);
         else made.touchedBy ??= by ?? { kind: 'integration', id: 'before-history' };
       }
       const key = `${entry}/${c.field}`;
@@ -114,4 +115,9 @@ export function planRevert(updates: readonly ReplayedUpdate[], selector: RunSele
   for (const [entry, d] of deletedByRun) if (gone.has(entry)) parts.push({ type: 'deleted', ...d });
   if (ranges.length > 0 || removedText.length > 0) parts.push({ type: 'text', ranges, removed: removedText });
   return { updates: count, parts, conflicts };
+}
+
+function withField(json: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
+  const { [field]: _old, ...rest } = json;
+  return value === null || value === undefined ? rest : { ...rest, [field]: value };
 }
