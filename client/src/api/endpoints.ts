@@ -99,6 +99,10 @@ export function endpoints(http: Http) {
     async revertRun(collabId: string, runId: string, dryRun: boolean): Promise<RevertResult> {
       return (await http<RevertResult>('POST', `/api/collaborations/${enc(collabId)}/runs/${enc(runId)}/revert`, { dryRun })).data;
     },
+    /** Undoes everything one actor (`'ai'` or a user id) stored since a time; owners only (SPEC [A9]). */
+    async revertSince(collabId: string, actor: string, since: string, dryRun: boolean): Promise<RevertResult> {
+      return (await http<RevertResult>('POST', `/api/collaborations/${enc(collabId)}/history/revert`, { actor, since, dryRun })).data;
+    },
     async listPendingApprovals(): Promise<ApprovalItem[]> {
       return itemsOf<ApprovalItem>((await http('GET', '/api/approvals?status=pending&limit=100')).data, 'approvals');
     },

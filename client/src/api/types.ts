@@ -155,5 +155,6 @@ export interface RevertResult {
   approvalId?: string;
   /** The revert's own run (null for a dry run), itself revertible. */
   runId: string | null;
-  revertedRunId: string;
+  /** The run undone; absent when one person's changes since a time were undone ([A9]). */
+  revertedRunId?: string;
 }

@@ -1,6 +1,7 @@
 // The collaboration's history (SPEC [A5], [A6]): change groups newest first, as the server groups them
 // (one per run, a person's edits per burst), filtered by who; "Load more" with the cursor; "View as it
-// was" shows the activities and notes after a group, read-only; each AI run can be undone ([A7]).
+// was" shows the activities and notes after a group, read-only; each AI run can be undone ([A7]), and
+// owners can undo everything one person or the AI did since a time ([A9]).
 import { LoadMore } from '../components/LoadMore.tsx';
 import { usePagedList } from './usePagedList.ts';
 import { useCallback, useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import { Empty, ErrorText, LoadError, Loading } from '../components/States.tsx';
 import { formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 import { UndoRun, useActorName } from './UndoRun.tsx';
+import { UndoSince } from './UndoSince.tsx';
 
 const PAGE = 30;
 const STATUS: Record<string, string> = { proposed: 'Proposed', scheduled: 'Scheduled', done: 'Done', cancelled: 'Cancelled' };
@@ -58,6 +60,7 @@ export function HistoryPanel({ view }: { view: CollabView }) {
         </button>
       </div>
       <p className="hint">Newest first: each AI run, rule firing and burst of a person’s edits is one entry.</p>
+      <UndoSince view={view} onDone={reload} />
       <form className="history-filters" aria-label="Filter the history" onSubmit={(e) => e.preventDefault()}>
         <label>
           Who

@@ -1,5 +1,6 @@
 // The message thread: written straight into the Y.Doc (authorId = me, kind 'user'), so it works
-// offline. `@ai` and `@mentions` are highlighted; AI replies are styled, streaming ones show a cursor.
+// offline. `@ai` and `@mentions` are highlighted; AI replies are styled, streaming ones show a cursor,
+// finished ones offer "Undo this AI run" ([A7]).
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import { appendMessage, decide, messagesOf, newId, readMessages } from '@trellis/schema';
@@ -11,12 +12,15 @@ import { useYRoot } from '../sync/useYRoot.ts';
 import { formatTime } from '../text/format.ts';
 import type { CollabView } from './collab-view.ts';
 import { neverSynced } from './collab-view.ts';
+import { UndoRun } from './UndoRun.tsx';
+import { useMessageRuns } from './useMessageRuns.ts';
 
 const TYPING_IDLE_MS = 2500;
 
 export function MessagesPanel({ view }: { view: CollabView }) {
   const doc = view.session.doc;
   const messages = useYRoot<Message[]>(messagesOf(doc), () => readMessages(doc), []);
+  const runs = useMessageRuns(view, messages);
   const [draft, setDraft] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -80,6 +84,7 @@ export function MessagesPanel({ view }: { view: CollabView }) {
                 <MessageBody body={m.body} />
                 {m.streaming && <span className="cursor" aria-label="still writing" />}
               </p>
+              {m.kind === 'ai' && runs.has(m.id) && <UndoRun view={view} runId={runs.get(m.id)!} onDone={() => undefined} />}
             </li>
           ))}
         </ol>

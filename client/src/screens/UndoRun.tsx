@@ -89,8 +89,28 @@ function useRevertToast(view: CollabView, onDone: () => void) {
   return show;
 }
 
+/** What one undo flow says and does: the trigger button, the preview's question, the toast. */
+export interface UndoTarget {
+  /** The button that asks for the preview. */
+  label: string;
+  /** The preview's heading, a question. */
+  question: string;
+  /** The toast's first words once done ("AI run undone"). */
+  done: string;
+  /** What "Undoing …" is called while the server is away. */
+  what: string;
+  revert: (dryRun: boolean) => Promise<RevertResult>;
+}
+
 export function UndoRun({ view, runId, label = 'Undo this AI run', onDone }: { view: CollabView; runId: string; label?: string; onDone: () => void }) {
   const api = useApi();
+  if (!view.canEdit) return null;
+  const target: UndoTarget = { label, question: 'Undo this AI run?', done: 'AI run undone', what: 'Undoing a run', revert: (dryRun) => api.revertRun(view.collabId, runId, dryRun) };
+  return <UndoFlow view={view} target={target} onDone={onDone} />;
+}
+
+/** Preview (a dry run), then Confirm, then the toast with "Undo the undo" ([A7]–[A9]). */
+export function UndoFlow({ view, target, onDone }: { view: CollabView; target: UndoTarget; onDone: () => void }) {
   const toast = useToast();
   const who = useActorName(view);
   const id = useId();
@@ -98,12 +118,10 @@ export function UndoRun({ view, runId, label = 'Undo this AI run', onDone }: { v
   const [busy, setBusy] = useState(false);
   const showDone = useRevertToast(view, onDone);
 
-  if (!view.canEdit) return null;
-
   const dryRun = async () => {
     setBusy(true);
     try {
-      setPreview(await api.revertRun(view.collabId, runId, true));
+      setPreview(await target.revert(true));
     } catch (err) {
       toast('error', `Could not preview the undo. ${describeError(err)}`);
     } finally {
@@ -114,12 +132,12 @@ export function UndoRun({ view, runId, label = 'Undo this AI run', onDone }: { v
   const confirm = async () => {
     setBusy(true);
     try {
-      const r = await api.revertRun(view.collabId, runId, false);
+      const r = await target.revert(false);
       setPreview(null);
-      showDone(r, 'AI run undone', true);
+      showDone(r, target.done, true);
       onDone();
     } catch (err) {
-      toast('error', `Could not undo the run. ${describeError(err)}`);
+      toast('error', `Could not undo. ${describeError(err)}`);
     } finally {
       setBusy(false);
     }
@@ -130,13 +148,13 @@ export function UndoRun({ view, runId, label = 'Undo this AI run', onDone }: { v
     <div className="undo-run">
       {!preview && (
         <button type="button" className="small" onClick={() => void dryRun()} disabled={busy || !view.server.available} aria-describedby={describedBy(`${id}-needs`, view.server)}>
-          {busy ? 'Checking…' : label}
+          {busy ? 'Checking…' : target.label}
         </button>
       )}
-      <NeedsServer id={`${id}-needs`} what="Undoing a run" availability={view.server} />
+      <NeedsServer id={`${id}-needs`} what={target.what} availability={view.server} />
       {preview && (
         <section className="undo-preview" aria-labelledby={`${id}-title`} data-testid="undo-preview">
-          <h4 id={`${id}-title`}>{nothing ? 'Nothing left to undo' : 'Undo this AI run?'}</h4>
+          <h4 id={`${id}-title`}>{nothing ? 'Nothing left to undo' : target.question}</h4>
           {preview.reverted.length > 0 && (
             <>
               <p className="hint">This will:</p>
