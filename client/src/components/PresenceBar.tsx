@@ -7,7 +7,7 @@ export function PresenceBar({ peers }: { peers: PresencePeer[] }) {
     <div className="presence" data-testid="presence">
       <ul className="avatars" aria-label="People here now">
         {peers.map((p) => (
-          <li key={p.user.id} className="avatar" style={{ background: p.user.color }} title={`${p.user.name}${p.self ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`}>
+          <li key={p.user.id} className="avatar" style={{ background: p.user.color }} title={`${p.user.name}${p.self ? ' (you)' : ''}${p.typing ? ` — ${p.activity ?? 'typing'}` : ''}`}>
             <span aria-hidden="true">{initials(p.user.name)}</span>
             <span className="sr-only">
               {p.user.name}
@@ -17,7 +17,7 @@ export function PresenceBar({ peers }: { peers: PresencePeer[] }) {
         ))}
       </ul>
       <span className="typing" aria-live="polite">
-        {typing.length === 1 ? `${typing[0]?.user.name} is typing…` : typing.length > 1 ? `${typing.length} people are typing…` : ''}
+        {typing.length === 1 ? `${typing[0]?.user.name} is ${typing[0]?.activity ?? 'typing…'}` : typing.length > 1 ? `${typing.length} people are typing…` : ''}
       </span>
     </div>
   );

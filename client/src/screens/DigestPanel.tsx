@@ -125,7 +125,7 @@ export function DigestPanel({ view }: { view: CollabView }) {
                 </ul>
               )}
               {c.status === 'done' && c.proposals?.some((p: typeof c.proposals[number] & ProposalWords) => ['executed', 'approved'].includes(p.currentFate ?? p.fate)) && (
-                <UndoRun view={view} runId={`checkin:${c.localDay}`} onDone={load} />
+                <UndoRun view={view} runId={c.runId ?? `checkin:${c.localDay}`} onDone={load} />
               )}
             </li>
           ))}

@@ -11,6 +11,8 @@ export interface PresencePeer {
   clientId: number;
   user: PresenceUser;
   typing: boolean;
+  /** What the peer says it is doing while typing ("writing…" for the AI), when it says so. */
+  activity: string | null;
   self: boolean;
 }
 
@@ -31,10 +33,16 @@ export function readPresence(awareness: Awareness): PresencePeer[] {
       clientId,
       user: { id: user.id, name: typeof user.name === 'string' ? user.name : user.id, color: typeof user.color === 'string' ? user.color : colorFor(user.id) },
       typing: (state as { typing?: unknown }).typing === true,
+      activity: activityOf((state as { status?: unknown }).status),
       self: clientId === awareness.clientID,
     });
   }
   return out;
+}
+
+/** A short status word from another client's state (untrusted: a string of at most 24 characters). */
+function activityOf(status: unknown): string | null {
+  return typeof status === 'string' && status.trim() !== '' && status.length <= 24 ? status.trim() : null;
 }
 
 /** One entry per user (a user may have several tabs); typing if any tab is. */
