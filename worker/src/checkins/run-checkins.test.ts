@@ -130,7 +130,7 @@ describe('check-in batches', () => {
     ];
     // Entries written within one millisecond have no order among them (ids sort by time, then by a
     // digest): compare as sets.
-    const byKey = (rows: string[][]) => rows.map((r) => r.join(' ')).sort();
+    const byKey = (rows: (string | null)[][]) => rows.map((r) => r.join(' ')).sort();
     expect(byKey((await audited()).map((e) => [e.action, e.outcome]))).toEqual(byKey(expected));
     expect((await audited()).find((e) => e.action === 'launchRockets')!.detail).toMatchObject({ message: 'unknown action "launchRockets"', reason: 'why not', decided: 'before the engine' });
     // A retry of the same run (its answer stored) decides the same refusals without logging them again.
