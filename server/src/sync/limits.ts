@@ -22,6 +22,10 @@ export interface SyncLimits {
   preflightBytes: number;
   /** Wall time one update may take on the pre-flight thread ([H13]). */
   preflightDeadlineMs: number;
+  /** Stored documents this large (bytes) are integrated on the pre-flight thread first, on their first load in this process ([H15]). */
+  loadCheckBytes: number;
+  /** Wall time that trial load may take; past it the document is refused (1011) instead of loaded on the event loop ([H15]). */
+  loadCheckDeadlineMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
   newClientIdsPerDay: number;
   /** Frames one connection may send while its update is on the pre-flight thread ([H13]). */
@@ -51,6 +55,8 @@ export const DEFAULT_LIMITS: SyncLimits = {
   preflightDeadlineMs: 2_000,
   maxHeldFrames: 256,
   newClientIdsPerDay: 200,
+  loadCheckBytes: 64 * 1024,
+  loadCheckDeadlineMs: 5_000,
   persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,

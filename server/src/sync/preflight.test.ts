@@ -161,3 +161,47 @@ describe('the document cap with updates on the thread', () => {
     }
   });
 });
+
+describe('the trial load of stored documents', () => {
+  it('[H15] a stored document too costly to integrate is refused (1011, counted, left as stored) instead of loaded on the event loop; within the deadline it opens', async () => {
+    const { createSqliteStore } = await import('@trellis/store');
+    const { tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    const strict = await startTestServer({ dataDir, limits: { loadCheckDeadlineMs: 1 } });
+    let id = '';
+    let boss: TestUser | null = null;
+    try {
+      boss = await login(strict.url, 'boss@load.io');
+      id = await createCollaboration(strict.url, boss, 'Old');
+      // Content stored past the gate (as before it existed): half a megabyte that takes far longer
+      // than 1 ms to integrate.
+      const store = createSqliteStore({ dataDir });
+      await store.docs.append(id, [heavyUpdate()], 'test');
+      const stored = (await store.docs.load(id)).updates.length;
+      await store.close();
+      const refusedBefore = await metric(strict.url, 'trellis_documents_refused_total');
+      const code = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${strict.url.replace('http', 'ws')}/sync/${id}?token=${boss!.token}`);
+        ws.on('close', (c) => resolve(c));
+        ws.on('error', reject);
+      });
+      expect(code).toBe(1011);
+      expect(await metric(strict.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 1);
+      const after = createSqliteStore({ dataDir });
+      expect((await after.docs.load(id)).updates.length).toBe(stored);
+      await after.close();
+    } finally {
+      await strict.stop();
+    }
+    // The same stored document on a server with the default deadline: it opens whole.
+    const normal = await startTestServer({ dataDir });
+    try {
+      const reader = connect(normal.url, id, boss!.token);
+      await synced(reader);
+      await waitFor(() => reader.doc.getMap('zz').size === 9_000, 10_000, 'the stored content');
+      reader.destroy();
+    } finally {
+      await normal.stop();
+    }
+  });
+});

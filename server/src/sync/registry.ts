@@ -6,7 +6,7 @@ import type { Attribution, DocEvent } from '@trellis/schema';
 import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
-import type { CompactOptions, ProjectionRepo, Store } from '@trellis/store';
+import type { CompactOptions, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, createDocumentInterest, loadedBytes } from '@trellis/store';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
@@ -42,6 +42,8 @@ export class DocRegistry implements DocHost {
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
+  /** Documents whose stored form passed the trial load here ([H15]). */
+  private readonly loadChecked = new Set<string>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -84,11 +86,33 @@ export class DocRegistry implements DocHost {
     }
   }
 
+  /**
+   * [H15] A stored document of some size is integrated on the pre-flight thread first (once per
+   * process: what is appended later has passed the gate), so content stored before the gate bounded
+   * it — concurrent inserts shaped for Yjs's worst case — never stalls the event loop. Too costly
+   * there: refused (1011, counted, left as stored) instead of loaded.
+   */
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
+    if (bytes < this.deps.limits.loadCheckBytes || this.loadChecked.has(id)) return;
+    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+    const verdict = await this.deps.preflight.checkLoad(parts, this.deps.limits.loadCheckDeadlineMs);
+    if (!verdict.ok && verdict.code === 'too_costly') {
+      this.deps.metrics.loadRefused.inc();
+      this.deps.logger.error({ collaborationId: id, bytes, lastSeq: stored.lastSeq }, 'stored document too costly to load (it holds content from before the gate bounded it); refusing to serve it');
+      throw new TrellisError('internal', 'stored document too costly to load');
+    }
+    if (!verdict.ok && verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
+    // Malformed on the thread: the load itself refuses an incomplete document ([H8]).
+    if (this.loadChecked.size >= 100_000) this.loadChecked.clear();
+    this.loadChecked.add(id);
+  }
+
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
+    await this.checkLoad(id, stored, bytes);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.

@@ -30,10 +30,18 @@ export interface Preflight {
    * @param cancelled true once nobody waits for the verdict (the connection closed): skipped
    */
   check(update: Uint8Array, member: string, cancelled?: () => boolean): Promise<PreflightVerdict>;
+  /**
+   * [H15] Integrate a stored document (its snapshot and updates, in order) on the thread, within
+   * `deadlineMs`: too costly past it, so the event loop never pays for a pathological document.
+   */
+  checkLoad(parts: Uint8Array[], deadlineMs: number): Promise<PreflightVerdict>;
 }
 
+type Request = { kind: 'update'; update: Uint8Array } | { kind: 'load'; parts: Uint8Array[] };
+
 interface Waiting {
-  update: Uint8Array;
+  request: Request;
+  deadlineMs: number;
   member: string;
   cancelled: () => boolean;
   resolve: (v: PreflightVerdict) => void;
@@ -61,6 +69,7 @@ export class PreflightThread implements Preflight {
   private readonly perMember = new Map<string, number>();
   private current: (Waiting & { id: number; timer: NodeJS.Timeout }) | null = null;
   private nextId = 1;
+  private loads = 0;
   private closed = false;
   private idleTimer: NodeJS.Timeout | null = null;
   /** Threads replaced after a deadline or a crash. */
@@ -69,6 +78,15 @@ export class PreflightThread implements Preflight {
   constructor(private readonly opts: PreflightOptions) {}
 
   check(update: Uint8Array, member: string, cancelled: () => boolean = never): Promise<PreflightVerdict> {
+    return this.enqueue({ kind: 'update', update }, this.opts.deadlineMs, member, cancelled);
+  }
+
+  checkLoad(parts: Uint8Array[], deadlineMs: number): Promise<PreflightVerdict> {
+    // Loads are not any member's: they share one slot per document load, under a key of their own.
+    return this.enqueue({ kind: 'load', parts }, deadlineMs, `\u0000load:${++this.loads}`, never);
+  }
+
+  private enqueue(request: Request, deadlineMs: number, member: string, cancelled: () => boolean): Promise<PreflightVerdict> {
     if (this.closed) return Promise.resolve(BUSY);
     if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(PASS);
     if ((this.perMember.get(member) ?? 0) >= MAX_PER_MEMBER) return Promise.resolve(TOO_MANY);
@@ -81,7 +99,7 @@ export class PreflightThread implements Preflight {
         else this.perMember.delete(member);
         resolve(v);
       };
-      this.queue.push({ update, member, cancelled, resolve: done });
+      this.queue.push({ request, deadlineMs, member, cancelled, resolve: done });
       this.pump();
     });
   }
@@ -110,9 +128,10 @@ export class PreflightThread implements Preflight {
       return this.pump();
     }
     const id = this.nextId++;
-    const timer = setTimeout(() => this.replace(`an update took longer than ${this.opts.deadlineMs} ms`, { ok: false, code: 'too_costly', message: 'update too costly to check' }), this.opts.deadlineMs);
+    const what = next.request.kind === 'load' ? 'a stored document' : 'an update';
+    const timer = setTimeout(() => this.replace(`${what} took longer than ${next.deadlineMs} ms`, { ok: false, code: 'too_costly', message: `${what} too costly to check` }), next.deadlineMs);
     this.current = { ...next, id, timer };
-    this.worker!.postMessage({ id, update: next.update });
+    this.worker!.postMessage({ id, ...next.request });
   }
 
   private idleLater(): void {
