@@ -90,7 +90,9 @@ export class PreflightThread implements Preflight {
     if (this.closed) return Promise.resolve(BUSY);
     if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(PASS);
     if ((this.perMember.get(member) ?? 0) >= MAX_PER_MEMBER) return Promise.resolve(TOO_MANY);
-    if (this.queue.length >= this.opts.maxQueued) return Promise.resolve(BUSY);
+    // Loads are bounded by the documents being opened and each has someone waiting on it; turning one
+    // away would refuse a document during a reconnect storm, so only updates count against the bound.
+    if (request.kind === 'update' && this.queue.length >= this.opts.maxQueued) return Promise.resolve(BUSY);
     this.perMember.set(member, (this.perMember.get(member) ?? 0) + 1);
     return new Promise((resolve) => {
       const done = (v: PreflightVerdict) => {
