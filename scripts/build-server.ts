@@ -8,6 +8,7 @@
 //   dist/write-thread.js  the SQLite write thread, started by server.js/worker.js beside it
 //   dist/preflight-thread.js  the server's pre-flight thread for large updates (SPEC [H13])
 //   dist/cluster.js    `npm run cluster`
+//   dist/export-document.js  an operator reads a stored document as JSON (SPEC [H15])
 // The bundles find client/dist and each other relative to their own URL: dist/ must stay one level
 // below the repository root (or the /app of the Docker image).
 import { rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ export const ENTRIES = {
   'write-thread': 'shared/store/src/sqlite/write-thread-entry.ts',
   'preflight-thread': 'server/src/sync/gate/preflight-thread-entry.ts',
   cluster: 'scripts/cluster.ts',
+  'export-document': 'server/src/admin/export-document.ts',
 } as const;
 
 /**

@@ -24,8 +24,14 @@ export interface SyncLimits {
   preflightDeadlineMs: number;
   /** Stored documents this large (bytes) are integrated on the pre-flight thread first, on their first load in this process ([H15]). */
   loadCheckBytes: number;
-  /** Wall time that trial load may take; past it the document is refused (1011) instead of loaded on the event loop ([H15]). */
-  loadCheckDeadlineMs: number;
+  /**
+   * Wall time a trial load may take ([H15]): 1 ms per `loadCheckBytesPerMs` stored bytes, at least
+   * `loadCheckFloorMs`, at most `loadCheckMaxMs`. Past it the document is refused (1011) instead of
+   * loaded on the event loop.
+   */
+  loadCheckFloorMs: number;
+  loadCheckBytesPerMs: number;
+  loadCheckMaxMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
   newClientIdsPerDay: number;
   /** Frames one connection may send while its update is on the pre-flight thread ([H13]). */
@@ -55,8 +61,12 @@ export const DEFAULT_LIMITS: SyncLimits = {
   preflightDeadlineMs: 2_000,
   maxHeldFrames: 256,
   newClientIdsPerDay: 200,
-  loadCheckBytes: 64 * 1024,
-  loadCheckDeadlineMs: 5_000,
+  // Honest content integrates at 5–25 KiB per ms here (cold to warm), content shaped for Yjs's
+  // worst case at 0.1–0.2 KiB per ms: the allowance leaves honest documents 2.5× or more.
+  loadCheckBytes: 4 * 1024,
+  loadCheckFloorMs: 250,
+  loadCheckBytesPerMs: 2 * 1024,
+  loadCheckMaxMs: 5_000,
   persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   unloadDelayMs: 1_000,
@@ -64,3 +74,8 @@ export const DEFAULT_LIMITS: SyncLimits = {
   compactAfterBytes: 2 * 1024 * 1024,
   historyRetentionMs: null,
 };
+
+/** [H15] The trial load's allowance for a stored document of `bytes`: a cost per byte no honest document reaches. */
+export function loadCheckDeadlineMs(limits: SyncLimits, bytes: number): number {
+  return Math.min(limits.loadCheckMaxMs, Math.max(limits.loadCheckFloorMs, Math.ceil(bytes / limits.loadCheckBytesPerMs)));
+}

@@ -8,6 +8,7 @@ import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
 import type { CompactOptions, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, createDocumentInterest, loadedBytes } from '@trellis/store';
+import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import type { Connection } from './connection.ts';
@@ -93,9 +94,10 @@ export class DocRegistry implements DocHost {
    * there: refused (1011, counted, left as stored) instead of loaded.
    */
   private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
-    if (bytes < this.deps.limits.loadCheckBytes || this.loadChecked.has(id)) return;
+    if (this.loadChecked.has(id)) return;
+    if (bytes < this.deps.limits.loadCheckBytes) return this.noteChecked(id);
     const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-    const verdict = await this.deps.preflight.checkLoad(parts, this.deps.limits.loadCheckDeadlineMs);
+    const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
     if (!verdict.ok && verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
       this.deps.logger.error({ collaborationId: id, bytes, lastSeq: stored.lastSeq }, 'stored document too costly to load (it holds content from before the gate bounded it); refusing to serve it');
@@ -103,8 +105,19 @@ export class DocRegistry implements DocHost {
     }
     if (!verdict.ok && verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
     // Malformed on the thread: the load itself refuses an incomplete document ([H8]).
+    this.noteChecked(id);
+  }
+
+  private noteChecked(id: string): void {
     if (this.loadChecked.size >= 100_000) this.loadChecked.clear();
     this.loadChecked.add(id);
+  }
+
+  /** [H15] for replays of a document's history (DocHost.vet): the same trial as its first load here. */
+  async vet(id: string): Promise<void> {
+    if (this.loaded.has(id) || this.loadChecked.has(id)) return;
+    const stored = await this.deps.store.docs.load(id);
+    await this.checkLoad(id, stored, loadedBytes(stored));
   }
 
   private async load(id: string): Promise<LiveDoc> {

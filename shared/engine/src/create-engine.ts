@@ -33,7 +33,7 @@ export function createEngine(deps: EngineDeps): Engine {
     store: deps.store, docs: deps.docs, logger: deps.logger, now: deps.now ?? (() => new Date()), idempotencyLeaseMs: deps.idempotencyLeaseMs ?? IDEMPOTENCY_LEASE_MS,
   };
   const governanceLock = new KeyedMutex();
-  const history = new HistoryService(deps.store);
+  const history = new HistoryService(deps.store, deps.docs);
 
   /** Run an action of a chain, once per idempotency key when it has one (the AI's proposals, REST
    *  calls with a key, and every rule action: keyed by its firing). */

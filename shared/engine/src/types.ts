@@ -16,6 +16,9 @@ export interface DocHost {
   change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T, attribution?: Attribution): Promise<T>;
   /** Read the current document state. */
   read<T>(collaborationId: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  /** Throws if the stored document must not be integrated in this process (the server's trial
+   *  load, SPEC [H15]): replays of its history ask first, as loading it does. */
+  vet?(collaborationId: string): Promise<void>;
 }
 
 export type ActionOutcome =

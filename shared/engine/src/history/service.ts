@@ -4,6 +4,7 @@
 // stored since, so a busy document is not replayed from its start on every request.
 import type { AttributedActor, AttributionKind } from '@trellis/schema';
 import type { DocHistory, Store } from '@trellis/store';
+import type { DocHost } from '../types.ts';
 import type { ChangeGroup } from './groups.ts';
 import { groupUpdates } from './groups.ts';
 import { HistoryReplay, stateAt } from './replay.ts';
@@ -33,10 +34,11 @@ export class HistoryService {
   /** Groups of the replay they were computed from, while nothing new was stored. */
   private readonly grouped = new WeakMap<HistoryReplay, { lastSeq: number; groups: ChangeGroup[] }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly docs?: Pick<DocHost, 'vet'>) {}
 
   /** The replayed history of a document, brought up to date with the store. */
   async replay(collaborationId: string): Promise<{ replay: HistoryReplay; history: DocHistory }> {
+    await this.docs?.vet?.(collaborationId);
     const history = await this.store.docs.loadHistory(collaborationId);
     let replay = this.replays.get(collaborationId);
     if (!replay || history.lastSeq < replay.lastSeq || !replay.extend(history)) {

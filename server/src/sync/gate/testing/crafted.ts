@@ -71,3 +71,15 @@ export function heavyUpdate(): Uint8Array {
   });
   return Y.encodeStateAsUpdate(d);
 }
+
+/**
+ * A stored log as content from before the gate could leave it ([H15]): notes "ab" by client 1, then
+ * `n` one-character inserts competing between its two characters (12,000 ≈ 72 KB, about a second to
+ * integrate). Its notes read `n + 2` characters once integrated.
+ */
+export function shapedLog(n = 12_000): Uint8Array[] {
+  const base = new Y.Doc();
+  base.clientID = 1;
+  base.getText('notes').insert(0, 'ab');
+  return [Y.encodeStateAsUpdate(base), competingInserts(7, 0, 'notes', Y.createID(1, 0), Y.createID(1, 1), n)];
+}
