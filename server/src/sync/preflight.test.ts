@@ -163,7 +163,7 @@ describe('the document cap with updates on the thread', () => {
 });
 
 describe('the trial load of stored documents', () => {
-  it('[H15] a stored document costlier per byte than any honest one is refused (1011 on sync, 500 on its history, counted, left as stored) instead of integrated on the event loop; a larger honest one opens', async () => {
+  it('[H15] a stored document costlier per byte than any honest one is refused (1011 on sync, 500 on its history, counted, left as stored) instead of integrated on the event loop; a larger honest one opens, and a passed trial is not repeated by the next process', async () => {
     const { createSqliteStore } = await import('@trellis/store');
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
@@ -184,6 +184,7 @@ describe('the trial load of stored documents', () => {
       await store.close();
 
       const refusedBefore = await metric(srv.url, 'trellis_documents_refused_total');
+      const trialsBefore = await metric(srv.url, 'trellis_documents_trial_loads_total');
       // Its history is not replayed on the event loop either.
       const at = `/history/at?t=${encodeURIComponent(new Date().toISOString())}`;
       const history = await api<{ error: { message: string } }>(srv.url, 'GET', `/api/collaborations/${shaped}${at}`, boss.token);
@@ -208,8 +209,28 @@ describe('the trial load of stored documents', () => {
       expect(honestThen.status).toBe(200);
       expect(honestThen.body.notes.length).toBe(64 * 16_384);
       expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 2);
+      expect(await metric(srv.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore + 3);
     } finally {
       await srv.stop();
+    }
+    // A passed trial is recorded in the store: the next process opens the honest document without
+    // one, and still refuses the other.
+    const next = await startTestServer({ dataDir });
+    try {
+      const boss = await login(next.url, 'boss@load.io');
+      const trialsBefore = await metric(next.url, 'trellis_documents_trial_loads_total');
+      const ids = (await api<{ items: { id: string; title: string }[] }>(next.url, 'GET', '/api/collaborations', boss.token)).body.items;
+      const honest = ids.find((c) => c.title === 'Honest')!.id;
+      const reader = connect(next.url, honest, boss.token);
+      await synced(reader);
+      await waitFor(() => notesOf(reader.doc).length === 64 * 16_384, 10_000, 'the honest document whole');
+      reader.destroy();
+      expect(await metric(next.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore);
+      const shaped = ids.find((c) => c.title === 'Shaped')!.id;
+      expect((await api(next.url, 'GET', `/api/collaborations/${shaped}/history`, boss.token)).status).toBe(500);
+      expect(await metric(next.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore + 1);
+    } finally {
+      await next.stop();
     }
   });
 });

@@ -37,6 +37,9 @@ export interface RegistryDeps {
   overruns: MemberBudget;
 }
 
+/** kv row recording that a stored document passed its trial load ([H15]); its value is the last seq then. */
+const vettedKey = (collaborationId: string) => `vetted:${collaborationId}`;
+
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
   private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[]; presence: Uint8Array[] }>();
@@ -88,15 +91,28 @@ export class DocRegistry implements DocHost {
   }
 
   /**
-   * [H15] A stored document of some size is integrated on the pre-flight thread first (once per
-   * process: what is appended later has passed the gate), so content stored before the gate bounded
-   * it — concurrent inserts shaped for Yjs's worst case — never stalls the event loop. Too costly
-   * there: refused (1011, counted, left as stored) instead of loaded.
+   * [H15] A stored document of some size is integrated on the pre-flight thread first, so content
+   * stored before the gate bounded it — concurrent inserts shaped for Yjs's worst case — never
+   * stalls the event loop. Too costly there: refused (1011, counted, left as stored) instead of
+   * loaded. Once a document has passed (or was small enough to need no trial), that is recorded in
+   * the store: what is appended later has passed the gate, so no process tries it again.
    */
-  private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vetted: boolean): Promise<void> {
     if (this.loadChecked.has(id)) return;
-    if (bytes < this.deps.limits.loadCheckBytes) return this.noteChecked(id);
+    if (!vetted) {
+      if (bytes >= this.deps.limits.loadCheckBytes) await this.trialLoad(id, stored, bytes);
+      await this.deps.store.kv.setIfAbsent(vettedKey(id), String(stored.lastSeq)).catch((err: unknown) => {
+        // Only an optimisation: the next process tries the document again.
+        this.deps.logger.warn({ err, collaborationId: id }, 'could not record that a stored document passed its trial load');
+      });
+    }
+    if (this.loadChecked.size >= 100_000) this.loadChecked.clear();
+    this.loadChecked.add(id);
+  }
+
+  private async trialLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
     const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+    this.deps.metrics.trialLoads.inc();
     const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
     if (!verdict.ok && verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
@@ -105,27 +121,26 @@ export class DocRegistry implements DocHost {
     }
     if (!verdict.ok && verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
     // Malformed on the thread: the load itself refuses an incomplete document ([H8]).
-    this.noteChecked(id);
   }
 
-  private noteChecked(id: string): void {
-    if (this.loadChecked.size >= 100_000) this.loadChecked.clear();
-    this.loadChecked.add(id);
+  /** Whether a stored document needs no trial load here ([H15]). */
+  private async vetted(id: string): Promise<boolean> {
+    return this.loadChecked.has(id) || (await this.deps.store.kv.get(vettedKey(id))) !== null;
   }
 
   /** [H15] for replays of a document's history (DocHost.vet): the same trial as its first load here. */
   async vet(id: string): Promise<void> {
     if (this.loaded.has(id) || this.loadChecked.has(id)) return;
-    const stored = await this.deps.store.docs.load(id);
-    await this.checkLoad(id, stored, loadedBytes(stored));
+    const [stored, vetted] = await Promise.all([this.deps.store.docs.load(id), this.vetted(id)]);
+    await this.checkLoad(id, stored, loadedBytes(stored), vetted);
   }
 
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
-    const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id)]);
+    const [collab, stored, vetted] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vetted(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    await this.checkLoad(id, stored, bytes);
+    await this.checkLoad(id, stored, bytes, vetted);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
