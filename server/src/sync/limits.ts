@@ -25,11 +25,11 @@ export interface SyncLimits {
   /** Stored documents this large (bytes) are integrated on the pre-flight thread first, on their first load in this process ([H15]). */
   loadCheckBytes: number;
   /**
-   * Wall time a trial load may take ([H15]): 1 ms per `loadCheckBytesPerMs` stored bytes, at least
-   * `loadCheckFloorMs`, at most `loadCheckMaxMs`. Past it the document is refused (1011) instead of
-   * loaded on the event loop.
+   * Wall time a trial load may take ([H15]): `loadCheckBaseMs` (what content beyond honest may cost)
+   * plus 1 ms per `loadCheckBytesPerMs` stored bytes (what honest content of that size may cost), at
+   * most `loadCheckMaxMs`. Past it the document is refused (1011) instead of loaded on the event loop.
    */
-  loadCheckFloorMs: number;
+  loadCheckBaseMs: number;
   loadCheckBytesPerMs: number;
   loadCheckMaxMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
@@ -62,10 +62,11 @@ export const DEFAULT_LIMITS: SyncLimits = {
   maxHeldFrames: 256,
   newClientIdsPerDay: 200,
   // Honest content integrates at 5–25 KiB per ms here (cold to warm), content shaped for Yjs's
-  // worst case at 0.1–0.2 KiB per ms: the allowance leaves honest documents 2.5× or more.
+  // worst case at 0.1–0.2 KiB per ms: the allowance leaves honest documents 1.25–6× their cost, plus
+  // the 100 ms that one update may cost ([H6]).
   loadCheckBytes: 4 * 1024,
-  loadCheckFloorMs: 250,
-  loadCheckBytesPerMs: 2 * 1024,
+  loadCheckBaseMs: 100,
+  loadCheckBytesPerMs: 4 * 1024,
   loadCheckMaxMs: 5_000,
   persistOverloadBytes: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
@@ -75,7 +76,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   historyRetentionMs: null,
 };
 
-/** [H15] The trial load's allowance for a stored document of `bytes`: a cost per byte no honest document reaches. */
+/** [H15] The trial load's allowance for a stored document of `bytes`: honest content's cost for its size, plus 100 ms. */
 export function loadCheckDeadlineMs(limits: SyncLimits, bytes: number): number {
-  return Math.min(limits.loadCheckMaxMs, Math.max(limits.loadCheckFloorMs, Math.ceil(bytes / limits.loadCheckBytesPerMs)));
+  return Math.min(limits.loadCheckMaxMs, limits.loadCheckBaseMs + Math.ceil(bytes / limits.loadCheckBytesPerMs));
 }
