@@ -9,7 +9,9 @@ const rate = Number(process.argv[2] ?? 2500);
 const dataDir = mkdtempSync(join(tmpdir(), 'trellis-prof-'));
 const profDir = mkdtempSync(join(tmpdir(), 'trellis-cpuprof-'));
 const port = 18555;
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'server/src/main.ts'], {
+// The compiled server (what production runs; `npm run build:server` first); BENCH_SOURCE=1: from source.
+const entry = process.env['BENCH_SOURCE'] === '1' ? ['--import', 'tsx', 'server/src/main.ts'] : ['dist/server.js'];
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...entry], {
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: 'inherit',
 });
 for (;;) {

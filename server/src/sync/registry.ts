@@ -37,6 +37,10 @@ export interface RegistryDeps {
   overruns: MemberBudget;
 }
 
+/** How long a document refused by its trial load is refused without another ([H15]). */
+const REFUSED_TRIAL_MEMORY_MS = 5 * 60_000;
+const tooCostly = () => new TrellisError('internal', 'stored document too costly to load');
+
 /** kv row recording that a stored document passed its trial load ([H15]); its value is the last seq then. */
 const vettedKey = (collaborationId: string) => `vetted:${collaborationId}`;
 
@@ -48,6 +52,8 @@ export class DocRegistry implements DocHost {
   private readonly projecting = new Set<string>();
   /** Documents whose stored form passed the trial load here ([H15]). */
   private readonly loadChecked = new Set<string>();
+  /** Documents refused by their trial load, and when ([H15]). */
+  private readonly refusedTrials = new Map<string, number>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -111,13 +117,22 @@ export class DocRegistry implements DocHost {
   }
 
   private async trialLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
+    const refusedAt = this.refusedTrials.get(id);
+    // A document just refused is refused again without another trial: reconnects and history
+    // requests cannot keep the pre-flight thread busy with it.
+    if (refusedAt !== undefined && Date.now() - refusedAt < REFUSED_TRIAL_MEMORY_MS) {
+      this.deps.metrics.loadRefused.inc();
+      throw tooCostly();
+    }
     const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
     this.deps.metrics.trialLoads.inc();
     const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
     if (!verdict.ok && verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
       this.deps.logger.error({ collaborationId: id, bytes, lastSeq: stored.lastSeq }, 'stored document too costly to load (it holds content from before the gate bounded it); refusing to serve it');
-      throw new TrellisError('internal', 'stored document too costly to load');
+      if (this.refusedTrials.size >= 10_000) this.refusedTrials.clear();
+      this.refusedTrials.set(id, Date.now());
+      throw tooCostly();
     }
     if (!verdict.ok && verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
     // Malformed on the thread: the load itself refuses an incomplete document ([H8]).
