@@ -1,11 +1,13 @@
 // Always-visible sync state of the open document: offline (the browser has no network), can't reach
-// the server (the browser is online, the server does not answer), not syncing (refused for good),
+// the server (the browser is online, the server does not answer), can't open it (the server answers
+// but refuses to open this document), not syncing (refused for good),
 // connecting / syncing / saved, and how many local changes the server has not yet confirmed as stored.
 import type { SyncPhase, SyncSnapshot } from '../sync/doc-session.ts';
 
 const LABEL: Record<SyncPhase, string> = {
   offline: 'Offline',
   unreachable: 'Can’t reach the server — retrying',
+  unavailable: 'The server can’t open this collaboration — retrying',
   stopped: 'Not syncing',
   connecting: 'Connecting…',
   syncing: 'Syncing…',
@@ -16,6 +18,7 @@ const TITLE: Partial<Record<SyncPhase, string>> = {
   saved: 'Every change is stored on the server',
   offline: 'This device is offline. Changes are kept here and sync when you are back online.',
   unreachable: 'You are online, but the server does not answer. Changes are kept on this device and sync once it does.',
+  unavailable: 'The server answers, but could not open this collaboration. Changes are kept on this device. If this lasts, tell whoever runs your Trellis server.',
 };
 
 export function SyncStatus({ snapshot }: { snapshot: SyncSnapshot }) {
@@ -27,7 +30,7 @@ export function SyncStatus({ snapshot }: { snapshot: SyncSnapshot }) {
         ? 'no access to this collaboration'
         : unsaved > 0
           ? `${unsaved} unsaved change${unsaved === 1 ? '' : 's'}`
-          : phase === 'offline' || phase === 'unreachable'
+          : phase === 'offline' || phase === 'unreachable' || phase === 'unavailable'
             ? 'edits stay on this device'
             : '';
   return (

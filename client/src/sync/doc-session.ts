@@ -15,10 +15,11 @@ import { clocksOfUpdate } from './state-vector.ts';
 /**
  * - offline: the browser says it has no network;
  * - unreachable: the browser is online but the server does not answer (the app keeps retrying);
+ * - unavailable: the server answers but cannot open this document (closed with 1011; retrying);
  * - stopped: the server refused this socket for good (see `stopped`);
  * - connecting, syncing (connected, changes not yet stored), saved.
  */
-export type SyncPhase = 'offline' | 'unreachable' | 'stopped' | 'connecting' | 'syncing' | 'saved';
+export type SyncPhase = 'offline' | 'unreachable' | 'unavailable' | 'stopped' | 'connecting' | 'syncing' | 'saved';
 
 export interface SyncSnapshot {
   phase: SyncPhase;
@@ -46,6 +47,8 @@ export interface DocSessionOptions {
 
 /** Closed attempts in a row (the first may be the server's restart) before the server is checked. */
 const FAILURES_BEFORE_CHECK = 2;
+/** Close code of a sync connection whose document the server refuses to open (incomplete or too costly). */
+const SERVER_COULD_NOT_OPEN = 1011;
 /** ... and before the document says it cannot reach the server whatever the check found. */
 const FAILURES_BEFORE_UNREACHABLE = 3;
 
@@ -61,6 +64,8 @@ export class DocSession {
   private stopped: SyncSnapshot['stopped'] = null;
   private lastRefusalAt = 0;
   private lastTroubleAt = 0;
+  /** How the last connection attempt ended (1011: the server could not open this document). */
+  private lastCloseCode: number | null = null;
   private current: SyncSnapshot;
   private destroyed = false;
   private readonly cleanups: (() => void)[] = [];
@@ -111,6 +116,7 @@ export class DocSession {
 
     const onStatus = ({ status }: { status: string }) => {
       if (status === 'connected') {
+        this.lastCloseCode = null;
         this.tracker.onConnected();
         this.stopped = null;
         opts.connection?.reachable();
@@ -126,7 +132,8 @@ export class DocSession {
       this.stopped = code === 4401 ? 'auth' : 'access';
       this.emit();
     });
-    this.provider.on('connection-close', () => {
+    this.provider.on('connection-close', (event: CloseEvent | null) => {
+      this.lastCloseCode = event?.code ?? null;
       const now = Date.now();
       // The close is counted after this event: this is the attempt that makes it FAILURES_BEFORE_CHECK.
       if (navigator.onLine && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
@@ -223,6 +230,8 @@ export class DocSession {
     let phase: SyncPhase;
     if (this.stopped !== null) phase = 'stopped';
     else if (!navigator.onLine) phase = 'offline';
+    // The server answers but cannot open this document (SPEC [H8], [H15]): not the network's fault.
+    else if (!p.wsconnected && this.lastCloseCode === SERVER_COULD_NOT_OPEN && !serverDown) phase = 'unavailable';
     else if (!p.wsconnected) phase = serverDown || p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE ? 'unreachable' : 'connecting';
     else if (!p.synced || this.tracker.count > 0) phase = 'syncing';
     else phase = 'saved';
