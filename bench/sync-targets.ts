@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@trellis/runtime';
+import { freePort, SERVER_NODE_FLAGS } from '@trellis/runtime';
 
 export interface RunningTarget {
   name: string;
@@ -56,7 +56,7 @@ export async function startReference(): Promise<RunningTarget> {
  * runs the TypeScript sources under tsx instead (comparisons with runs recorded that way).
  */
 function serverEntry(): string[] {
-  return process.env['BENCH_SOURCE'] ? ['--import', 'tsx', join(ROOT, 'server/src/main.ts')] : [join(ROOT, 'dist/server.js')];
+  return [...SERVER_NODE_FLAGS, ...(process.env['BENCH_SOURCE'] ? ['--import', 'tsx', join(ROOT, 'server/src/main.ts')] : [join(ROOT, 'dist/server.js')])];
 }
 
 export async function startTrellis(processes: number, rooms: number): Promise<RunningTarget> {

@@ -10,6 +10,7 @@ import { pickPorts } from './lib/ports.ts';
 import { SupervisedProcess } from './lib/supervised-process.ts';
 import type { ExitInfo } from './lib/supervised-process.ts';
 import { httpOk, waitForHttpOk, waitUntil } from './lib/wait.ts';
+import { SERVER_NODE_FLAGS } from '@trellis/runtime';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Compiled (`npm run cluster` runs dist/cluster.js) the children are the built files; from source, the .ts entries. */
@@ -151,12 +152,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const env = baseEnv(opts.env ?? {});
   const metricsBase = env['WORKER_METRICS_PORT'] ? Number(env['WORKER_METRICS_PORT']) : null;
   delete env['WORKER_METRICS_PORT'];
-  const node = (name: string, entry: string, childEnv: NodeJS.ProcessEnv) =>
+  const node = (name: string, entry: string, childEnv: NodeJS.ProcessEnv, flags: readonly string[] = []) =>
     new SupervisedProcess({
       name,
       command: process.execPath,
       // TypeScript sources run under tsx (tests); compiled entries (dist/*.js) under plain node.
-      args: entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry],
+      args: [...flags, ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])],
       cwd: REPO_ROOT,
       env: childEnv,
       restart: opts.restart ?? true,
@@ -164,7 +165,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
 
   const serverProcs = serverPorts.map((p, i) =>
-    node(`server-${i + 1}`, opts.serverEntry ?? DEFAULT_ENTRIES.server, { ...env, PORT: String(p), HOST: '127.0.0.1', DATA_DIR: dataDir }),
+    node(`server-${i + 1}`, opts.serverEntry ?? DEFAULT_ENTRIES.server, { ...env, PORT: String(p), HOST: '127.0.0.1', DATA_DIR: dataDir }, SERVER_NODE_FLAGS),
   );
   const workerProcs = Array.from({ length: workerCount }, (_, i) =>
     node(`worker-${i + 1}`, opts.workerEntry ?? DEFAULT_ENTRIES.worker, {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_NODE_FLAGS } from '@trellis/runtime';
 import { notesOf } from '@trellis/schema';
 import { buildServer } from '../scripts/build-server.ts';
 import { buildClientOnce } from './e2e/harness.ts';
@@ -74,13 +75,13 @@ describe('the compiled build (dist/)', () => {
     await exited;
   });
 
-  it('node dist/supervise.js runs dist/server.js and dist/worker.js without tsx; /api/health answers', async () => {
+  it('node dist/supervise.js runs dist/server.js (with the server\'s V8 flags) and dist/worker.js without tsx; /api/health answers', async () => {
     const res = await fetch(`${base}/api/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
     await waitFor(() => childCommands(supervisor!.pid!).length === 2, 10_000, 'server and worker started');
     const commands = childCommands(supervisor!.pid!).sort();
-    expect(commands).toEqual([`${process.execPath} ${join(ROOT, 'dist', 'server.js')}`, `${process.execPath} ${join(ROOT, 'dist', 'worker.js')}`]);
+    expect(commands).toEqual([[process.execPath, ...SERVER_NODE_FLAGS, join(ROOT, 'dist', 'server.js')].join(' '), `${process.execPath} ${join(ROOT, 'dist', 'worker.js')}`]);
   });
 
   it('stores an edit through the compiled SQLite write thread', async () => {

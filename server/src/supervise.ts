@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '@trellis/runtime';
 import { parseEnv } from '@trellis/schema';
 import { authMode } from './auth/mode.ts';
 
@@ -54,7 +55,8 @@ const slots: Slot[] = CHILDREN.map((c) => ({ ...c, child: null, startedAt: 0, qu
 function start(slot: Slot): void {
   // detached: own process group, so a terminal Ctrl-C reaches the children once (forwarded by us), not twice.
   // The IPC channel is how a child learns we are gone, even killed with SIGKILL ([S11]).
-  const child = spawn(process.execPath, [...NODE_ARGS, slot.file], { env: process.env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+  const flags = slot.name === 'server' ? SERVER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, ...NODE_ARGS, slot.file], { env: process.env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
   slot.child = child;
   slot.startedAt = Date.now();
   let exited = false;

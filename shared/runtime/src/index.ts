@@ -6,3 +6,4 @@ export * from './free-port.ts';
 export * from './parent-watch.ts';
 export * from './thread-entry.ts';
 export * from './or-exit.ts';
+export * from './server-node-flags.ts';
