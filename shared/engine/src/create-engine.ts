@@ -1,7 +1,8 @@
 // The one action engine [G2]: every writer (REST, approvals, rules, the worker, `@ai`) runs named
 // actions through here. Order of checks: the collaboration exists and the actor belongs to it
 // (else not_found, so non-members learn nothing), params parse, then policy → execute, ask for
-// approval, or refuse. Every outcome is audited.
+// approval, or refuse. Every outcome is audited. A message streamed while it is composed (the `@ai`
+// reply) is written through `streams` (streams/message-streams.ts), under the same policy.
 import { isContentAction, parseActionRequest, unreachable } from '@trellis/schema';
 import type { ActionRequest, Actor, Collaboration, Decision } from '@trellis/schema';
 import { decideApproval } from './approvals/decide.ts';
@@ -24,6 +25,7 @@ import { HistoryService } from './history/service.ts';
 import { IDEMPOTENCY_LEASE_MS, idempotent } from './idempotency.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { standingOf } from './standing.ts';
+import { createMessageStreams } from './streams/message-streams.ts';
 import type { ActionOutcome, Engine, EngineDeps, OutcomeEvent, RunActionInput } from './types.ts';
 
 const MEMBERSHIP_ACTIONS = new Set(['addMember', 'changeRole', 'removeMember']);
@@ -118,6 +120,7 @@ export function createEngine(deps: EngineDeps): Engine {
     decideApproval: (approvalId, userId, decision, reason) => decideApproval(decideDeps, approvalId, userId, decision, reason),
     isStale: (approvalId) => isStale(ctx, approvalId),
     revert: (input) => revertRun(ctx, history, input),
+    streams: createMessageStreams(ctx, runKeyed),
     history,
     reproposeApproval: (approvalId, userId) => reproposeApproval(ctx, approvalId, userId),
     async docEvents(collaborationId, actor, events, depth = 0) {

@@ -42,6 +42,26 @@ export interface RunActionInput {
   depth?: number | undefined;
 }
 
+/** A message streamed into the document while it is composed (the `@ai` reply): SPEC [G9]. */
+export interface StreamRef {
+  collaborationId: string;
+  actor: Actor;
+  /** Chosen by the caller (stable across its retries); a message already in the document is
+   *  streamed again only by the run that began it. */
+  messageId: string;
+}
+
+export interface MessageStreams {
+  /** Decide the actor's `sendMessage` policy once and create the message `streaming` (or restart
+   *  this run's interrupted or unfinished one in place); a refusal writes nothing and is audited. */
+  begin(input: StreamRef & { reason?: string | undefined }): Promise<ActionOutcome>;
+  /** Append a chunk to this run's message while it streams; anything else is refused. */
+  extend(input: StreamRef & { text: string }): Promise<ActionOutcome>;
+  /** Write the final body and clear `streaming`; audited once per stream as `sendMessage`
+   *  (`executed`, or `interrupted` with why). A repeated finish returns the first one's outcome. */
+  finish(input: StreamRef & { body: string; interrupted?: string | undefined; reason?: string | undefined }): Promise<ActionOutcome>;
+}
+
 /** Things the engine (or the worker) did that rules may react to, besides document changes. */
 export type OutcomeEvent =
   | { type: 'approvalDecided'; approvalId: string; action: string; decision: 'approve' | 'reject'; status: ApprovalStatus }
@@ -90,6 +110,8 @@ export interface Engine extends EngineEvents {
   reproposeApproval(approvalId: string, userId: string): Promise<ReproposeResult>;
   /** Undo a run, or one actor's changes since a time, as this member (SPEC [A7]–[A9]). */
   revert(input: RevertInput): Promise<RevertOutcome>;
+  /** Messages streamed while they are composed (SPEC [G9]). */
+  readonly streams: MessageStreams;
   /** The collaborations' attributed history (SPEC [A5], [A6]). */
   readonly history: HistoryService;
 }
