@@ -1,7 +1,6 @@
-// Audit entries the worker writes itself, for what does not pass through engine.run: refusals decided
-// before the engine (unknown, governance, malformed, surplus or duplicate proposals) and the streamed
-// `@ai` reply, written straight into the document. A failed append is logged, never fatal: what it
-// records already happened.
+// Audit entries the worker writes itself, for what does not pass through the engine: refusals decided
+// before it (unknown, governance, malformed, surplus or duplicate proposals). A failed append is
+// logged, never fatal: what it records already happened.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { newId } from '@trellis/schema';
@@ -18,7 +17,7 @@ export interface WorkerAudit {
   detail: Record<string, unknown>;
 }
 
-export async function auditAi(store: Store, log: Logger, e: WorkerAudit, now = new Date(), id = newId('aud')): Promise<void> {
+async function auditAi(store: Store, log: Logger, e: WorkerAudit, now = new Date(), id = newId('aud')): Promise<void> {
   const actor: Actor = { kind: 'ai', ref: e.ref };
   const entry: AuditEntry = {
     id, collaborationId: e.collaborationId, at: now.toISOString(), actor, kind: 'action', action: e.action.slice(0, 64), outcome: e.outcome, detail: e.detail,

@@ -110,7 +110,7 @@ describe('@ai replies', () => {
     expect(cut.body).toBe(`Boots, a rain\n\n${INTERRUPTED_NOTE}`);
     expect(cut.streaming).toBeUndefined();
     const audit = () => f.store.audit.list(c.id, { limit: 20 }).then((p) => p.items.filter((e) => e.actor.kind === 'ai'));
-    expect(await audit()).toMatchObject([{ actor: { kind: 'ai', ref: `aiReply:${msgId}` }, action: 'sendMessage', outcome: 'interrupted', detail: { messageId: replyIdFor(msgId) } }]);
+    expect(await audit()).toMatchObject([{ actor: { kind: 'ai', ref: `aiReply:${msgId}` }, action: 'sendMessage', outcome: 'interrupted', detail: { result: { messageId: replyIdFor(msgId) } } }]);
 
     f.fake.respond(() => ({ chunks: ['Boots, ', 'a rain ', 'jacket.'] }));
     const retry = (await f.store.jobs.claim(['aiReply'], 'w1', 60_000, Date.now() + 3_600_000))!;
@@ -163,6 +163,6 @@ describe('@ai replies', () => {
     expect(doc.getArray('activities').toJSON()).toMatchObject([{ title: 'Hike', proposedBy: 'ai' }]);
     const audit = (await f.store.audit.list(c.id, { limit: 20 })).items.filter((e) => e.actor.kind === 'ai');
     expect(audit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['proposeActivity:executed', 'sendMessage:executed']);
-    expect(audit.find((e) => e.action === 'sendMessage')!.detail).toMatchObject({ messageId: replyIdFor(msgId), params: { body: 'Sure, I will add it.' } });
+    expect(audit.find((e) => e.action === 'sendMessage')!.detail).toMatchObject({ result: { messageId: replyIdFor(msgId) }, params: { body: 'Sure, I will add it.' } });
   });
 });

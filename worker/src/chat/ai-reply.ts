@@ -1,24 +1,24 @@
 // The `aiReply` job: answer a message that mentions @ai, in that collaboration, streaming the reply
-// into the document. Policy is asked first; proposed actions go through the engine; rate-limited.
+// into the document through the engine's stream actions (SPEC [G2], [G9]), which decide policy,
+// attribute every chunk to the AI's run and audit the reply; proposed actions go through the engine
+// too; rate-limited.
 import type { DocHost, Engine } from '@trellis/engine';
-import { attributionOf } from '@trellis/engine';
 import type { Collaboration } from '@trellis/schema';
-import { appendMessage, decide, findMessageMap, mentionsIn, unreachable } from '@trellis/schema';
+import { decide, findMessageMap, mentionsIn, unreachable } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { LlmProvider } from '../providers/types.ts';
 import type { WorkerMetrics } from '../metrics.ts';
 import type { AiPresence } from '../presence/ai-presence.ts';
 import { runProposals } from '../checkins/proposals.ts';
-import { auditAi } from '../audit.ts';
 import { describeError } from '../jobs/retry.ts';
 import { buildChatPrompt, splitActions } from './context.ts';
 import { ProseStream } from './prose-stream.ts';
 import type { ReplyWatchDeps } from './reply-watch.ts';
-import { finishedBody, INTERRUPTED_NOTE, replyIdFor, replyRunId, watchReply } from './reply-watch.ts';
+import { finishedBody, INTERRUPTED_NOTE, REPLY_REASON, replyIdFor, replyRunId, replyStream, watchReply } from './reply-watch.ts';
 import { takeReplySlot } from './rate-limit.ts';
 import type { RateLimit } from './rate-limit.ts';
-import { AI_ORIGIN, StreamWriter } from './stream-writer.ts';
+import { StreamWriter } from './stream-writer.ts';
 
 export interface AiReplyDeps extends ReplyWatchDeps {
   store: Store;
@@ -35,7 +35,6 @@ export interface AiReplyDeps extends ReplyWatchDeps {
 
 export type AiReplyResult = 'replied' | 'pending_approval' | 'already_replied' | 'rate_limited' | 'denied' | 'not_found';
 
-export const AI_AUTHOR_ID = 'ai';
 const MAX_REPLY_TOKENS = 800;
 
 export async function runAiReply(
@@ -59,6 +58,8 @@ export async function runAiReply(
     deps.metrics.aiReplies.inc(1, { outcome: 'rate_limited' });
     return 'rate_limited';
   }
+  // Which way to ask the model: streamed when the AI may write messages here, whole when one needs an
+  // owner's approval. The engine decides again, authoritatively, when the stream begins.
   const decision = decide('ai', 'sendMessage', collab.policy);
   const input = { ...state.prompt, maxTokens: MAX_REPLY_TOKENS, signal };
   // A stable actor ref per triggering message: a retried job replays the same idempotency records.
@@ -75,18 +76,16 @@ export async function runAiReply(
       const { body } = splitActions(res.text);
       const outcome = await deps.engine.run({
         collaborationId: p.collaborationId, actor: { kind: 'ai', ref: runId }, name: 'sendMessage', params: { body: body || '…' },
-        reason: 'reply to an @ai mention', idempotencyKey: `aiReply:${p.messageId}`,
+        reason: REPLY_REASON, idempotencyKey: `aiReply:${p.messageId}`,
       });
       result = outcome.status === 'pending_approval' ? 'pending_approval' : 'replied';
       break;
     }
-    case 'allow':
-      {
-        const write = () => streamReply(deps, collab, replyId, input, log, runId, p);
-        await (deps.presence ? deps.presence.during(collab.id, write) : write());
-      }
-      result = 'replied';
+    case 'allow': {
+      const write = () => streamReply(deps, collab, input, log, runId, p);
+      result = await (deps.presence ? deps.presence.during(collab.id, write) : write());
       break;
+    }
     default:
       return unreachable(decision);
   }
@@ -95,21 +94,20 @@ export async function runAiReply(
 }
 
 async function streamReply(
-  deps: AiReplyDeps, collab: Collaboration, replyId: string, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string,
+  deps: AiReplyDeps, collab: Collaboration, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string,
   { messageId, jobId }: { messageId: string; jobId: string },
-): Promise<void> {
-  const attribution = attributionOf({ kind: 'ai', ref: runId });
+): Promise<AiReplyResult> {
+  const ref = replyStream(collab.id, messageId);
   // Before anything streams: should this job stop for good mid-stream, the watch finishes the reply.
   await watchReply(deps, collab.id, messageId, jobId);
-  await deps.docs.change(collab.id, AI_ORIGIN, (doc) => {
-    const existing = findMessageMap(doc, replyId);
-    // An earlier attempt died mid-stream or was interrupted: stream it again in place.
-    if (existing) {
-      existing.set('body', '');
-      existing.set('streaming', true);
-    } else appendMessage(doc, { id: replyId, authorId: AI_AUTHOR_ID, body: '', kind: 'ai', streaming: true, createdAt: deps.now().toISOString() });
-  }, attribution);
-  const writer = new StreamWriter(deps.docs, collab.id, replyId, deps.throttleMs ?? 100, attribution);
+  // Policy is decided here, once, by the engine: a new reply, or an earlier attempt that died
+  // mid-stream or was interrupted, streamed again in place.
+  const begun = await deps.engine.streams.begin({ ...ref, reason: REPLY_REASON });
+  if (begun.status !== 'executed') {
+    log.info({ collaborationId: collab.id, outcome: begun }, 'the engine refused to stream the @ai reply');
+    return begun.status === 'refused' && begun.code === 'forbidden' ? 'denied' : 'not_found';
+  }
+  const writer = new StreamWriter(deps.engine.streams, ref, REPLY_REASON, deps.throttleMs ?? 100);
   const prose = new ProseStream();
   let res;
   try {
@@ -118,25 +116,21 @@ async function streamReply(
       if (visible) writer.push(visible);
     });
   } catch (err) {
-    // Never leave a half-written reply streaming: finish what arrived with a visible note. A retry
-    // of the job streams the reply again in its place.
-    const body = finishedBody(prose.text);
+    // Never leave a half-written reply streaming: finish what arrived with a visible note (audited
+    // `interrupted`). A retry of the job streams the reply again in its place.
     try {
-      await writer.finish(body);
-      await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'interrupted', detail: { messageId: replyId, via: '@ai reply', params: { body }, error: describeError(err) } }, deps.now());
+      await writer.finish(finishedBody(prose.text), describeError(err));
     } catch (finishErr) {
       log.error({ err: finishErr }, 'finishing an interrupted @ai reply failed; the job retry streams it again');
     }
     throw err;
   }
   const { body: prosed, actions } = splitActions(res.text);
-  const body = prosed || '…';
-  await writer.finish(body);
-  // The reply was written into the document directly (to stream), not by engine.run: audit it as
-  // the AI's message, then tell the engine about it (rules, mentions).
-  await auditAi(deps.store, log, { collaborationId: collab.id, ref: runId, action: 'sendMessage', outcome: 'executed', detail: { messageId: replyId, via: '@ai reply', params: { body } } }, deps.now());
-  await deps.engine.docEvents(collab.id, { kind: 'ai', ref: runId }, [{ type: 'messageCreated', messageId: replyId, authorId: AI_AUTHOR_ID, body, kind: 'ai' }]);
-  if (actions.length === 0) return;
+  // Audited as the AI's message; rules and mentions react to it (the engine's finish).
+  const finished = await writer.finish(prosed || '…');
+  if (finished.status !== 'executed') log.warn({ collaborationId: collab.id, outcome: finished }, 'the @ai reply could not be finished');
+  if (actions.length === 0) return 'replied';
   const proposals = await runProposals({ engine: deps.engine, store: deps.store, collaborationId: collab.id, runId, keyPrefix: `aiReply:${messageId}`, log, now: deps.now }, actions);
   log.info({ proposals: proposals.map((x) => ({ action: x.action, fate: x.fate })) }, '@ai proposals handled');
+  return 'replied';
 }

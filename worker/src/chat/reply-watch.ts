@@ -2,16 +2,13 @@
 // attempt is dead-lettered by a later claim, with nobody left to finish its reply. Before a reply
 // starts streaming, its job is recorded and a watch job is queued; once that job is no longer live
 // (done, dead or gone) the watch finishes a reply still marked `streaming` with the visible note and
-// clears the flag — exactly once: the audit entry is keyed by the job (written first, so a crash
-// between the two repeats neither), and the document write only touches a reply still streaming.
-import type { DocHost } from '@trellis/engine';
-import { attributionOf } from '@trellis/engine';
+// clears the flag, through the engine's `finish` as the reply's own run (SPEC [G9]) — exactly once:
+// the stream's audit entry derives from its session, and a finished stream is not finished again.
+import type { DocHost, MessageStreams, StreamRef } from '@trellis/engine';
 import { findMessageMap } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
-import { auditAiOnce } from '../audit.ts';
 import { splitActions } from './context.ts';
-import { AI_ORIGIN } from './stream-writer.ts';
 
 /** Ends a reply whose stream failed; a retry of the job replaces it. */
 export const INTERRUPTED_NOTE = '(reply interrupted)';
@@ -27,6 +24,7 @@ const JOB_MARKER_RETENTION_MS = 7 * 86_400_000;
 export interface ReplyWatchDeps {
   store: Store;
   docs: DocHost;
+  engine: { streams: MessageStreams };
   now: () => Date;
   /** Delay of the watch's first look (tests shorten it). */
   replyWatchDelayMs?: number;
@@ -39,6 +37,14 @@ export function replyIdFor(messageId: string): string {
 /** The AI run of the reply to this message (a retried job replays the same idempotency records). */
 export function replyRunId(messageId: string): string {
   return `aiReply:${messageId}`.slice(0, 128);
+}
+
+/** Why the AI writes the reply, as its audit entry records it. */
+export const REPLY_REASON = 'reply to an @ai mention';
+
+/** The reply as an engine stream: its message, written by the AI as the reply's run. */
+export function replyStream(collaborationId: string, messageId: string): StreamRef {
+  return { collaborationId, actor: { kind: 'ai', ref: replyRunId(messageId) }, messageId: replyIdFor(messageId) };
 }
 
 const jobMarker = (collaborationId: string, messageId: string) => `ai-reply-job:${collaborationId}:${messageId}`;
@@ -73,19 +79,12 @@ export async function runReplyWatch(deps: ReplyWatchDeps, p: { collaborationId: 
     return m?.get('streaming') === true ? String(m.get('body') ?? '') : null;
   });
   if (partial === null) return 'not_streaming';
-  const body = finishedBody(partial);
-  const runId = replyRunId(p.messageId);
-  await auditAiOnce(deps.store, log, `aiReplyWatch:${p.messageId}:${jobId ?? 'none'}`, {
-    collaborationId: p.collaborationId, ref: runId, action: 'sendMessage', outcome: 'interrupted',
-    detail: { messageId: replyId, via: '@ai reply', params: { body }, error: `the reply job ${job?.status === 'dead' ? 'was dead-lettered' : 'stopped'} mid-stream` },
-  }, deps.now());
-  await deps.docs.change(p.collaborationId, AI_ORIGIN, (doc) => {
-    const m = findMessageMap(doc, replyId);
-    // Finished meanwhile (by this watch before a crash, or a new run of the reply): leave it.
-    if (m?.get('streaming') !== true) return;
-    m.set('body', finishedBody(String(m.get('body') ?? '')));
-    m.delete('streaming');
-  }, attributionOf({ kind: 'ai', ref: runId }));
+  const error = `the reply job ${job?.status === 'dead' ? 'was dead-lettered' : 'stopped'} mid-stream`;
+  const outcome = await deps.engine.streams.finish({ ...replyStream(p.collaborationId, p.messageId), body: finishedBody(partial), interrupted: error, reason: REPLY_REASON });
+  if (outcome.status !== 'executed') {
+    log.warn({ collaborationId: p.collaborationId, messageId: p.messageId, outcome }, 'the engine refused to finish an @ai reply left streaming');
+    return 'not_streaming';
+  }
   log.warn({ collaborationId: p.collaborationId, messageId: p.messageId, jobId }, '@ai reply left streaming by a stopped job finished as interrupted');
   return 'finished';
 }

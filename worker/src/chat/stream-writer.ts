@@ -1,26 +1,22 @@
-// Streams an AI reply into the document: the message's body grows in throttled chunks, each one a
-// DocHost.change (stored, then fanned out to every client); `streaming` is cleared at the end.
-import type { DocHost } from '@trellis/engine';
-import { findMessageMap } from '@trellis/schema';
-import type { Attribution } from '@trellis/schema';
-import type * as Y from 'yjs';
-
-export const AI_ORIGIN = 'ai';
+// Streams an AI reply into the document through the engine's stream actions (SPEC [G9]): the body
+// grows in throttled chunks, each one `extend` (stored, then fanned out to every client); `finish`
+// writes the final body and clears `streaming`. The stream must have been begun (`begin`) first.
+import type { ActionOutcome, MessageStreams, StreamRef } from '@trellis/engine';
 
 export class StreamWriter {
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failed: unknown = null;
-  updates = 0;
+  /** The engine refused a chunk (the message was undone meanwhile): nothing more is sent. */
+  private refused = false;
 
   constructor(
-    private readonly docs: DocHost,
-    private readonly collaborationId: string,
-    private readonly messageId: string,
+    private readonly streams: MessageStreams,
+    /** The message, and the AI with its run: every chunk is attributed to them (SPEC [A1]). */
+    private readonly ref: StreamRef,
+    private readonly reason: string,
     private readonly throttleMs = 100,
-    /** The AI and its run: every chunk is stored attributed to them (SPEC [A1]). */
-    private readonly attribution?: Attribution,
   ) {}
 
   push(delta: string): void {
@@ -28,40 +24,30 @@ export class StreamWriter {
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.throttleMs);
   }
 
-  /** Write the final body (actions block stripped) and clear `streaming`. */
-  async finish(body: string): Promise<void> {
+  /** Write the final body (actions block stripped) and clear `streaming`; `interrupted` says why the
+   *  stream ended early. Throws when a chunk failed to store, so the job retries. */
+  async finish(body: string, interrupted?: string): Promise<ActionOutcome> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.pending = '';
     await this.chain;
-    await this.write((m) => {
-      m.set('body', body);
-      m.delete('streaming');
-    });
+    const outcome = await this.streams.finish({ ...this.ref, body, interrupted, reason: this.reason });
     if (this.failed) throw this.failed;
+    return outcome;
   }
 
   private flush(): void {
     this.timer = null;
     const text = this.pending;
     this.pending = '';
-    if (text === '') return;
-    this.chain = this.chain.then(() =>
-      this.write((m) => {
-        const cur = m.get('body');
-        m.set('body', (typeof cur === 'string' ? cur : '') + text);
-      }).catch((err: unknown) => {
-        // Keep streaming; finish() reports the failure and the job retries.
-        this.failed = err;
-      }),
-    );
-  }
-
-  private async write(fn: (m: Y.Map<unknown>) => void): Promise<void> {
-    await this.docs.change(this.collaborationId, AI_ORIGIN, (doc) => {
-      const m = findMessageMap(doc, this.messageId);
-      if (m) fn(m);
-    }, this.attribution);
-    this.updates++;
+    if (text === '' || this.refused) return;
+    this.chain = this.chain.then(async () => {
+      if (this.refused) return;
+      const outcome = await this.streams.extend({ ...this.ref, text });
+      if (outcome.status === 'refused') this.refused = true;
+    }).catch((err: unknown) => {
+      // Keep streaming; finish() reports the failure and the job retries.
+      this.failed = err;
+    });
   }
 }
