@@ -1,6 +1,6 @@
 // [W3] An `@ai` reply whose job crashes the worker (SIGKILL) on every attempt: the job is
 // dead-lettered, and its watch finishes the half-streamed reply with the visible note and clears
-// `streaming`, exactly once.
+// `streaming`, exactly once. One that crashes once is finished by the job's retry, audited once [G9].
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -19,9 +19,10 @@ afterEach(() => f.close());
 
 const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
 
-/** One worker process that takes the reply job and dies once the first streamed chunk is stored. */
-async function crashOnce(): Promise<void> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, 'append:2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** One worker process that takes the reply job and dies at `point` (crash-child.ts): by default once
+ *  the first streamed chunk is stored. */
+async function crashOnce(point = 'append:2'): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, point], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
@@ -29,6 +30,40 @@ async function crashOnce(): Promise<void> {
   // Past the child's job lease (300 ms), so the next claim may take the job over.
   await new Promise((r) => setTimeout(r, 400));
 }
+
+async function ask(collaborationId: string, body: string): Promise<string> {
+  const asked = await f.engine.run({ collaborationId, actor: { kind: 'user', userId: 'owner1' }, name: 'sendMessage', params: { body } });
+  return asked.status === 'executed' ? String(asked.result?.['messageId']) : '';
+}
+
+const CHUNKS = ['Boots, ', 'a rain ', 'jacket, ', 'snacks ', 'and a map.'];
+
+it.each([
+  ['between two streamed chunks', 'append:3', 0],
+  ['between the reply\'s audit entry and its final write', 'audit:1', 1],
+])('[W3][G9] a worker SIGKILLed %s: the job\'s retry finishes the reply, audited once, and its watch finds nothing left to do', async (_when, point, auditedBefore) => {
+  const c = await f.collaboration();
+  const messageId = await ask(c.id, '@ai what should we pack?');
+  f.fake.respond(() => ({ chunks: CHUNKS, chunkDelayMs: 100 }));
+  await crashOnce(point);
+  expect(findMessageMap(await f.storedDoc(c.id), replyIdFor(messageId))?.get('streaming')).toBe(true);
+  expect((await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'ai')).toHaveLength(auditedBefore);
+
+  const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'survivor', logger: f.logger, metrics: f.metrics });
+  const retry = await f.store.jobs.claim(['aiReply'], 'survivor', 60_000);
+  expect(retry?.attempts).toBe(2);
+  expect(await loop.runOne(retry!)).toBe('done');
+  const settled = async () => {
+    const m = findMessageMap(await f.storedDoc(c.id), replyIdFor(messageId))!;
+    const audit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'ai');
+    return { body: m.get('body'), streaming: m.get('streaming'), audit: audit.map((e) => `${e.action}:${e.outcome}`) };
+  };
+  const expected = { body: CHUNKS.join(''), streaming: undefined, audit: ['sendMessage:executed'] };
+  expect(await settled()).toEqual(expected);
+  const watch = await f.store.jobs.claim(['aiReplyWatch'], 'survivor', 60_000, Date.now() + 10 * 60_000);
+  expect(await loop.runOne(watch!)).toBe('done');
+  expect(await settled()).toEqual(expected);
+}, 60_000);
 
 it('[W3] a reply whose job SIGKILLs the worker on every attempt is finished once with "reply interrupted" when the job is dead-lettered', async () => {
   const c = await f.collaboration();
