@@ -3,7 +3,7 @@
 // logged, never fatal: what it records already happened.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { newId } from '@trellis/schema';
+import { newId, parseStoredJson } from '@trellis/schema';
 import type { Actor, AuditEntry } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
@@ -39,22 +39,12 @@ export async function auditAiOnce(store: Store, log: Logger, key: string, e: Wor
   const mine = { id: newId('aud'), at: now.toISOString() };
   let claimed = mine;
   if (!(await store.kv.setIfAbsent(marker, JSON.stringify(mine), { expiresAt: now.getTime() + MARKER_RETENTION_MS }))) {
-    const stored = parseMarker(await store.kv.get(marker));
+    const stored = parseStoredJson(Marker, await store.kv.get(marker));
     // Written before markers named their entry ("1"): that entry was appended already.
     if (!stored) return;
     claimed = stored;
   }
   await auditAi(store, log, e, new Date(claimed.at), claimed.id);
-}
-
-function parseMarker(raw: string | null): z.infer<typeof Marker> | null {
-  if (raw === null) return null;
-  try {
-    const parsed = Marker.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }
 
 /** As long as idempotency records: covers every retry of the job that decided it. */

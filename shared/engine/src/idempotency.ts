@@ -5,7 +5,7 @@
 // compare-and-set. The taker re-runs with the same effect ids (effect-ids.ts), so an effect the dead
 // owner already stored is found, not made twice.
 import { z } from 'zod';
-import { newId } from '@trellis/schema';
+import { newId, parseStoredJson } from '@trellis/schema';
 import type { Actor } from '@trellis/schema';
 import { sleep } from '@trellis/runtime';
 import { actorKey } from './actor-label.ts';
@@ -125,14 +125,8 @@ function heartbeat(ctx: EngineContext, key: string, rec: Running, keep: { expire
 
 /** Records read back are parsed, not trusted; an unreadable one reads as "still running". */
 function parse(raw: string | null): Record_ | null {
-  if (raw === null) return null;
-  try {
-    const parsed = StoredRecord.safeParse(JSON.parse(raw));
-    // The schema matches ActionOutcome exactly; the cast only bridges optional-property typing.
-    return parsed.success ? (parsed.data as Record_) : null;
-  } catch {
-    return null;
-  }
+  // The schema matches ActionOutcome exactly; the cast only bridges optional-property typing.
+  return parseStoredJson(StoredRecord, raw) as Record_ | null;
 }
 
 function conflict(message: string): ActionOutcome {

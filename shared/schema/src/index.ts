@@ -31,3 +31,4 @@ export * from './pagination.ts';
 export * from './doc-event.ts';
 export * from './projection.ts';
 export * from './attribution.ts';
+export * from './stored-json.ts';

@@ -2,7 +2,7 @@
 // ended, kept in the store beside the document so that only that run extends or finishes it, and so
 // that a stream resumed after a crash keeps its session — the id its one audit entry derives from.
 import { z } from 'zod';
-import { newId } from '@trellis/schema';
+import { newId, parseStoredJson } from '@trellis/schema';
 import type { Actor } from '@trellis/schema';
 import { actorKey } from '../actor-label.ts';
 import { sha256Hex } from '../canonical-json.ts';
@@ -33,7 +33,8 @@ export interface StreamSlot {
 export async function readStream(ctx: EngineContext, collaborationId: string, messageId: string): Promise<StreamSlot> {
   const key = `stream:${sha256Hex(`${collaborationId}\n${messageId}`)}`;
   const raw = await ctx.store.kv.get(key);
-  return { key, raw, record: parse(raw) };
+  // An unreadable record owns nothing.
+  return { key, raw, record: parseStoredJson(StoredStream, raw) };
 }
 
 export function ownedBy(record: StreamRecord, actor: Actor): boolean {
@@ -58,15 +59,4 @@ async function write(ctx: EngineContext, slot: StreamSlot, record: StreamRecord)
   const keep = { expiresAt: ctx.now().getTime() + STREAM_RETENTION_MS };
   const ok = slot.raw === null ? await ctx.store.kv.setIfAbsent(slot.key, value, keep) : await ctx.store.kv.compareAndSet(slot.key, slot.raw, value, keep);
   return ok ? value : null;
-}
-
-/** Records read back are parsed, not trusted; an unreadable one owns nothing. */
-function parse(raw: string | null): StreamRecord | null {
-  if (raw === null) return null;
-  try {
-    const parsed = StoredStream.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }
