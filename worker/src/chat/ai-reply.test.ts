@@ -99,6 +99,19 @@ describe('@ai replies', () => {
     expect(pending).toMatchObject([{ action: 'sendMessage', params: { body: 'Hello team!' } }]);
   });
 
+  it('[G9] when policy denies AI messages, the engine refuses the reply at its begin: nothing is written or asked of the model, and the refusal is audited', async () => {
+    const c = await f.collaboration();
+    await f.store.collaborations.update(c.id, { policy: { sendMessage: { ai: 'deny' } } });
+    const msgId = await mention(c.id, '@ai hello');
+    f.fake.respond(() => ({ chunks: ['Hello'] }));
+    await runAiJobs();
+    expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai')).toHaveLength(0);
+    expect(f.fake.requests).toHaveLength(0);
+    const audit = (await f.store.audit.list(c.id, { limit: 20 })).items.filter((e) => e.actor.kind === 'ai');
+    expect(audit).toMatchObject([{ actor: { kind: 'ai', ref: `aiReply:${msgId}` }, action: 'sendMessage', outcome: 'refused:forbidden', detail: { messageId: replyIdFor(msgId) } }]);
+    expect(f.metrics.render()).toMatch(/trellis_worker_ai_replies_total\{outcome="denied"\} 1/);
+  });
+
   it('[W3] a stream cut mid-way: the partial reply is finished with a visible note, streaming cleared, audited; the retry replaces it', async () => {
     const c = await f.collaboration();
     const msgId = await mention(c.id, '@ai what should we pack?');

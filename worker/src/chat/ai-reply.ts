@@ -58,20 +58,16 @@ export async function runAiReply(
     deps.metrics.aiReplies.inc(1, { outcome: 'rate_limited' });
     return 'rate_limited';
   }
-  // Which way to ask the model: streamed when the AI may write messages here, whole when one needs an
-  // owner's approval. The engine decides again, authoritatively, when the stream begins.
+  // Which way to ask the model: whole when an AI message needs an owner's approval here (nothing
+  // streams before they approve), else streamed — and whether the AI may write at all is decided by
+  // the engine when the stream begins (a refusal is audited there).
   const decision = decide('ai', 'sendMessage', collab.policy);
   const input = { ...state.prompt, maxTokens: MAX_REPLY_TOKENS, signal };
   // A stable actor ref per triggering message: a retried job replays the same idempotency records.
   const runId = replyRunId(p.messageId);
   let result: AiReplyResult;
   switch (decision) {
-    case 'deny':
-      log.info({ collaborationId: p.collaborationId }, 'policy denies AI messages here; no reply');
-      result = 'denied';
-      break;
     case 'approval': {
-      // Nothing streams into the document before an owner approves: the whole reply waits instead.
       const res = await deps.provider.complete(input);
       const { body } = splitActions(res.text);
       const outcome = await deps.engine.run({
@@ -81,11 +77,10 @@ export async function runAiReply(
       result = outcome.status === 'pending_approval' ? 'pending_approval' : 'replied';
       break;
     }
-    case 'allow': {
-      const write = () => streamReply(deps, collab, input, log, runId, p);
-      result = await (deps.presence ? deps.presence.during(collab.id, write) : write());
+    case 'deny':
+    case 'allow':
+      result = await streamReply(deps, collab, input, log, runId, p);
       break;
-    }
     default:
       return unreachable(decision);
   }
@@ -93,6 +88,8 @@ export async function runAiReply(
   return result;
 }
 
+/** Begin the reply through the engine (its policy decision, once), then stream it with the AI shown
+ *  as writing (SPEC [W8]). */
 async function streamReply(
   deps: AiReplyDeps, collab: Collaboration, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string,
   { messageId, jobId }: { messageId: string; jobId: string },
@@ -105,8 +102,19 @@ async function streamReply(
   const begun = await deps.engine.streams.begin({ ...ref, reason: REPLY_REASON });
   if (begun.status !== 'executed') {
     log.info({ collaborationId: collab.id, outcome: begun }, 'the engine refused to stream the @ai reply');
-    return begun.status === 'refused' && begun.code === 'forbidden' ? 'denied' : 'not_found';
+    if (begun.status === 'refused' && begun.code === 'forbidden') return 'denied';
+    // A finished reply stands (e.g. one undone since): not streamed again.
+    return begun.status === 'refused' && begun.code === 'conflict' ? 'already_replied' : 'not_found';
   }
+  const write = () => streamBody(deps, collab, input, log, runId, messageId);
+  return deps.presence ? deps.presence.during(collab.id, write) : write();
+}
+
+/** Ask the model and stream its prose into the begun reply; then run the actions it proposed. */
+async function streamBody(
+  deps: AiReplyDeps, collab: Collaboration, input: Parameters<LlmProvider['stream']>[0], log: Logger, runId: string, messageId: string,
+): Promise<AiReplyResult> {
+  const ref = replyStream(collab.id, messageId);
   const writer = new StreamWriter(deps.engine.streams, ref, REPLY_REASON, deps.throttleMs ?? 100);
   const prose = new ProseStream();
   let res;

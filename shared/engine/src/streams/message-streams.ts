@@ -6,7 +6,7 @@
 // run [A1]. Only the run that began a stream (stream-record.ts) extends or finishes it, so a forged,
 // foreign or finished message id is refused [G9].
 import type * as Y from 'yjs';
-import { appendMessage, findMessageMap, parseActionRequest } from '@trellis/schema';
+import { appendMessage, contentActionParams, findMessageMap, parseActionRequest } from '@trellis/schema';
 import type { Actor, Collaboration } from '@trellis/schema';
 import { authorIdOf, messageKindOf, originOf } from '../actor-label.ts';
 import { audit, outcomeDetail, outcomeLabel } from '../audit.ts';
@@ -22,7 +22,7 @@ import { closeSession, openSession, ownedBy, readStream } from './stream-record.
 import type { StreamSlot } from './stream-record.ts';
 
 /** The longest body a message may have (the `sendMessage` schema's bound), chunks included. */
-const MAX_BODY_CHARS = 8000;
+const MAX_BODY_CHARS = contentActionParams.sendMessage.shape.body.maxLength ?? 8000;
 
 type Refused = Extract<ActionOutcome, { status: 'refused' }>;
 type Found = 'none' | 'foreign' | 'streaming' | 'finished';
@@ -37,7 +37,7 @@ export function createMessageStreams(ctx: EngineContext, run: ChainedRun): Messa
       if (outcome.status === 'refused') {
         await audit(ctx, {
           collaborationId: collab.id, actor: input.actor, kind: 'action', action: 'sendMessage', outcome: outcomeLabel(outcome),
-          detail: { ...outcomeDetail(outcome), messageId: input.messageId, streamed: true, ...(input.reason ? { reason: input.reason } : {}) },
+          detail: { ...outcomeDetail(outcome), messageId: input.messageId, ...(input.reason ? { reason: input.reason } : {}) },
         });
       }
       return outcome;
@@ -59,7 +59,7 @@ async function begin(ctx: EngineContext, collab: Collaboration, { actor, message
   let slot = await readStream(ctx, collab.id, messageId);
   const found = await ctx.docs.read(collab.id, (doc) => foundAs(doc, messageId, actor));
   const record = slot.record;
-  if (record && !ownedBy(record, actor)) return notStreaming(messageId);
+  if (record && !ownedBy(record, actor)) return refused('conflict', `message ${messageId} is streamed by another run`);
   if (record?.finished === 'executed') return refused('conflict', `message ${messageId} was finished; it stands`);
   if (found === 'foreign' || (!record && found === 'finished')) return refused('conflict', `message ${messageId} exists and is not this run's stream`);
   // A new stream, a restart after an interrupted one, or a streaming message written before streams
