@@ -111,4 +111,14 @@ describe('streamed messages', () => {
     expect(await streams.begin(ref(reply))).toMatchObject({ status: 'refused', code: 'conflict' });
     expect(await message()).toBeUndefined();
   });
+
+  it('[G9] a reply left streaming by a writer from before streams were recorded still ends: its author\'s finish takes it over', async () => {
+    const { c, streams, ref, message, audit } = await collaborationWithQuestion();
+    await f.docs.change(c.id, 'test', (doc) => appendMessage(doc, { id: 'msg_r', authorId: 'ai', body: 'Try', kind: 'ai', streaming: true }), { actor: { kind: 'ai', id: 'ai' }, runId: 'aiReply:msg_q' });
+    expect(await streams.finish({ ...ref(reply), body: 'Try\n\n(reply interrupted)', interrupted: 'the job stopped' })).toMatchObject({ status: 'executed' });
+    const m = await message();
+    expect(m).toMatchObject({ body: 'Try\n\n(reply interrupted)' });
+    expect(m?.streaming).toBeUndefined();
+    expect((await audit()).map((e) => e.outcome)).toEqual(['interrupted']);
+  });
 });
