@@ -67,6 +67,7 @@ describe('streamed messages', () => {
     expect(await streams.finish({ ...ref(reply, 'msg_q'), body: 'hacked' })).toMatchObject({ status: 'refused', code: 'conflict' });
     expect(await streams.begin(ref(reply, 'msg_q'))).toMatchObject({ status: 'refused', code: 'conflict' });
     expect((await message('msg_q'))?.body).toBe('@ai ideas?');
+    expect(await streams.extend({ ...ref(reply, 'x'.repeat(129)), text: 'hi' })).toMatchObject({ status: 'refused', code: 'bad_request' });
     // Foreign: another AI run (or a person) cannot write into this run's stream.
     await streams.begin(ref(reply));
     await streams.extend({ ...ref(reply), text: 'Try' });

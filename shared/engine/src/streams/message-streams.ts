@@ -6,6 +6,7 @@
 // run [A1]. Only the run that began a stream (stream-record.ts) extends or finishes it, so a forged,
 // foreign or finished message id is refused [G9].
 import type * as Y from 'yjs';
+import { z } from 'zod';
 import { appendMessage, contentActionParams, findMessageMap, parseActionRequest } from '@trellis/schema';
 import type { Actor, Collaboration } from '@trellis/schema';
 import { authorIdOf, messageKindOf, originOf } from '../actor-label.ts';
@@ -24,6 +25,9 @@ import type { StreamSlot } from './stream-record.ts';
 /** The longest body a message may have (the `sendMessage` schema's bound), chunks included. */
 const MAX_BODY_CHARS = contentActionParams.sendMessage.shape.body.maxLength ?? 8000;
 
+/** A message id a stream may use (the `@ai` reply's is derived from the message it answers). */
+const StreamMessageId = z.string().min(1).max(128);
+
 type Refused = Extract<ActionOutcome, { status: 'refused' }>;
 type Found = 'none' | 'foreign' | 'streaming' | 'finished';
 
@@ -32,7 +36,7 @@ export function createMessageStreams(ctx: EngineContext, run: ChainedRun): Messa
     async begin(input) {
       const collab = await ctx.store.collaborations.get(input.collaborationId);
       if (!collab) return refused('not_found', 'collaboration not found');
-      const outcome = await begin(ctx, collab, input);
+      const outcome = badId(input) ?? (await begin(ctx, collab, input));
       // Success is audited once, when the stream finishes; a refusal here is the stream's only entry.
       if (outcome.status === 'refused') {
         await audit(ctx, {
@@ -42,8 +46,8 @@ export function createMessageStreams(ctx: EngineContext, run: ChainedRun): Messa
       }
       return outcome;
     },
-    extend: (input) => extend(ctx, input),
-    finish: (input) => finish(ctx, run, input),
+    extend: async (input) => badId(input) ?? extend(ctx, input),
+    finish: async (input) => badId(input) ?? finish(ctx, run, input),
   };
 }
 
@@ -137,6 +141,10 @@ async function finish(ctx: EngineContext, run: ChainedRun, input: StreamRef & { 
   }
   await closeSession(ctx, slot, record, ended);
   return executed({ messageId, ended });
+}
+
+function badId({ messageId }: StreamRef): Refused | null {
+  return StreamMessageId.safeParse(messageId).success ? null : refused('bad_request', 'a streamed message id is 1 to 128 characters');
 }
 
 function foundAs(doc: Y.Doc, messageId: string, actor: Actor): Found {
