@@ -1,6 +1,7 @@
 // [H15] The operator's path to a document the server refuses to serve: `npm run export-document`
 // integrates it in its own process (no deadline) and prints it as JSON; nothing is written.
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '@trellis/store';
@@ -23,7 +24,7 @@ describe('export-document', () => {
     const old = collab('usr_boss', 'Old');
     const id = old.id;
     await store.collaborations.create(old);
-    await store.docs.append(id, shapedLog(), 'test');
+    await store.docs.append(id, shapedLog(12_000), 'test');
     const before = await store.docs.load(id);
     await store.close();
 
@@ -39,8 +40,14 @@ describe('export-document', () => {
     await after.close();
   });
 
-  it('[H15] says what is wrong, on one line, for a missing or unknown collaboration id', async () => {
+  it('[H15] says what is wrong, on one line, for a missing or unknown collaboration id or a DATA_DIR with no store, and creates nothing', async () => {
+    const empty = tempDir();
+    const nowhere = await exportDocument(empty, 'col_nobody');
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/^no store in DATA_DIR .* \(no trellis\.db there\)\n$/);
+    expect(readdirSync(empty)).toEqual([]);
     const dataDir = tempDir();
+    await createSqliteStore({ dataDir }).close();
     const missing = await exportDocument(dataDir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^usage: export-document <collaborationId>\n$/);

@@ -1,7 +1,10 @@
 // Composition root of `npm run export-document -- <collaborationId>` (dist/export-document.js in an
 // image): an operator's way to read a stored document the server refuses to serve (SPEC [H15],
 // [H8]) — integrated here, in this process only, with no deadline — and print it as JSON
-// ({collaborationId, seq, messages, activities, notes}) on stdout. Read-only: nothing is written.
+// ({collaborationId, seq, messages, activities, notes}) on stdout. It opens the store as a server
+// does (a store left by an older version is migrated first) and writes nothing else.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Y from 'yjs';
 import { idString, parseEnv } from '@trellis/schema';
 import { applyLoaded, loadedBytes, openStore } from '@trellis/store';
@@ -12,7 +15,12 @@ const id = orExit(() => {
   if (!parsed.success) throw new Error('usage: export-document <collaborationId>');
   return parsed.data;
 });
-const env = orExit(() => parseEnv(process.env));
+const env = orExit(() => {
+  const parsed = parseEnv(process.env);
+  // Opening the embedded store creates it: a mistyped DATA_DIR would get a new, empty one.
+  if (parsed.STORE === 'sqlite' && !existsSync(join(parsed.DATA_DIR, 'trellis.db'))) throw new Error(`no store in DATA_DIR ${parsed.DATA_DIR} (no trellis.db there)`);
+  return parsed;
+});
 const store = await openStore(env);
 try {
   if (!(await store.collaborations.get(id))) throw new Error(`no collaboration ${id} in this store`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
-import { competingInserts, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
+import { competingInserts, editHeavyNotes, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, api, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -163,54 +163,61 @@ describe('the document cap with updates on the thread', () => {
 });
 
 describe('the trial load of stored documents', () => {
-  it('[H15] a stored document costlier per byte than any honest one is refused (1011 on sync, 500 on its history, counted, left as stored) instead of integrated on the event loop; a larger honest one opens, and a passed trial is not repeated by the next process', async () => {
+  const openCode = (base: string, id: string, token: string) =>
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/sync/${id}?token=${token}`);
+      ws.on('close', (c) => resolve(c));
+      ws.on('error', reject);
+    });
+  const at = () => `/history/at?t=${encodeURIComponent(new Date().toISOString())}`;
+  const trials = (base: string) => metric(base, 'trellis_documents_trial_loads_total');
+
+  it('[H15] a stored document costlier per byte than any honest one is refused (1011 on sync, 500 on its history, counted, left as stored, not tried again at once); an edit-heavy honest one opens, and its pass is not repeated by the next process', async () => {
     const { createSqliteStore } = await import('@trellis/store');
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     const srv = await startTestServer({ dataDir });
+    let shaped = '';
+    let honest = '';
+    let boss: TestUser | null = null;
     try {
-      const boss = await login(srv.url, 'boss@load.io');
-      const shaped = await createCollaboration(srv.url, boss, 'Shaped');
-      const honest = await createCollaboration(srv.url, boss, 'Honest');
-      // Content stored past the gate, as before it existed. Shaped for Yjs's worst case: 12,000
-      // one-character inserts competing for one position (≈ 72 KB, about a second to integrate).
+      boss = await login(srv.url, 'boss@load.io');
+      shaped = await createCollaboration(srv.url, boss, 'Shaped');
+      honest = await createCollaboration(srv.url, boss, 'Honest');
+      // Content stored past the gate, as before it existed. Shaped for Yjs's worst case: 16,000
+      // one-character inserts competing for one position (≈ 96 KB, seconds to integrate).
       const store = createSqliteStore({ dataDir });
       await store.docs.append(shaped, shapedLog(), 'test');
-      // Honest: a megabyte of notes written in 64 edits (its allowance is twice the shaped one's).
-      const writer = new Y.Doc();
-      for (let i = 0; i < 64; i++) notesOf(writer).insert(notesOf(writer).length, `${i} `.padEnd(16_384, 'x'));
-      await store.docs.append(honest, [Y.encodeStateAsUpdate(writer)], 'test');
+      // Honest at its costliest per byte: 20,000 words typed by 30 writers at random places, some
+      // characters deleted (≈ 350 KB; its allowance is about a third more than the shaped one's).
+      await store.docs.append(honest, [editHeavyNotes(20_000)], 'test');
       const stored = (await store.docs.load(shaped)).updates.length;
       await store.close();
 
       const refusedBefore = await metric(srv.url, 'trellis_documents_refused_total');
-      const trialsBefore = await metric(srv.url, 'trellis_documents_trial_loads_total');
+      const trialsBefore = await trials(srv.url);
       // Its history is not replayed on the event loop either.
-      const at = `/history/at?t=${encodeURIComponent(new Date().toISOString())}`;
-      const history = await api<{ error: { message: string } }>(srv.url, 'GET', `/api/collaborations/${shaped}${at}`, boss.token);
+      const history = await api<{ error: { message: string } }>(srv.url, 'GET', `/api/collaborations/${shaped}${at()}`, boss.token);
       expect(history.status).toBe(500);
       expect(history.body.error.message).toMatch(/too costly/);
-      const code = await new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/sync/${shaped}?token=${boss.token}`);
-        ws.on('close', (c) => resolve(c));
-        ws.on('error', reject);
-      });
-      expect(code).toBe(1011);
+      expect(await openCode(srv.url, shaped, boss.token)).toBe(1011);
       expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 2);
+      // Refused once, the document is refused again without another trial (the socket above).
+      expect(await trials(srv.url)).toBe(trialsBefore + 1);
       const after = createSqliteStore({ dataDir });
       expect((await after.docs.load(shaped)).updates.length).toBe(stored);
       await after.close();
 
       const reader = connect(srv.url, honest, boss.token);
       await synced(reader);
-      await waitFor(() => notesOf(reader.doc).length === 64 * 16_384, 10_000, 'the honest document whole');
+      await waitFor(() => notesOf(reader.doc).length === 88_000, 10_000, 'the honest document whole');
       reader.destroy();
-      const honestThen = await api<{ notes: string }>(srv.url, 'GET', `/api/collaborations/${honest}${at}`, boss.token);
+      const honestThen = await api<{ notes: string }>(srv.url, 'GET', `/api/collaborations/${honest}${at()}`, boss.token);
       expect(honestThen.status).toBe(200);
-      expect(honestThen.body.notes.length).toBe(64 * 16_384);
+      expect(honestThen.body.notes.length).toBe(88_000);
+      // One trial for the document, one for its history.
+      expect(await trials(srv.url)).toBe(trialsBefore + 3);
       expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 2);
-      // Refused once, the document is refused again without another trial (the socket above).
-      expect(await metric(srv.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore + 2);
     } finally {
       await srv.stop();
     }
@@ -218,20 +225,49 @@ describe('the trial load of stored documents', () => {
     // one, and still refuses the other.
     const next = await startTestServer({ dataDir });
     try {
-      const boss = await login(next.url, 'boss@load.io');
-      const trialsBefore = await metric(next.url, 'trellis_documents_trial_loads_total');
-      const ids = (await api<{ items: { id: string; title: string }[] }>(next.url, 'GET', '/api/collaborations', boss.token)).body.items;
-      const honest = ids.find((c) => c.title === 'Honest')!.id;
-      const reader = connect(next.url, honest, boss.token);
+      const trialsBefore = await trials(next.url);
+      const reader = connect(next.url, honest, boss!.token);
       await synced(reader);
-      await waitFor(() => notesOf(reader.doc).length === 64 * 16_384, 10_000, 'the honest document whole');
+      await waitFor(() => notesOf(reader.doc).length === 88_000, 10_000, 'the honest document whole');
       reader.destroy();
-      expect(await metric(next.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore);
-      const shaped = ids.find((c) => c.title === 'Shaped')!.id;
-      expect((await api(next.url, 'GET', `/api/collaborations/${shaped}/history`, boss.token)).status).toBe(500);
-      expect(await metric(next.url, 'trellis_documents_trial_loads_total')).toBe(trialsBefore + 1);
+      expect(await trials(next.url)).toBe(trialsBefore);
+      expect((await api(next.url, 'GET', `/api/collaborations/${shaped}/history`, boss!.token)).status).toBe(500);
+      expect(await trials(next.url)).toBe(trialsBefore + 1);
     } finally {
       await next.stop();
+    }
+  });
+
+  it('[H15] a document vetted while small is tried again once it has more than doubled (the gate bounds each update, not their sum)', async () => {
+    const { createSqliteStore } = await import('@trellis/store');
+    const { tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    let id = '';
+    let boss: TestUser | null = null;
+    const first = await startTestServer({ dataDir });
+    try {
+      boss = await login(first.url, 'grow@load.io');
+      id = await createCollaboration(first.url, boss, 'Grows');
+      const before = await trials(first.url);
+      const reader = connect(first.url, id, boss.token);
+      await synced(reader);
+      reader.destroy();
+      // Small: no trial, recorded as vetted at its size.
+      expect(await trials(first.url)).toBe(before);
+    } finally {
+      await first.stop();
+    }
+    // It grows past twice its vetted size (here straight into the store: shaped content).
+    const store = createSqliteStore({ dataDir });
+    await store.docs.append(id, shapedLog(), 'test');
+    await store.close();
+    const second = await startTestServer({ dataDir });
+    try {
+      const before = await trials(second.url);
+      expect(await openCode(second.url, id, boss!.token)).toBe(1011);
+      expect(await trials(second.url)).toBe(before + 1);
+    } finally {
+      await second.stop();
     }
   });
 });

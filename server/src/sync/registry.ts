@@ -6,7 +6,7 @@ import type { Attribution, DocEvent } from '@trellis/schema';
 import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
-import type { CompactOptions, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
+import type { CompactOptions, DocHistory, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
 import { applyLoaded, createDocumentInterest, loadedBytes } from '@trellis/store';
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
@@ -29,6 +29,8 @@ export interface RegistryDeps {
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   putProjection: ProjectionRepo['put'];
+  /** A kv row kept forever, written off the event loop where the store allows. */
+  setKv: (key: string, value: string) => Promise<void>;
   compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
   relay: DocRelay | null;
   onAbuse: (conn: Connection) => void;
@@ -41,8 +43,16 @@ export interface RegistryDeps {
 const REFUSED_TRIAL_MEMORY_MS = 5 * 60_000;
 const tooCostly = () => new TrellisError('internal', 'stored document too costly to load');
 
-/** kv row recording that a stored document passed its trial load ([H15]); its value is the last seq then. */
+/**
+ * kv row recording the stored bytes of a document when it last passed its trial load, or was first
+ * loaded too small to need one ([H15]). A document that has since more than doubled is tried again:
+ * the gate bounds each update's cost, not what many updates add up to.
+ */
 const vettedKey = (collaborationId: string) => `vetted:${collaborationId}`;
+/** Each map of documents here forgets everything past this many entries. */
+const MAX_REMEMBERED = 100_000;
+
+type TrialOutcome = 'passed' | 'unchecked';
 
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
@@ -50,10 +60,14 @@ export class DocRegistry implements DocHost {
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
-  /** Documents whose stored form passed the trial load here ([H15]). */
-  private readonly loadChecked = new Set<string>();
+  /** Stored bytes of documents when they last passed their trial load (here or in the store), [H15]. */
+  private readonly vettedBytes = new Map<string, number>();
+  /** The same for the histories replayed here (their trial is not recorded in the store). */
+  private readonly vettedHistoryBytes = new Map<string, number>();
   /** Documents refused by their trial load, and when ([H15]). */
   private readonly refusedTrials = new Map<string, number>();
+  /** Trials under way: concurrent loads and history requests of one document share one. */
+  private readonly trials = new Map<string, Promise<TrialOutcome>>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -98,25 +112,26 @@ export class DocRegistry implements DocHost {
 
   /**
    * [H15] A stored document of some size is integrated on the pre-flight thread first, so content
-   * stored before the gate bounded it — concurrent inserts shaped for Yjs's worst case — never
+   * that costs far more than its size explains — concurrent inserts shaped for Yjs's worst case,
+   * stored before the gate bounded updates, or built from many updates that each passed it — never
    * stalls the event loop. Too costly there: refused (1011, counted, left as stored) instead of
-   * loaded. Once a document has passed (or was small enough to need no trial), that is recorded in
-   * the store: what is appended later has passed the gate, so no process tries it again.
+   * loaded. A pass is recorded in the store with the document's size (after the load succeeds), so
+   * no process tries it again until it has more than doubled.
+   * @returns whether to record the document as vetted once it has loaded
    */
-  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vetted: boolean): Promise<void> {
-    if (this.loadChecked.has(id)) return;
-    if (!vetted) {
-      if (bytes >= this.deps.limits.loadCheckBytes) await this.trialLoad(id, stored, bytes);
-      await this.deps.store.kv.setIfAbsent(vettedKey(id), String(stored.lastSeq)).catch((err: unknown) => {
-        // Only an optimisation: the next process tries the document again.
-        this.deps.logger.warn({ err, collaborationId: id }, 'could not record that a stored document passed its trial load');
-      });
-    }
-    if (this.loadChecked.size >= 100_000) this.loadChecked.clear();
-    this.loadChecked.add(id);
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vettedAt: number | null): Promise<boolean> {
+    if (vettedAt !== null) remember(this.vettedBytes, id, vettedAt);
+    if (!this.needsTrial(bytes, vettedAt)) return vettedAt === null;
+    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+    return (await this.trial(id, id, parts, bytes)) === 'passed';
   }
 
-  private async trialLoad(id: string, stored: LoadedDoc, bytes: number): Promise<void> {
+  private needsTrial(bytes: number, vettedAt: number | null | undefined): boolean {
+    const min = this.deps.limits.loadCheckBytes;
+    return bytes >= min && (vettedAt === null || vettedAt === undefined || bytes > 2 * Math.max(vettedAt, min));
+  }
+
+  private refuseIfRecent(id: string): void {
     const refusedAt = this.refusedTrials.get(id);
     // A document just refused is refused again without another trial: reconnects and history
     // requests cannot keep the pre-flight thread busy with it.
@@ -124,38 +139,71 @@ export class DocRegistry implements DocHost {
       this.deps.metrics.loadRefused.inc();
       throw tooCostly();
     }
-    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
+  }
+
+  /** One trial per `key` at a time; every caller gets its outcome (or its refusal). */
+  private trial(key: string, id: string, parts: Uint8Array[], bytes: number): Promise<TrialOutcome> {
+    let running = this.trials.get(key);
+    if (!running) {
+      running = this.runTrial(id, parts, bytes).finally(() => this.trials.delete(key));
+      this.trials.set(key, running);
+    }
+    return running;
+  }
+
+  private async runTrial(id: string, parts: Uint8Array[], bytes: number): Promise<TrialOutcome> {
     this.deps.metrics.trialLoads.inc();
     const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
-    if (!verdict.ok && verdict.code === 'too_costly') {
+    if (verdict.ok) return 'unchecked' in verdict ? 'unchecked' : 'passed';
+    if (verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
+    if (verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
-      this.deps.logger.error({ collaborationId: id, bytes, lastSeq: stored.lastSeq }, 'stored document too costly to load (it holds content from before the gate bounded it); refusing to serve it');
-      if (this.refusedTrials.size >= 10_000) this.refusedTrials.clear();
-      this.refusedTrials.set(id, Date.now());
+      this.deps.logger.error({ collaborationId: id, bytes }, 'stored document too costly to load (it costs far more than its size explains); refusing to serve it');
+      remember(this.refusedTrials, id, Date.now());
       throw tooCostly();
     }
-    if (!verdict.ok && verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
-    // Malformed on the thread: the load itself refuses an incomplete document ([H8]).
+    // Yjs threw on the thread: it will throw on the event loop too, and that load fails ([H8]).
+    return 'unchecked';
   }
 
-  /** Whether a stored document needs no trial load here ([H15]). */
-  private async vetted(id: string): Promise<boolean> {
-    return this.loadChecked.has(id) || (await this.deps.store.kv.get(vettedKey(id))) !== null;
+  /** The stored bytes a document had when it last passed its trial, known here or in the store. */
+  private async vettedAt(id: string): Promise<number | null> {
+    const here = this.vettedBytes.get(id);
+    if (here !== undefined) return here;
+    const raw = await this.deps.store.kv.get(vettedKey(id));
+    const bytes = raw === null ? NaN : Number(raw);
+    return Number.isFinite(bytes) && bytes >= 0 ? bytes : null;
   }
 
-  /** [H15] for replays of a document's history (DocHost.vet): the same trial as its first load here. */
-  async vet(id: string): Promise<void> {
-    if (this.loaded.has(id) || this.loadChecked.has(id)) return;
-    const [stored, vetted] = await Promise.all([this.deps.store.docs.load(id), this.vetted(id)]);
-    await this.checkLoad(id, stored, loadedBytes(stored), vetted);
+  private recordVetted(id: string, bytes: number): void {
+    remember(this.vettedBytes, id, bytes);
+    // Through the write thread with SQLite: no fsync on the event loop.
+    this.deps.setKv(vettedKey(id), String(bytes)).catch((err: unknown) => {
+      // Only an optimisation: the next process tries the document again.
+      this.deps.logger.warn({ err, collaborationId: id }, 'could not record that a stored document passed its trial load');
+    });
+  }
+
+  /**
+   * [H15] for replays of a document's history (DocHost.vet): the history is tried itself — it can
+   * hold far more than the document (content deleted since, whose snapshot is small) — once per
+   * process until it has more than doubled.
+   */
+  async vet(id: string, history: DocHistory): Promise<void> {
+    this.refuseIfRecent(id);
+    const parts = [...(history.base ? [history.base] : []), ...history.updates.map((u) => u.data)];
+    const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
+    if (!this.needsTrial(bytes, this.vettedHistoryBytes.get(id))) return;
+    if ((await this.trial(`history:${id}`, id, parts, bytes)) === 'passed') remember(this.vettedHistoryBytes, id, bytes);
   }
 
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
-    const [collab, stored, vetted] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vetted(id)]);
+    this.refuseIfRecent(id);
+    const [collab, stored, vettedAt] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vettedAt(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    await this.checkLoad(id, stored, bytes, vetted);
+    const record = await this.checkLoad(id, stored, bytes, vettedAt);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
@@ -165,6 +213,7 @@ export class DocRegistry implements DocHost {
       live.destroy();
       throw new TrellisError('internal', 'stored document is incomplete');
     }
+    if (record) this.recordVetted(id, bytes);
     live.bytes = bytes;
     live.storedSeq = stored.lastSeq;
     live.doc.getArray('messages');
@@ -359,4 +408,10 @@ export class DocRegistry implements DocHost {
   async flush(): Promise<void> {
     await this.deps.persister.idle();
   }
+}
+
+/** Set `key` in a map that forgets everything once it holds MAX_REMEMBERED entries. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_REMEMBERED && !map.has(key)) map.clear();
+  map.set(key, value);
 }

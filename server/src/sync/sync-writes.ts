@@ -9,6 +9,8 @@ export interface SyncWrites {
   publishPresence: PresenceRepo['publish'];
   putProjection: ProjectionRepo['put'];
   appendAudit: AuditRepo['appendMany'];
+  /** A kv row kept forever (the [H15] trial-load mark). */
+  setKv: (key: string, value: string) => Promise<void>;
   compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
 }
 
@@ -18,6 +20,7 @@ export function storeWrites(store: Store): SyncWrites {
     publishPresence: (entries) => store.presence.publish(entries),
     putProjection: (p) => store.projections.put(p),
     appendAudit: (entries) => store.audit.appendMany(entries),
+    setKv: (key, value) => store.kv.set(key, value),
     compact: (collaborationId, opts) => compactStored(store.docs, collaborationId, { kv: store.kv }, opts),
   };
 }

@@ -2,7 +2,7 @@
 import type * as Y from 'yjs';
 import type { Actor, ApprovalStatus, Attribution, DocEvent, Role } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
-import type { Store } from '@trellis/store';
+import type { DocHistory, Store } from '@trellis/store';
 import type { CreateOutcome } from './create-collaboration.ts';
 import type { RevertInput, RevertOutcome } from './history/revert.ts';
 import type { HistoryService } from './history/service.ts';
@@ -16,9 +16,9 @@ export interface DocHost {
   change<T>(collaborationId: string, origin: string, fn: (doc: Y.Doc) => T, attribution?: Attribution): Promise<T>;
   /** Read the current document state. */
   read<T>(collaborationId: string, fn: (doc: Y.Doc) => T): Promise<T>;
-  /** Throws if the stored document must not be integrated in this process (the server's trial
-   *  load, SPEC [H15]): replays of its history ask first, as loading it does. */
-  vet?(collaborationId: string): Promise<void>;
+  /** Throws if this stored history must not be integrated in this process (the server's trial
+   *  load, SPEC [H15]): replays of a document's history ask first, as loading it does. */
+  vet?(collaborationId: string, history: DocHistory): Promise<void>;
 }
 
 export type ActionOutcome =

@@ -11,6 +11,8 @@ import type { PreflightLimits, PreflightResult } from './preflight-update.ts';
 
 export type PreflightVerdict =
   | PreflightResult
+  /** No thread to check on: the caller goes on without the check ([H13]: the gate checks updates anyway). */
+  | { ok: true; unchecked: true }
   | { ok: false; code: 'busy'; message: string };
 
 export interface PreflightOptions {
@@ -50,7 +52,7 @@ interface Waiting {
 /** Updates one member may have waiting or on the thread at once (a few tabs syncing together). */
 export const MAX_PER_MEMBER = 2;
 
-const PASS: PreflightVerdict = { ok: true };
+const UNCHECKED: PreflightVerdict = { ok: true, unchecked: true };
 const BUSY: PreflightVerdict = { ok: false, code: 'busy', message: 'the server is busy: retry later' };
 const TOO_MANY: PreflightVerdict = { ok: false, code: 'too_costly', message: 'too many large updates at once: slow down' };
 const never = () => false;
@@ -88,7 +90,7 @@ export class PreflightThread implements Preflight {
 
   private enqueue(request: Request, deadlineMs: number, member: string, cancelled: () => boolean): Promise<PreflightVerdict> {
     if (this.closed) return Promise.resolve(BUSY);
-    if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(PASS);
+    if (this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(UNCHECKED);
     if ((this.perMember.get(member) ?? 0) >= MAX_PER_MEMBER) return Promise.resolve(TOO_MANY);
     // Loads are bounded by the documents being opened and each has someone waiting on it; turning one
     // away would refuse a document during a reconnect storm, so only updates count against the bound.
@@ -190,7 +192,7 @@ export class PreflightThread implements Preflight {
     // Without a thread that starts, updates go to the gate unchecked here (it checks them all anyway).
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       this.opts.logger.error({ failedStarts: this.failedStarts }, 'the pre-flight thread does not start; large updates go straight to the gate');
-      for (const q of this.queue.splice(0)) q.resolve(PASS);
+      for (const q of this.queue.splice(0)) q.resolve(UNCHECKED);
       return;
     }
     this.pump();

@@ -38,8 +38,8 @@ export class HistoryService {
 
   /** The replayed history of a document, brought up to date with the store. */
   async replay(collaborationId: string): Promise<{ replay: HistoryReplay; history: DocHistory }> {
-    await this.docs?.vet?.(collaborationId);
     const history = await this.store.docs.loadHistory(collaborationId);
+    await this.docs?.vet?.(collaborationId, history);
     let replay = this.replays.get(collaborationId);
     if (!replay || history.lastSeq < replay.lastSeq || !replay.extend(history)) {
       replay?.doc.destroy();

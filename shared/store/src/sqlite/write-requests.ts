@@ -16,7 +16,8 @@ export type WriteRequest =
   | { kind: 'presence'; entries: PresenceEntry[] }
   | { kind: 'projection'; projection: CollaborationProjection }
   | { kind: 'audit'; entries: AuditEntry[] }
-  | { kind: 'compact'; collaborationId: string; historyRetentionMs?: number | undefined };
+  | { kind: 'compact'; collaborationId: string; historyRetentionMs?: number | undefined }
+  | { kind: 'kv'; key: string; value: string };
 
 /** A function that runs write requests on `db`. */
 export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
@@ -35,6 +36,8 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
         return projections.put(req.projection);
       case 'audit':
         return audit.appendMany(req.entries);
+      case 'kv':
+        return kv.set(req.key, req.value);
       case 'compact':
         // Claimed: one process compacts a document at a time ([D31]).
         return compactStored(docs, req.collaborationId, { kv }, { historyRetentionMs: req.historyRetentionMs });

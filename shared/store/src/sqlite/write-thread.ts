@@ -51,6 +51,8 @@ export interface SqliteWriteThread {
   publishPresence(entries: PresenceEntry[]): Promise<void>;
   putProjection(projection: CollaborationProjection): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
+  /** A kv row kept forever (markers the sync path records). */
+  setKv(key: string, value: string): Promise<void>;
   /** Compaction from the store (see compactStored); resolves true if a snapshot was written. */
   compact(collaborationId: string, opts?: CompactOptions): Promise<boolean>;
   status(): WriteThreadStatus;
@@ -171,6 +173,7 @@ export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOption
     publishPresence: async (entries) => void (await send({ kind: 'presence', entries })),
     putProjection: async (projection) => void (await send({ kind: 'projection', projection })),
     appendAudit: async (entries) => void (await send({ kind: 'audit', entries })),
+    setKv: async (key, value) => void (await send({ kind: 'kv', key, value })),
     compact: (collaborationId, opts) => send({ kind: 'compact', collaborationId, historyRetentionMs: opts?.historyRetentionMs }) as Promise<boolean>,
     status: () => ({ mode: thread && trusted ? 'thread' : 'main', restarts, mainThreadWrites }),
     async killThread() {

@@ -74,12 +74,32 @@ export function heavyUpdate(): Uint8Array {
 
 /**
  * A stored log as content from before the gate could leave it ([H15]): notes "ab" by client 1, then
- * `n` one-character inserts competing between its two characters (12,000 ≈ 72 KB, about a second to
- * integrate). Its notes read `n + 2` characters once integrated.
+ * `n` one-character inserts competing between its two characters (16,000 ≈ 96 KB: seconds to
+ * integrate, the cost growing faster than the square of `n`). Its notes read `n + 2` characters.
  */
-export function shapedLog(n = 12_000): Uint8Array[] {
+export function shapedLog(n = 16_000): Uint8Array[] {
   const base = new Y.Doc();
   base.clientID = 1;
   base.getText('notes').insert(0, 'ab');
   return [Y.encodeStateAsUpdate(base), competingInserts(7, 0, 'notes', Y.createID(1, 0), Y.createID(1, 1), n)];
+}
+
+/**
+ * Honest content at its most costly per byte: `edits` words typed by 30 writers at random places in
+ * the notes, with some characters deleted (as a busy shared note ends up), as one stored update.
+ */
+export function editHeavyNotes(edits: number, seed = 1): Uint8Array {
+  const doc = new Y.Doc();
+  const notes = doc.getText('notes');
+  let x = seed;
+  const rand = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  for (let i = 0; i < edits; i++) {
+    if (i % 50 === 0) doc.clientID = 100 + rand(30);
+    if (i % 10 === 9 && notes.length > 0) notes.delete(rand(notes.length), 1);
+    else notes.insert(rand(notes.length + 1), 'word ');
+  }
+  return Y.encodeStateAsUpdate(doc);
 }
