@@ -206,12 +206,17 @@ describe('idempotency leases [W2]', () => {
       await gate;
       return f.docs.change(id, o, fn);
     } };
-    const slow = createEngine({ store: f.store, docs, logger: f.logger, idempotencyLeaseMs: 150 });
+    // A lease long enough that a busy machine's late timer cannot lose it between two beats (a
+    // beat every 200 ms), short enough that only the heartbeat explains it still holding below.
+    const leaseMs = 600;
+    const slow = createEngine({ store: f.store, docs, logger: f.logger, idempotencyLeaseMs: leaseMs });
     const input = { collaborationId: c.id, actor: ai, name: 'sendMessage', params: { body: 'slow' }, idempotencyKey: 'job:2' };
     const first = slow.run(input);
     // The first run holds the claim once it is writing (not after a guessed delay: a busy machine is slower).
     await expect.poll(() => entered).toBe(true);
-    const other = await createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: 150 }).run(input);
+    // Two and a half leases later the claim still holds: the heartbeat renewed it.
+    await new Promise((r) => setTimeout(r, leaseMs * 2.5));
+    const other = await createEngine({ store: f.store, docs: f.docs, logger: f.logger, idempotencyLeaseMs: leaseMs }).run(input);
     expect(other).toMatchObject({ status: 'refused', code: 'conflict', retryable: true });
     release();
     expect((await first).status).toBe('executed');
