@@ -26,6 +26,7 @@ export * from './ai-answer.ts';
 export * from './errors.ts';
 export * from './sync-protocol.ts';
 export * from './env.ts';
+export * from './peer-record.ts';
 export * from './ydoc.ts';
 export * from './pagination.ts';
 export * from './doc-event.ts';

@@ -3,7 +3,7 @@
 // ./conformance/suite.ts. Records read back are parsed by @trellis/schema; a record that fails is
 // a CorruptRecordError, never silently replaced.
 import type {
-  Approval, Attribution, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Invite, Job, Membership, Notification, Page, Role, User,
+  Approval, Attribution, AuditEntry, Change, Checkin, Collaboration, CollaborationProjection, Invite, Job, Membership, Notification, Page, PeerRecord, Role, User,
 } from '@trellis/schema';
 
 export interface PageRequest {
@@ -247,6 +247,16 @@ export interface PresenceRepo {
   publish(entries: PresenceEntry[]): Promise<void>;
 }
 
+/** Where server processes find each other when they link across machines (SPEC [S14], [D45]). */
+export interface PeerRegistryRepo {
+  /** Insert or renew this process's record (`expiresAt`, ms: past it the record is dead). */
+  register(peer: PeerRecord): Promise<void>;
+  /** Records whose `expiresAt` is after `now` (ms), by instance id. */
+  live(now: number): Promise<PeerRecord[]>;
+  /** Drop a record (a process stopping gracefully); absent is fine. */
+  remove(instanceId: string): Promise<void>;
+}
+
 /** Opaque, resumable position in the change feed. */
 export type ChangeCursor = string;
 
@@ -307,6 +317,7 @@ export interface Store {
   readonly jobs: JobRepo;
   readonly kv: KeyValueRepo;
   readonly presence: PresenceRepo;
+  readonly peers: PeerRegistryRepo;
   readonly projections: ProjectionRepo;
   readonly changes: ChangeFeed;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import { runFeedConformance } from './feed.ts';
 import { runHistoryConformance } from './history.ts';
 import { runInviteConformance } from './invites.ts';
 import { runOperationsConformance } from './operations.ts';
+import { runPeerRegistryConformance } from './peers.ts';
 import { spawnChild, waitExit, waitForLine } from './spawn-child.ts';
 
 export interface ConformanceSetup {
@@ -524,5 +525,6 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
   runOperationsConformance(name, setup);
   runFeedConformance(name, setup);
   runInviteConformance(name, setup);
+  runPeerRegistryConformance(name, setup);
   runHistoryConformance(name, setup);
 }

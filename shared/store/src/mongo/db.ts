@@ -28,6 +28,8 @@ export interface SnapshotChunkDoc {
 export interface KvDoc { _id: string; value: string; expiresAt?: Date }
 /** A relayed presence (awareness) update; expires by TTL index, its insert event is the change. */
 export interface PresenceDoc { _id: string; collaborationId: string; origin: string; data: Binary; at: Date }
+/** A server process's peer listener (`_id` = its instance id); expires by TTL index unless renewed. */
+export interface PeerDoc { _id: string; address: string; expiresAt: Date }
 
 export interface Collections {
   users: Collection<Stored<User>>;
@@ -44,11 +46,12 @@ export interface Collections {
   jobs: Collection<Stored<Job>>;
   kv: Collection<KvDoc>;
   presence: Collection<PresenceDoc>;
+  peers: Collection<PeerDoc>;
   projections: Collection<Stored<CollaborationProjection>>;
 }
 
 const NAMES = [
-  'users', 'collaborations', 'members', 'invites', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'projections',
+  'users', 'collaborations', 'members', 'invites', 'docs', 'updates', 'snapshots', 'approvals', 'checkins', 'audit', 'notifications', 'jobs', 'kv', 'presence', 'peers', 'projections',
 ] as const satisfies readonly (keyof Collections)[];
 /** Every collection of Collections, each named after its key (this fails to compile if one is missing). */
 export const COLLECTION_NAMES: Exclude<keyof Collections, (typeof NAMES)[number]> extends never ? typeof NAMES : never = NAMES;

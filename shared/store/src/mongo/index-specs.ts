@@ -39,6 +39,8 @@ export const INDEXES: { readonly [K in CollectionName]?: readonly IndexDescripti
   audit: [{ name: 'audit_by_collab', key: { collaborationId: 1, _id: -1 } }],
   // Presence is ephemeral: relayed through the change stream, then expired.
   presence: [{ name: 'presence_expiry', key: { at: 1 }, expireAfterSeconds: 300 }],
+  // A server process's peer record lives while it renews it ([D45]); the TTL monitor drops a dead one.
+  peers: [{ name: 'peers_expiry', key: { expiresAt: 1 }, expireAfterSeconds: 0 }],
   // Expiring kv rows ([D20]): housekeeping prunes them explicitly; the TTL monitor is the backstop.
   kv: [{ name: 'kv_expiry', key: { expiresAt: 1 }, expireAfterSeconds: 0 }],
   notifications: [
@@ -79,6 +81,7 @@ export const SHARD_KEYS: { readonly [K in CollectionName]: Readonly<Record<strin
   jobs: null,
   kv: null,
   presence: null,
+  peers: null,
 };
 
 /** Indexes earlier versions created, dropped at start once their replacements above exist:

@@ -14,6 +14,7 @@ import { mongoJobs } from './jobs.ts';
 import { backfillKvExpiry, mongoKv } from './kv.ts';
 import { mongoMembers } from './members.ts';
 import { mongoNotifications } from './notifications.ts';
+import { mongoPeers } from './peers.ts';
 import { mongoPresence } from './presence.ts';
 import { mongoProjections } from './projections.ts';
 import { mongoUsers } from './users.ts';
@@ -56,6 +57,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<Store> 
     jobs: mongoJobs(ctx),
     kv: mongoKv(ctx),
     presence: mongoPresence(ctx),
+    peers: mongoPeers(ctx),
     projections: mongoProjections(ctx),
     changes: mongoChanges(ctx),
     async close() {

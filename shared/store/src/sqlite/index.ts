@@ -12,6 +12,7 @@ import { sqliteJobs } from './jobs.ts';
 import { sqliteKv } from './kv.ts';
 import { sqliteMembers } from './members.ts';
 import { sqliteNotifications } from './notifications.ts';
+import { sqlitePeers } from './peers.ts';
 import { sqlitePresence } from './presence.ts';
 import { sqliteProjections } from './projections.ts';
 import { sqliteUsers } from './users.ts';
@@ -38,6 +39,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     jobs: sqliteJobs(db),
     kv: sqliteKv(db),
     presence: sqlitePresence(db),
+    peers: sqlitePeers(db),
     projections: sqliteProjections(db),
     changes: sqliteChanges(db, opts.pollMs ?? 10),
     async close() {

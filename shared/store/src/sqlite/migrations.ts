@@ -100,4 +100,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS invites_open_by_email ON invites (email) WHERE email IS NOT NULL AND revoked_at IS NULL;
   CREATE INDEX IF NOT EXISTS users_by_email ON users (lower(email));
   `,
+  // 7: the registry of server processes that link up over TCP (SPEC [S14], DATA_MODEL.md [D45]).
+  `
+  CREATE TABLE IF NOT EXISTS peers (
+    instance_id TEXT PRIMARY KEY, address TEXT NOT NULL, expires_at INTEGER NOT NULL
+  );
+  `,
 ];
