@@ -1,21 +1,19 @@
-// Direct links between the server processes that share one SQLite DATA_DIR (SPEC [S10]): each
-// listens on a Unix socket in DATA_DIR/peers and dials the others, so an applied update reaches
-// the other processes' clients without waiting for the commit and the change-feed poll. The feed
-// stays the source of truth; this is only the fast path, and every failure falls back to it.
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
-import { join } from 'node:path';
+// Direct links between server processes (SPEC [S10], [S14]): each process accepts and dials links
+// over its transport (Unix sockets in a shared DATA_DIR, or TCP with the store's registry), so an
+// applied update or a presence change reaches the other processes' clients without waiting for the
+// commit and the change feed. The feed stays the source of truth for updates; every failure falls
+// back to it.
+import type { Socket } from 'node:net';
 import type { Logger } from '@trellis/runtime';
 import { encodePeerFrame } from './peer-frame.ts';
-import type { DocFrame, PeerFrame } from './peer-frame.ts';
+import type { DocFrame } from './peer-frame.ts';
 import { PeerLink } from './peer-link.ts';
+import type { DataFrame } from './peer-link.ts';
+import type { PeerTarget, PeerTransport } from './peer-transport.ts';
 
-/** Linux's sun_path is 108 bytes; a longer DATA_DIR disables the fast path. */
-const MAX_SOCKET_PATH = 100;
 const RESCAN_MS = 5_000;
-/** A socket file nobody listens on is removed only once it is this old (a peer may be starting). */
-const STALE_AFTER_MS = 10_000;
+/** A dial that has not connected by then is given up (an address that drops packets); the next scan retries. */
+const DIAL_TIMEOUT_MS = 5_000;
 
 export interface PeerBusEvents {
   /** Another process applied and forwarded this update (it stores it itself). */
@@ -30,40 +28,25 @@ export interface PeerBusEvents {
 
 export class PeerBus {
   private readonly links = new Map<string, PeerLink>();
+  /** Every link not yet closed, open or still in its handshake (closed on stop). */
+  private readonly all = new Set<PeerLink>();
   private readonly dialing = new Set<string>();
   private readonly interests = new Set<string>();
-  private server: Server | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly socketPath: string;
+  private scanning = false;
   private stopped = false;
 
   constructor(
-    private readonly dir: string,
+    private readonly transport: PeerTransport,
     private readonly instanceId: string,
     private readonly events: PeerBusEvents,
     private readonly logger: Logger,
-  ) {
-    this.socketPath = join(dir, `${instanceId}.sock`);
-  }
+  ) {}
 
   async start(): Promise<void> {
-    if (this.socketPath.length > MAX_SOCKET_PATH) {
-      this.logger.warn({ path: this.socketPath }, 'DATA_DIR path too long for a Unix socket; other processes get updates through the change feed only');
-      return;
-    }
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const server = createServer((socket) => this.attach(socket, false));
-    server.on('error', (err) => this.logger.error({ err }, 'peer listener error'));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.scan();
-    this.timer = setInterval(() => this.scan(), RESCAN_MS);
+    if (!(await this.transport.listen((socket) => this.attach(socket, null)))) return;
+    void this.scan();
+    this.timer = setInterval(() => void this.scan(), RESCAN_MS);
     this.timer.unref();
   }
 
@@ -104,64 +87,55 @@ export class PeerBus {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const link of this.links.values()) link.close();
+    for (const link of this.all) link.close();
     this.links.clear();
-    if (this.server) {
-      const server = this.server;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await this.transport.close();
   }
 
-  private scan(): void {
-    if (this.stopped) return;
-    let names: string[];
+  private async scan(): Promise<void> {
+    if (this.stopped || this.scanning) return;
+    this.scanning = true;
     try {
-      names = readdirSync(this.dir);
-    } catch (err) {
-      this.logger.warn({ err }, 'cannot list peer sockets');
-      return;
-    }
-    for (const name of names) {
-      if (!name.endsWith('.sock')) continue;
-      const peerId = name.slice(0, -'.sock'.length);
-      if (peerId === this.instanceId || this.links.has(peerId) || this.dialing.has(peerId)) continue;
-      this.dial(peerId, join(this.dir, name));
+      for (const target of await this.transport.discover()) {
+        if (this.stopped) return;
+        if (target.peerId === this.instanceId || this.links.has(target.peerId) || this.dialing.has(target.peerId)) continue;
+        this.dial(target);
+      }
+    } finally {
+      this.scanning = false;
     }
   }
 
-  private dial(peerId: string, path: string): void {
-    this.dialing.add(peerId);
-    const socket = createConnection(path);
+  private dial(target: PeerTarget): void {
+    this.dialing.add(target.peerId);
+    const socket = target.connect();
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('peer dial timed out'), { code: 'ETIMEDOUT' })), DIAL_TIMEOUT_MS);
     const failed = (err: NodeJS.ErrnoException) => {
-      this.dialing.delete(peerId);
-      if (err.code === 'ECONNREFUSED') this.removeIfStale(path);
+      clearTimeout(timer);
+      this.dialing.delete(target.peerId);
+      target.unreachable?.(err);
     };
     socket.once('error', failed);
     socket.once('connect', () => {
+      clearTimeout(timer);
       socket.off('error', failed);
-      this.dialing.delete(peerId);
-      this.attach(socket, true);
+      this.dialing.delete(target.peerId);
+      this.attach(socket, target.peerId);
     });
   }
 
-  private removeIfStale(path: string): void {
-    try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS) unlinkSync(path);
-    } catch {
-      // Already gone.
-    }
-  }
-
-  private attach(socket: Socket, dialedByUs: boolean): void {
+  /** `dialled`: the process this socket was dialled as; null for a connection another process opened. */
+  private attach(socket: Socket, dialled: string | null): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
-    new PeerLink(socket, dialedByUs, this.instanceId, {
-      onHello: (link) => this.onHello(link),
-      onFrame: (link, frame) => this.onFrame(link, frame),
-      onClose: (link) => this.onClose(link),
+    const link = new PeerLink(socket, dialled !== null, { instanceId: this.instanceId, secret: this.transport.secret, expectedPeerId: dialled }, {
+      onHello: (l) => this.onHello(l),
+      onFrame: (l, frame) => this.onFrame(l, frame),
+      onClose: (l) => this.onClose(l),
     }, this.logger);
+    this.all.add(link);
   }
 
   private onHello(link: PeerLink): void {
@@ -179,7 +153,7 @@ export class PeerBus {
     for (const collaborationId of this.interests) link.send({ type: 'interest', collaborationId, on: true });
   }
 
-  private onFrame(link: PeerLink, frame: Exclude<PeerFrame, { type: 'hello' }>): void {
+  private onFrame(link: PeerLink, frame: DataFrame): void {
     switch (frame.type) {
       case 'interest':
         if (!frame.on) {
@@ -203,6 +177,7 @@ export class PeerBus {
   }
 
   private onClose(link: PeerLink): void {
+    this.all.delete(link);
     const peerId = link.peerId;
     if (peerId === null || this.links.get(peerId) !== link) return;
     this.links.delete(peerId);

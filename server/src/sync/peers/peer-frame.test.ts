@@ -1,11 +1,12 @@
 // [S10] frames between processes: reassembled across chunks, malformed ones rejected with a clear error.
 import { describe, expect, it } from 'vitest';
-import { encodePeerFrame, MAX_PEER_FRAME_BYTES, PeerFrameReader, PeerProtocolError } from './peer-frame.ts';
+import { encodePeerFrame, MAX_HANDSHAKE_FRAME_BYTES, MAX_PEER_FRAME_BYTES, PeerFrameReader, PeerProtocolError } from './peer-frame.ts';
 
 describe('peer frames', () => {
   it('[S10] round-trips every frame type, whatever the chunking', () => {
     const frames = [
-      { type: 'hello', version: 1, instanceId: 'server-a' },
+      { type: 'hello', version: 3, instanceId: 'server-a', nonce: new Uint8Array([7, 7]) },
+      { type: 'auth', proof: new Uint8Array(32).fill(5) },
       { type: 'interest', collaborationId: 'c1', on: true },
       { type: 'update', collaborationId: 'c1', update: new Uint8Array([1, 2, 3]) },
       { type: 'interest', collaborationId: 'c1', on: false },
@@ -34,5 +35,13 @@ describe('peer frames', () => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(MAX_PEER_FRAME_BYTES + 1);
     expect(() => new PeerFrameReader().push(header)).toThrow(/out of bounds/);
+  });
+
+  it('[S14] a reader limited to handshake frames refuses a larger one from its length prefix alone', () => {
+    const reader = new PeerFrameReader();
+    reader.maxFrameBytes = MAX_HANDSHAKE_FRAME_BYTES;
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(MAX_HANDSHAKE_FRAME_BYTES + 1);
+    expect(() => reader.push(header)).toThrow(/out of bounds/);
   });
 });

@@ -1,20 +1,25 @@
-// Frames between server processes on one host (SPEC [S10]): a 4-byte big-endian length, then a
-// lib0-encoded body. Bounded: an oversize or malformed frame is an error for that link only.
+// Frames between server processes (SPEC [S10], [S14]): a 4-byte big-endian length, then a
+// lib0-encoded body. Bounded: an oversize or malformed frame is an error for that link only, and
+// until a link is authenticated only handshake-sized frames are read at all.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 // PEER_PROTOCOL_VERSION history:
 // 1 — hello, interest, update.
 // 2 — awareness (presence of a process's own clients).
-export const PEER_PROTOCOL_VERSION = 2;
+// 3 — hello carries a nonce; auth (proof of the shared secret over both hellos, links between machines).
+export const PEER_PROTOCOL_VERSION = 3;
 
 /** Larger than any update a client may send (MAX_PAYLOAD_BYTES) plus the envelope. */
 export const MAX_PEER_FRAME_BYTES = 64 * 1024 * 1024;
+/** Hello and auth fit easily: nothing larger is read from a link that has not authenticated. */
+export const MAX_HANDSHAKE_FRAME_BYTES = 1024;
 
-const TYPE = { hello: 0, interest: 1, update: 2, awareness: 3 } as const;
+const TYPE = { hello: 0, interest: 1, update: 2, awareness: 3, auth: 4 } as const;
 
 export type PeerFrame =
-  | { type: 'hello'; version: number; instanceId: string }
+  | { type: 'hello'; version: number; instanceId: string; nonce: Uint8Array }
+  | { type: 'auth'; proof: Uint8Array }
   | { type: 'interest'; collaborationId: string; on: boolean }
   | { type: 'update'; collaborationId: string; update: Uint8Array }
   | { type: 'awareness'; collaborationId: string; update: Uint8Array };
@@ -32,6 +37,11 @@ export function encodePeerFrame(frame: PeerFrame): Buffer {
       encoding.writeVarUint(e, TYPE.hello);
       encoding.writeVarUint(e, frame.version);
       encoding.writeVarString(e, frame.instanceId);
+      encoding.writeVarUint8Array(e, frame.nonce);
+      break;
+    case 'auth':
+      encoding.writeVarUint(e, TYPE.auth);
+      encoding.writeVarUint8Array(e, frame.proof);
       break;
     case 'interest':
       encoding.writeVarUint(e, TYPE.interest);
@@ -60,7 +70,10 @@ function decodeBody(body: Uint8Array): PeerFrame {
   let frame: PeerFrame;
   switch (type) {
     case TYPE.hello:
-      frame = { type: 'hello', version: decoding.readVarUint(d), instanceId: decoding.readVarString(d) };
+      frame = { type: 'hello', version: decoding.readVarUint(d), instanceId: decoding.readVarString(d), nonce: decoding.readVarUint8Array(d) };
+      break;
+    case TYPE.auth:
+      frame = { type: 'auth', proof: decoding.readVarUint8Array(d) };
       break;
     case TYPE.interest:
       frame = { type: 'interest', collaborationId: decoding.readVarString(d), on: decoding.readVarUint(d) === 1 };
@@ -83,22 +96,32 @@ function decodeBody(body: Uint8Array): PeerFrame {
 /** Splits a byte stream into frames; throws PeerProtocolError on anything malformed. */
 export class PeerFrameReader {
   private buffered: Buffer = Buffer.alloc(0);
+  /** The largest frame accepted now (links raise it once authenticated); checked frame by frame. */
+  maxFrameBytes = MAX_PEER_FRAME_BYTES;
 
   push(chunk: Buffer): PeerFrame[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.append(chunk);
     const frames: PeerFrame[] = [];
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readUInt32BE(0);
-      if (length === 0 || length > MAX_PEER_FRAME_BYTES) throw new PeerProtocolError(`peer frame length ${length} out of bounds`);
-      if (this.buffered.length < 4 + length) break;
-      const body = this.buffered.subarray(4, 4 + length);
-      this.buffered = this.buffered.subarray(4 + length);
-      try {
-        frames.push(decodeBody(body));
-      } catch (err) {
-        throw err instanceof PeerProtocolError ? err : new PeerProtocolError(`malformed peer frame: ${(err as Error).message}`);
-      }
-    }
+    for (let frame = this.next(); frame; frame = this.next()) frames.push(frame);
     return frames;
+  }
+
+  append(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+  }
+
+  /** The next complete frame, or null until more bytes arrive. */
+  next(): PeerFrame | null {
+    if (this.buffered.length < 4) return null;
+    const length = this.buffered.readUInt32BE(0);
+    if (length === 0 || length > this.maxFrameBytes) throw new PeerProtocolError(`peer frame length ${length} out of bounds`);
+    if (this.buffered.length < 4 + length) return null;
+    const body = this.buffered.subarray(4, 4 + length);
+    this.buffered = this.buffered.subarray(4 + length);
+    try {
+      return decodeBody(body);
+    } catch (err) {
+      throw err instanceof PeerProtocolError ? err : new PeerProtocolError(`malformed peer frame: ${(err as Error).message}`);
+    }
   }
 }

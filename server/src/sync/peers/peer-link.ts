@@ -1,18 +1,36 @@
-// One connection to another server process: says hello, then carries interest and update frames.
-// A malformed frame, a slow peer or a socket error ends this link only.
+// One connection to another server process: a handshake (hello both ways, then, with a shared
+// secret, a proof both ways: SPEC [S14]), then interest, update and awareness frames. Nothing but
+// the handshake is read before the link is open, and only handshake-sized frames; a malformed
+// frame, a failed or slow handshake, a slow peer or a socket error ends this link only.
 import type { Socket } from 'node:net';
 import type { Logger } from '@trellis/runtime';
-import { encodePeerFrame, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
+import { PeerInstanceId } from '@trellis/schema';
+import { newNonce, peerProof, proofHolds } from './peer-auth.ts';
+import type { HelloSide } from './peer-auth.ts';
+import { encodePeerFrame, MAX_HANDSHAKE_FRAME_BYTES, MAX_PEER_FRAME_BYTES, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
 import type { PeerFrame } from './peer-frame.ts';
 
 /** A peer that cannot take this much buffered data is dropped; it still has the change feed. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** A link not open by then is closed (a stranger holding a connection, a peer that hangs). */
+const HANDSHAKE_MS = 5_000;
 
 export interface PeerLinkEvents {
-  /** The peer said who it is. */
+  /** The peer said who it is and, with a secret, proved it: the link is open. */
   onHello(link: PeerLink): void;
-  onFrame(link: PeerLink, frame: Exclude<PeerFrame, { type: 'hello' }>): void;
+  onFrame(link: PeerLink, frame: DataFrame): void;
   onClose(link: PeerLink): void;
+}
+
+/** The frames an open link carries. */
+export type DataFrame = Exclude<PeerFrame, { type: 'hello' | 'auth' }>;
+
+export interface PeerLinkOptions {
+  instanceId: string;
+  /** The secret the peer must prove it holds (null: the transport already limits who connects). */
+  secret: Buffer | null;
+  /** Dialled as this process (from its socket name or registry record): a hello naming another is refused. */
+  expectedPeerId: string | null;
 }
 
 export class PeerLink {
@@ -20,36 +38,45 @@ export class PeerLink {
   /** Documents the peer has loaded: the only ones whose updates it wants. */
   readonly interests = new Set<string>();
   private readonly reader = new PeerFrameReader();
+  private readonly own: HelloSide;
+  private peerHello: HelloSide | null = null;
+  private state: 'hello' | 'auth' | 'open' = 'hello';
   private closed = false;
+  private readonly handshakeTimer: NodeJS.Timeout;
 
   constructor(
     private readonly socket: Socket,
     readonly dialedByUs: boolean,
-    instanceId: string,
+    private readonly opts: PeerLinkOptions,
     private readonly events: PeerLinkEvents,
     private readonly logger: Logger,
   ) {
+    this.reader.maxFrameBytes = MAX_HANDSHAKE_FRAME_BYTES;
+    this.own = { instanceId: opts.instanceId, nonce: newNonce() };
+    this.handshakeTimer = setTimeout(() => this.refuse('no handshake in time'), HANDSHAKE_MS);
+    this.handshakeTimer.unref();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.logger.debug({ err, peerId: this.peerId }, 'peer link error'));
     socket.on('close', () => {
       this.closed = true;
+      clearTimeout(this.handshakeTimer);
       this.events.onClose(this);
     });
-    this.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId });
+    this.sendRaw({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: this.own.instanceId, nonce: this.own.nonce });
   }
 
   get open(): boolean {
-    return !this.closed && this.peerId !== null;
+    return !this.closed && this.state === 'open';
   }
 
-  send(frame: PeerFrame): void {
-    if (this.closed) return;
+  send(frame: DataFrame): void {
+    if (!this.open) return;
     this.sendEncoded(encodePeerFrame(frame));
   }
 
   sendEncoded(bytes: Buffer): void {
-    if (this.closed) return;
+    if (!this.open) return;
     if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
       this.logger.warn({ peerId: this.peerId }, 'peer is not keeping up; dropping the link (the change feed still delivers)');
       this.close();
@@ -60,33 +87,69 @@ export class PeerLink {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.handshakeTimer);
     this.socket.destroy();
   }
 
+  private sendRaw(frame: PeerFrame): void {
+    if (!this.closed) this.socket.write(encodePeerFrame(frame));
+  }
+
   private receive(chunk: Buffer): void {
-    let frames: PeerFrame[];
-    try {
-      frames = this.reader.push(chunk);
-    } catch (err) {
-      // One bad link must not take the process down: log and drop it.
-      this.logger.warn({ err, peerId: this.peerId }, 'malformed frame from a peer process; closing the link');
-      return this.close();
-    }
-    for (const frame of frames) {
-      if (this.closed) return;
-      if (frame.type === 'hello') {
-        if (this.peerId !== null || frame.version !== PEER_PROTOCOL_VERSION) {
-          this.logger.warn({ peerId: this.peerId, version: frame.version }, 'unexpected hello from a peer process; closing the link');
-          return this.close();
-        }
-        this.peerId = frame.instanceId;
-        this.events.onHello(this);
-      } else if (this.peerId === null) {
-        this.logger.warn('peer process sent a frame before hello; closing the link');
+    if (this.closed) return;
+    this.reader.append(chunk);
+    // Frame by frame: the size bound rises only once the handshake is done.
+    for (;;) {
+      let frame: PeerFrame | null;
+      try {
+        frame = this.reader.next();
+      } catch (err) {
+        // One bad link must not take the process down: log and drop it.
+        this.logger.warn({ err, peerId: this.peerId, remote: this.socket.remoteAddress }, 'malformed frame from a peer process; closing the link');
         return this.close();
-      } else {
-        this.events.onFrame(this, frame);
       }
+      if (frame === null || this.closed) return;
+      this.handle(frame);
     }
+  }
+
+  private handle(frame: PeerFrame): void {
+    if (this.state === 'open') {
+      if (frame.type === 'hello' || frame.type === 'auth') return this.refuse(`unexpected ${frame.type}`);
+      return this.events.onFrame(this, frame);
+    }
+    if (this.state === 'hello') {
+      if (frame.type !== 'hello') return this.refuse(`${frame.type} before hello`);
+      return this.hello(frame);
+    }
+    if (frame.type !== 'auth') return this.refuse(`${frame.type} before authentication`);
+    if (!proofHolds(this.opts.secret!, this.peerHello!, this.own, frame.proof)) return this.refuse('wrong proof of the peer secret');
+    this.opened();
+  }
+
+  private hello(frame: Extract<PeerFrame, { type: 'hello' }>): void {
+    if (frame.version !== PEER_PROTOCOL_VERSION) return this.refuse(`protocol version ${frame.version}`);
+    const id = PeerInstanceId.safeParse(frame.instanceId);
+    if (!id.success || id.data === this.own.instanceId) return this.refuse('bad instance id');
+    // A socket or record left by a process that is gone, now answered by another one: the new
+    // process's own record is dialled under its own id.
+    if (this.opts.expectedPeerId !== null && id.data !== this.opts.expectedPeerId) return this.refuse('not the process dialled');
+    this.peerHello = { instanceId: id.data, nonce: frame.nonce };
+    if (this.opts.secret === null) return this.opened();
+    this.state = 'auth';
+    this.sendRaw({ type: 'auth', proof: peerProof(this.opts.secret, this.own, this.peerHello) });
+  }
+
+  private opened(): void {
+    clearTimeout(this.handshakeTimer);
+    this.state = 'open';
+    this.peerId = this.peerHello!.instanceId;
+    this.reader.maxFrameBytes = MAX_PEER_FRAME_BYTES;
+    this.events.onHello(this);
+  }
+
+  private refuse(reason: string): void {
+    this.logger.warn({ reason, peerId: this.peerHello?.instanceId, remote: this.socket.remoteAddress }, 'peer link refused; closing it');
+    this.close();
   }
 }

@@ -1,18 +1,19 @@
-// The fast path between server processes on one DATA_DIR (SPEC [S10]), as the rest of the sync core
-// sees it: forward what this process applied, apply what peers forward, and make sure nothing a
-// peer forwarded is lost if that peer dies before storing it.
+// The direct links between server processes (SPEC [S10], [S14]), as the rest of the sync core sees
+// them: forward what this process applied, apply what peers forward, and make sure nothing a peer
+// forwarded is lost if that peer dies before storing it.
 import type { Logger } from '@trellis/runtime';
 import type { SyncMetrics } from '../sync-metrics.ts';
 import { PeerBus } from './peer-bus.ts';
+import type { PeerTransport } from './peer-transport.ts';
 import { RelayLedger } from './relay-ledger.ts';
 
 /** After a peer's link ends, how long its stored updates get to show up in the change feed. */
 const GRACE_MS = 2_000;
 
-/** What the documents of this process need from the relay. */
 /** What applying a forwarded update did here: changed this copy, queued while it loads, or nothing. */
 export type RelayedApply = { kind: 'applied'; copy: object } | { kind: 'queued' } | { kind: 'unchanged' };
 
+/** What the documents of this process need from the relay. */
 export interface DocRelay {
   publish(collaborationId: string, update: Uint8Array): void;
   /** Presence changes of this process's own clients (`encode` runs only if some peer wants them). */
@@ -28,7 +29,7 @@ export interface DocRelay {
 }
 
 export interface PeerRelayDeps {
-  dir: string;
+  transport: PeerTransport;
   instanceId: string;
   logger: Logger;
   metrics: SyncMetrics;
@@ -48,7 +49,7 @@ export class PeerRelay implements DocRelay {
 
   constructor(private readonly deps: PeerRelayDeps) {
     this.ledger = new RelayLedger((peerId) => deps.logger.warn({ peerId }, 'too many forwarded updates never seen stored; forgetting the oldest'));
-    this.bus = new PeerBus(deps.dir, deps.instanceId, {
+    this.bus = new PeerBus(deps.transport, deps.instanceId, {
       onUpdate: (peerId, collaborationId, update) => this.received(peerId, collaborationId, update),
       onAwareness: (collaborationId, update) => deps.applyAwareness(collaborationId, update),
       onInterest: (peerId, collaborationId) => {
@@ -67,6 +68,11 @@ export class PeerRelay implements DocRelay {
 
   get peerIds(): string[] {
     return this.bus.peerIds;
+  }
+
+  /** Presence of this process's clients reaches every other process over the links alone ([S14]). */
+  get carriesPresence(): boolean {
+    return this.deps.transport.carriesPresence;
   }
 
   publish(collaborationId: string, update: Uint8Array): void {
