@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '@trellis/schema';
+import { splitPeerAddress } from '@trellis/schema';
 import type { Engine } from '@trellis/engine';
 import { createEngine } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
@@ -24,6 +25,9 @@ import { EventHub } from './http/event-hub.ts';
 import { Readiness } from './http/readiness.ts';
 import { claimEmailInvites } from './invites/invites.ts';
 import type { SyncLimits } from './sync/limits.ts';
+import { RegistryTransport } from './sync/peers/registry-transport.ts';
+import { SocketDirTransport } from './sync/peers/socket-dir-transport.ts';
+import type { PeerTransport } from './sync/peers/peer-transport.ts';
 import { SyncServer } from './sync/sync-server.ts';
 
 export interface RunningServer {
@@ -38,7 +42,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES' | 'NODE_ENV' | 'DEV_LOGIN' | 'TRUST_PROXY' | 'HISTORY_RETENTION_DAYS'>;
+export type ServerConfig = Pick<Env, 'PORT' | 'HOST' | 'DATA_DIR' | 'STORE' | 'MONGODB_URL' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'ALLOWED_ORIGINS' | 'MAX_PAYLOAD_BYTES' | 'MAX_DOC_BYTES' | 'NODE_ENV' | 'DEV_LOGIN' | 'TRUST_PROXY' | 'HISTORY_RETENTION_DAYS' | 'PEER_ADDRESS' | 'PEER_HOST' | 'PEER_SECRET'>;
 
 const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -46,6 +50,16 @@ export interface StartOptions {
   limits?: Partial<SyncLimits>;
   /** Readiness bounds (tests shorten them). */
   readiness?: { maxFeedLagMs?: number; probeTimeoutMs?: number };
+}
+
+/** How server processes link up directly: across machines with PEER_ADDRESS ([S14]); else processes
+ *  sharing a SQLite DATA_DIR over Unix sockets there ([S10]), so fan-out need not wait for the disk. */
+function peerTransport(cfg: ServerConfig, store: Store, instanceId: string, sqlite: boolean, logger: Logger): PeerTransport | null {
+  if (cfg.PEER_ADDRESS !== undefined && cfg.PEER_SECRET !== undefined) {
+    const bindHost = cfg.PEER_HOST ?? splitPeerAddress(cfg.PEER_ADDRESS)!.host;
+    return new RegistryTransport({ registry: store.peers, instanceId, address: cfg.PEER_ADDRESS, bindHost, secret: Buffer.from(cfg.PEER_SECRET, 'utf8'), logger });
+  }
+  return sqlite ? new SocketDirTransport(join(cfg.DATA_DIR, 'peers'), instanceId, logger) : null;
 }
 
 export async function startServer(cfg: ServerConfig, logger: Logger, opts: StartOptions = {}): Promise<RunningServer> {
@@ -89,12 +103,13 @@ export async function startServer(cfg: ServerConfig, logger: Logger, opts: Start
   let ready = false;
   const readiness = new Readiness({ store, isLive: () => ready, ...opts.readiness });
   metrics.gauge('trellis_feed_lag_seconds', 'Seconds since the change feed was last current (readiness fails past its bound)').set(() => (readiness.feedLagMs() ?? 0) / 1000);
+  const peers = peerTransport(cfg, store, instanceId, writer !== null, logger);
   const sync = new SyncServer({
     // The fan-out tails the feed through the readiness monitor: /api/ready knows whether it is current.
     store: { ...store, changes: readiness.monitor(store.changes) },
     auth, logger, metrics, instanceId,
-    // Processes sharing a SQLite DATA_DIR also link up directly, so fan-out need not wait for the disk.
-    ...(writer ? { writes: writer, peersDir: join(cfg.DATA_DIR, 'peers') } : {}),
+    ...(writer ? { writes: writer } : {}),
+    ...(peers ? { peers } : {}),
     allowedOrigins: cfg.ALLOWED_ORIGINS ? splitList(cfg.ALLOWED_ORIGINS) : null,
     limits: { maxPayloadBytes: cfg.MAX_PAYLOAD_BYTES, maxDocBytes: cfg.MAX_DOC_BYTES, historyRetentionMs: cfg.HISTORY_RETENTION_DAYS !== undefined ? cfg.HISTORY_RETENTION_DAYS * 86_400_000 : null, ...opts.limits },
     onEvents: (collaborationId, userId, docEvents) => {

@@ -23,6 +23,7 @@ import { PreflightThread } from './gate/preflight-thread.ts';
 import { preflightLimits } from './gate/preflight-update.ts';
 import { PenaltyBox } from './penalty-box.ts';
 import { PeerRelay } from './peers/peer-relay.ts';
+import type { PeerTransport } from './peers/peer-transport.ts';
 import { Persister } from './persister.ts';
 import { PresenceRelay } from './presence-relay.ts';
 import { storeWrites } from './sync-writes.ts';
@@ -50,8 +51,8 @@ export interface SyncServerDeps {
   onChange?: (change: Change) => void;
   /** Where the sync path writes; defaults to the store's methods. */
   writes?: SyncWrites;
-  /** SQLite: the directory where processes sharing the DATA_DIR link up directly ([S10]). */
-  peersDir?: string;
+  /** How this process links up with the other server processes directly ([S10], [S14]). */
+  peers?: PeerTransport;
 }
 
 export class SyncServer {
@@ -80,9 +81,9 @@ export class SyncServer {
       limits: preflightLimits(DEFAULT_GATE_LIMITS), deadlineMs: this.limits.preflightDeadlineMs, maxQueued: PREFLIGHT_MAX_QUEUED, logger: deps.logger,
     });
     metrics.preflightRestarts.set(() => this.preflight.restarts);
-    this.relay = deps.peersDir
+    this.relay = deps.peers
       ? new PeerRelay({
-        dir: deps.peersDir, instanceId: deps.instanceId, logger: deps.logger, metrics,
+        transport: deps.peers, instanceId: deps.instanceId, logger: deps.logger, metrics,
         apply: (id, update) => this.registry.applyRelayed(id, update),
         store: (id, update) => this.persister.enqueue(id, update),
         applyAwareness: (id, update) => this.registry.applyRemoteAwareness(id, update),
@@ -97,7 +98,8 @@ export class SyncServer {
       clientIds: clientIdAllowance(this.limits.newClientIdsPerDay),
       overruns: overrunForgiveness(),
       onLocalAwareness: (doc, ids) => {
-        this.presence.changed(doc, ids);
+        // Links that reach every process carry presence alone: it never touches the store ([S14]).
+        if (!this.relay?.carriesPresence) this.presence.changed(doc, ids);
         this.relay?.publishAwareness(doc.id, () => awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids));
       },
     });

@@ -35,4 +35,18 @@ describe('parseEnv', () => {
     expect(parseEnv({ DEV_LOGIN: '1' }).DEV_LOGIN).toBe('1');
     expect(() => parseEnv({ DEV_LOGIN: 'yes' })).toThrow(/^invalid environment variable DEV_LOGIN: /);
   });
+
+  it('[S14] peer links across machines need an address and a shared secret (also from a file); strays are named', () => {
+    files['/run/secrets/peer'] = 'a-peer-secret-long-enough\n';
+    const env = parseEnv({ PEER_ADDRESS: 'server1:7070', PEER_SECRET_FILE: '/run/secrets/peer', PEER_HOST: '0.0.0.0' }, read);
+    expect([env.PEER_ADDRESS, env.PEER_SECRET, env.PEER_HOST]).toEqual(['server1:7070', 'a-peer-secret-long-enough', '0.0.0.0']);
+    expect(parseEnv({ PEER_ADDRESS: '[fd00::2]:7070', PEER_SECRET: 'a-peer-secret-long-enough' }).PEER_ADDRESS).toBe('[fd00::2]:7070');
+    for (const bad of ['server1', 'server1:0', 'server1:70000', ':7070', 'http://server1:7070', 'a b:1']) {
+      expect(() => parseEnv({ PEER_ADDRESS: bad, PEER_SECRET: 'a-peer-secret-long-enough' }), bad).toThrow(/^invalid environment variable PEER_ADDRESS: /);
+    }
+    expect(() => parseEnv({ PEER_ADDRESS: 'server1:7070' })).toThrow(/^invalid environment variable PEER_SECRET: required/);
+    expect(() => parseEnv({ PEER_ADDRESS: 'server1:7070', PEER_SECRET: 'short' })).toThrow(/^invalid environment variable PEER_SECRET: must be at least 16/);
+    expect(() => parseEnv({ PEER_SECRET: 'a-peer-secret-long-enough' })).toThrow(/^invalid environment variable PEER_SECRET: only used with PEER_ADDRESS/);
+    expect(() => parseEnv({ PEER_HOST: '0.0.0.0' })).toThrow(/^invalid environment variable PEER_HOST: only used with PEER_ADDRESS/);
+  });
 });

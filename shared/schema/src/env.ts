@@ -1,5 +1,6 @@
 // Every environment variable (README.md "Configuration"), parsed once at start-up by the composition roots.
 import { z } from 'zod';
+import { PeerAddress } from './peer-record.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
@@ -17,7 +18,7 @@ const proxyList = z
   );
 
 /** Secrets that may also come from a file named by `<NAME>_FILE` (Docker/Kubernetes secrets). */
-export const FILE_VARIABLES = ['MONGODB_URL', 'SUPABASE_JWT_SECRET', 'GROQ_API_KEY', 'OPENAI_API_KEY'] as const;
+export const FILE_VARIABLES = ['MONGODB_URL', 'SUPABASE_JWT_SECRET', 'GROQ_API_KEY', 'OPENAI_API_KEY', 'PEER_SECRET'] as const;
 
 export const EnvSchema = z.object({
   PORT: port.default(8080),
@@ -46,6 +47,12 @@ export const EnvSchema = z.object({
   /** `1` serves development login even with NODE_ENV=production (the server checks, see server/src/auth/mode.ts). */
   DEV_LOGIN: z.enum(['0', '1'], 'must be 0 or 1').optional(),
   TRUST_PROXY: proxyList.optional(),
+  /** `host:port` at which the other servers reach this one: turns on peer links across machines (SPEC [S14]). */
+  PEER_ADDRESS: PeerAddress.optional(),
+  /** Where the peer listener binds; default: the host of PEER_ADDRESS. */
+  PEER_HOST: z.string().min(1).optional(),
+  /** Shared by every server; each peer link proves it (SPEC [S14]). */
+  PEER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -88,6 +95,11 @@ export function parseEnv(source: Record<string, string | undefined>, readSecretF
   }
   const env = parsed.data;
   if (env.STORE === 'mongo' && !env.MONGODB_URL) throw new Error('invalid environment variable MONGODB_URL: required when STORE=mongo');
+  if (env.PEER_ADDRESS !== undefined && env.PEER_SECRET === undefined) throw new Error('invalid environment variable PEER_SECRET: required when PEER_ADDRESS is set (or PEER_SECRET_FILE)');
+  if (env.PEER_ADDRESS === undefined) {
+    if (env.PEER_SECRET !== undefined) throw new Error('invalid environment variable PEER_SECRET: only used with PEER_ADDRESS');
+    if (env.PEER_HOST !== undefined) throw new Error('invalid environment variable PEER_HOST: only used with PEER_ADDRESS');
+  }
   const aiProvider = env.AI_PROVIDER ?? (env.GROQ_API_KEY ? 'groq' : 'offline');
   if (aiProvider === 'groq' && !env.GROQ_API_KEY) throw new Error('invalid environment variable GROQ_API_KEY: required when AI_PROVIDER=groq');
   if (aiProvider === 'openai' && !env.OPENAI_BASE_URL) throw new Error('invalid environment variable OPENAI_BASE_URL: required when AI_PROVIDER=openai');
