@@ -23,7 +23,8 @@ export async function startTestServer(opts: { dataDir?: string; limits?: Partial
   const dataDir = opts.dataDir ?? tempDir();
   const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'test-server' });
   const server = await startServer(
-    { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, STORE: 'sqlite', MONGODB_URL: undefined, SUPABASE_URL: undefined, SUPABASE_JWT_SECRET: undefined, ALLOWED_ORIGINS: opts.env?.['ALLOWED_ORIGINS'], MAX_PAYLOAD_BYTES: 1024 * 1024, MAX_DOC_BYTES: 10 * 1024 * 1024 },
+    { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, STORE: 'sqlite', MONGODB_URL: undefined, SUPABASE_URL: undefined, SUPABASE_JWT_SECRET: undefined, ALLOWED_ORIGINS: opts.env?.['ALLOWED_ORIGINS'], MAX_PAYLOAD_BYTES: 1024 * 1024, MAX_DOC_BYTES: 10 * 1024 * 1024,
+      PEER_ADDRESS: opts.env?.['PEER_ADDRESS'], PEER_HOST: opts.env?.['PEER_HOST'], PEER_SECRET: opts.env?.['PEER_SECRET'] },
     logger,
     opts.limits ? { limits: opts.limits } : {},
   );
@@ -136,6 +137,16 @@ export function holdWriteLock(dataDir: string): { release(): void } {
       db.close();
     },
   };
+}
+
+/** Rows of presence the store relays (the SQLite change feed's `awareness` changes, SPEC [S9]). */
+export function storedPresenceCount(dataDir: string): number {
+  const db = new Database(join(dataDir, 'trellis.db'), { readonly: true });
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM changes WHERE type = 'awareness'").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 /** One unlabelled metric of a server's `/metrics`, 0 when absent. */

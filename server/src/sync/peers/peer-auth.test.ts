@@ -1,0 +1,186 @@
+// [S14] peer links across machines admit only processes that prove the shared secret: a stranger on
+// the peer port — no secret, a wrong one, a proof reflected back, a frame out of turn, an oversize
+// handshake — is cut off before anything it sends reaches a document, and the servers' own link and
+// clients carry on. The same frames from a link that did prove the secret do arrive (the control
+// that makes "nothing arrived" mean something).
+import { createConnection } from 'node:net';
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { WebsocketProvider } from 'y-websocket';
+import { notesOf } from '@trellis/schema';
+import { connect, createCollaboration, freePort, login, startTestServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor } from '../../testing/harness.ts';
+import { newNonce, peerProof } from './peer-auth.ts';
+import { encodePeerFrame, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
+import type { PeerFrame } from './peer-frame.ts';
+
+const SECRET = 'the-servers-shared-peer-secret';
+const providers: WebsocketProvider[] = [];
+const stops: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const p of providers.splice(0)) p.destroy();
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function tcpServer(dataDir: string) {
+  const peerPort = await freePort();
+  const server = await startTestServer({ dataDir, env: { PEER_ADDRESS: `127.0.0.1:${peerPort}`, PEER_SECRET: SECRET } });
+  stops.push(() => server.stop());
+  return Object.assign(server, { peerPort });
+}
+
+/** Two servers linked over TCP, one collaboration, alice's client on a and bob's on b. */
+async function linkedPair() {
+  const dataDir = tempDir();
+  const a = await tcpServer(dataDir);
+  const b = await tcpServer(dataDir);
+  await waitFor(() => a.sync.relay!.peerIds.includes(b.instanceId) && b.sync.relay!.peerIds.includes(a.instanceId), 10_000, 'servers linked');
+  const owner = await login(a.url, 'o@tcp-peers.io');
+  const collab = await createCollaboration(a.url, owner);
+  const alice = connect(a.url, collab, owner.token);
+  const bob = connect(b.url, collab, owner.token);
+  providers.push(alice, bob);
+  await Promise.all([synced(alice), synced(bob)]);
+  return { dataDir, a, b, collab, alice, bob };
+}
+
+/** A raw TCP client on a server's peer port that speaks (or abuses) the peer protocol by hand. */
+async function rawPeer(port: number) {
+  const socket: Socket = createConnection({ host: '127.0.0.1', port });
+  const reader = new PeerFrameReader();
+  const received: PeerFrame[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(...reader.push(chunk)));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  await waitFor(() => received.some((f) => f.type === 'hello'), 5000, 'the server says hello');
+  const serverHello = received.find((f) => f.type === 'hello') as Extract<PeerFrame, { type: 'hello' }>;
+  let isClosed = false;
+  void closed.then(() => (isClosed = true));
+  return {
+    socket, received, closed, serverHello,
+    get isClosed() {
+      return isClosed;
+    },
+    send: (frame: PeerFrame) => socket.write(encodePeerFrame(frame)),
+  };
+}
+
+/** What an intruder would like every client of the collaboration to see. */
+function injection(collaborationId: string): { presence: PeerFrame; update: PeerFrame; clientId: number } {
+  const doc = new Y.Doc();
+  notesOf(doc).insert(0, 'injected');
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  awareness.setLocalState({ user: { name: 'mallory' } });
+  return {
+    clientId: awareness.clientID,
+    presence: { type: 'awareness', collaborationId, update: awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]) },
+    update: { type: 'update', collaborationId, update: Y.encodeStateAsUpdate(doc) },
+  };
+}
+
+const sees = (p: WebsocketProvider, clientId: number) => p.awareness.getStates().has(clientId);
+
+describe('peer links across machines: authentication', () => {
+  it('[S14] a client without the secret, with a wrong one, or reflecting the server\'s own proof is closed; nothing it sent reaches anyone', async () => {
+    const { a, b, collab, alice, bob } = await linkedPair();
+    const { presence, update, clientId } = injection(collab);
+    const nonce = newNonce();
+    const attempts: ((peer: Awaited<ReturnType<typeof rawPeer>>) => void)[] = [
+      // No secret at all: hello, then straight to the payload.
+      (peer) => {
+        peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: 'server-intruder', nonce });
+        peer.send(presence);
+        peer.send(update);
+      },
+      // A proof made with the wrong secret.
+      (peer) => {
+        const me = { instanceId: 'server-intruder', nonce };
+        peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce });
+        peer.send({ type: 'auth', proof: peerProof(Buffer.from('not-the-shared-secret'), me, peer.serverHello) });
+        peer.send(presence);
+        peer.send(update);
+      },
+      // The server's own proof sent back as ours, once the server has sent it.
+      (peer) => {
+        peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: 'server-intruder', nonce });
+        void waitFor(() => peer.received.some((f) => f.type === 'auth'), 5000, 'the server proves itself').then(() => {
+          const theirs = peer.received.find((f) => f.type === 'auth') as Extract<PeerFrame, { type: 'auth' }>;
+          peer.send({ type: 'auth', proof: theirs.proof });
+          peer.send(presence);
+          peer.send(update);
+        }, () => undefined);
+      },
+      // Claiming to be the server itself.
+      (peer) => {
+        peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: a.instanceId, nonce });
+        peer.send(presence);
+      },
+      // A document frame before any hello.
+      (peer) => peer.send(presence),
+    ];
+    for (const [i, attempt] of attempts.entries()) {
+      const peer = await rawPeer(a.peerPort);
+      attempt(peer);
+      await waitFor(() => peer.isClosed, 3000, `attempt ${i} closed`);
+    }
+    // Give anything that slipped through time to show.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const p of [alice, bob]) {
+      expect(sees(p, clientId)).toBe(false);
+      expect(notesOf(p.doc).toString()).toBe('');
+    }
+    expect(a.sync.relay!.peerIds).toEqual([b.instanceId]);
+    // The servers' own link still carries edits and presence.
+    notesOf(alice.doc).insert(0, 'still linked');
+    bob.awareness.setLocalStateField('user', { name: 'bob' });
+    await waitFor(() => notesOf(bob.doc).toString() === 'still linked' && sees(alice, bob.awareness.clientID), 5000, 'a and b still linked');
+  }, 60_000);
+
+  it('[S14] an oversize frame before authentication closes the link from its length alone', async () => {
+    const dataDir = tempDir();
+    const a = await tcpServer(dataDir);
+    const peer = await rawPeer(a.peerPort);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(8 * 1024 * 1024);
+    peer.socket.write(header);
+    await peer.closed;
+  }, 30_000);
+
+  it('[S14] the same frames from a link that proved the secret arrive; its malformed frame then closes that link only', async () => {
+    const { a, b, collab, alice, bob } = await linkedPair();
+    const { presence, update, clientId } = injection(collab);
+    const peer = await rawPeer(a.peerPort);
+    const me = { instanceId: 'server-trusted', nonce: newNonce() };
+    peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce });
+    peer.send({ type: 'auth', proof: peerProof(Buffer.from(SECRET), me, peer.serverHello) });
+    await waitFor(() => a.sync.relay!.peerIds.includes(me.instanceId), 5000, 'a opened the link');
+    peer.send(presence);
+    peer.send(update);
+    await waitFor(() => sees(alice, clientId) && notesOf(alice.doc).toString() === 'injected', 5000, 'alice sees what the proven peer sent');
+    peer.socket.write(Buffer.from([0, 0, 0, 3, 9, 9, 9]));
+    await peer.closed;
+    expect(a.sync.relay!.peerIds).toEqual([b.instanceId]);
+    notesOf(bob.doc).insert(0, '!');
+    await waitFor(() => notesOf(alice.doc).toString().includes('!'), 5000, 'a and b still linked');
+  }, 60_000);
+
+  it('[S14] presence crosses the TCP links and is never written to the store', async () => {
+    const { dataDir, collab, alice, bob } = await linkedPair();
+    alice.awareness.setLocalStateField('user', { name: 'alice' });
+    bob.awareness.setLocalStateField('user', { name: 'bob' });
+    await waitFor(() => sees(bob, alice.awareness.clientID) && sees(alice, bob.awareness.clientID), 5000, 'each sees the other');
+    // Once an edit of each is stored, both processes' store writes are flowing: presence sent
+    // through the store would be there by now.
+    notesOf(alice.doc).insert(0, 'a');
+    notesOf(bob.doc).insert(0, 'b');
+    await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).length === 2, 10_000, 'both edits stored');
+    alice.awareness.setLocalStateField('typing', true);
+    await waitFor(() => (bob.awareness.getStates().get(alice.awareness.clientID) as { typing?: boolean } | undefined)?.typing === true, 5000, 'bob sees alice typing');
+    alice.disconnect();
+    await waitFor(() => !sees(bob, alice.awareness.clientID), 5000, 'alice gone for bob');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(storedPresenceCount(dataDir)).toBe(0);
+  }, 60_000);
+});
