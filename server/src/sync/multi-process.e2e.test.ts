@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { createSqliteStore } from '@trellis/store';
-import { addMember, connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
+import { addMember, connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
 
 const children: ChildProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -88,9 +88,11 @@ describe('multiple server processes', () => {
   }, 120_000);
 
   it('[S9] presence crosses processes: who is here and who left, whichever process holds each socket', async () => {
-    const { onA: alice, onB: bob } = await twoProcesses('owner@p.io');
+    const { dataDir, onA: alice, onB: bob } = await twoProcesses('owner@p.io');
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await waitFor(() => (bob.awareness.getStates().get(alice.awareness.clientID) as { user?: { name?: string } } | undefined)?.user?.name === 'alice', 10_000, 'bob sees alice');
+    // Without PEER_ADDRESS presence is also published through the store (unlike [S14]).
+    await waitFor(() => storedPresenceCount(dataDir) > 0, 10_000, 'presence in the store');
     bob.awareness.setLocalStateField('typing', true);
     await waitFor(() => (alice.awareness.getStates().get(bob.awareness.clientID) as { typing?: boolean } | undefined)?.typing === true, 10_000, 'alice sees bob typing');
     alice.disconnect();
