@@ -7,6 +7,7 @@ describe('peer frames', () => {
     const frames = [
       { type: 'hello', version: 3, instanceId: 'server-a', nonce: new Uint8Array([7, 7]) },
       { type: 'auth', proof: new Uint8Array(32).fill(5) },
+      { type: 'ping' },
       { type: 'interest', collaborationId: 'c1', on: true },
       { type: 'update', collaborationId: 'c1', update: new Uint8Array([1, 2, 3]) },
       { type: 'interest', collaborationId: 'c1', on: false },

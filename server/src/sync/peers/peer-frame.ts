@@ -7,7 +7,8 @@ import * as encoding from 'lib0/encoding';
 // PEER_PROTOCOL_VERSION history:
 // 1 — hello, interest, update.
 // 2 — awareness (presence of a process's own clients).
-// 3 — hello carries a nonce; auth (proof of the shared secret over both hellos, links between machines).
+// 3 — hello carries a nonce; auth (proof of the shared secret over both hellos, links between
+//     machines); ping (a link silent for too long is dead, even when TCP has not noticed).
 export const PEER_PROTOCOL_VERSION = 3;
 
 /** Larger than any update a client may send (MAX_PAYLOAD_BYTES) plus the envelope. */
@@ -15,11 +16,12 @@ export const MAX_PEER_FRAME_BYTES = 64 * 1024 * 1024;
 /** Hello and auth fit easily: nothing larger is read from a link that has not authenticated. */
 export const MAX_HANDSHAKE_FRAME_BYTES = 1024;
 
-const TYPE = { hello: 0, interest: 1, update: 2, awareness: 3, auth: 4 } as const;
+const TYPE = { hello: 0, interest: 1, update: 2, awareness: 3, auth: 4, ping: 5 } as const;
 
 export type PeerFrame =
   | { type: 'hello'; version: number; instanceId: string; nonce: Uint8Array }
   | { type: 'auth'; proof: Uint8Array }
+  | { type: 'ping' }
   | { type: 'interest'; collaborationId: string; on: boolean }
   | { type: 'update'; collaborationId: string; update: Uint8Array }
   | { type: 'awareness'; collaborationId: string; update: Uint8Array };
@@ -42,6 +44,9 @@ export function encodePeerFrame(frame: PeerFrame): Buffer {
     case 'auth':
       encoding.writeVarUint(e, TYPE.auth);
       encoding.writeVarUint8Array(e, frame.proof);
+      break;
+    case 'ping':
+      encoding.writeVarUint(e, TYPE.ping);
       break;
     case 'interest':
       encoding.writeVarUint(e, TYPE.interest);
@@ -74,6 +79,9 @@ function decodeBody(body: Uint8Array): PeerFrame {
       break;
     case TYPE.auth:
       frame = { type: 'auth', proof: decoding.readVarUint8Array(d) };
+      break;
+    case TYPE.ping:
+      frame = { type: 'ping' };
       break;
     case TYPE.interest:
       frame = { type: 'interest', collaborationId: decoding.readVarString(d), on: decoding.readVarUint(d) === 1 };

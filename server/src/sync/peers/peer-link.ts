@@ -1,11 +1,11 @@
 // One connection to another server process: a handshake (hello both ways, then, with a shared
 // secret, a proof both ways: SPEC [S14]), then interest, update and awareness frames. Nothing but
 // the handshake is read before the link is open, and only handshake-sized frames; a malformed
-// frame, a failed or slow handshake, a slow peer or a socket error ends this link only.
+// frame, a failed or slow handshake, a slow or silent peer or a socket error ends this link only.
 import type { Socket } from 'node:net';
 import type { Logger } from '@trellis/runtime';
 import { PeerInstanceId } from '@trellis/schema';
-import { newNonce, peerProof, proofHolds } from './peer-auth.ts';
+import { NONCE_BYTES, newNonce, peerProof, proofHolds } from './peer-auth.ts';
 import type { HelloSide } from './peer-auth.ts';
 import { encodePeerFrame, MAX_HANDSHAKE_FRAME_BYTES, MAX_PEER_FRAME_BYTES, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
 import type { PeerFrame } from './peer-frame.ts';
@@ -14,6 +14,11 @@ import type { PeerFrame } from './peer-frame.ts';
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** A link not open by then is closed (a stranger holding a connection, a peer that hangs). */
 const HANDSHAKE_MS = 5_000;
+/** An open link pings this often; one that has heard nothing for SILENT_MS is dead (a machine gone
+ *  without closing its sockets), so what its peer forwarded is stored here soon ([S10] ledger). */
+export const DEFAULT_HEARTBEAT = { everyMs: 5_000, silentMs: 15_000 };
+
+const PING = encodePeerFrame({ type: 'ping' });
 
 export interface PeerLinkEvents {
   /** The peer said who it is and, with a secret, proved it: the link is open. */
@@ -23,7 +28,7 @@ export interface PeerLinkEvents {
 }
 
 /** The frames an open link carries. */
-export type DataFrame = Exclude<PeerFrame, { type: 'hello' | 'auth' }>;
+export type DataFrame = Exclude<PeerFrame, { type: 'hello' | 'auth' | 'ping' }>;
 
 export interface PeerLinkOptions {
   instanceId: string;
@@ -31,6 +36,7 @@ export interface PeerLinkOptions {
   secret: Buffer | null;
   /** Dialled as this process (from its socket name or registry record): a hello naming another is refused. */
   expectedPeerId: string | null;
+  heartbeat?: { everyMs: number; silentMs: number };
 }
 
 export class PeerLink {
@@ -43,6 +49,8 @@ export class PeerLink {
   private state: 'hello' | 'auth' | 'open' = 'hello';
   private closed = false;
   private readonly handshakeTimer: NodeJS.Timeout;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private lastHeard = Date.now();
 
   constructor(
     private readonly socket: Socket,
@@ -59,8 +67,7 @@ export class PeerLink {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.logger.debug({ err, peerId: this.peerId }, 'peer link error'));
     socket.on('close', () => {
-      this.closed = true;
-      clearTimeout(this.handshakeTimer);
+      this.stopTimers();
       this.events.onClose(this);
     });
     this.sendRaw({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: this.own.instanceId, nonce: this.own.nonce });
@@ -86,9 +93,14 @@ export class PeerLink {
   }
 
   close(): void {
+    this.stopTimers();
+    this.socket.destroy();
+  }
+
+  private stopTimers(): void {
     this.closed = true;
     clearTimeout(this.handshakeTimer);
-    this.socket.destroy();
+    if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
   private sendRaw(frame: PeerFrame): void {
@@ -97,6 +109,7 @@ export class PeerLink {
 
   private receive(chunk: Buffer): void {
     if (this.closed) return;
+    this.lastHeard = Date.now();
     this.reader.append(chunk);
     // Frame by frame: the size bound rises only once the handshake is done.
     for (;;) {
@@ -115,6 +128,7 @@ export class PeerLink {
 
   private handle(frame: PeerFrame): void {
     if (this.state === 'open') {
+      if (frame.type === 'ping') return;
       if (frame.type === 'hello' || frame.type === 'auth') return this.refuse(`unexpected ${frame.type}`);
       return this.events.onFrame(this, frame);
     }
@@ -131,6 +145,7 @@ export class PeerLink {
     if (frame.version !== PEER_PROTOCOL_VERSION) return this.refuse(`protocol version ${frame.version}`);
     const id = PeerInstanceId.safeParse(frame.instanceId);
     if (!id.success || id.data === this.own.instanceId) return this.refuse('bad instance id');
+    if (frame.nonce.length !== NONCE_BYTES) return this.refuse('bad nonce');
     // A socket or record left by a process that is gone, now answered by another one: the new
     // process's own record is dialled under its own id.
     if (this.opts.expectedPeerId !== null && id.data !== this.opts.expectedPeerId) return this.refuse('not the process dialled');
@@ -145,6 +160,12 @@ export class PeerLink {
     this.state = 'open';
     this.peerId = this.peerHello!.instanceId;
     this.reader.maxFrameBytes = MAX_PEER_FRAME_BYTES;
+    const { everyMs, silentMs } = this.opts.heartbeat ?? DEFAULT_HEARTBEAT;
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastHeard > silentMs) return this.refuse('silent for too long');
+      this.sendEncoded(PING);
+    }, everyMs);
+    this.heartbeat.unref();
     this.events.onHello(this);
   }
 

@@ -44,7 +44,12 @@ export class RegistryTransport implements PeerTransport {
   async listen(accept: (socket: Socket) => void): Promise<boolean> {
     const server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 10_000 }, accept);
     server.maxConnections = MAX_CONNECTIONS;
-    this.server = await listenOn(server, (s, done) => s.listen(this.port, this.opts.bindHost, done), this.opts.logger);
+    try {
+      this.server = await listenOn(server, (s, done) => s.listen(this.port, this.opts.bindHost, done), this.opts.logger);
+    } catch (err) {
+      // Configured explicitly, so not linking is a start-up failure, named after the settings.
+      throw new Error(`peer listener cannot listen on ${this.opts.bindHost}:${this.port} (PEER_HOST / PEER_ADDRESS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
     // Registered only once others can connect; the first write also tells start-up the store takes it.
     await this.renew();
     this.timer = setInterval(() => void this.renew(), RENEW_MS);
