@@ -4,6 +4,7 @@
 #   mongo_root_password  MongoDB administrator `root` (created at replica-set initiation)
 #   mongo_app_password   MongoDB user `trellis` (readWrite on the `trellis` database)
 #   mongodb_url          the servers' and workers' MONGODB_URL, read through MONGODB_URL_FILE
+#   peer_secret          the servers' PEER_SECRET (their direct links prove it), read through PEER_SECRET_FILE
 # Run before the first `docker-compose up`: sh deploy/secrets.sh
 set -eu
 dir="$(dirname "$0")/secrets"
@@ -13,6 +14,7 @@ rand() { head -c 4096 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1";
 [ -s "$dir/mongo_keyfile" ] || rand 756 > "$dir/mongo_keyfile"
 [ -s "$dir/mongo_root_password" ] || rand 40 > "$dir/mongo_root_password"
 [ -s "$dir/mongo_app_password" ] || rand 40 > "$dir/mongo_app_password"
+[ -s "$dir/peer_secret" ] || rand 48 > "$dir/peer_secret"
 if [ ! -s "$dir/mongodb_url" ]; then
   printf 'mongodb://trellis:%s@mongo:27017/trellis?replicaSet=rs0&authSource=admin\n' "$(cat "$dir/mongo_app_password")" > "$dir/mongodb_url"
 fi

@@ -66,6 +66,18 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     expect(config.stdout).not.toMatch(/PASSWORD: /);
   });
 
+  it('[S14] servers link over the compose network: a peer port never published, a secret from a file, presence off MongoDB', () => {
+    const server = block(config.stdout, 'server');
+    // Its own address on the compose network (`config` prints the file's `$$` escape as is).
+    expect(server).toMatch(/PEER_ADDRESS="\$+\(hostname -i [^)]*\):7070" exec node --max-semi-space-size=8\s+dist\/server\.js/);
+    expect(server).toContain('PEER_HOST: 0.0.0.0');
+    expect(server).toContain('PEER_SECRET_FILE: /run/secrets/peer_secret');
+    expect(server).toMatch(/secrets:\n {4}- source: mongodb_url\n {4}- source: peer_secret/);
+    expect(server).not.toMatch(/PEER_SECRET: /);
+    expect(server).not.toMatch(/\n {4}ports:/);
+    expect(block(config.stdout, 'worker')).not.toContain('PEER_');
+  });
+
   it('[O4] health checks use readiness: each server directly, nginx through to a ready server', () => {
     expect(block(config.stdout, 'server')).toMatch(/healthcheck:[\s\S]*\/api\/ready/);
     expect(block(config.stdout, 'nginx')).toMatch(/healthcheck:[\s\S]*\/api\/ready/);
