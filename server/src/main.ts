@@ -12,7 +12,8 @@ const env = orExit(() => {
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'server' });
 const server = await startServer(env, logger);
-logger.info({ instanceId: server.instanceId, port: server.port, store: env.STORE }, 'server listening');
+// PEER_ADDRESS only (never the secret): where the other servers reach this one ([S14]).
+logger.info({ instanceId: server.instanceId, port: server.port, store: env.STORE, peerAddress: env.PEER_ADDRESS ?? null }, 'server listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
