@@ -6,7 +6,7 @@ export type { Logger };
 
 export const REDACT_PATHS = [
   'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
-  'secret', '*.secret', 'apiKey', '*.apiKey', 'GROQ_API_KEY', 'OPENAI_API_KEY', 'SUPABASE_JWT_SECRET', 'password', '*.password',
+  'secret', '*.secret', 'apiKey', '*.apiKey', 'GROQ_API_KEY', 'OPENAI_API_KEY', 'SUPABASE_JWT_SECRET', 'PEER_SECRET', '*.PEER_SECRET', 'password', '*.password',
 ];
 
 export function createLogger(opts: { level: string; name: string; destination?: NodeJS.WritableStream }): Logger {
