@@ -55,7 +55,9 @@ async function rawPeer(port: number) {
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   await waitFor(() => received.some((f) => f.type === 'hello'), 5000, 'the server says hello');
-  const serverHello = received.find((f) => f.type === 'hello') as Extract<PeerFrame, { type: 'hello' }>;
+  const hello = received.find((f) => f.type === 'hello') as Extract<PeerFrame, { type: 'hello' }>;
+  // The server accepted this connection: it proves itself, and checks proofs, as the accepting side.
+  const serverHello = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce };
   let isClosed = false;
   void closed.then(() => (isClosed = true));
   return {
@@ -96,7 +98,7 @@ describe('peer links across machines: authentication', () => {
       },
       // A proof made with the wrong secret.
       (peer) => {
-        const me = { instanceId: 'server-intruder', nonce };
+        const me = { role: 'dialer' as const, instanceId: 'server-intruder', nonce };
         peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce });
         peer.send({ type: 'auth', proof: peerProof(Buffer.from('not-the-shared-secret'), me, peer.serverHello) });
         peer.send(presence);
@@ -138,6 +140,27 @@ describe('peer links across machines: authentication', () => {
     await waitFor(() => notesOf(bob.doc).toString() === 'still linked' && sees(alice, bob.awareness.clientID), 5000, 'a and b still linked');
   }, 60_000);
 
+  it('[S14] a stranger relaying the two servers\' own proofs between two links it opened is closed on both', async () => {
+    const { a, b, collab, alice, bob } = await linkedPair();
+    const { presence, clientId } = injection(collab);
+    const toA = await rawPeer(a.peerPort);
+    const toB = await rawPeer(b.peerPort);
+    // To each server the stranger claims to be the other, with the other's own nonce.
+    toA.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: b.instanceId, nonce: toB.serverHello.nonce });
+    toB.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: a.instanceId, nonce: toA.serverHello.nonce });
+    await waitFor(() => toA.received.some((f) => f.type === 'auth') && toB.received.some((f) => f.type === 'auth'), 5000, 'both servers prove themselves');
+    const proofOf = (peer: typeof toA) => (peer.received.find((f) => f.type === 'auth') as Extract<PeerFrame, { type: 'auth' }>).proof;
+    // Each server's proof, over exactly the ids and nonces the other one sees, handed to the other.
+    toB.send({ type: 'auth', proof: proofOf(toA) });
+    toA.send({ type: 'auth', proof: proofOf(toB) });
+    toA.send(presence);
+    toB.send(presence);
+    await waitFor(() => toA.isClosed && toB.isClosed, 3000, 'both links closed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect([sees(alice, clientId), sees(bob, clientId)]).toEqual([false, false]);
+    expect([a.sync.relay!.peerIds, b.sync.relay!.peerIds]).toEqual([[b.instanceId], [a.instanceId]]);
+  }, 60_000);
+
   it('[S14] an oversize frame before authentication closes the link from its length alone', async () => {
     const dataDir = tempDir();
     const a = await tcpServer(dataDir);
@@ -152,7 +175,7 @@ describe('peer links across machines: authentication', () => {
     const { a, b, collab, alice, bob } = await linkedPair();
     const { presence, update, clientId } = injection(collab);
     const peer = await rawPeer(a.peerPort);
-    const me = { instanceId: 'server-trusted', nonce: newNonce() };
+    const me = { role: 'dialer' as const, instanceId: 'server-trusted', nonce: newNonce() };
     peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce });
     peer.send({ type: 'auth', proof: peerProof(Buffer.from(SECRET), me, peer.serverHello) });
     await waitFor(() => a.sync.relay!.peerIds.includes(me.instanceId), 5000, 'a opened the link');

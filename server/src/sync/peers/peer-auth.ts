@@ -1,14 +1,18 @@
 // Mutual authentication of a peer link (SPEC [S14]): each side sends a fresh random nonce in its
-// hello, then proves it knows the shared secret with an HMAC over both hellos. The prover's own id
-// and nonce come first, so a proof can never be reflected back as the other side's (a peer claiming
-// our own id is refused before any proof is checked), and fresh nonces keep an old proof from being
-// replayed on a new link.
+// hello, then proves it knows the shared secret with an HMAC over both hellos and its role on the
+// link. The prover's role, id and nonce come first, so a proof is never valid for the other side:
+// not reflected back on the same link (a peer claiming our own id is refused anyway), and not
+// relayed between two links a stranger opened to two servers (there both servers accept, so each
+// only ever proves itself as the accepting side, and an accepting server wants the dialling side's
+// proof). Fresh nonces keep an old proof from being replayed on a new link.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 
 export const NONCE_BYTES = 32;
 
 export interface HelloSide {
+  /** Which end of the link: the side that dialled, or the side that accepted. */
+  role: 'dialer' | 'acceptor';
   instanceId: string;
   nonce: Uint8Array;
 }
@@ -19,8 +23,10 @@ export const newNonce = (): Uint8Array => new Uint8Array(randomBytes(NONCE_BYTES
 export function peerProof(secret: Buffer, prover: HelloSide, verifier: HelloSide): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarString(e, `trellis-peer-auth-v3`);
+  encoding.writeVarString(e, prover.role);
   encoding.writeVarString(e, prover.instanceId);
   encoding.writeVarUint8Array(e, prover.nonce);
+  encoding.writeVarString(e, verifier.role);
   encoding.writeVarString(e, verifier.instanceId);
   encoding.writeVarUint8Array(e, verifier.nonce);
   return new Uint8Array(createHmac('sha256', secret).update(encoding.toUint8Array(e)).digest());

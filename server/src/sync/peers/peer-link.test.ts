@@ -60,9 +60,10 @@ describe('peer link heartbeat', () => {
     let closedAt = 0;
     socket.on('close', () => (closedAt = Date.now()));
     await waitFor(() => received.length > 0, 2000, 'hello');
-    const theirs = received[0] as Extract<PeerFrame, { type: 'hello' }>;
-    const me = { instanceId: 'server-silent', nonce: newNonce() };
-    socket.write(encodePeerFrame({ type: 'hello', version: PEER_PROTOCOL_VERSION, ...me }));
+    const hello = received[0] as Extract<PeerFrame, { type: 'hello' }>;
+    const theirs = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce };
+    const me = { role: 'dialer' as const, instanceId: 'server-silent', nonce: newNonce() };
+    socket.write(encodePeerFrame({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce }));
     socket.write(encodePeerFrame({ type: 'auth', proof: peerProof(secret, me, theirs) }));
     await waitFor(() => serverLog.includes('open server-silent'), 2000, 'opened');
     const openedAt = Date.now();

@@ -60,7 +60,7 @@ export class PeerLink {
     private readonly logger: Logger,
   ) {
     this.reader.maxFrameBytes = MAX_HANDSHAKE_FRAME_BYTES;
-    this.own = { instanceId: opts.instanceId, nonce: newNonce() };
+    this.own = { role: dialedByUs ? 'dialer' : 'acceptor', instanceId: opts.instanceId, nonce: newNonce() };
     this.handshakeTimer = setTimeout(() => this.refuse('no handshake in time'), HANDSHAKE_MS);
     this.handshakeTimer.unref();
     socket.setNoDelay(true);
@@ -149,7 +149,7 @@ export class PeerLink {
     // A socket or record left by a process that is gone, now answered by another one: the new
     // process's own record is dialled under its own id.
     if (this.opts.expectedPeerId !== null && id.data !== this.opts.expectedPeerId) return this.refuse('not the process dialled');
-    this.peerHello = { instanceId: id.data, nonce: frame.nonce };
+    this.peerHello = { role: this.dialedByUs ? 'acceptor' : 'dialer', instanceId: id.data, nonce: frame.nonce };
     if (this.opts.secret === null) return this.opened();
     this.state = 'auth';
     this.sendRaw({ type: 'auth', proof: peerProof(this.opts.secret, this.own, this.peerHello) });
