@@ -11,7 +11,7 @@ export function createSyncMetrics(m: Metrics) {
     protocolErrors: m.counter('trellis_protocol_errors_total', 'Connections closed for malformed frames'),
     connections: m.gauge('trellis_connections', 'Open sync connections'),
     documents: m.gauge('trellis_documents_loaded', 'Documents loaded in memory'),
-    peerUpdates: m.counter('trellis_peer_updates_total', 'Updates forwarded directly by other processes on this DATA_DIR'),
+    peerUpdates: m.counter('trellis_peer_updates_total', 'Updates forwarded directly by other server processes'),
     peers: m.gauge('trellis_peers', 'Other server processes linked directly'),
     peerUnconfirmed: m.gauge('trellis_peer_unconfirmed_updates', 'Forwarded updates not yet seen stored by their writer'),
     gateSeconds: m.histogram('trellis_gate_seconds', 'Time one client update spends in the permission gate', [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
