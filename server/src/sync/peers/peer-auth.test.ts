@@ -5,13 +5,15 @@
 // that makes "nothing arrived" mean something).
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { connect, createCollaboration, freePort, login, startTestServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor } from '../../testing/harness.ts';
-import { newNonce, peerProof } from './peer-auth.ts';
+import { newNonce, peerProof, proofHolds } from './peer-auth.ts';
+import type { HelloSide } from './peer-auth.ts';
 import { encodePeerFrame, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
 import type { PeerFrame } from './peer-frame.ts';
 
@@ -83,6 +85,42 @@ function injection(collaborationId: string): { presence: PeerFrame; update: Peer
 }
 
 const sees = (p: WebsocketProvider, clientId: number) => p.awareness.getStates().has(clientId);
+
+const sideArb: fc.Arbitrary<HelloSide> = fc.record({
+  role: fc.constantFrom('dialer' as const, 'acceptor' as const),
+  instanceId: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
+  nonce: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+});
+
+const sameSide = (a: HelloSide, b: HelloSide) => a.role === b.role && a.instanceId === b.instanceId && Buffer.from(a.nonce).equals(b.nonce);
+
+describe('peer proofs', () => {
+  it('[S14] a proof holds for exactly the secret, roles, ids and nonces it was made over; any one of them changed, it fails', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 16, maxLength: 40 }), fc.string({ minLength: 16, maxLength: 40 }), sideArb, sideArb, fc.nat(31), (secretText, otherText, prover, verifier, bit) => {
+        const secret = Buffer.from(secretText);
+        const proof = peerProof(secret, prover, verifier);
+        expect(proofHolds(secret, prover, verifier, proof)).toBe(true);
+        const flipped = (n: Uint8Array) => n.map((b, i) => (i === bit ? b ^ 1 : b));
+        const other = (role: HelloSide['role']) => (role === 'dialer' ? 'acceptor' : 'dialer');
+        const variants: [Buffer, HelloSide, HelloSide][] = [
+          [secret, { ...prover, role: other(prover.role) }, verifier],
+          [secret, prover, { ...verifier, role: other(verifier.role) }],
+          [secret, { ...prover, instanceId: `${prover.instanceId}x` }, verifier],
+          [secret, prover, { ...verifier, instanceId: `${verifier.instanceId}x` }],
+          [secret, { ...prover, nonce: flipped(prover.nonce) }, verifier],
+          [secret, prover, { ...verifier, nonce: flipped(verifier.nonce) }],
+        ];
+        if (otherText !== secretText) variants.push([Buffer.from(otherText), prover, verifier]);
+        // Reflected: the same link seen from the other end (unless both ends are alike in everything).
+        if (!sameSide(prover, verifier)) variants.push([secret, verifier, prover]);
+        for (const [s, p, v] of variants) expect(proofHolds(s, p, v, proof)).toBe(false);
+        expect(proofHolds(secret, prover, verifier, proof.subarray(0, 31))).toBe(false);
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+  });
+});
 
 describe('peer links across machines: authentication', () => {
   it('[S14] a client without the secret, with a wrong one, or reflecting the server\'s own proof is closed; nothing it sent reaches anyone', async () => {

@@ -1,6 +1,17 @@
 // [S10] frames between processes: reassembled across chunks, malformed ones rejected with a clear error.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodePeerFrame, MAX_HANDSHAKE_FRAME_BYTES, MAX_PEER_FRAME_BYTES, PeerFrameReader, PeerProtocolError } from './peer-frame.ts';
+import type { PeerFrame } from './peer-frame.ts';
+
+const bytes = (min: number) => fc.uint8Array({ minLength: min, maxLength: 64 });
+const frameArb: fc.Arbitrary<PeerFrame> = fc.oneof(
+  fc.record({ type: fc.constant('hello' as const), version: fc.nat(), instanceId: fc.string({ maxLength: 40 }), nonce: bytes(0) }),
+  fc.record({ type: fc.constant('auth' as const), proof: bytes(0) }),
+  fc.constant({ type: 'ping' as const }),
+  fc.record({ type: fc.constant('interest' as const), collaborationId: fc.string({ maxLength: 40 }), on: fc.boolean() }),
+  fc.record({ type: fc.constantFrom('update' as const, 'awareness' as const), collaborationId: fc.string({ maxLength: 40 }), update: bytes(1) }),
+);
 
 describe('peer frames', () => {
   it('[S10] round-trips every frame type, whatever the chunking', () => {
@@ -44,5 +55,30 @@ describe('peer frames', () => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(MAX_HANDSHAKE_FRAME_BYTES + 1);
     expect(() => reader.push(header)).toThrow(/out of bounds/);
+  });
+
+  it('[S10][S14] any frames, cut into any chunks, read back as sent; the same bytes with one byte changed read back or fail as a protocol error, never otherwise', () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 8 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (frames, cuts, at, flip) => {
+        const stream = Buffer.concat(frames.map((f) => encodePeerFrame(f)));
+        const reader = new PeerFrameReader();
+        const out: PeerFrame[] = [];
+        let i = 0;
+        for (let c = 0; i < stream.length; c++) {
+          const size = cuts[c % cuts.length]!;
+          out.push(...reader.push(stream.subarray(i, i + size)));
+          i += size;
+        }
+        expect(out).toEqual(frames);
+        const mutated = Buffer.from(stream);
+        mutated[at % mutated.length]! ^= flip;
+        try {
+          new PeerFrameReader().push(mutated);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PeerProtocolError);
+        }
+      }),
+      { numRuns: 500, seed: 20261130 },
+    );
   });
 });
