@@ -11,7 +11,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
-import { createLogger } from '@trellis/runtime';
+import { createLogger, freePort } from '@trellis/runtime';
 import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import type { SyncLimits } from '../sync/limits.ts';
 import { startServer } from '../server.ts';
@@ -29,6 +29,18 @@ export async function startTestServer(opts: { dataDir?: string; limits?: Partial
     opts.limits ? { limits: opts.limits } : {},
   );
   return Object.assign(server, { dataDir });
+}
+
+/** A server linking to the others over TCP (SPEC [S14]): PEER_ADDRESS on a free port of 127.0.0.1. */
+export async function startPeerServer(dataDir: string, secret: string): Promise<RunningServer & { dataDir: string; peerPort: number }> {
+  const peerPort = await freePort();
+  const server = await startTestServer({ dataDir, env: { PEER_ADDRESS: `127.0.0.1:${peerPort}`, PEER_SECRET: secret } });
+  return Object.assign(server, { peerPort });
+}
+
+/** Waits until every pair of these servers is linked directly. */
+export async function linked(servers: RunningServer[]): Promise<void> {
+  await waitFor(() => servers.every((s) => servers.every((o) => o === s || s.sync.relay!.peerIds.includes(o.instanceId))), 10_000, 'servers linked');
 }
 
 export interface TestUser {
