@@ -1,7 +1,8 @@
 // [S14] Server OS processes configured with PEER_ADDRESS and PEER_SECRET find each other through the
 // store's peer registry and link over TCP instead of the DATA_DIR socket directory: clients on
 // either process see each other's presence and edits, presence is never written to the store, and
-// a process that stops leaves the registry.
+// a process that stops leaves the registry; one killed before storing what it forwarded loses
+// nothing (the [S10] ledger works over TCP as over Unix sockets).
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { createSqliteStore } from '@trellis/store';
-import { connect, createCollaboration, freePort, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy } from '../../testing/harness.ts';
+import { connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy } from '../../testing/harness.ts';
 
 const SECRET = 'shared-by-every-server-process';
 const children: ChildProcess[] = [];
@@ -81,5 +82,32 @@ describe('server processes linked over TCP', () => {
     await new Promise((r) => a.child.on('exit', r));
     expect(await registry(dataDir)).toEqual([b.address]);
     await waitFor(async () => (await metric(b.url, 'trellis_peers')) === 0, 10_000, 'b unlinked');
+  }, 120_000);
+
+  it('[S10][S14] a process killed with SIGKILL before storing what it forwarded over TCP: the other process stores it', async () => {
+    const dataDir = tempDir();
+    const a = await startLinkedProcess(dataDir);
+    const b = await startLinkedProcess(dataDir);
+    await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 20_000, 'processes linked');
+    const owner = await login(a.url, 'owner@tcp-orphan.io');
+    const collab = await createCollaboration(a.url, owner);
+    const writer = connect(a.url, collab, owner.token);
+    const reader = connect(b.url, collab, owner.token);
+    providers.push(writer, reader);
+    await Promise.all([synced(writer), synced(reader)]);
+    // Hold the write lock so the writer's process cannot store the edit, then kill it.
+    const lock = holdWriteLock(dataDir);
+    try {
+      notesOf(writer.doc).insert(0, 'orphan');
+      await waitFor(() => notesOf(reader.doc).toString() === 'orphan', 5000, 'the other process got it over TCP');
+      writer.destroy();
+      a.child.kill('SIGKILL');
+      await new Promise((r) => a.child.on('exit', r));
+    } finally {
+      lock.release();
+    }
+    await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).toString() === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
+    // The killed process's record stays until it expires; nobody can link to it meanwhile.
+    expect(await metric(b.url, 'trellis_peers')).toBe(0);
   }, 120_000);
 });
