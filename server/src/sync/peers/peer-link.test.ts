@@ -39,13 +39,19 @@ async function connected(port: number): Promise<Socket> {
 }
 
 describe('peer link heartbeat', () => {
-  it('[S14] two linked processes stay linked while quiet: the pings keep the link alive', async () => {
+  it('[S14] two linked processes stay linked while quiet, and through a stall of one: the pings keep the link alive', async () => {
     const serverLog: string[] = [];
     const port = await listener(serverLog);
     const clientLog: string[] = [];
     const link = new PeerLink(await connected(port), true, { instanceId: 'server-a', secret, expectedPeerId: 'server-b', heartbeat }, linkEvents(clientLog), logger);
     await waitFor(() => link.open && serverLog.includes('open server-a'), 2000, 'linked');
     await new Promise((r) => setTimeout(r, 4 * heartbeat.silentMs));
+    expect(link.open).toBe(true);
+    // A process that stalls (a long GC pause, a busy loop) longer than the silence limit is not
+    // mistaken for a silent peer: the pings waiting unread count once it resumes.
+    const until = Date.now() + 2 * heartbeat.silentMs;
+    while (Date.now() < until) { /* stall the event loop */ }
+    await new Promise((r) => setTimeout(r, 4 * heartbeat.everyMs));
     expect(link.open).toBe(true);
     expect([...serverLog, ...clientLog]).toEqual(['open server-a', 'open server-b']);
   });

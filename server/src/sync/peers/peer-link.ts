@@ -161,8 +161,14 @@ export class PeerLink {
     this.peerId = this.peerHello!.instanceId;
     this.reader.maxFrameBytes = MAX_PEER_FRAME_BYTES;
     const { everyMs, silentMs } = this.opts.heartbeat ?? DEFAULT_HEARTBEAT;
+    let lastTick = Date.now();
     this.heartbeat = setInterval(() => {
-      if (Date.now() - this.lastHeard > silentMs) return this.refuse('silent for too long');
+      const now = Date.now();
+      // A late tick means this process stalled: the peer's pings may be waiting unread, so judge
+      // silence only on a tick that came on time (timers run before the sockets are read).
+      const late = now - lastTick > 2 * everyMs;
+      lastTick = now;
+      if (!late && now - this.lastHeard > silentMs) return this.refuse('silent for too long');
       this.sendEncoded(PING);
     }, everyMs);
     this.heartbeat.unref();
