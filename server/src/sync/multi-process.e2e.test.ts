@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { createSqliteStore } from '@trellis/store';
-import { addMember, connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
+import { addMember, clientOnEach, connect, createCollaboration, forwardThenKill, freePort, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy, recordAcks } from '../testing/harness.ts';
 
 const children: ChildProcess[] = [];
 const providers: WebsocketProvider[] = [];
@@ -31,12 +31,8 @@ async function twoProcesses(email: string) {
   const dataDir = tempDir();
   const a = await startProcess(dataDir);
   const b = await startProcess(dataDir);
-  const owner = await login(a.url, email);
-  const collab = await createCollaboration(a.url, owner);
-  const onA = connect(a.url, collab, owner.token);
-  const onB = connect(b.url, collab, owner.token);
+  const { collab, onA, onB } = await clientOnEach(a.url, b.url, email);
   providers.push(onA, onB);
-  await Promise.all([synced(onA), synced(onB)]);
   return { dataDir, a, b, collab, onA, onB };
 }
 
@@ -73,17 +69,7 @@ describe('multiple server processes', () => {
   it('[S10] a process killed before storing what it forwarded: the other process stores it', async () => {
     const { dataDir, a, b, collab, onA: writer, onB: reader } = await twoProcesses('owner@orphan.io');
     await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 10_000, 'processes linked');
-    // Hold the write lock so the writer's process cannot store the edit, then kill it.
-    const lock = holdWriteLock(dataDir);
-    try {
-      notesOf(writer.doc).insert(0, 'orphan');
-      await waitFor(() => notesOf(reader.doc).toString() === 'orphan', 5000, 'the other process forwarded it');
-      writer.destroy();
-      a.child.kill('SIGKILL');
-      await new Promise((r) => a.child.on('exit', r));
-    } finally {
-      lock.release();
-    }
+    await forwardThenKill(dataDir, writer, reader, a.child, 'orphan');
     await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).toString() === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
   }, 120_000);
 

@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
 import { createLogger, freePort } from '@trellis/runtime';
+import { notesOf } from '@trellis/schema';
 import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import type { SyncLimits } from '../sync/limits.ts';
 import { startServer } from '../server.ts';
@@ -31,6 +32,15 @@ export async function startTestServer(opts: { dataDir?: string; limits?: Partial
   return Object.assign(server, { dataDir });
 }
 
+/** A new owner's collaboration with a synced client on each of two servers. */
+export async function clientOnEach(urlA: string, urlB: string, email: string) {
+  const owner = await login(urlA, email);
+  const collab = await createCollaboration(urlA, owner);
+  const [onA, onB] = [connect(urlA, collab, owner.token), connect(urlB, collab, owner.token)];
+  await Promise.all([synced(onA), synced(onB)]);
+  return { owner, collab, onA, onB };
+}
+
 /** A server linking to the others over TCP (SPEC [S14]): PEER_ADDRESS on a free port of 127.0.0.1. */
 export async function startPeerServer(dataDir: string, secret: string): Promise<RunningServer & { dataDir: string; peerPort: number }> {
   const peerPort = await freePort();
@@ -41,6 +51,39 @@ export async function startPeerServer(dataDir: string, secret: string): Promise<
 /** Waits until every pair of these servers is linked directly. */
 export async function linked(servers: RunningServer[]): Promise<void> {
   await waitFor(() => servers.every((s) => servers.every((o) => o === s || s.sync.relay!.peerIds.includes(o.instanceId))), 10_000, 'servers linked');
+}
+
+/** Servers linked over TCP with one secret (SPEC [S14]) and the clients a test opens on them; call
+ *  `cleanup` after each test. */
+export function tcpTestbed(secret: string) {
+  const providers: WebsocketProvider[] = [];
+  const servers: RunningServer[] = [];
+  const bed = {
+    async server(dataDir: string) {
+      const s = await startPeerServer(dataDir, secret);
+      servers.push(s);
+      return s;
+    },
+    client(base: string, collaborationId: string, token: string): WebsocketProvider {
+      const p = connect(base, collaborationId, token);
+      providers.push(p);
+      return p;
+    },
+    /** Two linked servers on one DATA_DIR, one collaboration, alice's client on a and bob's on b. */
+    async pair(email: string) {
+      const dataDir = tempDir();
+      const [a, b] = [await bed.server(dataDir), await bed.server(dataDir)];
+      await linked([a, b]);
+      const { owner, collab, onA: alice, onB: bob } = await clientOnEach(a.url, b.url, email);
+      providers.push(alice, bob);
+      return { dataDir, a, b, owner, collab, alice, bob };
+    },
+    async cleanup() {
+      for (const p of providers.splice(0)) p.destroy();
+      for (const s of servers.splice(0)) await s.stop();
+    },
+  };
+  return bed;
 }
 
 export interface TestUser {
@@ -149,6 +192,24 @@ export function holdWriteLock(dataDir: string): { release(): void } {
       db.close();
     },
   };
+}
+
+/**
+ * [S10] The writer's edit reaches the reader's process over a peer link, then the writer's process
+ * is killed with SIGKILL before it could store it (the write lock is held meanwhile): the edit now
+ * exists only in the reader's process.
+ */
+export async function forwardThenKill(dataDir: string, writer: WebsocketProvider, reader: WebsocketProvider, writerProcess: ChildProcess, text: string): Promise<void> {
+  const lock = holdWriteLock(dataDir);
+  try {
+    notesOf(writer.doc).insert(0, text);
+    await waitFor(() => notesOf(reader.doc).toString() === text, 5000, 'the other process got the forwarded edit');
+    writer.destroy();
+    writerProcess.kill('SIGKILL');
+    await new Promise((r) => writerProcess.on('exit', r));
+  } finally {
+    lock.release();
+  }
 }
 
 /** Rows of presence the store relays (the SQLite change feed's `awareness` changes, SPEC [S9]). */

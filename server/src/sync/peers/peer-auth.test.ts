@@ -11,40 +11,16 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { connect, createCollaboration, linked, login, startPeerServer, synced, tempDir, waitFor } from '../../testing/harness.ts';
+import { tcpTestbed, tempDir, waitFor } from '../../testing/harness.ts';
 import { newNonce, peerProof, proofHolds } from './peer-auth.ts';
 import type { HelloSide } from './peer-auth.ts';
 import { encodePeerFrame, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
 import type { PeerFrame } from './peer-frame.ts';
 
 const SECRET = 'the-servers-shared-peer-secret';
-const providers: WebsocketProvider[] = [];
-const stops: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const p of providers.splice(0)) p.destroy();
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function tcpServer(dataDir: string) {
-  const server = await startPeerServer(dataDir, SECRET);
-  stops.push(() => server.stop());
-  return server;
-}
-
-/** Two servers linked over TCP, one collaboration, alice's client on a and bob's on b. */
-async function linkedPair() {
-  const dataDir = tempDir();
-  const a = await tcpServer(dataDir);
-  const b = await tcpServer(dataDir);
-  await linked([a, b]);
-  const owner = await login(a.url, 'o@tcp-peers.io');
-  const collab = await createCollaboration(a.url, owner);
-  const alice = connect(a.url, collab, owner.token);
-  const bob = connect(b.url, collab, owner.token);
-  providers.push(alice, bob);
-  await Promise.all([synced(alice), synced(bob)]);
-  return { a, b, collab, alice, bob };
-}
+const bed = tcpTestbed(SECRET);
+afterEach(() => bed.cleanup());
+const linkedPair = () => bed.pair('o@tcp-peers.io');
 
 /** A raw TCP client on a server's peer port that speaks (or abuses) the peer protocol by hand. */
 async function rawPeer(port: number) {
@@ -200,7 +176,7 @@ describe('peer links across machines: authentication', () => {
 
   it('[S14] an oversize frame before authentication closes the link from its length alone', async () => {
     const dataDir = tempDir();
-    const a = await tcpServer(dataDir);
+    const a = await bed.server(dataDir);
     const peer = await rawPeer(a.peerPort);
     const header = Buffer.alloc(4);
     header.writeUInt32BE(8 * 1024 * 1024);

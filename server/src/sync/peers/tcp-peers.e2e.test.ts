@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { createSqliteStore } from '@trellis/store';
-import { connect, createCollaboration, freePort, holdWriteLock, login, metric, spawnServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor, waitHealthy } from '../../testing/harness.ts';
+import { clientOnEach, forwardThenKill, freePort, metric, spawnServer, storedDoc, storedPresenceCount, tempDir, waitFor, waitHealthy } from '../../testing/harness.ts';
 
 const SECRET = 'shared-by-every-server-process';
 const children: ChildProcess[] = [];
@@ -40,26 +40,27 @@ async function registry(dataDir: string): Promise<string[]> {
   }
 }
 
+/** Two linked processes on one DATA_DIR, one collaboration, a client on each. */
+async function linkedProcesses(email: string) {
+  const dataDir = tempDir();
+  const a = await startLinkedProcess(dataDir);
+  const b = await startLinkedProcess(dataDir);
+  await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 20_000, 'processes linked');
+  const { collab, onA, onB } = await clientOnEach(a.url, b.url, email);
+  providers.push(onA, onB);
+  return { dataDir, a, b, collab, onA, onB };
+}
+
 type Present = { user?: { name?: string }; typing?: boolean } | undefined;
 const stateOf = (p: WebsocketProvider, other: WebsocketProvider) => p.awareness.getStates().get(other.awareness.clientID) as Present;
 
 describe('server processes linked over TCP', () => {
   it('[S14] clients of two processes see each other\'s presence and edits over the TCP links; presence never touches the store', async () => {
-    const dataDir = tempDir();
-    const a = await startLinkedProcess(dataDir);
-    const b = await startLinkedProcess(dataDir);
-    await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 20_000, 'processes linked');
+    const { dataDir, a, b, collab, onA: alice, onB: bob } = await linkedProcesses('owner@tcp.io');
     // Found through the registry, not the socket directory.
     expect(await registry(dataDir)).toEqual([a.address, b.address].sort());
     const peersDir = join(dataDir, 'peers');
     expect(existsSync(peersDir) ? readdirSync(peersDir) : []).toEqual([]);
-
-    const owner = await login(a.url, 'owner@tcp.io');
-    const collab = await createCollaboration(a.url, owner);
-    const alice = connect(a.url, collab, owner.token);
-    const bob = connect(b.url, collab, owner.token);
-    providers.push(alice, bob);
-    await Promise.all([synced(alice), synced(bob)]);
 
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     bob.awareness.setLocalStateField('user', { name: 'bob' });
@@ -85,27 +86,8 @@ describe('server processes linked over TCP', () => {
   }, 120_000);
 
   it('[S10][S14] a process killed with SIGKILL before storing what it forwarded over TCP: the other process stores it', async () => {
-    const dataDir = tempDir();
-    const a = await startLinkedProcess(dataDir);
-    const b = await startLinkedProcess(dataDir);
-    await waitFor(async () => (await metric(a.url, 'trellis_peers')) === 1 && (await metric(b.url, 'trellis_peers')) === 1, 20_000, 'processes linked');
-    const owner = await login(a.url, 'owner@tcp-orphan.io');
-    const collab = await createCollaboration(a.url, owner);
-    const writer = connect(a.url, collab, owner.token);
-    const reader = connect(b.url, collab, owner.token);
-    providers.push(writer, reader);
-    await Promise.all([synced(writer), synced(reader)]);
-    // Hold the write lock so the writer's process cannot store the edit, then kill it.
-    const lock = holdWriteLock(dataDir);
-    try {
-      notesOf(writer.doc).insert(0, 'orphan');
-      await waitFor(() => notesOf(reader.doc).toString() === 'orphan', 5000, 'the other process got it over TCP');
-      writer.destroy();
-      a.child.kill('SIGKILL');
-      await new Promise((r) => a.child.on('exit', r));
-    } finally {
-      lock.release();
-    }
+    const { dataDir, a, b, collab, onA: writer, onB: reader } = await linkedProcesses('owner@tcp-orphan.io');
+    await forwardThenKill(dataDir, writer, reader, a.child, 'orphan');
     await waitFor(async () => notesOf(await storedDoc(dataDir, collab)).toString() === 'orphan', 20_000, 'the surviving process stored the orphaned edit');
     // The killed process's record stays until it expires; nobody can link to it meanwhile.
     expect(await metric(b.url, 'trellis_peers')).toBe(0);

@@ -5,36 +5,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { connect, createCollaboration, linked, login, startPeerServer, storedDoc, storedPresenceCount, synced, tempDir, waitFor } from '../../testing/harness.ts';
+import { createCollaboration, linked, login, storedDoc, storedPresenceCount, synced, tcpTestbed, tempDir, waitFor } from '../../testing/harness.ts';
 
-const SECRET = 'the-servers-shared-peer-secret';
-const providers: WebsocketProvider[] = [];
-const stops: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const p of providers.splice(0)) p.destroy();
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function server(dataDir: string) {
-  const s = await startPeerServer(dataDir, SECRET);
-  stops.push(() => s.stop());
-  return s;
-}
+const bed = tcpTestbed('the-servers-shared-peer-secret');
+afterEach(() => bed.cleanup());
 
 type Present = { user?: { name?: string }; typing?: boolean } | undefined;
 const stateOf = (p: WebsocketProvider, other: WebsocketProvider) => p.awareness.getStates().get(other.awareness.clientID) as Present;
 
 describe('presence over TCP peer links', () => {
   it('[S14] clients of linked servers see each other come, change and go; none of it is written to the store', async () => {
-    const dataDir = tempDir();
-    const [a, b] = [await server(dataDir), await server(dataDir)];
-    await linked([a, b]);
-    const owner = await login(a.url, 'o@tcp-presence.io');
-    const collab = await createCollaboration(a.url, owner);
-    const alice = connect(a.url, collab, owner.token);
-    const bob = connect(b.url, collab, owner.token);
-    providers.push(alice, bob);
-    await Promise.all([synced(alice), synced(bob)]);
+    const { dataDir, collab, alice, bob } = await bed.pair('o@tcp-presence.io');
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     bob.awareness.setLocalStateField('user', { name: 'bob' });
     await waitFor(() => stateOf(bob, alice)?.user?.name === 'alice' && stateOf(alice, bob)?.user?.name === 'bob', 5000, 'each sees the other');
@@ -53,12 +34,11 @@ describe('presence over TCP peer links', () => {
 
   it('[S14] a server that loads a document learns at once who is present on the others', async () => {
     const dataDir = tempDir();
-    const [a, b] = [await server(dataDir), await server(dataDir)];
+    const [a, b] = [await bed.server(dataDir), await bed.server(dataDir)];
     await linked([a, b]);
     const owner = await login(a.url, 'o@tcp-interest.io');
     const collab = await createCollaboration(a.url, owner);
-    const alice = connect(a.url, collab, owner.token);
-    providers.push(alice);
+    const alice = bed.client(a.url, collab, owner.token);
     await synced(alice);
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await waitFor(() => a.sync.registry.get(collab)?.localAwareness() != null, 5000, 'alice present on her server');
@@ -68,10 +48,9 @@ describe('presence over TCP peer links', () => {
     expect(b.sync.registry.get(collab)).toBeUndefined();
     await b.sync.registry.read(collab, () => undefined);
     await waitFor(() => b.sync.registry.get(collab)?.awareness.getStates().has(alice.awareness.clientID) === true, 2000, 'b knows alice is present');
-    const c = await server(dataDir);
+    const c = await bed.server(dataDir);
     await linked([a, b, c]);
-    const carol = connect(c.url, collab, owner.token);
-    providers.push(carol);
+    const carol = bed.client(c.url, collab, owner.token);
     await synced(carol);
     await waitFor(() => stateOf(carol, alice)?.user?.name === 'alice', 2000, 'carol on the new server sees alice');
   }, 60_000);
