@@ -28,6 +28,14 @@ export function runPeerRegistryConformance(name: string, setup: () => Promise<Co
       expect(await store.peers.live(now + 35_000)).toEqual([{ instanceId: 'server-b', address: '10.0.0.2:7070', expiresAt: now + 40_000 }]);
     });
 
+    it('[D45] a record that is not a dialable peer is skipped, not an error for the others', async () => {
+      const now = Date.now();
+      await store.peers.register({ instanceId: 'server-a', address: 'server1:7070', expiresAt: now + 30_000 });
+      // Written by something else (another version, a hand edit): not host:port.
+      await store.peers.register({ instanceId: 'server-bad', address: 'not-an-address', expiresAt: now + 30_000 } as never);
+      expect((await store.peers.live(now)).map((p) => p.instanceId)).toEqual(['server-a']);
+    });
+
     it('[D45] a process that stops removes its record; removing an absent one is fine; records survive a reopen', async () => {
       const now = Date.now();
       await store.peers.register({ instanceId: 'server-a', address: 'server1:7070', expiresAt: now + 30_000 });

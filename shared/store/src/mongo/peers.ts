@@ -1,8 +1,7 @@
 // The registry of server processes that link up over TCP (SPEC [S14], DATA_MODEL.md [D45]): one
 // small document per process, renewed while it runs (w:1, like presence: a lost renewal is redone
 // 10 s later); the TTL index `peers_expiry` removes a dead process's record.
-import { PeerRecord } from '@trellis/schema';
-import { parseRecord } from '../parse-record.ts';
+import { MAX_LIVE_PEERS, validPeers } from '../peer-records.ts';
 import type { PeerRegistryRepo } from '../types.ts';
 import type { Ctx } from './db.ts';
 
@@ -16,8 +15,8 @@ export function mongoPeers({ c }: Ctx): PeerRegistryRepo {
       );
     },
     async live(now) {
-      const docs = await c.peers.find({ expiresAt: { $gt: new Date(now) } }).sort({ _id: 1 }).toArray();
-      return docs.map((d) => parseRecord(PeerRecord, { instanceId: d._id, address: d.address, expiresAt: d.expiresAt.getTime() }, `peer ${d._id}`));
+      const docs = await c.peers.find({ expiresAt: { $gt: new Date(now) } }).sort({ _id: 1 }).limit(MAX_LIVE_PEERS).toArray();
+      return validPeers(docs.map((d) => ({ instanceId: d._id, address: d.address, expiresAt: d.expiresAt instanceof Date ? d.expiresAt.getTime() : d.expiresAt })));
     },
     async remove(instanceId) {
       await c.peers.deleteOne({ _id: instanceId }, { writeConcern: { w: 1 } });

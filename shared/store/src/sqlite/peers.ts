@@ -1,7 +1,6 @@
 // The registry of server processes that link up over TCP (SPEC [S14], DATA_MODEL.md [D45]): one row
 // per process, renewed while it runs; a row past its expiry is dead and removed by the next register.
-import { PeerRecord } from '@trellis/schema';
-import { parseRecord } from '../parse-record.ts';
+import { MAX_LIVE_PEERS, validPeers } from '../peer-records.ts';
 import type { PeerRegistryRepo } from '../types.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -18,8 +17,8 @@ export function sqlitePeers(db: Db): PeerRegistryRepo {
       });
     },
     async live(now) {
-      const rows = stmt(db, 'SELECT instance_id, address, expires_at FROM peers WHERE expires_at > ? ORDER BY instance_id').all(now) as Row[];
-      return rows.map((r) => parseRecord(PeerRecord, { instanceId: r.instance_id, address: r.address, expiresAt: r.expires_at }, `peer ${r.instance_id}`));
+      const rows = stmt(db, `SELECT instance_id, address, expires_at FROM peers WHERE expires_at > ? ORDER BY instance_id LIMIT ${MAX_LIVE_PEERS}`).all(now) as Row[];
+      return validPeers(rows.map((r) => ({ instanceId: r.instance_id, address: r.address, expiresAt: r.expires_at })));
     },
     async remove(instanceId) {
       stmt(db, 'DELETE FROM peers WHERE instance_id = ?').run(instanceId);
