@@ -11,7 +11,11 @@ const env = orExit(() => {
 });
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'server' });
-const server = await startServer(env, logger);
+const server = await startServer(env, logger).catch((err: unknown) => {
+  // A port in use, a store that does not open: one line naming the cause, as for a bad variable.
+  process.stderr.write(`server did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
 // PEER_ADDRESS only (never the secret): where the other servers reach this one ([S14]).
 logger.info({ instanceId: server.instanceId, port: server.port, store: env.STORE, peerAddress: env.PEER_ADDRESS ?? null }, 'server listening');
 

@@ -4,7 +4,6 @@ import type { Logger } from '@trellis/runtime';
 
 /** Start a listener; a failure to listen (address in use, no permission) rejects. */
 export async function listenOn(server: Server, listen: (server: Server, done: () => void) => void, logger: Logger): Promise<Server> {
-  server.on('error', (err) => logger.error({ err }, 'peer listener error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     listen(server, () => {
@@ -12,6 +11,8 @@ export async function listenOn(server: Server, listen: (server: Server, done: ()
       resolve();
     });
   });
+  // Once listening; a failure to start is the caller's to report (one line at start-up, [S14]).
+  server.on('error', (err) => logger.error({ err }, 'peer listener error'));
   return server;
 }
 
