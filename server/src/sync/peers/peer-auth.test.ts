@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
-import { tcpTestbed, tempDir, waitFor } from '../../testing/harness.ts';
+import { linked, tcpTestbed, tempDir, waitFor } from '../../testing/harness.ts';
 import { newNonce, peerProof, proofHolds } from './peer-auth.ts';
 import type { HelloSide } from './peer-auth.ts';
 import { encodePeerFrame, PEER_PROTOCOL_VERSION, PeerFrameReader } from './peer-frame.ts';
@@ -180,9 +180,24 @@ describe('peer links across machines: authentication', () => {
     const peer = await rawPeer(a.peerPort);
     const header = Buffer.alloc(4);
     header.writeUInt32BE(8 * 1024 * 1024);
+    const sent = Date.now();
     peer.socket.write(header);
     await peer.closed;
+    // From the length alone, not from the handshake's time running out (2 s).
+    expect(Date.now() - sent).toBeLessThan(1_500);
   }, 30_000);
+
+  it('[S14] strangers on the peer port cannot crowd out the servers: at most 8 unproven connections from one address are kept, and a server still links', async () => {
+    const dataDir = tempDir();
+    const a = await bed.server(dataDir);
+    const flood = await Promise.all(Array.from({ length: 20 }, () => rawPeer(a.peerPort).catch(() => null)));
+    // Those past the eighth from this address are closed at once; the first eight wait for their handshake.
+    await waitFor(() => flood.filter((p) => p === null || p.isClosed).length >= 12, 1_500, 'connections past the cap closed');
+    expect(flood.filter((p) => p !== null && !p.isClosed).length).toBeLessThanOrEqual(8);
+    const b = await bed.server(dataDir);
+    await linked([a, b]);
+    for (const p of flood) p?.socket.destroy();
+  }, 60_000);
 
   it('[S14] the same frames from a link that proved the secret arrive; its malformed frame then closes that link only', async () => {
     const { a, b, collab, alice, bob } = await linkedPair();

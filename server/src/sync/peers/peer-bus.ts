@@ -14,6 +14,13 @@ import type { PeerTarget, PeerTransport } from './peer-transport.ts';
 const RESCAN_MS = 5_000;
 /** A dial that has not connected by then is given up (an address that drops packets); the next scan retries. */
 const DIAL_TIMEOUT_MS = 5_000;
+/**
+ * Connections others opened that have not finished their handshake yet: at most this many from one
+ * address and this many in all (the oldest is closed for a new one), so strangers on the peer port
+ * cannot crowd out the processes that link (SPEC [S14]).
+ */
+export const MAX_PENDING_PER_ADDRESS = 8;
+export const MAX_PENDING = 64;
 
 export interface PeerBusEvents {
   /** Another process applied and forwarded this update (it stores it itself). */
@@ -130,12 +137,23 @@ export class PeerBus {
       socket.destroy();
       return;
     }
+    if (dialled === null && !this.admitPending(socket)) return;
     const link = new PeerLink(socket, dialled !== null, { instanceId: this.instanceId, secret: this.transport.secret, expectedPeerId: dialled }, {
       onHello: (l) => this.onHello(l),
       onFrame: (l, frame) => this.onFrame(l, frame),
       onClose: (l) => this.onClose(l),
     }, this.logger);
     this.all.add(link);
+  }
+
+  private admitPending(socket: Socket): boolean {
+    const pending = [...this.all].filter((l) => !l.open && !l.dialedByUs);
+    if (pending.filter((l) => l.remoteAddress === socket.remoteAddress).length >= MAX_PENDING_PER_ADDRESS) {
+      socket.destroy();
+      return false;
+    }
+    if (pending.length >= MAX_PENDING) pending[0]!.close();
+    return true;
   }
 
   private onHello(link: PeerLink): void {

@@ -13,7 +13,7 @@ import type { PeerFrame } from './peer-frame.ts';
 /** A peer that cannot take this much buffered data is dropped; it still has the change feed. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** A link not open by then is closed (a stranger holding a connection, a peer that hangs). */
-const HANDSHAKE_MS = 5_000;
+const HANDSHAKE_MS = 2_000;
 /** An open link pings this often; one that has heard nothing for SILENT_MS is dead (a machine gone
  *  without closing its sockets), so what its peer forwarded is stored here soon ([S10] ledger). */
 export const DEFAULT_HEARTBEAT = { everyMs: 5_000, silentMs: 15_000 };
@@ -73,6 +73,11 @@ export class PeerLink {
     this.sendRaw({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: this.own.instanceId, nonce: this.own.nonce });
   }
 
+  /** Where the connection comes from (admission of connections not yet authenticated). */
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
   get open(): boolean {
     return !this.closed && this.state === 'open';
   }
@@ -117,8 +122,10 @@ export class PeerLink {
       try {
         frame = this.reader.next();
       } catch (err) {
-        // One bad link must not take the process down: log and drop it.
-        this.logger.warn({ err, peerId: this.peerId, remote: this.socket.remoteAddress }, 'malformed frame from a peer process; closing the link');
+        // One bad link must not take the process down: log and drop it. Before the handshake it may be
+        // anyone on the network: not worth a warning (a flood of them would flood the log).
+        const log = this.state === 'open' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
+        log({ err: this.state === 'open' ? err : String(err), peerId: this.peerId, remote: this.socket.remoteAddress }, 'malformed frame from a peer process; closing the link');
         return this.close();
       }
       if (frame === null || this.closed) return;
@@ -176,7 +183,10 @@ export class PeerLink {
   }
 
   private refuse(reason: string): void {
-    this.logger.warn({ reason, peerId: this.peerHello?.instanceId, remote: this.socket.remoteAddress }, 'peer link refused; closing it');
+    // A refused handshake may be any stranger on the network (debug, so they cannot flood the log);
+    // a refusal on an open link is a peer misbehaving.
+    const log = this.state === 'open' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
+    log({ reason, peerId: this.peerHello?.instanceId, remote: this.socket.remoteAddress }, 'peer link refused; closing it');
     this.close();
   }
 }
