@@ -114,8 +114,13 @@ function defaultStaticDir(): string | null {
   return existsSync(join(dist, 'index.html')) ? dist : null;
 }
 
+/** Cross-machine peer links ([S14]) are one address per process; the processes of one cluster share
+ *  a DATA_DIR and link through it, so the cluster's children never inherit these. */
+const PEER_VARIABLES = ['PEER_ADDRESS', 'PEER_HOST', 'PEER_SECRET', 'PEER_SECRET_FILE'];
+
 function baseEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of PEER_VARIABLES) delete env[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
