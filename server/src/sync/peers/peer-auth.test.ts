@@ -34,7 +34,8 @@ async function rawPeer(port: number) {
   await waitFor(() => received.some((f) => f.type === 'hello'), 5000, 'the server says hello');
   const hello = received.find((f) => f.type === 'hello') as Extract<PeerFrame, { type: 'hello' }>;
   // The server accepted this connection: it proves itself, and checks proofs, as the accepting side.
-  const serverHello = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce };
+  // Dialled at the address it registered (PEER_ADDRESS), as a server that read the registry would.
+  const serverHello = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce, address: `127.0.0.1:${port}` };
   let isClosed = false;
   void closed.then(() => (isClosed = true));
   return {
@@ -65,12 +66,13 @@ const sideArb: fc.Arbitrary<HelloSide> = fc.record({
   role: fc.constantFrom('dialer' as const, 'acceptor' as const),
   instanceId: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
   nonce: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  address: fc.constantFrom('', 'server1:7070', '10.0.0.2:7070'),
 });
 
-const sameSide = (a: HelloSide, b: HelloSide) => a.role === b.role && a.instanceId === b.instanceId && Buffer.from(a.nonce).equals(b.nonce);
+const sameSide = (a: HelloSide, b: HelloSide) => a.role === b.role && a.instanceId === b.instanceId && Buffer.from(a.nonce).equals(b.nonce) && a.address === b.address;
 
 describe('peer proofs', () => {
-  it('[S14] a proof holds for exactly the secret, roles, ids and nonces it was made over; any one of them changed, it fails', () => {
+  it('[S14] a proof holds for exactly the secret, roles, ids, nonces and accepting address it was made over; any one of them changed, it fails', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 16, maxLength: 40 }), fc.string({ minLength: 16, maxLength: 40 }), sideArb, sideArb, fc.nat(31), (secretText, otherText, prover, verifier, bit) => {
         const secret = Buffer.from(secretText);
@@ -85,6 +87,8 @@ describe('peer proofs', () => {
           [secret, prover, { ...verifier, instanceId: `${verifier.instanceId}x` }],
           [secret, { ...prover, nonce: flipped(prover.nonce) }, verifier],
           [secret, prover, { ...verifier, nonce: flipped(verifier.nonce) }],
+          [secret, { ...prover, address: `${prover.address}x` }, verifier],
+          [secret, prover, { ...verifier, address: `${verifier.address}x` }],
         ];
         if (otherText !== secretText) variants.push([Buffer.from(otherText), prover, verifier]);
         // Reflected: the same link seen from the other end (unless both ends are alike in everything).
@@ -111,7 +115,7 @@ describe('peer links across machines: authentication', () => {
       },
       // A proof made with the wrong secret.
       (peer) => {
-        const me = { role: 'dialer' as const, instanceId: 'server-intruder', nonce };
+        const me = { role: 'dialer' as const, instanceId: 'server-intruder', nonce, address: '' };
         peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce });
         peer.send({ type: 'auth', proof: peerProof(Buffer.from('not-the-shared-secret'), me, peer.serverHello) });
         peer.send(presence);
@@ -199,11 +203,26 @@ describe('peer links across machines: authentication', () => {
     for (const p of flood) p?.socket.destroy();
   }, 60_000);
 
+  it('[S14] a proof made for another address than the server\'s own (a registry record pointed at a relay) is refused, secret and all', async () => {
+    const { a, collab, alice, bob } = await linkedPair();
+    const { presence, update, clientId } = injection(collab);
+    const peer = await rawPeer(a.peerPort);
+    const me = { role: 'dialer' as const, instanceId: 'server-relayed', nonce: newNonce(), address: '' };
+    peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce });
+    // The dialler believes it dialled the relay's address; the server knows its own.
+    peer.send({ type: 'auth', proof: peerProof(Buffer.from(SECRET), me, { ...peer.serverHello, address: '127.0.0.1:1' }) });
+    peer.send(presence);
+    peer.send(update);
+    await peer.closed;
+    expect(a.sync.relay!.peerIds).not.toContain(me.instanceId);
+    expect(sees(alice, clientId) || sees(bob, clientId)).toBe(false);
+  }, 60_000);
+
   it('[S14] the same frames from a link that proved the secret arrive; its malformed frame then closes that link only', async () => {
     const { a, b, collab, alice, bob } = await linkedPair();
     const { presence, update, clientId } = injection(collab);
     const peer = await rawPeer(a.peerPort);
-    const me = { role: 'dialer' as const, instanceId: 'server-trusted', nonce: newNonce() };
+    const me = { role: 'dialer' as const, instanceId: 'server-trusted', nonce: newNonce(), address: '' };
     peer.send({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce });
     peer.send({ type: 'auth', proof: peerProof(Buffer.from(SECRET), me, peer.serverHello) });
     await waitFor(() => a.sync.relay!.peerIds.includes(me.instanceId), 5000, 'a opened the link');

@@ -127,18 +127,20 @@ export class PeerBus {
       clearTimeout(timer);
       socket.off('error', failed);
       this.dialing.delete(target.peerId);
-      this.attach(socket, target.peerId);
+      this.attach(socket, target);
     });
   }
 
-  /** `dialled`: the process this socket was dialled as; null for a connection another process opened. */
-  private attach(socket: Socket, dialled: string | null): void {
+  /** `dialled`: the process this socket was dialled as, and where; null for a connection another process opened. */
+  private attach(socket: Socket, dialled: PeerTarget | null): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
     if (dialled === null && !this.admitPending(socket)) return;
-    const link = new PeerLink(socket, dialled !== null, { instanceId: this.instanceId, secret: this.transport.secret, expectedPeerId: dialled }, {
+    const link = new PeerLink(socket, dialled !== null, {
+      instanceId: this.instanceId, secret: this.transport.secret, expectedPeerId: dialled?.peerId ?? null, acceptorAddress: dialled?.address ?? this.transport.ownAddress,
+    }, {
       onHello: (l) => this.onHello(l),
       onFrame: (l, frame) => this.onFrame(l, frame),
       onClose: (l) => this.onClose(l),

@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 // 2 — awareness (presence of a process's own clients).
 // 3 — hello carries a nonce; auth (proof of the shared secret over both hellos, links between
 //     machines); ping (a link silent for too long is dead, even when TCP has not noticed).
-export const PEER_PROTOCOL_VERSION = 3;
+export const PEER_PROTOCOL_VERSION = 4;
 
 /** Larger than any update a client may send (MAX_PAYLOAD_BYTES) plus the envelope. */
 export const MAX_PEER_FRAME_BYTES = 64 * 1024 * 1024;

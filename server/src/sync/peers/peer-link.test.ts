@@ -25,7 +25,7 @@ function linkEvents(log: string[]): PeerLinkEvents {
 
 /** A listener whose every connection becomes a PeerLink of `server-b`. */
 async function listener(log: string[]): Promise<number> {
-  const server: Server = createServer((socket) => new PeerLink(socket, false, { instanceId: 'server-b', secret, expectedPeerId: null, heartbeat }, linkEvents(log), logger));
+  const server: Server = createServer((socket) => new PeerLink(socket, false, { instanceId: 'server-b', secret, expectedPeerId: null, acceptorAddress: 'server-b:7070', heartbeat }, linkEvents(log), logger));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanup.push(() => server.close());
   return (server.address() as AddressInfo).port;
@@ -43,7 +43,7 @@ describe('peer link heartbeat', () => {
     const serverLog: string[] = [];
     const port = await listener(serverLog);
     const clientLog: string[] = [];
-    const link = new PeerLink(await connected(port), true, { instanceId: 'server-a', secret, expectedPeerId: 'server-b', heartbeat }, linkEvents(clientLog), logger);
+    const link = new PeerLink(await connected(port), true, { instanceId: 'server-a', secret, expectedPeerId: 'server-b', acceptorAddress: 'server-b:7070', heartbeat }, linkEvents(clientLog), logger);
     await waitFor(() => link.open && serverLog.includes('open server-a'), 2000, 'linked');
     await new Promise((r) => setTimeout(r, 4 * heartbeat.silentMs));
     expect(link.open).toBe(true);
@@ -67,8 +67,8 @@ describe('peer link heartbeat', () => {
     socket.on('close', () => (closedAt = Date.now()));
     await waitFor(() => received.length > 0, 2000, 'hello');
     const hello = received[0] as Extract<PeerFrame, { type: 'hello' }>;
-    const theirs = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce };
-    const me = { role: 'dialer' as const, instanceId: 'server-silent', nonce: newNonce() };
+    const theirs = { role: 'acceptor' as const, instanceId: hello.instanceId, nonce: hello.nonce, address: 'server-b:7070' };
+    const me = { role: 'dialer' as const, instanceId: 'server-silent', nonce: newNonce(), address: '' };
     socket.write(encodePeerFrame({ type: 'hello', version: PEER_PROTOCOL_VERSION, instanceId: me.instanceId, nonce: me.nonce }));
     socket.write(encodePeerFrame({ type: 'auth', proof: peerProof(secret, me, theirs) }));
     await waitFor(() => serverLog.includes('open server-silent'), 2000, 'opened');

@@ -36,6 +36,8 @@ export interface PeerLinkOptions {
   secret: Buffer | null;
   /** Dialled as this process (from its socket name or registry record): a hello naming another is refused. */
   expectedPeerId: string | null;
+  /** The accepting side's address as this process knows it: dialled at (dialler) or its own (acceptor). */
+  acceptorAddress: string;
   heartbeat?: { everyMs: number; silentMs: number };
 }
 
@@ -60,7 +62,7 @@ export class PeerLink {
     private readonly logger: Logger,
   ) {
     this.reader.maxFrameBytes = MAX_HANDSHAKE_FRAME_BYTES;
-    this.own = { role: dialedByUs ? 'dialer' : 'acceptor', instanceId: opts.instanceId, nonce: newNonce() };
+    this.own = { role: dialedByUs ? 'dialer' : 'acceptor', instanceId: opts.instanceId, nonce: newNonce(), address: dialedByUs ? '' : opts.acceptorAddress };
     this.handshakeTimer = setTimeout(() => this.refuse('no handshake in time'), HANDSHAKE_MS);
     this.handshakeTimer.unref();
     socket.setNoDelay(true);
@@ -156,7 +158,7 @@ export class PeerLink {
     // A socket or record left by a process that is gone, now answered by another one: the new
     // process's own record is dialled under its own id.
     if (this.opts.expectedPeerId !== null && id.data !== this.opts.expectedPeerId) return this.refuse('not the process dialled');
-    this.peerHello = { role: this.dialedByUs ? 'acceptor' : 'dialer', instanceId: id.data, nonce: frame.nonce };
+    this.peerHello = { role: this.dialedByUs ? 'acceptor' : 'dialer', instanceId: id.data, nonce: frame.nonce, address: this.dialedByUs ? this.opts.acceptorAddress : '' };
     if (this.opts.secret === null) return this.opened();
     this.state = 'auth';
     this.sendRaw({ type: 'auth', proof: peerProof(this.opts.secret, this.own, this.peerHello) });

@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
 export interface PeerTarget {
   /** The process this target was listed as (its hello must say so). */
   peerId: string;
+  /** Where it is dialled (its registry record's address; '' where the transport needs none): bound into the proof. */
+  address: string;
   /** Open a connection to it. */
   connect(): Socket;
   /** The connection could not be made (nobody listens there any more). */
@@ -16,6 +18,8 @@ export interface PeerTarget {
 export interface PeerTransport {
   /** The secret every link must prove (null: the transport itself limits who can connect). */
   readonly secret: Buffer | null;
+  /** Where others dial this process (PEER_ADDRESS; '' where the transport needs none): bound into the proof. */
+  readonly ownAddress: string;
   /** The links reach every server process, so presence needs no other path (SPEC [S14]). */
   readonly carriesPresence: boolean;
   /** Accept connections from other processes; false: this transport cannot run here (it logged why). */

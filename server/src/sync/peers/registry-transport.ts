@@ -30,12 +30,14 @@ export interface RegistryTransportOptions {
 export class RegistryTransport implements PeerTransport {
   readonly carriesPresence = true;
   readonly secret: Buffer;
+  readonly ownAddress: string;
   private server: Server | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly port: number;
 
   constructor(private readonly opts: RegistryTransportOptions) {
     this.secret = opts.secret;
+    this.ownAddress = opts.address;
     const parsed = splitPeerAddress(opts.address);
     if (!parsed) throw new Error(`peer address ${opts.address} is not host:port`);
     this.port = parsed.port;
@@ -68,7 +70,7 @@ export class RegistryTransport implements PeerTransport {
     return records.flatMap((r) => {
       const at = splitPeerAddress(r.address);
       if (r.instanceId === this.opts.instanceId || !at) return [];
-      return [{ peerId: r.instanceId, connect: () => createConnection({ host: at.host, port: at.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 10_000 }) }];
+      return [{ peerId: r.instanceId, address: r.address, connect: () => createConnection({ host: at.host, port: at.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 10_000 }) }];
     });
   }
 

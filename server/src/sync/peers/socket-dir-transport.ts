@@ -16,6 +16,7 @@ const STALE_AFTER_MS = 10_000;
 
 export class SocketDirTransport implements PeerTransport {
   readonly secret = null;
+  readonly ownAddress = '';
   /** Presence also goes through the store: these links are an optimisation, off when the path is too long. */
   readonly carriesPresence = false;
   private server: Server | null = null;
@@ -49,6 +50,7 @@ export class SocketDirTransport implements PeerTransport {
         const path = join(this.dir, name);
         return {
           peerId: name.slice(0, -'.sock'.length),
+          address: '',
           connect: () => createConnection(path),
           unreachable: (err) => {
             if (err.code === 'ECONNREFUSED') removeIfStale(path);
