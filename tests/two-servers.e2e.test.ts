@@ -2,7 +2,8 @@
 // always) and MongoDB (one database, when MONGODB_URL is set — CI runs it against a replica set,
 // .github/workflows/mongo.yml). Clients on either process converge, what REST on one process
 // changes reaches the other's clients, a removal on one closes the member's socket on the other,
-// and both report ready. SPEC [S4], [P7], [O4].
+// and both report ready; on MongoDB also with the servers linked over TCP through the store's peer
+// registry (SPEC [S14], [D45]). SPEC [S4], [P7], [O4].
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -27,13 +28,12 @@ function withDatabase(url: string, db: string): string {
   return `${scheme}${authority}/${db}${q ? `?${q}` : ''}`;
 }
 
-const variants: { name: string; env: () => Record<string, string>; skip: boolean }[] = [
+const mongoEnv = () => ({ STORE: 'mongo', MONGODB_URL: withDatabase(mongoUrl ?? '', `trellis_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`) });
+/** `peers`: the servers also link over TCP through the store's peer registry (SPEC [S14], [D45]). */
+const variants: { name: string; env: () => Record<string, string>; skip: boolean; peers?: boolean }[] = [
   { name: 'sqlite', env: () => ({ STORE: 'sqlite' }), skip: false },
-  {
-    name: 'mongo',
-    env: () => ({ STORE: 'mongo', MONGODB_URL: withDatabase(mongoUrl ?? '', `trellis_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`) }),
-    skip: !mongoUrl,
-  },
+  { name: 'mongo', env: mongoEnv, skip: !mongoUrl },
+  { name: 'mongo, linked over TCP', env: mongoEnv, skip: !mongoUrl, peers: true },
 ];
 
 for (const v of variants) {
@@ -55,7 +55,8 @@ for (const v of variants) {
       const urls: string[] = [];
       for (let i = 0; i < 2; i++) {
         const port = await freePort();
-        const child = spawnServer(dataDir, port, env);
+        const peerEnv: Record<string, string> = v.peers ? { PEER_ADDRESS: `127.0.0.1:${await freePort()}`, PEER_SECRET: 'two-servers-peer-secret' } : {};
+        const child = spawnServer(dataDir, port, { ...env, ...peerEnv });
         child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
         child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
         children.push(child);
