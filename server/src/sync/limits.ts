@@ -30,6 +30,12 @@ export interface SyncLimits {
    * most `loadCheckMaxMs`. Past it the document is refused (1011) instead of loaded on the event loop.
    */
   loadCheckBaseMs: number;
+  /**
+   * Placement work (the gate's cost units, [H6]) that updates may add to a document after its last
+   * passed trial before its next load is tried again ([H15]): each update's cost is bounded, their
+   * sum is not, and what Yjs scans past grows with what earlier updates placed.
+   */
+  loadCheckWork: number;
   loadCheckBytesPerMs: number;
   loadCheckMaxMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
@@ -67,6 +73,8 @@ export const DEFAULT_LIMITS: SyncLimits = {
   // cost.
   loadCheckBytes: 4 * 1024,
   loadCheckBaseMs: 1_000,
+  // ≈ 2,000 inserts competing for one position (about 60 ms to load); honest edits cost a few units.
+  loadCheckWork: 2_000_000,
   loadCheckBytesPerMs: 1024,
   loadCheckMaxMs: 15_000,
   persistOverloadBytes: 64 * 1024 * 1024,

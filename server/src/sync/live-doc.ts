@@ -46,6 +46,8 @@ export interface LiveDocDeps {
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onEmpty: (doc: LiveDoc) => void;
   onStored: (collaborationId: string, bytes: number) => void;
+  /** Placement work the gate let into the document (accepted content and refusals' tombstones), [H15]. */
+  onWork: (collaborationId: string, units: number) => void;
   /** Awareness client ids whose state changed through a local connection (relayed to other processes). */
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   /** Other processes on this DATA_DIR (SQLite), or null. */
@@ -327,6 +329,7 @@ export class LiveDoc {
     const overran = ms > this.deps.limits.gateBudgetMs;
     const overBudget = overran && (result.cost >= WALL_CHECK_MIN_COST || !this.deps.overruns.take(conn.memberKey));
     if (overran) this.deps.logger.warn({ collaborationId: this.id, userId: conn.userId, ms: Math.round(ms), bytes: update.length, cost: result.cost, cutOff: overBudget }, 'an update took longer than the gate budget');
+    if (result.ok || (result.code !== 'malformed' && result.code !== 'too_costly')) this.deps.onWork(this.id, result.cost);
     if (!result.ok) {
       conn.edits.refused++;
       this.deps.metrics.refused.inc();

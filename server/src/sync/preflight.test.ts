@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
+import { refusedKey } from '@trellis/store';
 import { competingInserts, editHeavyNotes, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, api, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
@@ -206,6 +207,8 @@ describe('the trial load of stored documents', () => {
       expect(await trials(srv.url)).toBe(trialsBefore + 1);
       const after = createSqliteStore({ dataDir });
       expect((await after.docs.load(shaped)).updates.length).toBe(stored);
+      // Recorded for the worker, which then does not integrate it either.
+      await waitFor(async () => Number(await after.kv.get(refusedKey(shaped))) > 0, 5_000, 'the refusal recorded');
       await after.close();
 
       const reader = connect(srv.url, honest, boss.token);
@@ -235,6 +238,45 @@ describe('the trial load of stored documents', () => {
       expect(await trials(next.url)).toBe(trialsBefore + 1);
     } finally {
       await next.stop();
+    }
+  });
+
+  it('[H15] placement work the gate let in counts towards the next trial: updates that each passed but add up get the document tried again before it loads, though it has not doubled', async () => {
+    const { tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    // Rates raised so the test is quick; the work bound lowered to what 600 competing inserts add.
+    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000 } });
+    try {
+      const boss = await login(srv.url, 'work@load.io');
+      const id = await createCollaboration(srv.url, boss, 'Adds up');
+      const writer = connect(srv.url, id, boss.token, { doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
+      await synced(writer);
+      notesOf(writer.doc).insert(0, 'ab'.padEnd(64 * 1024, 'x'));
+      const seen = connect(srv.url, id, boss.token);
+      await waitFor(() => notesOf(seen.doc).length === 64 * 1024, 10_000, 'written, as another client sees it');
+      seen.destroy();
+      writer.destroy();
+      // Unloaded, then opened again: tried (64 KiB, never tried) and passed.
+      await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded');
+      const before = await trials(srv.url);
+      const check = connect(srv.url, id, boss.token);
+      await synced(check);
+      expect(await trials(srv.url)).toBe(before + 1);
+      // 600 one-character inserts competing between "a" and "b", one update each: each passes the gate.
+      const ws = await open(srv.url, id, boss.token);
+      for (let i = 0; i < 600; i++) ws.send(syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
+      await waitFor(() => notesOf(check.doc).length === 64 * 1024 + 600, 20_000, 'all 600 placed');
+      ws.close();
+      check.destroy();
+      await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded again');
+      // Far from doubled, yet tried again: what the updates placed added up past the bound.
+      const reader = connect(srv.url, id, boss.token);
+      await synced(reader);
+      await waitFor(() => notesOf(reader.doc).length === 64 * 1024 + 600, 10_000, 'opened whole');
+      reader.destroy();
+      expect(await trials(srv.url)).toBe(before + 2);
+    } finally {
+      await srv.stop();
     }
   });
 

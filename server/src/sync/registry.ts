@@ -7,7 +7,7 @@ import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
 import type { CompactOptions, DocHistory, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
-import { applyLoaded, createDocumentInterest, loadedBytes } from '@trellis/store';
+import { applyLoaded, createDocumentInterest, loadedBytes, placedKey, refusedKey, vettedKey } from '@trellis/store';
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
@@ -43,12 +43,8 @@ export interface RegistryDeps {
 const REFUSED_TRIAL_MEMORY_MS = 5 * 60_000;
 const tooCostly = () => new TrellisError('internal', 'stored document too costly to load');
 
-/**
- * kv row recording the stored bytes of a document when it last passed its trial load, or was first
- * loaded too small to need one ([H15]). A document that has since more than doubled is tried again:
- * the gate bounds each update's cost, not what many updates add up to.
- */
-const vettedKey = (collaborationId: string) => `vetted:${collaborationId}`;
+/** Work is stored in steps this large (a kv write per step, not per update). */
+const WORK_STEP = 100_000;
 /** Each map of documents here forgets everything past this many entries. */
 const MAX_REMEMBERED = 100_000;
 
@@ -62,6 +58,8 @@ export class DocRegistry implements DocHost {
   private readonly projecting = new Set<string>();
   /** Stored bytes of documents when they last passed their trial load (here or in the store), [H15]. */
   private readonly vettedBytes = new Map<string, number>();
+  /** Placement work added to documents since their last pass (here, or read from the store at load). */
+  private readonly workSinceVet = new Map<string, number>();
   /** The same for the histories replayed here (their trial is not recorded in the store). */
   private readonly vettedHistoryBytes = new Map<string, number>();
   /** Documents refused by their trial load, and when ([H15]). */
@@ -119,9 +117,12 @@ export class DocRegistry implements DocHost {
    * no process tries it again until it has more than doubled.
    * @returns whether to record the document as vetted once it has loaded
    */
-  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vettedAt: number | null): Promise<boolean> {
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vetted: { bytes: number | null; work: number }): Promise<boolean> {
+    const vettedAt = vetted.bytes;
     if (vettedAt !== null) remember(this.vettedBytes, id, vettedAt);
-    if (!this.needsTrial(bytes, vettedAt)) return vettedAt === null;
+    remember(this.workSinceVet, id, vetted.work);
+    const worked = bytes >= this.deps.limits.loadCheckBytes && vetted.work >= this.deps.limits.loadCheckWork;
+    if (!worked && !this.needsTrial(bytes, vettedAt)) return vettedAt === null;
     const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
     return (await this.trial(id, id, parts, bytes)) === 'passed';
   }
@@ -154,34 +155,61 @@ export class DocRegistry implements DocHost {
   private async runTrial(id: string, parts: Uint8Array[], bytes: number): Promise<TrialOutcome> {
     this.deps.metrics.trialLoads.inc();
     const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
-    if (verdict.ok) return 'unchecked' in verdict ? 'unchecked' : 'passed';
+    if (verdict.ok && !('unchecked' in verdict)) {
+      // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
+      this.setMark(refusedKey(id), '');
+      return 'passed';
+    }
+    if (verdict.ok) return 'unchecked';
     if (verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
     if (verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
       this.deps.logger.error({ collaborationId: id, bytes }, 'stored document too costly to load (it costs far more than its size explains); refusing to serve it');
       remember(this.refusedTrials, id, Date.now());
+      // The worker reads it too: it does not integrate what a server refused.
+      this.setMark(refusedKey(id), String(Date.now()));
       throw tooCostly();
     }
     // Yjs threw on the thread: it will throw on the event loop too, and that load fails ([H8]).
     return 'unchecked';
   }
 
-  /** The stored bytes a document had when it last passed its trial, known here or in the store. */
-  private async vettedAt(id: string): Promise<number | null> {
+  /** The stored bytes a document had when it last passed its trial, and the work added since, known here or in the store. */
+  private async vettedAt(id: string): Promise<{ bytes: number | null; work: number }> {
     const here = this.vettedBytes.get(id);
-    if (here !== undefined) return here;
-    const raw = await this.deps.store.kv.get(vettedKey(id));
-    const bytes = raw === null ? NaN : Number(raw);
-    return Number.isFinite(bytes) && bytes >= 0 ? bytes : null;
+    if (here !== undefined) return { bytes: here, work: this.workSinceVet.get(id) ?? 0 };
+    const [rawBytes, rawWork] = await Promise.all([this.deps.store.kv.get(vettedKey(id)), this.deps.store.kv.get(placedKey(id))]);
+    const bytes = rawBytes === null ? NaN : Number(rawBytes);
+    const work = rawWork === null ? 0 : Number(rawWork);
+    return { bytes: Number.isFinite(bytes) && bytes >= 0 ? bytes : null, work: Number.isFinite(work) && work >= 0 ? work : 0 };
+  }
+
+  /** [H15] The gate let `units` of placement work into a loaded document: counted towards its next trial. */
+  noteWork(id: string, units: number): void {
+    const before = this.workSinceVet.get(id) ?? 0;
+    const after = before + units;
+    remember(this.workSinceVet, id, after);
+    // Stored in steps, so the next load here or in another process sees it.
+    if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.storeWork(id, after);
+  }
+
+  private storeWork(id: string, work: number): void {
+    this.setMark(placedKey(id), String(work));
+  }
+
+  /** A trial-load mark ([H15]), written by the write thread with SQLite; only an optimisation if lost. */
+  private setMark(key: string, value: string): void {
+    this.deps.setKv(key, value).catch((err: unknown) => {
+      this.deps.logger.warn({ err, key }, 'could not record a trial-load mark');
+    });
   }
 
   private recordVetted(id: string, bytes: number): void {
     remember(this.vettedBytes, id, bytes);
-    // Through the write thread with SQLite: no fsync on the event loop.
-    this.deps.setKv(vettedKey(id), String(bytes)).catch((err: unknown) => {
-      // Only an optimisation: the next process tries the document again.
-      this.deps.logger.warn({ err, collaborationId: id }, 'could not record that a stored document passed its trial load');
-    });
+    if ((this.workSinceVet.get(id) ?? 0) > 0) this.storeWork(id, 0);
+    remember(this.workSinceVet, id, 0);
+    // Lost, the next process only tries the document again.
+    this.setMark(vettedKey(id), String(bytes));
   }
 
   /**
@@ -200,11 +228,11 @@ export class DocRegistry implements DocHost {
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     this.refuseIfRecent(id);
-    const [collab, stored, vettedAt] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vettedAt(id)]);
+    const [collab, stored, vetted] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vettedAt(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    const record = await this.checkLoad(id, stored, bytes, vettedAt);
-    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true) });
+    const record = await this.checkLoad(id, stored, bytes, vetted);
+    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true), onWork: (doc, units) => this.noteWork(doc, units) });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
     if (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null) {

@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
+import { refusedKey } from '@trellis/store';
 import { useEngineFixture } from './testing/use-engine-fixture.ts';
 
 const f = useEngineFixture();
@@ -28,4 +29,17 @@ it('concurrent changes from fresh documents merge without loss', async () => {
   const doc = await f.storedDoc(c.id);
   expect(readMessages(doc).map((m) => m.body).sort()).toEqual(['0', '1', '2', '3', '4']);
   expect(doc).toBeInstanceOf(Y.Doc);
+});
+
+it('[H15] a document a server refused as too costly is not integrated here either, until a trial passes it again', async () => {
+  const c = await f.collaboration();
+  await f.docs.change(c.id, 'test', (doc) => appendMessage(doc, { id: 'm1', authorId: 'owner1', body: 'kept', kind: 'user' }));
+  // What a server's refused trial leaves in the store (server/src/sync/registry.ts).
+  await f.store.kv.set(refusedKey(c.id), String(Date.now()));
+  await expect(f.docs.read(c.id, (doc) => readMessages(doc).length)).rejects.toThrow(/refused this collaboration's document as too costly/);
+  await expect(f.docs.change(c.id, 'test', (doc) => appendMessage(doc, { id: 'm2', authorId: 'owner1', body: 'no', kind: 'user' }))).rejects.toThrow(/too costly/);
+  expect((await f.store.docs.load(c.id)).lastSeq).toBe(1);
+  // A passed trial clears the mark.
+  await f.store.kv.set(refusedKey(c.id), '');
+  expect(await f.docs.read(c.id, (doc) => readMessages(doc).map((m) => m.body))).toEqual(['kept']);
 });

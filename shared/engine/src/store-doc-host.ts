@@ -4,13 +4,19 @@
 // safe: each fresh doc has its own client id, and Yjs updates merge in any order.
 import * as Y from 'yjs';
 import type { Logger } from '@trellis/runtime';
-import { loadStoredDoc } from '@trellis/store';
+import { loadStoredDoc, refusedKey } from '@trellis/store';
 import type { Store } from '@trellis/store';
-import { projectDoc } from '@trellis/schema';
+import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from './types.ts';
 
 export function createStoreDocHost(store: Store, logger: Logger): DocHost {
-  const load = (collaborationId: string) => loadStoredDoc(store, collaborationId);
+  const load = async (collaborationId: string) => {
+    // A document a server refused as too costly to integrate (SPEC [H15]) would stall this
+    // process's loop the same way: refused here too, until a server's trial passes it again.
+    const refused = await store.kv.get(refusedKey(collaborationId));
+    if (refused !== null && refused !== '') throw new TrellisError('unavailable', 'the server refused this collaboration\'s document as too costly to integrate; an operator can read it with export-document');
+    return loadStoredDoc(store, collaborationId);
+  };
   return {
     async change(collaborationId, origin, fn, attribution) {
       const doc = await load(collaborationId);

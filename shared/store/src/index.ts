@@ -8,6 +8,7 @@ export { openStore } from './open-store.ts';
 export type { StoreConfig } from './open-store.ts';
 export { applyLoaded, loadedBytes, loadStoredDoc } from './apply-loaded.ts';
 export { createDocumentInterest } from './document-interest.ts';
+export { placedKey, refusedKey, vettedKey } from './trial-marks.ts';
 export type { MutableDocumentInterest } from './document-interest.ts';
 export { createSqliteWriteThread, WriteThreadDiedError } from './sqlite/write-thread.ts';
 export type { SqliteWriteThread, WriteThreadOptions, WriteThreadStatus } from './sqlite/write-thread.ts';
