@@ -103,7 +103,10 @@ function decodeBody(body: Uint8Array): PeerFrame {
 
 /** Splits a byte stream into frames; throws PeerProtocolError on anything malformed. */
 export class PeerFrameReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet read, as the chunks they came in (joined only when a frame is whole:
+   *  a large frame arriving in many chunks is copied once, not once per chunk). */
+  private chunks: Buffer[] = [];
+  private bytes = 0;
   /** The largest frame accepted now (links raise it once authenticated); checked frame by frame. */
   maxFrameBytes = MAX_PEER_FRAME_BYTES;
 
@@ -115,21 +118,38 @@ export class PeerFrameReader {
   }
 
   append(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
   }
 
   /** The next complete frame, or null until more bytes arrive. */
   next(): PeerFrame | null {
-    if (this.buffered.length < 4) return null;
-    const length = this.buffered.readUInt32BE(0);
+    if (this.bytes < 4) return null;
+    const length = this.head(4).readUInt32BE(0);
     if (length === 0 || length > this.maxFrameBytes) throw new PeerProtocolError(`peer frame length ${length} out of bounds`);
-    if (this.buffered.length < 4 + length) return null;
-    const body = this.buffered.subarray(4, 4 + length);
-    this.buffered = this.buffered.subarray(4 + length);
+    if (this.bytes < 4 + length) return null;
+    const all = this.head(4 + length);
+    const body = all.subarray(4, 4 + length);
+    const rest = all.subarray(4 + length);
+    this.chunks = rest.length > 0 ? [rest, ...this.chunks.slice(1)] : this.chunks.slice(1);
+    this.bytes -= 4 + length;
     try {
       return decodeBody(body);
     } catch (err) {
       throw err instanceof PeerProtocolError ? err : new PeerProtocolError(`malformed peer frame: ${(err as Error).message}`);
     }
+  }
+
+  /** Joins the first chunks until the first one holds at least `n` bytes (n ≤ this.bytes); returns it. */
+  private head(n: number): Buffer {
+    let first = this.chunks[0]!;
+    if (first.length < n) {
+      let take = 0;
+      for (let got = 0; got < n; take++) got += this.chunks[take]!.length;
+      first = Buffer.concat(this.chunks.slice(0, take));
+      this.chunks.splice(0, take, first);
+    }
+    return first;
   }
 }
