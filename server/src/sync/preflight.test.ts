@@ -241,7 +241,7 @@ describe('the trial load of stored documents', () => {
     }
   });
 
-  it('[H15] placement work the gate let in counts towards the next trial: updates that each passed but add up get the document tried again before it loads, though it has not doubled', async () => {
+  it('[H15] placement work the gate let in counts towards the next trial: updates that each passed but add up get the document and its history tried again before they are integrated, though neither has doubled', async () => {
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     // Rates raised so the test is quick; the work bound lowered to what 600 competing inserts add.
@@ -262,10 +262,16 @@ describe('the trial load of stored documents', () => {
       const check = connect(srv.url, id, boss.token);
       await synced(check);
       expect(await trials(srv.url)).toBe(before + 1);
+      // Its history, tried once too.
+      expect((await api(srv.url, 'GET', `/api/collaborations/${id}/history`, boss.token)).status).toBe(200);
+      expect(await trials(srv.url)).toBe(before + 2);
       // 600 one-character inserts competing between "a" and "b", one update each: each passes the gate.
       const ws = await open(srv.url, id, boss.token);
       for (let i = 0; i < 600; i++) ws.send(syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
       await waitFor(() => notesOf(check.doc).length === 64 * 1024 + 600, 20_000, 'all 600 placed');
+      // The history has not doubled either, yet is tried again before it is replayed.
+      expect((await api(srv.url, 'GET', `/api/collaborations/${id}/history`, boss.token)).status).toBe(200);
+      expect(await trials(srv.url)).toBe(before + 3);
       ws.close();
       check.destroy();
       await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded again');
@@ -274,7 +280,7 @@ describe('the trial load of stored documents', () => {
       await synced(reader);
       await waitFor(() => notesOf(reader.doc).length === 64 * 1024 + 600, 10_000, 'opened whole');
       reader.destroy();
-      expect(await trials(srv.url)).toBe(before + 2);
+      expect(await trials(srv.url)).toBe(before + 4);
     } finally {
       await srv.stop();
     }

@@ -60,8 +60,10 @@ export class DocRegistry implements DocHost {
   private readonly vettedBytes = new Map<string, number>();
   /** Placement work added to documents since their last pass (here, or read from the store at load). */
   private readonly workSinceVet = new Map<string, number>();
-  /** The same for the histories replayed here (their trial is not recorded in the store). */
-  private readonly vettedHistoryBytes = new Map<string, number>();
+  /** Placement work let into documents here, never reset (the histories' trials compare against it). */
+  private readonly workTotal = new Map<string, number>();
+  /** History bytes and `workTotal` when a document's history last passed its trial here (not recorded in the store). */
+  private readonly vettedHistory = new Map<string, { bytes: number; work: number }>();
   /** Documents refused by their trial load, and when ([H15]). */
   private readonly refusedTrials = new Map<string, number>();
   /** Trials under way: concurrent loads and history requests of one document share one. */
@@ -114,7 +116,8 @@ export class DocRegistry implements DocHost {
    * stored before the gate bounded updates, or built from many updates that each passed it — never
    * stalls the event loop. Too costly there: refused (1011, counted, left as stored) instead of
    * loaded. A pass is recorded in the store with the document's size (after the load succeeds), so
-   * no process tries it again until it has more than doubled.
+   * no process tries it again until it has more than doubled or updates since have done more than
+   * `loadCheckWork` of placement work.
    * @returns whether to record the document as vetted once it has loaded
    */
   private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vetted: { bytes: number | null; work: number }): Promise<boolean> {
@@ -189,6 +192,7 @@ export class DocRegistry implements DocHost {
     const before = this.workSinceVet.get(id) ?? 0;
     const after = before + units;
     remember(this.workSinceVet, id, after);
+    remember(this.workTotal, id, (this.workTotal.get(id) ?? 0) + units);
     // Stored in steps, so the next load here or in another process sees it.
     if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.storeWork(id, after);
   }
@@ -215,14 +219,18 @@ export class DocRegistry implements DocHost {
   /**
    * [H15] for replays of a document's history (DocHost.vet): the history is tried itself — it can
    * hold far more than the document (content deleted since, whose snapshot is small) — once per
-   * process until it has more than doubled.
+   * process until it has more than doubled or the updates let in here since did more than
+   * `loadCheckWork` of placement work.
    */
   async vet(id: string, history: DocHistory): Promise<void> {
     this.refuseIfRecent(id);
     const parts = [...(history.base ? [history.base] : []), ...history.updates.map((u) => u.data)];
     const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
-    if (!this.needsTrial(bytes, this.vettedHistoryBytes.get(id))) return;
-    if ((await this.trial(`history:${id}`, id, parts, bytes)) === 'passed') remember(this.vettedHistoryBytes, id, bytes);
+    const work = this.workTotal.get(id) ?? 0;
+    const last = this.vettedHistory.get(id);
+    const worked = last !== undefined && bytes >= this.deps.limits.loadCheckBytes && work - last.work >= this.deps.limits.loadCheckWork;
+    if (!worked && !this.needsTrial(bytes, last?.bytes)) return;
+    if ((await this.trial(`history:${id}`, id, parts, bytes)) === 'passed') remember(this.vettedHistory, id, { bytes, work });
   }
 
   private async load(id: string): Promise<LiveDoc> {
