@@ -49,6 +49,8 @@ const WORK_STEP = 100_000;
 const MAX_REMEMBERED = 100_000;
 
 type TrialOutcome = 'passed' | 'unchecked';
+/** A passed trial: the bytes tried, and `workTotal` then (work since = `workTotal` now − `work`). */
+interface Pass { bytes: number; work: number }
 
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
@@ -56,14 +58,12 @@ export class DocRegistry implements DocHost {
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
-  /** Stored bytes of documents when they last passed their trial load (here or in the store), [H15]. */
-  private readonly vettedBytes = new Map<string, number>();
-  /** Placement work added to documents since their last pass (here, or read from the store at load). */
-  private readonly workSinceVet = new Map<string, number>();
-  /** Placement work let into documents here, never reset (the histories' trials compare against it). */
+  /** Placement work let into documents here ([H15]), never reset: each pass below records where it stood. */
   private readonly workTotal = new Map<string, number>();
-  /** History bytes and `workTotal` when a document's history last passed its trial here (not recorded in the store). */
-  private readonly vettedHistory = new Map<string, { bytes: number; work: number }>();
+  /** Stored bytes and `workTotal` when a document last passed its trial (here, or as the store recorded it). */
+  private readonly vetted = new Map<string, Pass>();
+  /** The same for the histories replayed here (their trial is not recorded in the store). */
+  private readonly vettedHistory = new Map<string, Pass>();
   /** Documents refused by their trial load, and when ([H15]). */
   private readonly refusedTrials = new Map<string, number>();
   /** Trials under way: concurrent loads and history requests of one document share one. */
@@ -120,19 +120,21 @@ export class DocRegistry implements DocHost {
    * `loadCheckWork` of placement work.
    * @returns whether to record the document as vetted once it has loaded
    */
-  private async checkLoad(id: string, stored: LoadedDoc, bytes: number, vetted: { bytes: number | null; work: number }): Promise<boolean> {
-    const vettedAt = vetted.bytes;
-    if (vettedAt !== null) remember(this.vettedBytes, id, vettedAt);
-    remember(this.workSinceVet, id, vetted.work);
-    const worked = bytes >= this.deps.limits.loadCheckBytes && vetted.work >= this.deps.limits.loadCheckWork;
-    if (!worked && !this.needsTrial(bytes, vettedAt)) return vettedAt === null;
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<boolean> {
+    const pass = this.vetted.get(id);
+    if (!this.needsTrial(id, bytes, pass)) return pass === undefined;
     const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
     return (await this.trial(id, id, parts, bytes)) === 'passed';
   }
 
-  private needsTrial(bytes: number, vettedAt: number | null | undefined): boolean {
-    const min = this.deps.limits.loadCheckBytes;
-    return bytes >= min && (vettedAt === null || vettedAt === undefined || bytes > 2 * Math.max(vettedAt, min));
+  /** Never passed, more than doubled since, or more placement work let in since than `loadCheckWork`. */
+  private needsTrial(id: string, bytes: number, pass: Pass | undefined): boolean {
+    const { loadCheckBytes: min, loadCheckWork } = this.deps.limits;
+    return bytes >= min && (pass === undefined || bytes > 2 * Math.max(pass.bytes, min) || this.workSince(id, pass) >= loadCheckWork);
+  }
+
+  private workSince(id: string, pass: Pass | undefined): number {
+    return Math.max(0, (this.workTotal.get(id) ?? 0) - (pass?.work ?? 0));
   }
 
   private refuseIfRecent(id: string): void {
@@ -177,28 +179,27 @@ export class DocRegistry implements DocHost {
     return 'unchecked';
   }
 
-  /** The stored bytes a document had when it last passed its trial, and the work added since, known here or in the store. */
-  private async vettedAt(id: string): Promise<{ bytes: number | null; work: number }> {
-    const here = this.vettedBytes.get(id);
-    if (here !== undefined) return { bytes: here, work: this.workSinceVet.get(id) ?? 0 };
+  /** What the store recorded of a document's last pass ([H15]), taken in here unless already known. */
+  private async readPass(id: string): Promise<void> {
+    if (this.vetted.has(id)) return;
     const [rawBytes, rawWork] = await Promise.all([this.deps.store.kv.get(vettedKey(id)), this.deps.store.kv.get(placedKey(id))]);
     const bytes = rawBytes === null ? NaN : Number(rawBytes);
-    const work = rawWork === null ? 0 : Number(rawWork);
-    return { bytes: Number.isFinite(bytes) && bytes >= 0 ? bytes : null, work: Number.isFinite(work) && work >= 0 ? work : 0 };
+    const placed = rawWork === null ? 0 : Number(rawWork);
+    const since = Number.isFinite(placed) && placed >= 0 ? placed : 0;
+    // Work since the pass, as stored, is where this process's count starts.
+    const total = Math.max(this.workTotal.get(id) ?? 0, since);
+    remember(this.workTotal, id, total);
+    if (Number.isFinite(bytes) && bytes >= 0) remember(this.vetted, id, { bytes, work: total - since });
   }
 
   /** [H15] The gate let `units` of placement work into a loaded document: counted towards its next trial. */
   noteWork(id: string, units: number): void {
-    const before = this.workSinceVet.get(id) ?? 0;
-    const after = before + units;
-    remember(this.workSinceVet, id, after);
+    const pass = this.vetted.get(id);
+    const before = this.workSince(id, pass);
     remember(this.workTotal, id, (this.workTotal.get(id) ?? 0) + units);
+    const after = this.workSince(id, pass);
     // Stored in steps, so the next load here or in another process sees it.
-    if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.storeWork(id, after);
-  }
-
-  private storeWork(id: string, work: number): void {
-    this.setMark(placedKey(id), String(work));
+    if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.setMark(placedKey(id), String(after));
   }
 
   /** A trial-load mark ([H15]), written by the write thread with SQLite; only an optimisation if lost. */
@@ -209,9 +210,8 @@ export class DocRegistry implements DocHost {
   }
 
   private recordVetted(id: string, bytes: number): void {
-    remember(this.vettedBytes, id, bytes);
-    if ((this.workSinceVet.get(id) ?? 0) > 0) this.storeWork(id, 0);
-    remember(this.workSinceVet, id, 0);
+    if (this.workSince(id, this.vetted.get(id)) > 0) this.setMark(placedKey(id), '0');
+    remember(this.vetted, id, { bytes, work: this.workTotal.get(id) ?? 0 });
     // Lost, the next process only tries the document again.
     this.setMark(vettedKey(id), String(bytes));
   }
@@ -226,20 +226,18 @@ export class DocRegistry implements DocHost {
     this.refuseIfRecent(id);
     const parts = [...(history.base ? [history.base] : []), ...history.updates.map((u) => u.data)];
     const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
+    if (!this.needsTrial(id, bytes, this.vettedHistory.get(id))) return;
     const work = this.workTotal.get(id) ?? 0;
-    const last = this.vettedHistory.get(id);
-    const worked = last !== undefined && bytes >= this.deps.limits.loadCheckBytes && work - last.work >= this.deps.limits.loadCheckWork;
-    if (!worked && !this.needsTrial(bytes, last?.bytes)) return;
     if ((await this.trial(`history:${id}`, id, parts, bytes)) === 'passed') remember(this.vettedHistory, id, { bytes, work });
   }
 
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     this.refuseIfRecent(id);
-    const [collab, stored, vetted] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.vettedAt(id)]);
+    const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.readPass(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    const record = await this.checkLoad(id, stored, bytes, vetted);
+    const record = await this.checkLoad(id, stored, bytes);
     const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true), onWork: (doc, units) => this.noteWork(doc, units) });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
