@@ -124,10 +124,8 @@ export class PeerLink {
       try {
         frame = this.reader.next();
       } catch (err) {
-        // One bad link must not take the process down: log and drop it. Before the handshake it may be
-        // anyone on the network: not worth a warning (a flood of them would flood the log).
-        const log = this.state === 'open' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
-        log({ err: this.state === 'open' ? err : String(err), peerId: this.peerId, remote: this.socket.remoteAddress }, 'malformed frame from a peer process; closing the link');
+        // One bad link must not take the process down: log and drop it.
+        this.log({ err: this.state === 'open' ? err : String(err), peerId: this.peerId, remote: this.socket.remoteAddress }, 'malformed frame from a peer process; closing the link');
         return this.close();
       }
       if (frame === null || this.closed) return;
@@ -184,11 +182,15 @@ export class PeerLink {
     this.events.onHello(this);
   }
 
+  /** Trouble on an open link is a peer misbehaving (warn); before the handshake it may be anyone on
+   *  the network, and a flood of them must not flood the log (debug). */
+  private log(fields: Record<string, unknown>, message: string): void {
+    if (this.state === 'open') this.logger.warn(fields, message);
+    else this.logger.debug(fields, message);
+  }
+
   private refuse(reason: string): void {
-    // A refused handshake may be any stranger on the network (debug, so they cannot flood the log);
-    // a refusal on an open link is a peer misbehaving.
-    const log = this.state === 'open' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
-    log({ reason, peerId: this.peerHello?.instanceId, remote: this.socket.remoteAddress }, 'peer link refused; closing it');
+    this.log({ reason, peerId: this.peerHello?.instanceId, remote: this.socket.remoteAddress }, 'peer link refused; closing it');
     this.close();
   }
 }
