@@ -36,6 +36,11 @@ export interface SyncLimits {
    * sum is not, and what Yjs scans past grows with what earlier updates placed.
    */
   loadCheckWork: number;
+  /**
+   * How often a loaded document may be tried again to renew its room for placement work ([H16]):
+   * past half of `loadCheckWork` since its last roomy pass it is tried, at most this often.
+   */
+  roomTrialIntervalMs: number;
   loadCheckBytesPerMs: number;
   loadCheckMaxMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
@@ -75,6 +80,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   loadCheckBaseMs: 1_000,
   // ≈ 2,000 inserts competing for one position (about 60 ms to load); honest edits cost a few units.
   loadCheckWork: 2_000_000,
+  roomTrialIntervalMs: 60_000,
   loadCheckBytesPerMs: 1024,
   loadCheckMaxMs: 15_000,
   persistOverloadBytes: 64 * 1024 * 1024,

@@ -48,6 +48,10 @@ export interface LiveDocDeps {
   onStored: (collaborationId: string, bytes: number) => void;
   /** Placement work the gate let into the document (accepted content and refusals' tombstones), [H15]. */
   onWork: (collaborationId: string, units: number) => void;
+  /** Placement work the document may still take before a trial renews its room ([H16]). */
+  placementRoom: (collaborationId: string) => number;
+  /** An update waits for room ([H16]): the document is tried again, if it was not just now. */
+  onNoRoom: (collaborationId: string) => void;
   /** Awareness client ids whose state changed through a local connection (relayed to other processes). */
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   /** Other processes on this DATA_DIR (SQLite), or null. */
@@ -311,7 +315,9 @@ export class LiveDoc {
     const origin: ClientOrigin = { kind: 'client', connId: conn.id, refused: false };
     // [H14] client ids new to the document, within what this member may still introduce.
     const allowance = this.deps.clientIds.remaining(conn.memberKey);
-    const limits = allowance >= DEFAULT_GATE_LIMITS.maxNewClients ? DEFAULT_GATE_LIMITS : { ...DEFAULT_GATE_LIMITS, maxNewClients: allowance };
+    // [H16] placement work the document may still take (room beyond one update's ceiling is no limit).
+    const room = this.deps.placementRoom(this.id);
+    const limits = allowance >= DEFAULT_GATE_LIMITS.maxNewClients && room >= DEFAULT_GATE_LIMITS.maxCost ? DEFAULT_GATE_LIMITS : { ...DEFAULT_GATE_LIMITS, maxNewClients: Math.min(allowance, DEFAULT_GATE_LIMITS.maxNewClients), maxPlacement: room };
     const clientsBefore = this.doc.store.clients.size;
     const started = performance.now();
     const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin, limits);
@@ -329,7 +335,8 @@ export class LiveDoc {
     const overran = ms > this.deps.limits.gateBudgetMs;
     const overBudget = overran && (result.cost >= WALL_CHECK_MIN_COST || !this.deps.overruns.take(conn.memberKey));
     if (overran) this.deps.logger.warn({ collaborationId: this.id, userId: conn.userId, ms: Math.round(ms), bytes: update.length, cost: result.cost, cutOff: overBudget }, 'an update took longer than the gate budget');
-    if (result.ok || (result.code !== 'malformed' && result.code !== 'too_costly')) this.deps.onWork(this.id, result.cost);
+    if (result.placement > 0) this.deps.onWork(this.id, result.placement);
+    if (!result.ok && result.code === 'no_room') return this.waitForRoom(conn, result.cost);
     if (!result.ok) {
       conn.edits.refused++;
       this.deps.metrics.refused.inc();
@@ -350,6 +357,21 @@ export class LiveDoc {
       this.deps.onAbuse(conn);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');
     }
+  }
+
+  /**
+   * [H16] The document has no room for this update's placement work until a trial shows its next
+   * load stays cheap. Nothing was integrated; as with the store's push-back ([S13]) the writer keeps
+   * the update and sends it again when it reconnects. Not a penalty: the estimate still costs budget.
+   */
+  private waitForRoom(conn: Connection, cost: number): void {
+    this.deps.onNoRoom(this.id);
+    conn.work.take(cost);
+    conn.edits.refused++;
+    this.deps.metrics.refused.inc();
+    this.deps.metrics.roomWaits.inc();
+    this.refuse(conn, 'unavailable', 'the server is checking this collaboration: retry shortly');
+    conn.close(CLOSE.tryAgainLater, 'collaboration being checked: retry later');
   }
 
   /**

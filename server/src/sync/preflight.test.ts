@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
 import { refusedKey } from '@trellis/store';
 import { competingInserts, editHeavyNotes, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
-import { addMember, api, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import { addMember, api, connect, createCollaboration, login, metric, recordAcks, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
 
@@ -241,46 +241,95 @@ describe('the trial load of stored documents', () => {
     }
   });
 
-  it('[H15] placement work the gate let in counts towards the next trial: updates that each passed but add up get the document and its history tried again before they are integrated, though neither has doubled', async () => {
+  it('[H15][H16] placement work that adds up gets a loaded document tried again while it is open, and its room renewed: conflicting inserts sent at an honest pace never wait; its history is tried again before it is replayed', async () => {
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
-    // Rates raised so the test is quick; the work bound lowered to what 600 competing inserts add.
-    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000 } });
+    // Rates raised so the test is quick; the work bound lowered to what 450 competing inserts add.
+    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0 } });
     try {
       const boss = await login(srv.url, 'work@load.io');
       const id = await createCollaboration(srv.url, boss, 'Adds up');
-      const writer = connect(srv.url, id, boss.token, { doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
+      const writer = connect(srv.url, id, boss.token, { ack: true, doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
+      const acks = recordAcks(writer);
       await synced(writer);
       notesOf(writer.doc).insert(0, 'ab'.padEnd(64 * 1024, 'x'));
-      const seen = connect(srv.url, id, boss.token);
-      await waitFor(() => notesOf(seen.doc).length === 64 * 1024, 10_000, 'written, as another client sees it');
-      seen.destroy();
-      writer.destroy();
-      // Unloaded, then opened again: tried (64 KiB, never tried) and passed.
-      await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded');
-      const before = await trials(srv.url);
       const check = connect(srv.url, id, boss.token);
-      await synced(check);
+      await waitFor(() => notesOf(check.doc).length === 64 * 1024 && acks.ownClock >= 64 * 1024, 10_000, 'written and stored');
+      writer.destroy();
+      // Its history, tried once (64 KiB, never tried).
+      const before = await trials(srv.url);
+      expect((await api(srv.url, 'GET', `/api/collaborations/${id}/history`, boss.token)).status).toBe(200);
       expect(await trials(srv.url)).toBe(before + 1);
-      // Its history, tried once too.
-      expect((await api(srv.url, 'GET', `/api/collaborations/${id}/history`, boss.token)).status).toBe(200);
-      expect(await trials(srv.url)).toBe(before + 2);
-      // 600 one-character inserts competing between "a" and "b", one update each: each passes the gate.
+      // 600 one-character inserts competing between "a" and "b" (≈ 180,000 units of placement in
+      // all, past the bound), 30 at a time as people merging offline work would send them.
       const ws = await open(srv.url, id, boss.token);
-      for (let i = 0; i < 600; i++) ws.send(syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
-      await waitFor(() => notesOf(check.doc).length === 64 * 1024 + 600, 20_000, 'all 600 placed');
-      // The history has not doubled either, yet is tried again before it is replayed.
+      const closed: number[] = [];
+      ws.on('close', (code) => closed.push(code));
+      for (let batch = 0; batch < 20; batch++) {
+        for (let i = batch * 30; i < (batch + 1) * 30; i++) ws.send(syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
+        await waitFor(() => notesOf(check.doc).length === 64 * 1024 + (batch + 1) * 30, 10_000, `batch ${batch} placed`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // All placed, none sent back: the document was tried as it grew and its room renewed.
+      expect(closed).toEqual([]);
+      expect(await metric(srv.url, 'trellis_updates_waiting_for_room_total')).toBe(0);
+      expect(await trials(srv.url)).toBeGreaterThanOrEqual(before + 3);
+      // The history has not doubled, yet is tried again before it is replayed: the work let in since its pass passed the bound.
+      const historyBefore = await trials(srv.url);
       expect((await api(srv.url, 'GET', `/api/collaborations/${id}/history`, boss.token)).status).toBe(200);
-      expect(await trials(srv.url)).toBe(before + 3);
+      expect(await trials(srv.url)).toBe(historyBefore + 1);
       ws.close();
       check.destroy();
-      await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded again');
-      // Far from doubled, yet tried again: what the updates placed added up past the bound.
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('[H16] updates that each pass the gate cannot add up past the document\'s room: the rest is sent back (1013, nothing of it integrated, again on reconnect) until a trial renews it, while others\' edits that place nothing still go in and the document still opens', async () => {
+    const { tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 3_600_000, unloadDelayMs: 50 } });
+    try {
+      const boss = await login(srv.url, 'room@load.io');
+      const eve = await login(srv.url, 'eve@load.io');
+      const id = await createCollaboration(srv.url, boss, 'No room');
+      await addMember(srv.url, boss, id, eve, 'editor');
+      const writer = connect(srv.url, id, boss.token, { doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
+      await synced(writer);
+      notesOf(writer.doc).insert(0, 'ab'.padEnd(8 * 1024, 'x'));
+      const check = connect(srv.url, id, boss.token);
+      await waitFor(() => notesOf(check.doc).length === 8 * 1024, 10_000, 'written');
+      // Eve sends 600 competing inserts at once: ≈ 180,000 units, the room is 100,000 (renewed at most once: hourly here).
+      const frames = Array.from({ length: 600 }, (_, i) => syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
+      const placed = () => notesOf(check.doc).length - 8 * 1024;
+      const first = await sendRaw(srv.url, id, eve.token, frames);
+      expect(first.code).toBe(1013);
+      expect(first.refusals.some((r) => r.includes('unavailable'))).toBe(true);
+      // The trial begun at half the room may still renew it once, from where it began; sent again after it, the rest is sent back at once.
+      await new Promise((r) => setTimeout(r, 300));
+      const second = await sendRaw(srv.url, id, eve.token, frames.slice(placed()));
+      expect(second.code).toBe(1013);
+      await new Promise((r) => setTimeout(r, 300));
+      const landed = placed();
+      const third = await sendRaw(srv.url, id, eve.token, frames.slice(landed));
+      expect(third.code).toBe(1013);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(placed()).toBe(landed);
+      // The first n inserts scan about n²/2 items: at most the room and the one renewal's half of it (n ≤ 548).
+      expect(landed).toBeGreaterThan(400);
+      expect(landed).toBeLessThanOrEqual(548);
+      // The owner types at the end: that places nothing, and goes in (acknowledged and seen).
+      notesOf(writer.doc).insert(notesOf(writer.doc).length, 'end');
+      await waitFor(() => notesOf(check.doc).toString().endsWith('end'), 10_000, 'the owner\'s edit seen');
+      writer.destroy();
+      check.destroy();
+      // Unloaded, the document opens again whole.
+      await waitFor(async () => (await metric(srv.url, 'trellis_documents_loaded')) === 0, 10_000, 'unloaded');
       const reader = connect(srv.url, id, boss.token);
       await synced(reader);
-      await waitFor(() => notesOf(reader.doc).length === 64 * 1024 + 600, 10_000, 'opened whole');
+      expect(notesOf(reader.doc).length).toBe(8 * 1024 + landed + 3);
       reader.destroy();
-      expect(await trials(srv.url)).toBe(before + 4);
+      expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(0);
     } finally {
       await srv.stop();
     }

@@ -48,8 +48,15 @@ const WORK_STEP = 100_000;
 /** Each map of documents here forgets everything past this many entries. */
 const MAX_REMEMBERED = 100_000;
 
-type TrialOutcome = 'passed' | 'unchecked';
-/** A passed trial: the bytes tried, and `workTotal` then (work since = `workTotal` now − `work`). */
+/**
+ * `roomy`: passed within half its allowance, so `loadCheckWork` more placement work cannot take its
+ * next load past the allowance ([H16]); `tight`: passed, without that margin.
+ */
+type TrialOutcome = 'roomy' | 'tight' | 'unchecked';
+/**
+ * The last passed trial: the bytes tried, and `workTotal` at the last roomy one (work since =
+ * `workTotal` now − `work`): only a roomy pass renews the room for placement work.
+ */
 interface Pass { bytes: number; work: number }
 
 export class DocRegistry implements DocHost {
@@ -68,6 +75,8 @@ export class DocRegistry implements DocHost {
   private readonly refusedTrials = new Map<string, number>();
   /** Trials under way: concurrent loads and history requests of one document share one. */
   private readonly trials = new Map<string, Promise<TrialOutcome>>();
+  /** When a loaded document was last tried for room ([H16]). */
+  private readonly roomTrials = new Map<string, number>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -118,13 +127,14 @@ export class DocRegistry implements DocHost {
    * loaded. A pass is recorded in the store with the document's size (after the load succeeds), so
    * no process tries it again until it has more than doubled or updates since have done more than
    * `loadCheckWork` of placement work.
-   * @returns whether to record the document as vetted once it has loaded
+   * @returns the pass to record once the document has loaded, if any
    */
-  private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<boolean> {
+  private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<'roomy' | 'tight' | null> {
     const pass = this.vetted.get(id);
-    if (!this.needsTrial(id, bytes, pass)) return pass === undefined;
-    const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-    return (await this.trial(id, id, parts, bytes)) === 'passed';
+    // Not tried (small): its size is recorded, its room for placement work is not renewed.
+    if (!this.needsTrial(id, bytes, pass)) return pass === undefined ? 'tight' : null;
+    const outcome = await this.trial(id, id, storedParts(stored), bytes);
+    return outcome === 'unchecked' ? null : outcome;
   }
 
   /** Never passed, more than doubled since, or more placement work let in since than `loadCheckWork`. */
@@ -159,11 +169,12 @@ export class DocRegistry implements DocHost {
 
   private async runTrial(id: string, parts: Uint8Array[], bytes: number): Promise<TrialOutcome> {
     this.deps.metrics.trialLoads.inc();
-    const verdict = await this.deps.preflight.checkLoad(parts, loadCheckDeadlineMs(this.deps.limits, bytes));
+    const deadlineMs = loadCheckDeadlineMs(this.deps.limits, bytes);
+    const verdict = await this.deps.preflight.checkLoad(parts, deadlineMs);
     if (verdict.ok && !('unchecked' in verdict)) {
       // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
       this.setMark(refusedKey(id), '');
-      return 'passed';
+      return (verdict.ms ?? deadlineMs) <= deadlineMs / 2 ? 'roomy' : 'tight';
     }
     if (verdict.ok) return 'unchecked';
     if (verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
@@ -200,6 +211,43 @@ export class DocRegistry implements DocHost {
     const after = this.workSince(id, pass);
     // Stored in steps, so the next load here or in another process sees it.
     if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.setMark(placedKey(id), String(after));
+    // [H16] half the room used: tried again now, so honest documents never wait for room.
+    if (after >= this.deps.limits.loadCheckWork / 2) this.tryForRoom(id);
+  }
+
+  /**
+   * [H16] Placement work a loaded document may still take: what is left of `loadCheckWork` since its
+   * last roomy pass. Each update's cost is bounded ([H6]) and so, now, is their sum between trials:
+   * the document's next load can cost at most its last roomy trial (half its allowance) plus this.
+   */
+  placementRoom(id: string): number {
+    return Math.max(0, this.deps.limits.loadCheckWork - 1 - this.workSince(id, this.vetted.get(id)));
+  }
+
+  /**
+   * [H16] Try a loaded document as stored now (what its next load integrates), at most once per
+   * `roomTrialIntervalMs`: passed within half its allowance, its room is renewed from the work done when the
+   * trial began. Otherwise it keeps what room it has (edits that place nothing still go in) and is
+   * tried again later; a document too costly to load is refused on its next load, as always.
+   */
+  tryForRoom(id: string): void {
+    const last = this.roomTrials.get(id);
+    if (this.trials.has(id) || (last !== undefined && Date.now() - last < this.deps.limits.roomTrialIntervalMs)) return;
+    const live = this.loaded.get(id);
+    if (!live) return;
+    remember(this.roomTrials, id, Date.now());
+    // The work counted so far is in updates stored once the latest of them is.
+    const work = this.workTotal.get(id) ?? 0;
+    const persisted = live.lastPersist;
+    void (async () => {
+      await persisted;
+      const stored = await this.deps.store.docs.load(id);
+      const bytes = loadedBytes(stored);
+      const outcome = await this.trial(id, id, storedParts(stored), bytes);
+      if (outcome !== 'unchecked') this.recordVetted(id, bytes, outcome, work);
+    })().catch((err: unknown) => {
+      this.deps.logger.warn({ err, collaborationId: id }, 'a loaded document could not be tried for room; its room is not renewed');
+    });
   }
 
   /** A trial-load mark ([H15]), written by the write thread with SQLite; only an optimisation if lost. */
@@ -209,9 +257,13 @@ export class DocRegistry implements DocHost {
     });
   }
 
-  private recordVetted(id: string, bytes: number): void {
-    if (this.workSince(id, this.vetted.get(id)) > 0) this.setMark(placedKey(id), '0');
-    remember(this.vetted, id, { bytes, work: this.workTotal.get(id) ?? 0 });
+  /** A pass of `bytes`; a roomy one renews the room from `work`, the work done when its trial began ([H16]). */
+  private recordVetted(id: string, bytes: number, outcome: 'roomy' | 'tight', work = this.workTotal.get(id) ?? 0): void {
+    const before = this.vetted.get(id);
+    const pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
+    remember(this.vetted, id, pass);
+    const since = this.workSince(id, pass);
+    if (since !== this.workSince(id, before)) this.setMark(placedKey(id), String(since));
     // Lost, the next process only tries the document again.
     this.setMark(vettedKey(id), String(bytes));
   }
@@ -228,7 +280,7 @@ export class DocRegistry implements DocHost {
     const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
     if (!this.needsTrial(id, bytes, this.vettedHistory.get(id))) return;
     const work = this.workTotal.get(id) ?? 0;
-    if ((await this.trial(`history:${id}`, id, parts, bytes)) === 'passed') remember(this.vettedHistory, id, { bytes, work });
+    if ((await this.trial(`history:${id}`, id, parts, bytes)) !== 'unchecked') remember(this.vettedHistory, id, { bytes, work });
   }
 
   private async load(id: string): Promise<LiveDoc> {
@@ -237,8 +289,16 @@ export class DocRegistry implements DocHost {
     const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.readPass(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
+    const work = this.workTotal.get(id) ?? 0;
     const record = await this.checkLoad(id, stored, bytes);
-    const live = new LiveDoc(id, collab.policy, { ...this.deps, onEmpty: (d) => this.scheduleUnload(d), onStored: (doc, b) => this.noteStored(doc, 1, b, true), onWork: (doc, units) => this.noteWork(doc, units) });
+    const live = new LiveDoc(id, collab.policy, {
+      ...this.deps,
+      onEmpty: (d) => this.scheduleUnload(d),
+      onStored: (doc, b) => this.noteStored(doc, 1, b, true),
+      onWork: (doc, units) => this.noteWork(doc, units),
+      placementRoom: (doc) => this.placementRoom(doc),
+      onNoRoom: (doc) => this.tryForRoom(doc),
+    });
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
     if (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null) {
@@ -247,7 +307,7 @@ export class DocRegistry implements DocHost {
       live.destroy();
       throw new TrellisError('internal', 'stored document is incomplete');
     }
-    if (record) this.recordVetted(id, bytes);
+    if (record) this.recordVetted(id, bytes, record, work);
     live.bytes = bytes;
     live.storedSeq = stored.lastSeq;
     live.doc.getArray('messages');
@@ -442,6 +502,11 @@ export class DocRegistry implements DocHost {
   async flush(): Promise<void> {
     await this.deps.persister.idle();
   }
+}
+
+/** What a load of `stored` integrates, in order. */
+function storedParts(stored: LoadedDoc): Uint8Array[] {
+  return [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
 }
 
 /** Set `key` in a map that forgets everything once it holds MAX_REMEMBERED entries. */

@@ -27,6 +27,8 @@ export interface GateLimits extends ReadLimits {
   maxCost: number;
   /** Document items one update's placement estimate may walk. */
   maxWalk: number;
+  /** Placement work the document may still take before it is tried again ([H16]); more waits, untouched. */
+  maxPlacement: number;
 }
 
 export const DEFAULT_GATE_LIMITS: GateLimits = {
@@ -38,16 +40,19 @@ export const DEFAULT_GATE_LIMITS: GateLimits = {
   maxDsVisits: 400_000,
   maxCost: 100_000,
   maxWalk: 20_000,
+  maxPlacement: Number.POSITIVE_INFINITY,
 };
 
 /** A refused update with more new items than this is recorded as garbage, not as tombstones. */
 export const GARBAGE_REFUSAL_ITEMS = 1_000;
 
-export type RefusalCode = 'forbidden' | 'bad_request' | 'malformed' | 'too_costly';
+/** `no_room`: the document has no room for the update's placement work now ([H16]); nothing was integrated, and it may be sent again. */
+export type RefusalCode = 'forbidden' | 'bad_request' | 'malformed' | 'too_costly' | 'no_room';
 
+/** `cost`: the estimate ([H6]); `placement`: the placement work integrated into the document ([H16]). */
 export type GateResult =
-  | { ok: true; events: DocEvent[]; roots: string[]; cost: number }
-  | { ok: false; code: RefusalCode; message: string; cost: number };
+  | { ok: true; events: DocEvent[]; roots: string[]; cost: number; placement: number }
+  | { ok: false; code: RefusalCode; message: string; cost: number; placement: number };
 
 function clearPending(doc: Y.Doc): boolean {
   const had = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
@@ -67,10 +72,13 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     // Nothing decodable to record: the document is untouched. A missing dependency is the honest
     // case (the writer resends after its next sync); the other two end the connection.
     const code = read.code === 'missing' ? 'bad_request' : read.code;
-    return { ok: false, code, message: read.message, cost: update.length };
+    return { ok: false, code, message: read.message, cost: update.length, placement: 0 };
   }
   const u = read.update;
-  const cost = estimateCost(doc, u, update.length, limits.maxWalk);
+  const { cost, placement } = estimateCost(doc, u, update.length, limits.maxWalk);
+  if (cost <= limits.maxCost && placement > limits.maxPlacement) {
+    return { ok: false, code: 'no_room', message: 'the collaboration is being checked: send this again shortly', cost, placement: 0 };
+  }
   const decision = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
   // Too costly to place, or refused and large (only a broken or hostile client sends a refused
   // update of that size): its clock ranges become garbage — nothing to scan, position or revert.
@@ -88,10 +96,11 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       addDeletes(tr, garbage.ranges);
       origin.refused = true;
     }, origin);
-    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost } : { ...decision, cost };
+    // Garbage has no position: nothing to place.
+    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost, placement: 0 } : { ...decision, cost, placement: 0 };
   }
-  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost };
-  let result: GateResult = decision.ok ? { ...decision, cost } : { ...decision, cost };
+  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost, placement: 0 };
+  let result: GateResult = decision.ok ? { ...decision, cost, placement } : { ...decision, cost, placement };
   doc.transact((tr) => {
     try {
       Y.applyUpdate(doc, decision.ok ? encodeAccepted(u) : encodeTombstones(u), origin);
@@ -100,7 +109,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       // integrated, refuse the rest. Nothing half-integrated may leave this transaction.
       tr.local = true;
       clearPending(doc);
-      result = { ok: false, code: 'malformed', message: 'malformed update', cost };
+      result = { ok: false, code: 'malformed', message: 'malformed update', cost, placement: 0 };
       revertTransaction(tr);
       origin.refused = true;
       return;
@@ -110,7 +119,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     tr.local = true;
     // The reading above found every dependency; anything left pending would integrate later under
     // someone else's transaction, so it is refused (and what was integrated undone) all the same.
-    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost };
+    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost, placement };
     if (!result.ok) {
       revertTransaction(tr);
       origin.refused = true;

@@ -23,7 +23,8 @@ export const preflightLimits = (gate: ScanLimits & { maxCost: number }): Preflig
   maxStructs: gate.maxStructs, maxDeleteRanges: gate.maxDeleteRanges, maxValueDepth: gate.maxValueDepth, maxTypes: gate.maxTypes, maxCost: gate.maxCost, maxTypeDepth: MAX_TYPE_DEPTH,
 });
 
-export type PreflightResult = { ok: true } | { ok: false; code: 'malformed' | 'too_costly'; message: string };
+/** `ms`: for a trial load, its wall time on the thread ([H16]). */
+export type PreflightResult = { ok: true; ms?: number } | { ok: false; code: 'malformed' | 'too_costly'; message: string };
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
 

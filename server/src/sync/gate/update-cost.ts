@@ -67,14 +67,24 @@ function nextId(doc: Y.Doc, id: Y.ID): Y.ID | null {
 /** Every client id new to the document costs forever: in each state vector and full sync. */
 export const NEW_CLIENT_COST = 2_000;
 
-export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): number {
-  let cost = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST;
+/**
+ * An update's estimated cost, and the part of it that is placement work: the scans past competing
+ * items (walks and siblings), which a document keeps costing at every later load ([H15], [H16]) —
+ * an honest edit in place does none.
+ */
+export interface UpdateCost {
+  cost: number;
+  placement: number;
+}
+
+export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): UpdateCost {
+  const base = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST + u.newItems.length;
+  let placement = 0;
   const perParent = new Map<string, number>();
   for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
   const sameOrigin = new Map<string, number>();
   let walked = 0;
   for (const n of u.newItems) {
-    cost += 1;
     if (n.placement.kind === 'gc') continue;
     const pk = parentKey(n);
     const siblings = perParent.get(pk) ?? 1;
@@ -84,24 +94,24 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
     sameOrigin.set(groupKey, before + 1);
     if (n.sub !== null) {
       // Map key: every earlier value set in this update may be scanned, and the document's history.
-      cost += before;
+      placement += before;
       if (walked < walkCap) {
         const w = keyHistoryInDoc(doc, n, n.sub, origin, walkCap - walked);
         walked += w;
-        cost += w;
+        placement += w;
       }
       continue;
     }
-    if (before > 0) cost += siblings;
+    if (before > 0) placement += siblings;
     const originItem = origin ? newItemAt(u, origin) : null;
-    if (originItem && !Y.compareIDs(originItem.item.rightOrigin, n.item.rightOrigin)) cost += siblings;
+    if (originItem && !Y.compareIDs(originItem.item.rightOrigin, n.item.rightOrigin)) placement += siblings;
     if (n.placement.kind === 'root' && walked < walkCap && !originItem) {
       // With a right origin that is itself new, Yjs scans from the origin to where that item gets
       // anchored: right after the document item its own origins lead back to.
       let anchor = n.item.rightOrigin;
       let rightNew = anchor ? newItemAt(u, anchor) : null;
       if (rightNew !== null) {
-        cost += siblings;
+        placement += siblings;
         let back: Y.ID | null = rightNew.item.origin;
         for (let hops = 0; back !== null && hops < siblings; hops++) {
           const inUpdate = newItemAt(u, back);
@@ -114,8 +124,9 @@ export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, 
       }
       const w = rightNew !== null ? walkCap - walked : gapInDoc(doc, n.placement.name, origin, anchor, walkCap - walked);
       walked += w;
-      cost += w;
+      placement += w;
     }
   }
-  return walked >= walkCap ? Math.max(cost, Number.MAX_SAFE_INTEGER) : cost;
+  if (walked >= walkCap) return { cost: Number.MAX_SAFE_INTEGER, placement: Number.MAX_SAFE_INTEGER };
+  return { cost: base + placement, placement };
 }
