@@ -49,8 +49,8 @@ const WORK_STEP = 100_000;
 const MAX_REMEMBERED = 100_000;
 
 /**
- * `roomy`: passed within half its allowance, so `loadCheckWork` more placement work cannot take its
- * next load past the allowance ([H16]); `tight`: passed, without that margin.
+ * `roomy`: passed within `roomTrialMs` — the whole document loads within the event loop's bound —
+ * so its room for placement work is renewed ([H16]); `tight`: passed, slower than that.
  */
 type TrialOutcome = 'roomy' | 'tight' | 'unchecked';
 /**
@@ -75,8 +75,8 @@ export class DocRegistry implements DocHost {
   private readonly refusedTrials = new Map<string, number>();
   /** Trials under way: concurrent loads and history requests of one document share one. */
   private readonly trials = new Map<string, Promise<TrialOutcome>>();
-  /** When a loaded document was last tried for room ([H16]). */
-  private readonly roomTrials = new Map<string, number>();
+  /** When a loaded document was last tried for room ([H16]), and its stored bytes if it did not load within the bound. */
+  private readonly roomTrials = new Map<string, { at: number; tightBytes: number | null }>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -174,7 +174,7 @@ export class DocRegistry implements DocHost {
     if (verdict.ok && !('unchecked' in verdict)) {
       // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
       this.setMark(refusedKey(id), '');
-      return (verdict.ms ?? deadlineMs) <= deadlineMs / 2 ? 'roomy' : 'tight';
+      return (verdict.ms ?? deadlineMs) <= this.deps.limits.roomTrialMs ? 'roomy' : 'tight';
     }
     if (verdict.ok) return 'unchecked';
     if (verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
@@ -218,7 +218,8 @@ export class DocRegistry implements DocHost {
   /**
    * [H16] Placement work a loaded document may still take: what is left of `loadCheckWork` since its
    * last roomy pass. Each update's cost is bounded ([H6]) and so, now, is their sum between trials:
-   * the document's next load can cost at most its last roomy trial (half its allowance) plus this.
+   * whatever the document's size, what its next load spends placing competing items is at most
+   * its last roomy trial (`roomTrialMs` in all) plus this.
    */
   placementRoom(id: string): number {
     return Math.max(0, this.deps.limits.loadCheckWork - 1 - this.workSince(id, this.vetted.get(id)));
@@ -226,16 +227,19 @@ export class DocRegistry implements DocHost {
 
   /**
    * [H16] Try a loaded document as stored now (what its next load integrates), at most once per
-   * `roomTrialIntervalMs`: passed within half its allowance, its room is renewed from the work done when the
-   * trial began. Otherwise it keeps what room it has (edits that place nothing still go in) and is
-   * tried again later; a document too costly to load is refused on its next load, as always.
+   * `roomTrialIntervalMs`: passed within `roomTrialMs`, its room is renewed from the work done when the
+   * trial began. Otherwise it keeps what room it has (edits that place nothing still go in), and is
+   * not tried for room again here until it has shrunk to half that size (large documents do not
+   * load within the bound, and their trials would only keep the thread busy); a document too costly
+   * to load is refused on its next load, as always.
    */
   tryForRoom(id: string): void {
     const last = this.roomTrials.get(id);
-    if (this.trials.has(id) || (last !== undefined && Date.now() - last < this.deps.limits.roomTrialIntervalMs)) return;
     const live = this.loaded.get(id);
-    if (!live) return;
-    remember(this.roomTrials, id, Date.now());
+    if (!live || this.trials.has(id) || (last !== undefined && Date.now() - last.at < this.deps.limits.roomTrialIntervalMs)) return;
+    if (last?.tightBytes != null && live.bytes > last.tightBytes / 2) return;
+    const tried = { at: Date.now(), tightBytes: null as number | null };
+    remember(this.roomTrials, id, tried);
     // The work counted so far is in updates stored once the latest of them is.
     const work = this.workTotal.get(id) ?? 0;
     const persisted = live.lastPersist;
@@ -244,6 +248,7 @@ export class DocRegistry implements DocHost {
       const stored = await this.deps.store.docs.load(id);
       const bytes = loadedBytes(stored);
       const outcome = await this.trial(id, id, storedParts(stored), bytes);
+      if (outcome === 'tight') tried.tightBytes = bytes;
       if (outcome !== 'unchecked') this.recordVetted(id, bytes, outcome, work);
     })().catch((err: unknown) => {
       this.deps.logger.warn({ err, collaborationId: id }, 'a loaded document could not be tried for room; its room is not renewed');
