@@ -73,6 +73,8 @@ export class LiveDoc {
   /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
   pins = 0;
   bytes = 0;
+  /** What integrating the stored document cost the event loop when it was loaded (ms). */
+  loadMs = 0;
   /** Highest stored sequence this copy is known to contain (for projections). */
   storedSeq = 0;
   /** Who the server-side change running now is made by (set by the registry around its transaction). */

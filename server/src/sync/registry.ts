@@ -43,6 +43,15 @@ export interface RegistryDeps {
 const REFUSED_TRIAL_MEMORY_MS = 5 * 60_000;
 const tooCostly = () => new TrellisError('internal', 'stored document too costly to load');
 
+/**
+ * [S6] A document stays loaded after its last client leaves for at least this many times what its
+ * load cost the event loop (at most UNLOAD_HOLD_MAX_MS): leaving and coming back cannot make the
+ * process load a large document again and again — each load's stall is at most 1 % of the time
+ * that follows it.
+ */
+const UNLOAD_HOLD_FACTOR = 100;
+const UNLOAD_HOLD_MAX_MS = 10 * 60_000;
+
 /** Work is stored in steps this large (a kv write per step, not per update). */
 const WORK_STEP = 100_000;
 /** Each map of documents here forgets everything past this many entries. */
@@ -304,7 +313,10 @@ export class DocRegistry implements DocHost {
       placementRoom: (doc) => this.placementRoom(doc),
       onNoRoom: (doc) => this.tryForRoom(doc),
     });
+    const started = performance.now();
     live.loadStored((doc) => applyLoaded(doc, stored, REMOTE_ORIGIN));
+    live.loadMs = performance.now() - started;
+    this.deps.metrics.loadSeconds.observe(live.loadMs / 1000);
     // [H8] fail closed: a stored log missing a dependency would load with content silently absent.
     if (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null) {
       this.deps.metrics.loadRefused.inc();
@@ -446,7 +458,8 @@ export class DocRegistry implements DocHost {
   }
 
   private scheduleUnload(live: LiveDoc): void {
-    setTimeout(() => void this.tryUnload(live), this.deps.limits.unloadDelayMs).unref();
+    const hold = Math.min(UNLOAD_HOLD_MAX_MS, UNLOAD_HOLD_FACTOR * live.loadMs);
+    setTimeout(() => void this.tryUnload(live), Math.max(this.deps.limits.unloadDelayMs, hold)).unref();
   }
 
   private async tryUnload(live: LiveDoc): Promise<void> {

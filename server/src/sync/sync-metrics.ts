@@ -17,6 +17,7 @@ export function createSyncMetrics(m: Metrics) {
     gateSeconds: m.histogram('trellis_gate_seconds', 'Time one client update spends in the permission gate', [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
     costRefused: m.counter('trellis_gate_work_exceeded_total', 'Connections closed for exceeding their integration work budget'),
     loadRefused: m.counter('trellis_documents_refused_total', 'Documents refused on load: incomplete (pending structs or deletes) or too costly in their trial load'),
+    loadSeconds: m.histogram('trellis_document_load_seconds', 'Time a document load spent integrating the stored document on the event loop', [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
     trialLoads: m.counter('trellis_documents_trial_loads_total', 'Stored documents integrated on the pre-flight thread: before a load, or to renew a loaded document\'s room for placement work'),
     roomWaits: m.counter('trellis_updates_waiting_for_room_total', 'Updates sent back (1013) because their document had no room left for their placement work until a trial renews it'),
     preflight: m.counter('trellis_preflight_updates_total', 'Large client updates read on the pre-flight thread, by verdict (passed, malformed, too_costly, busy)'),
