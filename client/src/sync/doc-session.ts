@@ -3,6 +3,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { isResend } from '@trellis/schema';
 import type { ConnectionMonitor } from '../api/connection.ts';
 import { installCustomHandlers } from './custom-messages.ts';
 import type { Refusal } from './custom-messages.ts';
@@ -91,6 +92,9 @@ export class DocSession {
       },
       onRefused: (r) => {
         this.lastRefusalAt = Date.now();
+        // Sent back to be sent again ([S13], [H16]): the socket closes with 1013 and the edit, kept
+        // here and still pending, goes out again on reconnect. Nothing to tell the person.
+        if (isResend(r)) return this.emit();
         this.tracker.onRefused();
         this.opts.onRefused(r);
         this.emit();

@@ -12,7 +12,7 @@ import type { Preflight, PreflightVerdict } from './gate/preflight-thread.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay } from './peers/peer-relay.ts';
 import { clampStateVector } from './saved-state.ts';
-import { CLOSE } from '@trellis/schema';
+import { CLOSE, RESEND_REFUSAL } from '@trellis/schema';
 import type { Role } from '@trellis/schema';
 import type { SyncLimits } from './limits.ts';
 import type { Persister } from './persister.ts';
@@ -244,7 +244,7 @@ export class LiveDoc {
     if (this.deps.persister.overloaded) {
       // [S13] the store is not keeping up: push back before anything is integrated; the client
       // keeps its edit and resends it when it reconnects (acks are withheld meanwhile anyway).
-      this.refuse(conn, 'unavailable', 'the server is busy storing: retry later');
+      this.refuse(conn, RESEND_REFUSAL, 'the server is busy storing: retry later');
       conn.close(CLOSE.tryAgainLater, 'server busy: retry later');
       return false;
     }
@@ -294,7 +294,7 @@ export class LiveDoc {
     this.deps.metrics.refused.inc();
     switch (code) {
       case 'busy':
-        this.refuse(conn, 'unavailable', message);
+        this.refuse(conn, RESEND_REFUSAL, message);
         return conn.close(CLOSE.tryAgainLater, message);
       case 'malformed':
         this.deps.metrics.protocolErrors.inc();
@@ -372,7 +372,7 @@ export class LiveDoc {
     conn.edits.refused++;
     this.deps.metrics.refused.inc();
     this.deps.metrics.roomWaits.inc();
-    this.refuse(conn, 'unavailable', 'the server is checking this collaboration: retry shortly');
+    this.refuse(conn, RESEND_REFUSAL, 'the server is checking this collaboration: retry shortly');
     conn.close(CLOSE.tryAgainLater, 'collaboration being checked: retry later');
   }
 

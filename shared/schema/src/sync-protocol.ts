@@ -29,6 +29,14 @@ export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 export const Refusal = z.object({ code: z.string().max(64), message: z.string().max(1_000) });
 export type Refusal = z.infer<typeof Refusal>;
 
+/**
+ * Refusal code of an update sent back to be sent again — the server is busy storing ([S13]) or
+ * checking ([H13], [H16]): nothing of it was integrated, the connection closes with 1013, and the
+ * writer, which still holds it, sends it again when it reconnects. Nothing is undone.
+ */
+export const RESEND_REFUSAL = 'unavailable';
+export const isResend = (r: Refusal): boolean => r.code === RESEND_REFUSAL;
+
 /** Read a type-101 payload; anything malformed still reads as a refusal, never throws. */
 export function parseRefusal(json: string): Refusal {
   try {
