@@ -48,6 +48,8 @@ export interface DocSessionOptions {
 
 /** Closed attempts in a row (the first may be the server's restart) before the server is checked. */
 const FAILURES_BEFORE_CHECK = 2;
+/** Close code of a server that sent our update back to be sent again later ([S13], [H16]). */
+const TRY_AGAIN_LATER = 1013;
 /** Close code of a sync connection whose document the server refuses to open (incomplete or too costly). */
 const SERVER_COULD_NOT_OPEN = 1011;
 /** ... and before the document says it cannot reach the server whatever the check found. */
@@ -67,6 +69,8 @@ export class DocSession {
   private lastTroubleAt = 0;
   /** How the last connection attempt ended (1011: the server could not open this document). */
   private lastCloseCode: number | null = null;
+  /** Closes with 1013 in a row: the reconnect backoff keeps growing though each connection synced. */
+  private sentBack = 0;
   private current: SyncSnapshot;
   private destroyed = false;
   private readonly cleanups: (() => void)[] = [];
@@ -87,6 +91,7 @@ export class DocSession {
     installCustomHandlers(this.provider, {
       onSaved: (sv) => {
         this.tracker.onAck(sv);
+        if (this.tracker.count === 0) this.sentBack = 0;
         this.persistPending();
         this.emit();
       },
@@ -138,6 +143,10 @@ export class DocSession {
     });
     this.provider.on('connection-close', (event: CloseEvent | null) => {
       this.lastCloseCode = event?.code ?? null;
+      // Sent back to try later: each such connection synced (which resets the provider's backoff)
+      // before the server turned our edits away, so back off here instead (200 ms, doubling up to
+      // the provider's maximum) until everything pending is saved.
+      if (event?.code === TRY_AGAIN_LATER) this.provider.wsUnsuccessfulReconnects = Math.max(this.provider.wsUnsuccessfulReconnects, this.sentBack++);
       const now = Date.now();
       // The close is counted after this event: this is the attempt that makes it FAILURES_BEFORE_CHECK.
       if (navigator.onLine && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {

@@ -42,10 +42,10 @@ export interface SyncLimits {
    */
   roomTrialIntervalMs: number;
   /**
-   * Wall time on the trial thread within which a passed trial renews a document's room for
-   * placement work ([H16]): the event loop's bound for one block ([H6]).
+   * Share of its allowance within which a passed trial renews a document's room for placement work
+   * ([H16]): with the room's own cost, the next load then stays within the allowance.
    */
-  roomTrialMs: number;
+  roomyShare: number;
   loadCheckBytesPerMs: number;
   loadCheckMaxMs: number;
   /** Client ids new to a collaboration one member may introduce per day (burst and daily refill, [H14]). */
@@ -86,7 +86,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   // ≈ 2,000 inserts competing for one position (about 60 ms to load); honest edits cost a few units.
   loadCheckWork: 2_000_000,
   roomTrialIntervalMs: 60_000,
-  roomTrialMs: 100,
+  roomyShare: 2 / 3,
   loadCheckBytesPerMs: 1024,
   loadCheckMaxMs: 15_000,
   persistOverloadBytes: 64 * 1024 * 1024,

@@ -354,7 +354,10 @@ export class LiveDoc {
       for (const r of result.roots) conn.edits.roots.add(r);
       if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
     }
-    if ((!result.ok && result.code === 'too_costly') || overBudget || !conn.work.take(result.cost)) {
+    // [H16] a viewer may write nothing: refused content that still had to be placed (its tombstones
+    // take the document's room for placement work) comes only from a hostile client.
+    const viewerPlacing = !result.ok && result.placement > 0 && conn.role === 'viewer';
+    if ((!result.ok && result.code === 'too_costly') || overBudget || viewerPlacing || !conn.work.take(result.cost)) {
       this.deps.metrics.costRefused.inc();
       this.deps.onAbuse(conn);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');

@@ -244,9 +244,8 @@ describe('the trial load of stored documents', () => {
   it('[H15][H16] placement work that adds up gets a loaded document tried again while it is open, and its room renewed: conflicting inserts sent at an honest pace never wait; its history is tried again before it is replayed', async () => {
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
-    // Rates raised so the test is quick; the work bound lowered to what 450 competing inserts add;
-    // a busy test machine's slower trials still renew the room (1 s instead of 100 ms).
-    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomTrialMs: 1_000 } });
+    // Rates raised so the test is quick; the work bound lowered to what 450 competing inserts add.
+    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0 } });
     try {
       const boss = await login(srv.url, 'work@load.io');
       const id = await createCollaboration(srv.url, boss, 'Adds up');
@@ -289,8 +288,8 @@ describe('the trial load of stored documents', () => {
   it('[H16] updates that each pass the gate cannot add up past the document\'s room: the rest is sent back (1013, nothing of it integrated, again on reconnect) while no trial renews it, others\' edits that place nothing still go in, and the document still opens', async () => {
     const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
-    // No trial loads within 0 ms: the document is tried, but its room is never renewed.
-    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomTrialMs: 0, unloadDelayMs: 50 } });
+    // No trial passes within no share of its allowance: the document is tried, but its room never renewed.
+    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomyShare: 0, unloadDelayMs: 50 } });
     try {
       const boss = await login(srv.url, 'room@load.io');
       const eve = await login(srv.url, 'eve@load.io');
@@ -301,6 +300,12 @@ describe('the trial load of stored documents', () => {
       notesOf(writer.doc).insert(0, 'ab'.padEnd(8 * 1024, 'x'));
       const check = connect(srv.url, id, boss.token);
       await waitFor(() => notesOf(check.doc).length === 8 * 1024, 10_000, 'written');
+      // A viewer's refused inserts would take room too (their tombstones are placed): the first closes its connection, and takes next to none.
+      const vic = await login(srv.url, 'vic@load.io');
+      await addMember(srv.url, boss, id, vic, 'viewer');
+      const viewer = await sendRaw(srv.url, id, vic.token, [syncUpdateFrame(competingInserts(9, 0, 'notes', Y.createID(1, 0), null, 1)), syncUpdateFrame(competingInserts(9, 1, 'notes', Y.createID(1, 0), null, 1))]);
+      expect(viewer.code).toBe(4429);
+      expect(viewer.refusals.filter((r) => r.includes('forbidden'))).toHaveLength(1);
       const trialsBefore = await trials(srv.url);
       // Eve sends 600 competing inserts at once: the i-th scans the i before it and "b…", n of them
       // n(n+1)/2 units in all (≈ 180,000); the room is 100,000: 446 fit.
@@ -333,6 +338,37 @@ describe('the trial load of stored documents', () => {
       reader.destroy();
       expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(0);
       expect(await metric(srv.url, 'trellis_updates_waiting_for_room_total')).toBeGreaterThanOrEqual(2);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('[H16] a document whose trial passes without room to spare is tried for room again, less and less often (the wait doubles), not never', async () => {
+    // No trial ever has room to spare here; the first wait is 400 ms.
+    const srv = await startTestServer({ limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 20_000, roomTrialIntervalMs: 400, roomyShare: 0 } });
+    try {
+      const boss = await login(srv.url, 'retry@load.io');
+      const id = await createCollaboration(srv.url, boss, 'Retry');
+      const writer = connect(srv.url, id, boss.token, { doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
+      await synced(writer);
+      notesOf(writer.doc).insert(0, 'ab'.padEnd(8 * 1024, 'x'));
+      await waitFor(async () => (await metric(srv.url, 'trellis_updates_applied_total')) >= 1, 10_000, 'written');
+      const before = await trials(srv.url);
+      // 200 competing inserts fill the room (≈ 20,000 units) and then keep asking for more, for 3.2 s.
+      let next = 0;
+      const started = Date.now();
+      while (Date.now() - started < 3_200) {
+        const ws = await open(srv.url, id, boss.token);
+        for (let i = 0; i < 20; i++) ws.send(syncUpdateFrame(competingInserts(7, next + i, 'notes', Y.createID(1, 0), null, 1)));
+        await new Promise((r) => setTimeout(r, 100));
+        ws.close();
+        next = notesOf(writer.doc).length - 8 * 1024;
+      }
+      // Tried at half the room, then after 0.8 s and 1.6 s more (not every 0.4 s: eight or more).
+      const tried = (await trials(srv.url)) - before;
+      expect(tried).toBeGreaterThanOrEqual(2);
+      expect(tried).toBeLessThanOrEqual(4);
+      writer.destroy();
     } finally {
       await srv.stop();
     }

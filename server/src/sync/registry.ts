@@ -11,6 +11,8 @@ import { applyLoaded, createDocumentInterest, loadedBytes, placedKey, refusedKey
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
+import { TrialRecords } from './trial-records.ts';
+import type { Pass } from './trial-records.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
 import type { MemberBudget } from './member-budget.ts';
@@ -54,19 +56,14 @@ const UNLOAD_HOLD_MAX_MS = 10 * 60_000;
 
 /** Work is stored in steps this large (a kv write per step, not per update). */
 const WORK_STEP = 100_000;
-/** Each map of documents here forgets everything past this many entries. */
-const MAX_REMEMBERED = 100_000;
+/** The longest a document that passed its trial without room to spare waits before another try ([H16]). */
+const ROOM_RETRY_MAX_MS = 60 * 60_000;
 
 /**
- * `roomy`: passed within `roomTrialMs` — the whole document loads within the event loop's bound —
- * so its room for placement work is renewed ([H16]); `tight`: passed, slower than that.
+ * `roomy`: passed within `roomyShare` of its allowance, so its room for placement work is renewed
+ * ([H16]); `tight`: passed, slower than that; `unchecked`: no verdict (no thread, or Yjs threw).
  */
 type TrialOutcome = 'roomy' | 'tight' | 'unchecked';
-/**
- * The last passed trial: the bytes tried, and `workTotal` at the last roomy one (work since =
- * `workTotal` now − `work`): only a roomy pass renews the room for placement work.
- */
-interface Pass { bytes: number; work: number }
 
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
@@ -74,18 +71,10 @@ export class DocRegistry implements DocHost {
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
   private readonly projecting = new Set<string>();
-  /** Placement work let into documents here ([H15]), never reset: each pass below records where it stood. */
-  private readonly workTotal = new Map<string, number>();
-  /** Stored bytes and `workTotal` when a document last passed its trial (here, or as the store recorded it). */
-  private readonly vetted = new Map<string, Pass>();
-  /** The same for the histories replayed here (their trial is not recorded in the store). */
-  private readonly vettedHistory = new Map<string, Pass>();
-  /** Documents refused by their trial load, and when ([H15]). */
-  private readonly refusedTrials = new Map<string, number>();
+  /** Trial passes and placement work of documents ([H15], [H16]). */
+  private readonly records = new TrialRecords((id) => this.loaded.has(id) || this.loading.has(id));
   /** Trials under way: concurrent loads and history requests of one document share one. */
   private readonly trials = new Map<string, Promise<TrialOutcome>>();
-  /** When a loaded document was last tried for room ([H16]), and its stored bytes if it did not load within the bound. */
-  private readonly roomTrials = new Map<string, { at: number; tightBytes: number | null }>();
   /** The documents loaded or loading here: the change feed sends only their updates and presence. */
   readonly documents = createDocumentInterest();
 
@@ -139,7 +128,7 @@ export class DocRegistry implements DocHost {
    * @returns the pass to record once the document has loaded, if any
    */
   private async checkLoad(id: string, stored: LoadedDoc, bytes: number): Promise<'roomy' | 'tight' | null> {
-    const pass = this.vetted.get(id);
+    const pass = this.records.peek(id)?.pass;
     // Not tried (small): its size is recorded, its room for placement work is not renewed.
     if (!this.needsTrial(id, bytes, pass)) return pass === undefined ? 'tight' : null;
     const outcome = await this.trial(id, id, storedParts(stored), bytes);
@@ -149,15 +138,11 @@ export class DocRegistry implements DocHost {
   /** Never passed, more than doubled since, or more placement work let in since than `loadCheckWork`. */
   private needsTrial(id: string, bytes: number, pass: Pass | undefined): boolean {
     const { loadCheckBytes: min, loadCheckWork } = this.deps.limits;
-    return bytes >= min && (pass === undefined || bytes > 2 * Math.max(pass.bytes, min) || this.workSince(id, pass) >= loadCheckWork);
-  }
-
-  private workSince(id: string, pass: Pass | undefined): number {
-    return Math.max(0, (this.workTotal.get(id) ?? 0) - (pass?.work ?? 0));
+    return bytes >= min && (pass === undefined || bytes > 2 * Math.max(pass.bytes, min) || this.records.workSince(id, pass) >= loadCheckWork);
   }
 
   private refuseIfRecent(id: string): void {
-    const refusedAt = this.refusedTrials.get(id);
+    const refusedAt = this.records.peek(id)?.refusedAt;
     // A document just refused is refused again without another trial: reconnects and history
     // requests cannot keep the pre-flight thread busy with it.
     if (refusedAt !== undefined && Date.now() - refusedAt < REFUSED_TRIAL_MEMORY_MS) {
@@ -183,14 +168,14 @@ export class DocRegistry implements DocHost {
     if (verdict.ok && !('unchecked' in verdict)) {
       // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
       this.setMark(refusedKey(id), '');
-      return (verdict.ms ?? deadlineMs) <= this.deps.limits.roomTrialMs ? 'roomy' : 'tight';
+      return (verdict.ms ?? deadlineMs) <= this.deps.limits.roomyShare * deadlineMs ? 'roomy' : 'tight';
     }
     if (verdict.ok) return 'unchecked';
     if (verdict.code === 'busy') throw new TrellisError('unavailable', 'server busy: retry later');
     if (verdict.code === 'too_costly') {
       this.deps.metrics.loadRefused.inc();
       this.deps.logger.error({ collaborationId: id, bytes }, 'stored document too costly to load (it costs far more than its size explains); refusing to serve it');
-      remember(this.refusedTrials, id, Date.now());
+      this.records.get(id).refusedAt = Date.now();
       // The worker reads it too: it does not integrate what a server refused.
       this.setMark(refusedKey(id), String(Date.now()));
       throw tooCostly();
@@ -201,23 +186,22 @@ export class DocRegistry implements DocHost {
 
   /** What the store recorded of a document's last pass ([H15]), taken in here unless already known. */
   private async readPass(id: string): Promise<void> {
-    if (this.vetted.has(id)) return;
+    if (this.records.peek(id)?.pass) return;
     const [rawBytes, rawWork] = await Promise.all([this.deps.store.kv.get(vettedKey(id)), this.deps.store.kv.get(placedKey(id))]);
     const bytes = rawBytes === null ? NaN : Number(rawBytes);
     const placed = rawWork === null ? 0 : Number(rawWork);
     const since = Number.isFinite(placed) && placed >= 0 ? placed : 0;
     // Work since the pass, as stored, is where this process's count starts.
-    const total = Math.max(this.workTotal.get(id) ?? 0, since);
-    remember(this.workTotal, id, total);
-    if (Number.isFinite(bytes) && bytes >= 0) remember(this.vetted, id, { bytes, work: total - since });
+    const r = this.records.get(id);
+    r.work = Math.max(r.work, since);
+    if (Number.isFinite(bytes) && bytes >= 0) r.pass = { bytes, work: r.work - since };
   }
 
   /** [H15] The gate let `units` of placement work into a loaded document: counted towards its next trial. */
   noteWork(id: string, units: number): void {
-    const pass = this.vetted.get(id);
-    const before = this.workSince(id, pass);
-    remember(this.workTotal, id, (this.workTotal.get(id) ?? 0) + units);
-    const after = this.workSince(id, pass);
+    const before = this.records.workSince(id);
+    this.records.get(id).work += units;
+    const after = this.records.workSince(id);
     // Stored in steps, so the next load here or in another process sees it.
     if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.setMark(placedKey(id), String(after));
     // [H16] half the room used: tried again now, so honest documents never wait for room.
@@ -227,38 +211,39 @@ export class DocRegistry implements DocHost {
   /**
    * [H16] Placement work a loaded document may still take: what is left of `loadCheckWork` since its
    * last roomy pass. Each update's cost is bounded ([H6]) and so, now, is their sum between trials:
-   * whatever the document's size, what its next load spends placing competing items is at most
-   * its last roomy trial (`roomTrialMs` in all) plus this.
+   * its next load costs at most its last roomy trial (`roomyShare` of its allowance) plus this, so
+   * it is never refused.
    */
   placementRoom(id: string): number {
-    return Math.max(0, this.deps.limits.loadCheckWork - 1 - this.workSince(id, this.vetted.get(id)));
+    return Math.max(0, this.deps.limits.loadCheckWork - 1 - this.records.workSince(id));
   }
 
   /**
-   * [H16] Try a loaded document as stored now (what its next load integrates), at most once per
-   * `roomTrialIntervalMs`: passed within `roomTrialMs`, its room is renewed from the work done when the
-   * trial began. Otherwise it keeps what room it has (edits that place nothing still go in), and is
-   * not tried for room again here until it has shrunk to half that size (large documents do not
-   * load within the bound, and their trials would only keep the thread busy); a document too costly
-   * to load is refused on its next load, as always.
+   * [H16] Try a loaded document as stored now (what its next load integrates): passed within
+   * `roomyShare` of its allowance, its room is renewed from the work done when the trial began.
+   * Tried at most once per `roomTrialIntervalMs`; after a pass without room to spare, the wait
+   * doubles (up to an hour; a busy machine's slow trial is not the last word), and meanwhile the
+   * document keeps what room it has (edits that place nothing still go in). With no verdict (no
+   * pre-flight thread) the room is renewed: nothing can check it, and each update stays bounded.
    */
   tryForRoom(id: string): void {
-    const last = this.roomTrials.get(id);
     const live = this.loaded.get(id);
-    if (!live || this.trials.has(id) || (last !== undefined && Date.now() - last.at < this.deps.limits.roomTrialIntervalMs)) return;
-    if (last?.tightBytes != null && live.bytes > last.tightBytes / 2) return;
-    const tried = { at: Date.now(), tightBytes: null as number | null };
-    remember(this.roomTrials, id, tried);
+    const r = this.records.get(id);
+    if (!live || this.trials.has(id) || (r.roomTrialAt !== undefined && Date.now() - r.roomTrialAt < (r.roomRetryMs ?? this.deps.limits.roomTrialIntervalMs))) return;
+    r.roomTrialAt = Date.now();
     // The work counted so far is in updates stored once the latest of them is.
-    const work = this.workTotal.get(id) ?? 0;
+    const work = r.work;
     const persisted = live.lastPersist;
     void (async () => {
       await persisted;
       const stored = await this.deps.store.docs.load(id);
       const bytes = loadedBytes(stored);
       const outcome = await this.trial(id, id, storedParts(stored), bytes);
-      if (outcome === 'tight') tried.tightBytes = bytes;
-      if (outcome !== 'unchecked') this.recordVetted(id, bytes, outcome, work);
+      const interval = this.deps.limits.roomTrialIntervalMs;
+      r.roomRetryMs = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, 2 * (r.roomRetryMs ?? interval)) : interval;
+      // No verdict: the room is renewed here, and nothing is recorded as a pass.
+      if (outcome === 'unchecked') r.pass = { bytes: r.pass?.bytes ?? 0, work };
+      else this.recordVetted(id, bytes, outcome, work);
     })().catch((err: unknown) => {
       this.deps.logger.warn({ err, collaborationId: id }, 'a loaded document could not be tried for room; its room is not renewed');
     });
@@ -272,12 +257,12 @@ export class DocRegistry implements DocHost {
   }
 
   /** A pass of `bytes`; a roomy one renews the room from `work`, the work done when its trial began ([H16]). */
-  private recordVetted(id: string, bytes: number, outcome: 'roomy' | 'tight', work = this.workTotal.get(id) ?? 0): void {
-    const before = this.vetted.get(id);
-    const pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
-    remember(this.vetted, id, pass);
-    const since = this.workSince(id, pass);
-    if (since !== this.workSince(id, before)) this.setMark(placedKey(id), String(since));
+  private recordVetted(id: string, bytes: number, outcome: 'roomy' | 'tight', work: number): void {
+    const r = this.records.get(id);
+    const before = r.pass;
+    r.pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
+    const since = this.records.workSince(id);
+    if (since !== this.records.workSince(id, before)) this.setMark(placedKey(id), String(since));
     // Lost, the next process only tries the document again.
     this.setMark(vettedKey(id), String(bytes));
   }
@@ -292,9 +277,9 @@ export class DocRegistry implements DocHost {
     this.refuseIfRecent(id);
     const parts = [...(history.base ? [history.base] : []), ...history.updates.map((u) => u.data)];
     const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
-    if (!this.needsTrial(id, bytes, this.vettedHistory.get(id))) return;
-    const work = this.workTotal.get(id) ?? 0;
-    if ((await this.trial(`history:${id}`, id, parts, bytes)) !== 'unchecked') remember(this.vettedHistory, id, { bytes, work });
+    if (!this.needsTrial(id, bytes, this.records.peek(id)?.historyPass)) return;
+    const work = this.records.peek(id)?.work ?? 0;
+    if ((await this.trial(`history:${id}`, id, parts, bytes)) !== 'unchecked') this.records.get(id).historyPass = { bytes, work };
   }
 
   private async load(id: string): Promise<LiveDoc> {
@@ -303,7 +288,7 @@ export class DocRegistry implements DocHost {
     const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.readPass(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
-    const work = this.workTotal.get(id) ?? 0;
+    const work = this.records.peek(id)?.work ?? 0;
     const record = await this.checkLoad(id, stored, bytes);
     const live = new LiveDoc(id, collab.policy, {
       ...this.deps,
@@ -525,10 +510,4 @@ export class DocRegistry implements DocHost {
 /** What a load of `stored` integrates, in order. */
 function storedParts(stored: LoadedDoc): Uint8Array[] {
   return [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
-}
-
-/** Set `key` in a map that forgets everything once it holds MAX_REMEMBERED entries. */
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= MAX_REMEMBERED && !map.has(key)) map.clear();
-  map.set(key, value);
 }

@@ -1,0 +1,55 @@
+// What this process knows of each document's trial loads and placement work (SPEC [H15], [H16]):
+// one record per document, so its parts are never forgotten apart — a work count forgotten while its
+// pass is kept would renew the document's room without a trial. Past `max` records, those of
+// documents not open here are forgotten (the store keeps what matters: `vetted:` and `placed:`).
+
+/** A passed trial: the bytes tried, and the document's `work` at its last roomy pass (the room's start). */
+export interface Pass {
+  bytes: number;
+  work: number;
+}
+
+export interface TrialRecord {
+  /** Placement work the gate let into the document here, never reset ([H15]). */
+  work: number;
+  /** The document's last pass, here or as the store recorded it. */
+  pass?: Pass;
+  /** Its history's last pass here (not recorded in the store). */
+  historyPass?: Pass;
+  /** When its trial load last refused it ([H15]). */
+  refusedAt?: number;
+  /** When it was last tried for room, and how long to wait before the next try ([H16]). */
+  roomTrialAt?: number;
+  roomRetryMs?: number;
+}
+
+export class TrialRecords {
+  private readonly records = new Map<string, TrialRecord>();
+
+  constructor(
+    /** Whether a document is loaded or loading here: its record is never forgotten. */
+    private readonly open: (id: string) => boolean,
+    private readonly max = 100_000,
+  ) {}
+
+  peek(id: string): TrialRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** The document's record, made if there is none. */
+  get(id: string): TrialRecord {
+    let r = this.records.get(id);
+    if (r) return r;
+    if (this.records.size >= this.max) {
+      for (const key of this.records.keys()) if (!this.open(key)) this.records.delete(key);
+    }
+    r = { work: 0 };
+    this.records.set(id, r);
+    return r;
+  }
+
+  /** Placement work let in since the document's last roomy pass (all of it, with none). */
+  workSince(id: string, pass: Pass | undefined = this.peek(id)?.pass): number {
+    return Math.max(0, (this.peek(id)?.work ?? 0) - (pass?.work ?? 0));
+  }
+}
