@@ -37,8 +37,9 @@ export interface SyncLimits {
    */
   loadCheckWork: number;
   /**
-   * How often a loaded document may be tried again to renew its room for placement work ([H16]):
-   * past half of `loadCheckWork` since its last roomy pass it is tried, at most this often.
+   * The shortest wait between two tries of a loaded document for room ([H16]); the wait is also at
+   * least 50 times what the last try took, so trying keeps the pre-flight thread at most 2 % busy
+   * with any one document.
    */
   roomTrialIntervalMs: number;
   /**
@@ -85,7 +86,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   loadCheckBaseMs: 1_000,
   // ≈ 2,000 inserts competing for one position (about 60 ms to load); honest edits cost a few units.
   loadCheckWork: 2_000_000,
-  roomTrialIntervalMs: 60_000,
+  roomTrialIntervalMs: 1_000,
   roomyShare: 2 / 3,
   loadCheckBytesPerMs: 1024,
   loadCheckMaxMs: 15_000,

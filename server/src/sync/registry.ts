@@ -58,6 +58,8 @@ const UNLOAD_HOLD_MAX_MS = 10 * 60_000;
 const WORK_STEP = 100_000;
 /** The longest a document that passed its trial without room to spare waits before another try ([H16]). */
 const ROOM_RETRY_MAX_MS = 60 * 60_000;
+/** The wait before a document's next try for room is at least this many times what its last try took ([H16]). */
+const ROOM_TRIAL_COST_FACTOR = 50;
 
 /**
  * `roomy`: passed within `roomyShare` of its allowance, so its room for placement work is renewed
@@ -221,8 +223,8 @@ export class DocRegistry implements DocHost {
   /**
    * [H16] Try a loaded document as stored now (what its next load integrates): passed within
    * `roomyShare` of its allowance, its room is renewed from the work done when the trial began.
-   * Tried at most once per `roomTrialIntervalMs`; after a pass without room to spare, the wait
-   * doubles (up to an hour; a busy machine's slow trial is not the last word), and meanwhile the
+   * Tried again no sooner than `roomTrialIntervalMs` and 50 times what the last try took (the
+   * pre-flight thread is shared); after a pass without room to spare, the wait doubles (up to an hour; a busy machine's slow trial is not the last word), and meanwhile the
    * document keeps what room it has (edits that place nothing still go in). With no verdict (no
    * pre-flight thread) the room is renewed: nothing can check it, and each update stays bounded.
    */
@@ -236,11 +238,12 @@ export class DocRegistry implements DocHost {
     const persisted = live.lastPersist;
     void (async () => {
       await persisted;
+      const started = performance.now();
       const stored = await this.deps.store.docs.load(id);
       const bytes = loadedBytes(stored);
       const outcome = await this.trial(id, id, storedParts(stored), bytes);
-      const interval = this.deps.limits.roomTrialIntervalMs;
-      r.roomRetryMs = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, 2 * (r.roomRetryMs ?? interval)) : interval;
+      const wait = Math.max(this.deps.limits.roomTrialIntervalMs, ROOM_TRIAL_COST_FACTOR * (performance.now() - started));
+      r.roomRetryMs = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
       // No verdict: the room is renewed here, and nothing is recorded as a pass.
       if (outcome === 'unchecked') r.pass = { bytes: r.pass?.bytes ?? 0, work };
       else this.recordVetted(id, bytes, outcome, work);
