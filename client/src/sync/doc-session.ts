@@ -71,6 +71,7 @@ export class DocSession {
   private lastCloseCode: number | null = null;
   /** Closes with 1013 in a row: the reconnect backoff keeps growing though each connection synced. */
   private sentBack = 0;
+  private lastSentBackAt = 0;
   private current: SyncSnapshot;
   private destroyed = false;
   private readonly cleanups: (() => void)[] = [];
@@ -143,13 +144,19 @@ export class DocSession {
     });
     this.provider.on('connection-close', (event: CloseEvent | null) => {
       this.lastCloseCode = event?.code ?? null;
+      const now = Date.now();
       // Sent back to try later: each such connection synced (which resets the provider's backoff)
       // before the server turned our edits away, so back off here instead (200 ms, doubling up to
       // the provider's maximum) until everything pending is saved.
-      if (event?.code === TRY_AGAIN_LATER) this.provider.wsUnsuccessfulReconnects = Math.max(this.provider.wsUnsuccessfulReconnects, this.sentBack++);
-      const now = Date.now();
+      if (event?.code === TRY_AGAIN_LATER) {
+        // A run of them ends with a save of everything, or a quiet minute without one.
+        if (now - this.lastSentBackAt > 60_000) this.sentBack = 0;
+        this.lastSentBackAt = now;
+        this.provider.wsUnsuccessfulReconnects = Math.max(this.provider.wsUnsuccessfulReconnects, this.sentBack++);
+      }
       // The close is counted after this event: this is the attempt that makes it FAILURES_BEFORE_CHECK.
-      if (navigator.onLine && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
+      // (A server that sent us back to try later answered: that is no trouble reaching it.)
+      if (navigator.onLine && event?.code !== TRY_AGAIN_LATER && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
         // Is the server gone, or does it refuse us (token, membership)? The monitor and the caller find out.
         opts.connection?.check();
         if (now - this.lastTroubleAt > 15_000) {

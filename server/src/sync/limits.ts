@@ -36,12 +36,13 @@ export interface SyncLimits {
    * sum is not, and what Yjs scans past grows with what earlier updates placed.
    */
   loadCheckWork: number;
-  /**
-   * The shortest wait between two tries of a loaded document for room ([H16]); the wait is also at
-   * least 50 times what the last try took, so trying keeps the pre-flight thread at most 2 % busy
-   * with any one document.
-   */
+  /** The shortest wait between two tries of a loaded document for room ([H16]). */
   roomTrialIntervalMs: number;
+  /**
+   * The wait is also at least this many times what the last try took ([H16]): at 100, trying keeps
+   * the shared pre-flight thread at most 1 % busy with any one document.
+   */
+  roomTrialCostFactor: number;
   /**
    * Share of its allowance within which a passed trial renews a document's room for placement work
    * ([H16]): with the room's own cost, the next load then stays within the allowance.
@@ -87,6 +88,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   // ≈ 2,000 inserts competing for one position (about 60 ms to load); honest edits cost a few units.
   loadCheckWork: 2_000_000,
   roomTrialIntervalMs: 1_000,
+  roomTrialCostFactor: 100,
   roomyShare: 2 / 3,
   loadCheckBytesPerMs: 1024,
   loadCheckMaxMs: 15_000,

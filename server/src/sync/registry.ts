@@ -58,14 +58,13 @@ const UNLOAD_HOLD_MAX_MS = 10 * 60_000;
 const WORK_STEP = 100_000;
 /** The longest a document that passed its trial without room to spare waits before another try ([H16]). */
 const ROOM_RETRY_MAX_MS = 60 * 60_000;
-/** The wait before a document's next try for room is at least this many times what its last try took ([H16]). */
-const ROOM_TRIAL_COST_FACTOR = 50;
 
 /**
  * `roomy`: passed within `roomyShare` of its allowance, so its room for placement work is renewed
- * ([H16]); `tight`: passed, slower than that; `unchecked`: no verdict (no thread, or Yjs threw).
+ * ([H16]); `tight`: passed, slower than that; `unchecked`: no thread to try it on; `failed`: Yjs
+ * threw on the thread (the load on the event loop will throw too, [H8]).
  */
-type TrialOutcome = 'roomy' | 'tight' | 'unchecked';
+type TrialOutcome = 'roomy' | 'tight' | 'unchecked' | 'failed';
 
 export class DocRegistry implements DocHost {
   private readonly loaded = new Map<string, LiveDoc>();
@@ -134,7 +133,7 @@ export class DocRegistry implements DocHost {
     // Not tried (small): its size is recorded, its room for placement work is not renewed.
     if (!this.needsTrial(id, bytes, pass)) return pass === undefined ? 'tight' : null;
     const outcome = await this.trial(id, id, storedParts(stored), bytes);
-    return outcome === 'unchecked' ? null : outcome;
+    return outcome === 'roomy' || outcome === 'tight' ? outcome : null;
   }
 
   /** Never passed, more than doubled since, or more placement work let in since than `loadCheckWork`. */
@@ -183,7 +182,7 @@ export class DocRegistry implements DocHost {
       throw tooCostly();
     }
     // Yjs threw on the thread: it will throw on the event loop too, and that load fails ([H8]).
-    return 'unchecked';
+    return 'failed';
   }
 
   /** What the store recorded of a document's last pass ([H15]), taken in here unless already known. */
@@ -223,7 +222,7 @@ export class DocRegistry implements DocHost {
   /**
    * [H16] Try a loaded document as stored now (what its next load integrates): passed within
    * `roomyShare` of its allowance, its room is renewed from the work done when the trial began.
-   * Tried again no sooner than `roomTrialIntervalMs` and 50 times what the last try took (the
+   * Tried again no sooner than `roomTrialIntervalMs` and 100 times what the last try took (the
    * pre-flight thread is shared); after a pass without room to spare, the wait doubles (up to an hour; a busy machine's slow trial is not the last word), and meanwhile the
    * document keeps what room it has (edits that place nothing still go in). With no verdict (no
    * pre-flight thread) the room is renewed: nothing can check it, and each update stays bounded.
@@ -242,11 +241,14 @@ export class DocRegistry implements DocHost {
       const stored = await this.deps.store.docs.load(id);
       const bytes = loadedBytes(stored);
       const outcome = await this.trial(id, id, storedParts(stored), bytes);
-      const wait = Math.max(this.deps.limits.roomTrialIntervalMs, ROOM_TRIAL_COST_FACTOR * (performance.now() - started));
-      r.roomRetryMs = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
-      // No verdict: the room is renewed here, and nothing is recorded as a pass.
+      // Forgotten meanwhile (unloaded, and the records full): this try's count is no longer the document's.
+      if (this.records.peek(id) !== r) return;
+      const wait = Math.max(this.deps.limits.roomTrialIntervalMs, this.deps.limits.roomTrialCostFactor * (performance.now() - started));
+      const retry = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
+      // No thread to try it on: the room is renewed here, and nothing is recorded as a pass.
       if (outcome === 'unchecked') r.pass = { bytes: r.pass?.bytes ?? 0, work };
-      else this.recordVetted(id, bytes, outcome, work);
+      else if (outcome !== 'failed') this.recordVetted(id, bytes, outcome, work);
+      r.roomRetryMs = retry;
     })().catch((err: unknown) => {
       this.deps.logger.warn({ err, collaborationId: id }, 'a loaded document could not be tried for room; its room is not renewed');
     });
@@ -264,6 +266,8 @@ export class DocRegistry implements DocHost {
     const r = this.records.get(id);
     const before = r.pass;
     r.pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
+    // Room to spare, from a load or a try for room: the next try need not wait out a busy spell's doubling.
+    if (outcome === 'roomy') delete r.roomRetryMs;
     const since = this.records.workSince(id);
     if (since !== this.records.workSince(id, before)) this.setMark(placedKey(id), String(since));
     // Lost, the next process only tries the document again.
@@ -280,9 +284,12 @@ export class DocRegistry implements DocHost {
     this.refuseIfRecent(id);
     const parts = [...(history.base ? [history.base] : []), ...history.updates.map((u) => u.data)];
     const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
-    if (!this.needsTrial(id, bytes, this.records.peek(id)?.historyPass)) return;
-    const work = this.records.peek(id)?.work ?? 0;
-    if ((await this.trial(`history:${id}`, id, parts, bytes)) !== 'unchecked') this.records.get(id).historyPass = { bytes, work };
+    const r = this.records.get(id);
+    if (!this.needsTrial(id, bytes, r.historyPass)) return;
+    const work = r.work;
+    const outcome = await this.trial(`history:${id}`, id, parts, bytes);
+    // Forgotten meanwhile: the count this pass stood at is no longer the document's.
+    if ((outcome === 'roomy' || outcome === 'tight') && this.records.peek(id) === r) r.historyPass = { bytes, work };
   }
 
   private async load(id: string): Promise<LiveDoc> {
@@ -443,6 +450,11 @@ export class DocRegistry implements DocHost {
         this.deps.logger.warn({ err, collaborationId: id }, 'projection not stored');
       });
     }, PROJECTION_DELAY_MS).unref();
+  }
+
+  /** A document was acquired for a connection that closed before it attached: unloaded as if it had left. */
+  release(live: LiveDoc): void {
+    if (live.connectionCount === 0 && live.pins === 0) this.scheduleUnload(live);
   }
 
   private scheduleUnload(live: LiveDoc): void {

@@ -93,7 +93,12 @@ export class SyncServer {
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, setKv: this.writes.setKv, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
-      onAbuse: (conn) => this.penalties.penalize(conn.memberKey),
+      onAbuse: (conn) => {
+        this.penalties.penalize(conn.memberKey);
+        // The penalty holds back the member's next upgrades; the sockets they already hold here go
+        // too, or a member with many sockets would pay once for all of them ([H6], [H16]).
+        for (const other of this.conns) if (other !== conn && other.memberKey === conn.memberKey) other.close(CLOSE.rateLimited, 'too much work: slow down');
+      },
       preflight: this.preflight,
       clientIds: clientIdAllowance(this.limits.newClientIdsPerDay),
       overruns: overrunForgiveness(),
@@ -179,7 +184,8 @@ export class SyncServer {
       this.deps.logger.error({ err, collaborationId }, 'document failed to load; refusing the connection');
       return conn.close(err instanceof TrellisError ? err.wsCloseCode : CLOSE.internalError, 'document unavailable');
     }
-    if (conn.closed) return;
+    // Closed while the document loaded: nobody attaches, so nothing else would unload it ([S6]).
+    if (conn.closed) return this.registry.release(live);
     live.addConnection(conn);
     for (const bytes of early) {
       try {
