@@ -252,7 +252,8 @@ export class DocSession {
     else if (!navigator.onLine) phase = 'offline';
     // The server answers but cannot open this document (SPEC [H8], [H15]): not the network's fault.
     else if (!p.wsconnected && this.lastCloseCode === SERVER_COULD_NOT_OPEN && !serverDown) phase = 'unavailable';
-    else if (!p.wsconnected) phase = serverDown || p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE ? 'unreachable' : 'connecting';
+    // Sent back to try later (1013) the server answered: reconnecting, not unreachable.
+    else if (!p.wsconnected) phase = serverDown || (this.lastCloseCode !== TRY_AGAIN_LATER && p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE) ? 'unreachable' : 'connecting';
     else if (!p.synced || this.tracker.count > 0) phase = 'syncing';
     else phase = 'saved';
     return { phase, unsaved: this.tracker.count, loaded: this.loaded, synced: this.synced, stopped: this.stopped };

@@ -59,6 +59,9 @@ export class Connection {
     this.closed = true;
     // What is queued (a refusal, say) goes out before the close frame.
     this.outbox.flush();
+    // Paused while its update is on the pre-flight thread: the close handshake could not be read,
+    // and the socket would linger until ws's close timeout.
+    if (this.ws.isPaused) this.ws.resume();
     try {
       this.ws.close(code, reason.slice(0, 120));
     } catch {

@@ -56,8 +56,11 @@ export interface LiveDocDeps {
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
   /** Other processes on this DATA_DIR (SQLite), or null. */
   relay: DocRelay | null;
-  /** A connection exceeded its work budget ([H6]): its member's reconnects are slowed. */
-  onAbuse: (conn: Connection) => void;
+  /**
+   * A connection exceeded its work budget ([H6]): its member's reconnects are slowed; with `all`,
+   * their other sockets on the collaboration are closed too (offences of cost, not of wall time).
+   */
+  onAbuse: (conn: Connection, all?: boolean) => void;
   /** Where large updates are read before the gate ([H13]). */
   preflight: Preflight;
   /** Client ids each member may still introduce ([H14]). */
@@ -303,7 +306,7 @@ export class LiveDoc {
       case 'too_costly':
         this.refuse(conn, 'too_costly', message);
         this.deps.metrics.costRefused.inc();
-        this.deps.onAbuse(conn);
+        this.deps.onAbuse(conn, true);
         return conn.close(CLOSE.rateLimited, 'too much work: slow down');
       default: {
         const never: never = code;
@@ -357,9 +360,11 @@ export class LiveDoc {
     // [H16] a viewer may write nothing: refused content that still had to be placed (its tombstones
     // take the document's room for placement work) comes only from a hostile client.
     const viewerPlacing = !result.ok && result.placement > 0 && conn.role === 'viewer';
-    if ((!result.ok && result.code === 'too_costly') || overBudget || viewerPlacing || !conn.work.take(result.cost)) {
+    // An overrun of wall time may be the machine's (a GC pause): only that socket goes.
+    const costOffence = (!result.ok && result.code === 'too_costly') || viewerPlacing;
+    if (costOffence || overBudget || !conn.work.take(result.cost)) {
       this.deps.metrics.costRefused.inc();
-      this.deps.onAbuse(conn);
+      this.deps.onAbuse(conn, costOffence || !overBudget);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');
     }
   }

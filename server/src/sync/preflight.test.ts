@@ -99,6 +99,39 @@ describe('the pre-flight thread', () => {
   });
 });
 
+describe('several tabs of one member', () => {
+  it('[H13][H6] three tabs sending the same offline edits at once: none is cut off, the third is sent back to send again, and the edits are stored', async () => {
+    const id = await createCollaboration(server.url, owner, 'Tabs');
+    const local = new Y.Doc();
+    local.clientID = 4242;
+    for (let i = 0; i < 40; i++) notesOf(local).insert(notesOf(local).length, `offline line ${i}: some honest words typed on a train\n`);
+    const update = Y.encodeStateAsUpdate(local);
+    expect(update.length).toBeGreaterThan(1024);
+    const tabs = await Promise.all([0, 1, 2].map(() => open(server.url, id, owner.token)));
+    const outcomes = tabs.map(
+      (ws) =>
+        new Promise<{ code: number | null; refusals: string[] }>((resolve) => {
+          const refusals: string[] = [];
+          ws.on('message', (d: Buffer) => {
+            if (d[0] === 101) refusals.push(d.subarray(2).toString());
+          });
+          ws.on('close', (code) => resolve({ code, refusals }));
+          setTimeout(() => resolve({ code: null, refusals }), 3_000);
+        }),
+    );
+    for (const ws of tabs) ws.send(syncUpdateFrame(update));
+    const seen = connect(server.url, id, owner.token);
+    await waitFor(() => notesOf(seen.doc).length === notesOf(local).length, 10_000, 'the offline edits stored and seen');
+    const results = await Promise.all(outcomes);
+    seen.destroy();
+    for (const ws of tabs) ws.close();
+    // Nobody is cut off for work; at most the third is sent back (1013) to send again.
+    expect(results.filter((r) => r.code === 4429)).toEqual([]);
+    for (const r of results.filter((x) => x.code === 1013)) expect(r.refusals.join()).toContain('unavailable');
+    expect(results.filter((r) => r.code === null).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('the pre-flight deadline', () => {
   it('[H13] an update that outlasts the deadline is refused as too costly, the thread is replaced, and small edits keep flowing', async () => {
     const strict = await startTestServer({ limits: { preflightDeadlineMs: 1 } });
@@ -374,6 +407,33 @@ describe('the trial load of stored documents', () => {
       expect(tried).toBeGreaterThanOrEqual(2);
       expect(tried).toBeLessThanOrEqual(5);
       writer.destroy();
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('[H15][H8] a stored document Yjs cannot integrate is refused from its trial (1011, counted), without integrating it on the event loop', async () => {
+    const { createSqliteStore } = await import('@trellis/store');
+    const { tempDir } = await import('../testing/harness.ts');
+    const dataDir = tempDir();
+    const srv = await startTestServer({ dataDir });
+    try {
+      const boss = await login(srv.url, 'broken@load.io');
+      const id = await createCollaboration(srv.url, boss, 'Broken');
+      // Stored whole (its checksum is right), yet no Yjs update: 8 KiB that end in the middle of a struct.
+      const good = new Y.Doc();
+      notesOf(good).insert(0, 'x'.repeat(8 * 1024));
+      const whole = Y.encodeStateAsUpdate(good);
+      const store = createSqliteStore({ dataDir });
+      await store.docs.append(id, [whole.subarray(0, whole.length - 100)], 'test');
+      await store.close();
+      const refusedBefore = await metric(srv.url, 'trellis_documents_refused_total');
+      const loadsBefore = await metric(srv.url, 'trellis_document_load_seconds_count');
+      const first = await sendRaw(srv.url, id, boss.token, []);
+      expect(first.code).toBe(1011);
+      expect(await metric(srv.url, 'trellis_documents_refused_total')).toBe(refusedBefore + 1);
+      // Never integrated on the event loop.
+      expect(await metric(srv.url, 'trellis_document_load_seconds_count')).toBe(loadsBefore);
     } finally {
       await srv.stop();
     }

@@ -35,7 +35,7 @@ export interface RegistryDeps {
   setKv: (key: string, value: string) => Promise<void>;
   compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
   relay: DocRelay | null;
-  onAbuse: (conn: Connection) => void;
+  onAbuse: (conn: Connection, all?: boolean) => void;
   preflight: Preflight;
   clientIds: MemberBudget;
   overruns: MemberBudget;
@@ -133,6 +133,10 @@ export class DocRegistry implements DocHost {
     // Not tried (small): its size is recorded, its room for placement work is not renewed.
     if (!this.needsTrial(id, bytes, pass)) return pass === undefined ? 'tight' : null;
     const outcome = await this.trial(id, id, storedParts(stored), bytes);
+    if (outcome === 'failed') {
+      this.deps.metrics.loadRefused.inc();
+      throw new TrellisError('internal', 'stored document failed to integrate');
+    }
     return outcome === 'roomy' || outcome === 'tight' ? outcome : null;
   }
 
@@ -166,6 +170,7 @@ export class DocRegistry implements DocHost {
     this.deps.metrics.trialLoads.inc();
     const deadlineMs = loadCheckDeadlineMs(this.deps.limits, bytes);
     const verdict = await this.deps.preflight.checkLoad(parts, deadlineMs);
+    if (verdict.ok && !('unchecked' in verdict) && verdict.ms !== undefined) this.records.get(id).lastTrialMs = verdict.ms;
     if (verdict.ok && !('unchecked' in verdict)) {
       // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
       this.setMark(refusedKey(id), '');
@@ -181,7 +186,9 @@ export class DocRegistry implements DocHost {
       this.setMark(refusedKey(id), String(Date.now()));
       throw tooCostly();
     }
-    // Yjs threw on the thread: it will throw on the event loop too, and that load fails ([H8]).
+    // Yjs threw on the thread: it would throw on the event loop too, after doing the same work, so
+    // the load is refused now ([H8]), and remembered like a refusal.
+    this.records.get(id).refusedAt = Date.now();
     return 'failed';
   }
 
@@ -231,25 +238,29 @@ export class DocRegistry implements DocHost {
     const live = this.loaded.get(id);
     const r = this.records.get(id);
     if (!live || this.trials.has(id) || (r.roomTrialAt !== undefined && Date.now() - r.roomTrialAt < (r.roomRetryMs ?? this.deps.limits.roomTrialIntervalMs))) return;
+    // Refused by a trial lately ([H15]): served as loaded, not tried again before that is forgotten.
+    if (r.refusedAt !== undefined && Date.now() - r.refusedAt < REFUSED_TRIAL_MEMORY_MS) return;
     r.roomTrialAt = Date.now();
     // The work counted so far is in updates stored once the latest of them is.
     const work = r.work;
     const persisted = live.lastPersist;
     void (async () => {
       await persisted;
-      const started = performance.now();
       const stored = await this.deps.store.docs.load(id);
       const bytes = loadedBytes(stored);
       const outcome = await this.trial(id, id, storedParts(stored), bytes);
       // Forgotten meanwhile (unloaded, and the records full): this try's count is no longer the document's.
       if (this.records.peek(id) !== r) return;
-      const wait = Math.max(this.deps.limits.roomTrialIntervalMs, this.deps.limits.roomTrialCostFactor * (performance.now() - started));
+      // What the try cost the thread, not what it waited behind there.
+      const wait = Math.min(ROOM_RETRY_MAX_MS, Math.max(this.deps.limits.roomTrialIntervalMs, this.deps.limits.roomTrialCostFactor * (r.lastTrialMs ?? 0)));
       const retry = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
       // No thread to try it on: the room is renewed here, and nothing is recorded as a pass.
       if (outcome === 'unchecked') r.pass = { bytes: r.pass?.bytes ?? 0, work };
       else if (outcome !== 'failed') this.recordVetted(id, bytes, outcome, work);
       r.roomRetryMs = retry;
     })().catch((err: unknown) => {
+      // Refused, or the thread too busy: not again at once (each try is a whole trial on a shared thread).
+      if (this.records.peek(id) === r) r.roomRetryMs = Math.min(ROOM_RETRY_MAX_MS, 2 * (r.roomRetryMs ?? this.deps.limits.roomTrialIntervalMs));
       this.deps.logger.warn({ err, collaborationId: id }, 'a loaded document could not be tried for room; its room is not renewed');
     });
   }

@@ -93,11 +93,11 @@ export class SyncServer {
     this.registry = new DocRegistry({
       store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, setKv: this.writes.setKv, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
-      onAbuse: (conn) => {
+      onAbuse: (conn, all = false) => {
         this.penalties.penalize(conn.memberKey);
-        // The penalty holds back the member's next upgrades; the sockets they already hold here go
-        // too, or a member with many sockets would pay once for all of them ([H6], [H16]).
-        for (const other of this.conns) if (other !== conn && other.memberKey === conn.memberKey) other.close(CLOSE.rateLimited, 'too much work: slow down');
+        // The penalty holds back the member's next upgrades; for an offence of cost, the sockets they
+        // already hold here go too, or a member with many sockets would pay once for all ([H6], [H16]).
+        if (all) for (const other of this.conns) if (other !== conn && other.memberKey === conn.memberKey) other.close(CLOSE.rateLimited, 'too much work: slow down');
       },
       preflight: this.preflight,
       clientIds: clientIdAllowance(this.limits.newClientIdsPerDay),

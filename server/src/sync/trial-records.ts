@@ -21,6 +21,8 @@ export interface TrialRecord {
   /** When it was last tried for room, and how long to wait before the next try ([H16]). */
   roomTrialAt?: number;
   roomRetryMs?: number;
+  /** What its last trial took on the pre-flight thread (ms). */
+  lastTrialMs?: number;
 }
 
 export class TrialRecords {

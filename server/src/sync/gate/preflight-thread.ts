@@ -54,7 +54,8 @@ export const MAX_PER_MEMBER = 2;
 
 const UNCHECKED: PreflightVerdict = { ok: true, unchecked: true };
 const BUSY: PreflightVerdict = { ok: false, code: 'busy', message: 'the server is busy: retry later' };
-const TOO_MANY: PreflightVerdict = { ok: false, code: 'too_costly', message: 'too many large updates at once: slow down' };
+// Not a verdict on the update: it is sent back, to be sent again (several tabs of one member reconnecting together send theirs at once).
+const TOO_MANY: PreflightVerdict = { ok: false, code: 'busy', message: 'too many large updates of yours at once: send this again shortly' };
 const never = () => false;
 /** Failed starts in a row after which updates skip the thread for the life of the process. */
 const MAX_FAILED_STARTS = 3;
