@@ -47,9 +47,9 @@ export interface LiveDocDeps {
   onEmpty: (doc: LiveDoc) => void;
   onStored: (collaborationId: string, bytes: number) => void;
   /** Placement work the gate let into the document (accepted content and refusals' tombstones), [H15]. */
-  onWork: (collaborationId: string, units: number) => void;
-  /** Placement work the document may still take before a trial renews its room ([H16]). */
-  placementRoom: (collaborationId: string) => number;
+  onWork: (collaborationId: string, units: number, member: string) => void;
+  /** Placement work the document may still take from `member` before a trial renews its room ([H16]). */
+  placementRoom: (collaborationId: string, member: string) => number;
   /** An update waits for room ([H16]): the document is tried again, if it was not just now. */
   onNoRoom: (collaborationId: string) => void;
   /** Awareness client ids whose state changed through a local connection (relayed to other processes). */
@@ -321,7 +321,7 @@ export class LiveDoc {
     // [H14] client ids new to the document, within what this member may still introduce.
     const allowance = this.deps.clientIds.remaining(conn.memberKey);
     // [H16] placement work the document may still take (room beyond one update's ceiling is no limit).
-    const room = this.deps.placementRoom(this.id);
+    const room = this.deps.placementRoom(this.id, conn.memberKey);
     const limits = allowance >= DEFAULT_GATE_LIMITS.maxNewClients && room >= DEFAULT_GATE_LIMITS.maxCost ? DEFAULT_GATE_LIMITS : { ...DEFAULT_GATE_LIMITS, maxNewClients: Math.min(allowance, DEFAULT_GATE_LIMITS.maxNewClients), maxPlacement: room };
     const clientsBefore = this.doc.store.clients.size;
     const started = performance.now();
@@ -340,7 +340,7 @@ export class LiveDoc {
     const overran = ms > this.deps.limits.gateBudgetMs;
     const overBudget = overran && (result.cost >= WALL_CHECK_MIN_COST || !this.deps.overruns.take(conn.memberKey));
     if (overran) this.deps.logger.warn({ collaborationId: this.id, userId: conn.userId, ms: Math.round(ms), bytes: update.length, cost: result.cost, cutOff: overBudget }, 'an update took longer than the gate budget');
-    if (result.placement > 0) this.deps.onWork(this.id, result.placement);
+    if (result.placement > 0) this.deps.onWork(this.id, result.placement, conn.memberKey);
     if (!result.ok && result.code === 'no_room') return this.waitForRoom(conn, result.cost);
     if (!result.ok) {
       conn.edits.refused++;

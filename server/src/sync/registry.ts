@@ -11,7 +11,7 @@ import { applyLoaded, createDocumentInterest, loadedBytes, placedKey, refusedKey
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
-import { TrialRecords } from './trial-records.ts';
+import { takeShare, TrialRecords } from './trial-records.ts';
 import type { Pass } from './trial-records.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
@@ -205,15 +205,18 @@ export class DocRegistry implements DocHost {
     if (Number.isFinite(bytes) && bytes >= 0) r.pass = { bytes, work: r.work - since };
   }
 
-  /** [H15] The gate let `units` of placement work into a loaded document: counted towards its next trial. */
-  noteWork(id: string, units: number): void {
+  /** [H15] The gate let `units` of placement work from `member` into a loaded document: counted towards its next trial. */
+  noteWork(id: string, units: number, member: string): void {
     const before = this.records.workSince(id);
-    this.records.get(id).work += units;
+    const r = this.records.get(id);
+    r.work += units;
+    takeShare(r, member, units);
     const after = this.records.workSince(id);
     // Stored in steps, so the next load here or in another process sees it.
     if (Math.floor(after / WORK_STEP) > Math.floor(before / WORK_STEP)) this.setMark(placedKey(id), String(after));
-    // [H16] half the room used: tried again now, so honest documents never wait for room.
-    if (after >= this.deps.limits.loadCheckWork / 2) this.tryForRoom(id);
+    // [H16] a quarter of the room used (half of what one member may take): tried again now, so
+    // honest documents, and a member merging much work alone, never wait for room.
+    if (after >= this.deps.limits.loadCheckWork / 4) this.tryForRoom(id);
   }
 
   /**
@@ -222,8 +225,11 @@ export class DocRegistry implements DocHost {
    * its next load costs at most its last roomy trial (`roomyShare` of its allowance) plus this, so
    * it is never refused.
    */
-  placementRoom(id: string): number {
-    return Math.max(0, this.deps.limits.loadCheckWork - 1 - this.records.workSince(id));
+  placementRoom(id: string, member: string): number {
+    const room = this.deps.limits.loadCheckWork - 1 - this.records.workSince(id);
+    // No member may take more than half of it between renewals: the rest stays for the others.
+    const share = Math.floor(this.deps.limits.loadCheckWork / 2) - (this.records.peek(id)?.shares?.get(member) ?? 0);
+    return Math.max(0, Math.min(room, share));
   }
 
   /**
@@ -255,7 +261,10 @@ export class DocRegistry implements DocHost {
       const wait = Math.min(ROOM_RETRY_MAX_MS, Math.max(this.deps.limits.roomTrialIntervalMs, this.deps.limits.roomTrialCostFactor * (r.lastTrialMs ?? 0)));
       const retry = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
       // No thread to try it on: the room is renewed here, and nothing is recorded as a pass.
-      if (outcome === 'unchecked') r.pass = { bytes: r.pass?.bytes ?? 0, work };
+      if (outcome === 'unchecked') {
+        r.pass = { bytes: r.pass?.bytes ?? 0, work };
+        delete r.shares;
+      }
       else if (outcome !== 'failed') this.recordVetted(id, bytes, outcome, work);
       r.roomRetryMs = retry;
     })().catch((err: unknown) => {
@@ -277,8 +286,12 @@ export class DocRegistry implements DocHost {
     const r = this.records.get(id);
     const before = r.pass;
     r.pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
-    // Room to spare, from a load or a try for room: the next try need not wait out a busy spell's doubling.
-    if (outcome === 'roomy') delete r.roomRetryMs;
+    // Room to spare, from a load or a try for room: the room and every member's share start afresh,
+    // and the next try need not wait out a busy spell's doubling.
+    if (outcome === 'roomy') {
+      delete r.roomRetryMs;
+      delete r.shares;
+    }
     const since = this.records.workSince(id);
     if (since !== this.records.workSince(id, before)) this.setMark(placedKey(id), String(since));
     // Lost, the next process only tries the document again.
@@ -315,8 +328,8 @@ export class DocRegistry implements DocHost {
       ...this.deps,
       onEmpty: (d) => this.scheduleUnload(d),
       onStored: (doc, b) => this.noteStored(doc, 1, b, true),
-      onWork: (doc, units) => this.noteWork(doc, units),
-      placementRoom: (doc) => this.placementRoom(doc),
+      onWork: (doc, units, member) => this.noteWork(doc, units, member),
+      placementRoom: (doc, member) => this.placementRoom(doc, member),
       onNoRoom: (doc) => this.tryForRoom(doc),
     });
     const started = performance.now();

@@ -23,6 +23,17 @@ export interface TrialRecord {
   roomRetryMs?: number;
   /** What its last trial took on the pre-flight thread (ms). */
   lastTrialMs?: number;
+  /** Placement work each member let in since the room was last renewed here ([H16]: a member may take half). */
+  shares?: Map<string, number>;
+}
+
+/** Members whose shares one document keeps before it starts them afresh. */
+const MAX_SHARES = 10_000;
+
+/** Count `units` of placement work against `member`'s share of the document's room. */
+export function takeShare(r: TrialRecord, member: string, units: number): void {
+  if (!r.shares || r.shares.size >= MAX_SHARES) r.shares = new Map();
+  r.shares.set(member, (r.shares.get(member) ?? 0) + units);
 }
 
 export class TrialRecords {
