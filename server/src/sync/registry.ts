@@ -11,7 +11,7 @@ import { applyLoaded, createDocumentInterest, loadedBytes, placedKey, refusedKey
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
-import { takeShare, TrialRecords } from './trial-records.ts';
+import { renewRoom, takeShare, TrialRecords } from './trial-records.ts';
 import type { Pass } from './trial-records.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
@@ -170,8 +170,8 @@ export class DocRegistry implements DocHost {
     this.deps.metrics.trialLoads.inc();
     const deadlineMs = loadCheckDeadlineMs(this.deps.limits, bytes);
     const verdict = await this.deps.preflight.checkLoad(parts, deadlineMs);
-    if (verdict.ok && !('unchecked' in verdict) && verdict.ms !== undefined) this.records.get(id).lastTrialMs = verdict.ms;
     if (verdict.ok && !('unchecked' in verdict)) {
+      if (verdict.ms !== undefined) this.records.get(id).lastTrialMs = verdict.ms;
       // Passed: whatever refused it before (content since removed, a starved machine) no longer holds.
       this.setMark(refusedKey(id), '');
       return (verdict.ms ?? deadlineMs) <= this.deps.limits.roomyShare * deadlineMs ? 'roomy' : 'tight';
@@ -235,10 +235,12 @@ export class DocRegistry implements DocHost {
   /**
    * [H16] Try a loaded document as stored now (what its next load integrates): passed within
    * `roomyShare` of its allowance, its room is renewed from the work done when the trial began.
-   * Tried again no sooner than `roomTrialIntervalMs` and 100 times what the last try took (the
-   * pre-flight thread is shared); after a pass without room to spare, the wait doubles (up to an hour; a busy machine's slow trial is not the last word), and meanwhile the
-   * document keeps what room it has (edits that place nothing still go in). With no verdict (no
-   * pre-flight thread) the room is renewed: nothing can check it, and each update stays bounded.
+   * Tried again no sooner than `roomTrialIntervalMs` and `roomTrialCostFactor` times what the last
+   * try took on the thread (the thread is shared); after a pass without room to spare, or a try
+   * refused or turned away, the wait doubles (up to an hour: a busy machine's slow trial is not the
+   * last word), and meanwhile the document keeps what room it has (edits that place nothing still
+   * go in). With no thread to try it on, the room is renewed: nothing can check it, and each update
+   * stays bounded.
    */
   tryForRoom(id: string): void {
     const live = this.loaded.get(id);
@@ -261,10 +263,7 @@ export class DocRegistry implements DocHost {
       const wait = Math.min(ROOM_RETRY_MAX_MS, Math.max(this.deps.limits.roomTrialIntervalMs, this.deps.limits.roomTrialCostFactor * (r.lastTrialMs ?? 0)));
       const retry = outcome === 'tight' ? Math.min(ROOM_RETRY_MAX_MS, Math.max(wait, 2 * (r.roomRetryMs ?? wait))) : wait;
       // No thread to try it on: the room is renewed here, and nothing is recorded as a pass.
-      if (outcome === 'unchecked') {
-        r.pass = { bytes: r.pass?.bytes ?? 0, work };
-        delete r.shares;
-      }
+      if (outcome === 'unchecked') renewRoom(r, work);
       else if (outcome !== 'failed') this.recordVetted(id, bytes, outcome, work);
       r.roomRetryMs = retry;
     })().catch((err: unknown) => {
@@ -285,13 +284,12 @@ export class DocRegistry implements DocHost {
   private recordVetted(id: string, bytes: number, outcome: 'roomy' | 'tight', work: number): void {
     const r = this.records.get(id);
     const before = r.pass;
-    r.pass = { bytes, work: outcome === 'roomy' ? work : (before?.work ?? 0) };
-    // Room to spare, from a load or a try for room: the room and every member's share start afresh,
-    // and the next try need not wait out a busy spell's doubling.
     if (outcome === 'roomy') {
+      // Room to spare, from a load or a try for room: the next try need not wait out a busy spell's doubling.
+      renewRoom(r, work);
       delete r.roomRetryMs;
-      delete r.shares;
     }
+    r.pass = { bytes, work: r.pass?.work ?? 0 };
     const since = this.records.workSince(id);
     if (since !== this.records.workSince(id, before)) this.setMark(placedKey(id), String(since));
     // Lost, the next process only tries the document again.

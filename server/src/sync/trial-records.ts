@@ -30,6 +30,12 @@ export interface TrialRecord {
 /** Members whose shares one document keeps before it starts them afresh. */
 const MAX_SHARES = 10_000;
 
+/** The document's room for placement work starts afresh from `work` ([H16]), and so does every member's share. */
+export function renewRoom(r: TrialRecord, work: number): void {
+  r.pass = { bytes: r.pass?.bytes ?? 0, work };
+  delete r.shares;
+}
+
 /** Count `units` of placement work against `member`'s share of the document's room. */
 export function takeShare(r: TrialRecord, member: string, units: number): void {
   if (!r.shares || r.shares.size >= MAX_SHARES) r.shares = new Map();
