@@ -3,7 +3,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { isResend } from '@trellis/schema';
+import { CLOSE, isResend } from '@trellis/schema';
 import type { ConnectionMonitor } from '../api/connection.ts';
 import { installCustomHandlers } from './custom-messages.ts';
 import type { Refusal } from './custom-messages.ts';
@@ -48,10 +48,6 @@ export interface DocSessionOptions {
 
 /** Closed attempts in a row (the first may be the server's restart) before the server is checked. */
 const FAILURES_BEFORE_CHECK = 2;
-/** Close code of a server that sent our update back to be sent again later ([S13], [H16]). */
-const TRY_AGAIN_LATER = 1013;
-/** Close code of a sync connection whose document the server refuses to open (incomplete or too costly). */
-const SERVER_COULD_NOT_OPEN = 1011;
 /** ... and before the document says it cannot reach the server whatever the check found. */
 const FAILURES_BEFORE_UNREACHABLE = 3;
 
@@ -148,7 +144,7 @@ export class DocSession {
       // Sent back to try later: each such connection synced (which resets the provider's backoff)
       // before the server turned our edits away, so back off here instead (200 ms, doubling up to
       // the provider's maximum) until everything pending is saved.
-      if (event?.code === TRY_AGAIN_LATER) {
+      if (event?.code === CLOSE.tryAgainLater) {
         // A run of them ends with a save of everything, or a quiet minute without one.
         if (now - this.lastSentBackAt > 60_000) this.sentBack = 0;
         this.lastSentBackAt = now;
@@ -156,7 +152,7 @@ export class DocSession {
       }
       // The close is counted after this event: this is the attempt that makes it FAILURES_BEFORE_CHECK.
       // (A server that sent us back to try later answered: that is no trouble reaching it.)
-      if (navigator.onLine && event?.code !== TRY_AGAIN_LATER && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
+      if (navigator.onLine && event?.code !== CLOSE.tryAgainLater && this.provider.wsUnsuccessfulReconnects + 1 >= FAILURES_BEFORE_CHECK) {
         // Is the server gone, or does it refuse us (token, membership)? The monitor and the caller find out.
         opts.connection?.check();
         if (now - this.lastTroubleAt > 15_000) {
@@ -250,10 +246,10 @@ export class DocSession {
     let phase: SyncPhase;
     if (this.stopped !== null) phase = 'stopped';
     else if (!navigator.onLine) phase = 'offline';
-    // The server answers but cannot open this document (SPEC [H8], [H15]): not the network's fault.
-    else if (!p.wsconnected && this.lastCloseCode === SERVER_COULD_NOT_OPEN && !serverDown) phase = 'unavailable';
+    // The server answers but cannot open this document (1011, SPEC [H8], [H15]): not the network's fault.
+    else if (!p.wsconnected && this.lastCloseCode === CLOSE.internalError && !serverDown) phase = 'unavailable';
     // Sent back to try later (1013) the server answered: reconnecting, not unreachable.
-    else if (!p.wsconnected) phase = serverDown || (this.lastCloseCode !== TRY_AGAIN_LATER && p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE) ? 'unreachable' : 'connecting';
+    else if (!p.wsconnected) phase = serverDown || (this.lastCloseCode !== CLOSE.tryAgainLater && p.wsUnsuccessfulReconnects >= FAILURES_BEFORE_UNREACHABLE) ? 'unreachable' : 'connecting';
     else if (!p.synced || this.tracker.count > 0) phase = 'syncing';
     else phase = 'saved';
     return { phase, unsaved: this.tracker.count, loaded: this.loaded, synced: this.synced, stopped: this.stopped };
