@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { notesOf } from '@trellis/schema';
-import { refusedKey } from '@trellis/store';
+import { createSqliteStore, refusedKey } from '@trellis/store';
 import { competingInserts, editHeavyNotes, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
-import { addMember, api, connect, createCollaboration, login, metric, recordAcks, startTestServer, synced, waitFor } from '../testing/harness.ts';
+import { addMember, api, connect, createCollaboration, login, metric, recordAcks, startTestServer, synced, tempDir, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
 
@@ -207,8 +207,6 @@ describe('the trial load of stored documents', () => {
   const trials = (base: string) => metric(base, 'trellis_documents_trial_loads_total');
 
   it('[H15] a stored document costlier per byte than any honest one is refused (1011 on sync, 500 on its history, counted, left as stored, not tried again at once); an edit-heavy honest one opens, and its pass is not repeated by the next process', async () => {
-    const { createSqliteStore } = await import('@trellis/store');
-    const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     const srv = await startTestServer({ dataDir });
     let shaped = '';
@@ -275,7 +273,6 @@ describe('the trial load of stored documents', () => {
   });
 
   it('[H15][H16] placement work that adds up gets a loaded document tried again while it is open, and its room renewed: conflicting inserts sent at an honest pace never wait; its history is tried again before it is replayed', async () => {
-    const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     // Rates raised so the test is quick; the work bound lowered to what 450 competing inserts add;
     // tries for room as often as they are due (a busy test machine's slow trials would space them out).
@@ -320,7 +317,6 @@ describe('the trial load of stored documents', () => {
   });
 
   it('[H16] updates that each pass the gate cannot add up past the document\'s room: the rest is sent back (1013, nothing of it integrated, again on reconnect) while no trial renews it, others\' edits that place nothing still go in, and the document still opens', async () => {
-    const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     // No trial passes within no share of its allowance: the document is tried, but its room never renewed.
     const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomyShare: 0, unloadDelayMs: 50 } });
@@ -424,8 +420,6 @@ describe('the trial load of stored documents', () => {
   });
 
   it('[H15][H8] a stored document Yjs cannot integrate is refused from its trial (1011, counted), without integrating it on the event loop', async () => {
-    const { createSqliteStore } = await import('@trellis/store');
-    const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     const srv = await startTestServer({ dataDir });
     try {
@@ -451,8 +445,6 @@ describe('the trial load of stored documents', () => {
   });
 
   it('[H15] a document vetted while small is tried again once it has more than doubled (the gate bounds each update, not their sum)', async () => {
-    const { createSqliteStore } = await import('@trellis/store');
-    const { tempDir } = await import('../testing/harness.ts');
     const dataDir = tempDir();
     let id = '';
     let boss: TestUser | null = null;
