@@ -357,11 +357,11 @@ export class LiveDoc {
       for (const r of result.roots) conn.edits.roots.add(r);
       if (result.events.length > 0) this.deps.onEvents(this.id, conn.userId, result.events);
     }
-    // [H16] a viewer may write nothing: refused content that still had to be placed (its tombstones
-    // take the document's room for placement work) comes only from a hostile client.
-    const viewerPlacing = !result.ok && result.placement > 0 && conn.role === 'viewer';
+    // Refused content that had to be placed (a viewer's too: an editor demoted while offline) is
+    // not an offence: it was counted against the room and this member's share above ([H16]), and a
+    // stock client, which stops reconnecting on any 44xx, converges back instead of being cut off.
     // An overrun of wall time may be the machine's (a GC pause): only that socket goes.
-    const costOffence = (!result.ok && result.code === 'too_costly') || viewerPlacing;
+    const costOffence = !result.ok && result.code === 'too_costly';
     if (costOffence || overBudget || !conn.work.take(result.cost)) {
       this.deps.metrics.costRefused.inc();
       this.deps.onAbuse(conn, costOffence || !overBudget);

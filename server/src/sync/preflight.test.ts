@@ -8,6 +8,7 @@ import { notesOf } from '@trellis/schema';
 import { createSqliteStore, refusedKey } from '@trellis/store';
 import { competingInserts, editHeavyNotes, heavyUpdate, nestedMaps, shapedLog, syncUpdateFrame } from './gate/testing/crafted.ts';
 import { addMember, api, connect, createCollaboration, login, metric, recordAcks, startTestServer, synced, tempDir, waitFor } from '../testing/harness.ts';
+import type { WebsocketProvider } from 'y-websocket';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
 
@@ -37,8 +38,8 @@ function open(base: string, id: string, token: string): Promise<WebSocket> {
   });
 }
 
-/** Send `frames` on a raw socket; resolves with the close code and the refusals (type 101) received. */
-async function sendRaw(base: string, id: string, token: string, frames: Uint8Array[]): Promise<{ code: number; refusals: string[] }> {
+/** Send `frames` on a raw socket and keep listening: the refusals (type 101) received so far, and its close code once closed. */
+async function sendListening(base: string, id: string, token: string, frames: Uint8Array[]): Promise<{ ws: WebSocket; refusals: string[]; closed: Promise<number> }> {
   const ws = await open(base, id, token);
   const refusals: string[] = [];
   ws.on('message', (data: Buffer) => {
@@ -46,8 +47,29 @@ async function sendRaw(base: string, id: string, token: string, frames: Uint8Arr
   });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   for (const f of frames) ws.send(f);
+  return { ws, refusals, closed };
+}
+
+/** Send `frames` on a raw socket; resolves with the close code and the refusals (type 101) received. */
+async function sendRaw(base: string, id: string, token: string, frames: Uint8Array[]): Promise<{ code: number; refusals: string[] }> {
+  const { refusals, closed } = await sendListening(base, id, token, frames);
   return { code: await closed, refusals };
 }
+
+/** The owner writes `text` as client 1 (so crafted inserts can name its first character); `check` reads along. */
+async function seeded(base: string, id: string, token: string, text: string): Promise<{ writer: WebsocketProvider; check: WebsocketProvider }> {
+  const doc = new Y.Doc();
+  doc.clientID = 1;
+  const writer = connect(base, id, token, { doc });
+  await synced(writer);
+  notesOf(writer.doc).insert(0, text);
+  const check = connect(base, id, token);
+  await waitFor(() => notesOf(check.doc).toString() === text, 10_000, 'written');
+  return { writer, check };
+}
+
+/** A document's room stays 100,000 units (no trial renews it) and rates do not get in the way of many small updates. */
+const UNRENEWED_ROOM = { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomyShare: 0 };
 
 const gateRuns = (base: string) => metric(base, 'trellis_gate_seconds_count');
 
@@ -319,31 +341,17 @@ describe('the trial load of stored documents', () => {
   it('[H16] updates that each pass the gate cannot add up past the document\'s room: the rest is sent back (1013, nothing of it integrated, again on reconnect) while no trial renews it, others\' edits that place nothing still go in, and the document still opens', async () => {
     const dataDir = tempDir();
     // No trial passes within no share of its allowance: the document is tried, but its room never renewed.
-    const srv = await startTestServer({ dataDir, limits: { updateBurst: 5_000, updatesPerSecond: 5_000, costBurst: 1e9, costPerSecond: 1e9, loadCheckWork: 100_000, roomTrialIntervalMs: 0, roomyShare: 0, unloadDelayMs: 50 } });
+    const srv = await startTestServer({ dataDir, limits: { ...UNRENEWED_ROOM, unloadDelayMs: 50 } });
     try {
       const boss = await login(srv.url, 'room@load.io');
       const eve = await login(srv.url, 'eve@load.io');
       const id = await createCollaboration(srv.url, boss, 'No room');
       await addMember(srv.url, boss, id, eve, 'editor');
-      const writer = connect(srv.url, id, boss.token, { doc: (() => { const d = new Y.Doc(); d.clientID = 1; return d; })() });
-      await synced(writer);
-      notesOf(writer.doc).insert(0, 'ab'.padEnd(8 * 1024, 'x'));
-      const check = connect(srv.url, id, boss.token);
-      await waitFor(() => notesOf(check.doc).length === 8 * 1024, 10_000, 'written');
-      // A viewer's refused inserts would take room too (their tombstones are placed): the first closes its connection, and takes next to none.
-      const vic = await login(srv.url, 'vic@load.io');
-      await addMember(srv.url, boss, id, vic, 'viewer');
-      // Its other sockets on the collaboration go with it: many sockets do not buy many offences.
-      const others = await Promise.all([open(srv.url, id, vic.token), open(srv.url, id, vic.token)]);
-      const othersClosed = others.map((ws) => new Promise<number>((resolve) => ws.on('close', (code) => resolve(code))));
-      const viewer = await sendRaw(srv.url, id, vic.token, [syncUpdateFrame(competingInserts(9, 0, 'notes', Y.createID(1, 0), null, 1)), syncUpdateFrame(competingInserts(9, 1, 'notes', Y.createID(1, 0), null, 1))]);
-      expect(viewer.code).toBe(4429);
-      expect(viewer.refusals.filter((r) => r.includes('forbidden'))).toHaveLength(1);
-      expect(await Promise.all(othersClosed)).toEqual([4429, 4429]);
+      const { writer, check } = await seeded(srv.url, id, boss.token, 'ab'.padEnd(8 * 1024, 'x'));
       const trialsBefore = await trials(srv.url);
-      // Eve sends 600 competing inserts at once: the i-th scans the i before it, the viewer's
-      // tombstone and "b…", n of them n(n+3)/2 units (≈ 180,000); the room is 100,000, and one
-      // member may take half of it: 314 fit.
+      // Eve sends 600 competing inserts at once: the i-th scans the i before it and "b…", n of
+      // them n(n+1)/2 units (≈ 180,000); the room is 100,000, and one member may take half of it:
+      // 315 fit.
       const frames = Array.from({ length: 600 }, (_, i) => syncUpdateFrame(competingInserts(7, i, 'notes', Y.createID(1, 0), null, 1)));
       const placed = () => notesOf(check.doc).length - 8 * 1024;
       const first = await sendRaw(srv.url, id, eve.token, frames);
@@ -472,6 +480,95 @@ describe('the trial load of stored documents', () => {
       expect(await trials(second.url)).toBe(before + 1);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('a viewer\'s refused updates that had to be placed', () => {
+  /** One character inserted right after the owner's first, as client `client`: it competes with every other such insert. */
+  const conflicting = (client: number, clock: number) => competingInserts(client, clock, 'notes', Y.createID(1, 0), null, 1);
+
+  it('[H16][P8] are refused as forbidden, not cut off: the viewer\'s sockets stay open, a stock client converges back, others see nothing of them, and an editor\'s conflicting insert still goes in', async () => {
+    const id = await createCollaboration(server.url, owner, 'Demoted');
+    const vic = await login(server.url, 'vic@preflight.io');
+    await addMember(server.url, owner, id, vic, 'viewer');
+    await addMember(server.url, owner, id, mallory, 'editor');
+    const { writer, check } = await seeded(server.url, id, owner.token, 'abcdef');
+    // An editor demoted while offline typed "y" between "a" and "b"; meanwhile another editor typed "m" there.
+    const offline = new Y.Doc();
+    offline.clientID = 11;
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(writer.doc));
+    notesOf(offline).insert(1, 'y');
+    const editor = connect(server.url, id, mallory.token);
+    await synced(editor);
+    notesOf(editor.doc).insert(1, 'm');
+    await waitFor(() => notesOf(check.doc).toString() === 'ambcdef', 5_000, 'the editor\'s "m" seen');
+    // The viewer's raw socket, opted in to acks, sends two inserts competing for the spot after "a".
+    const raw = await sendListening(server.url, id, vic.token, [syncUpdateFrame(conflicting(9, 0)), syncUpdateFrame(conflicting(9, 1))]);
+    await waitFor(() => raw.refusals.length === 2, 5_000, 'both refused');
+    expect(raw.refusals.every((r) => r.includes('forbidden'))).toBe(true);
+    // Back online, the viewer's stock client sends its "y" (it has to be placed past the "m"): it
+    // is told to drop it, and converges back to what others see.
+    const stock = connect(server.url, id, vic.token, { doc: offline });
+    const stockCloses: number[] = [];
+    stock.on('connection-close', (event: CloseEvent | null) => stockCloses.push(event?.code ?? 0));
+    await synced(stock);
+    await waitFor(() => notesOf(offline).toString() === 'ambcdef', 5_000, 'the stock client converged back');
+    expect(notesOf(check.doc).toString()).toBe('ambcdef');
+    // An editor's later conflicting insert goes in, and every client sees it.
+    const later = await sendListening(server.url, id, mallory.token, [syncUpdateFrame(conflicting(8, 0))]);
+    await waitFor(() => notesOf(check.doc).length === 8 && notesOf(offline).toString() === notesOf(check.doc).toString(), 5_000, 'the later insert seen');
+    expect(notesOf(check.doc).toString().replace('x', '')).toBe('ambcdef');
+    expect(later.refusals).toEqual([]);
+    // No 4429, no penalty: both of the viewer's sockets are still open, and its next upgrade is accepted.
+    expect(raw.ws.readyState).toBe(WebSocket.OPEN);
+    expect(stock.wsconnected).toBe(true);
+    expect(stockCloses).toEqual([]);
+    const again = await open(server.url, id, vic.token);
+    for (const ws of [again, raw.ws, later.ws]) ws.close();
+    for (const p of [stock, editor, writer, check]) p.destroy();
+  });
+
+  it('[H16] a viewer that keeps sending them takes no more than its share of the room: then they are sent back (unavailable, 1013), and another member\'s conflicting inserts still fit', async () => {
+    const srv = await startTestServer({ limits: UNRENEWED_ROOM });
+    try {
+      const boss = await login(srv.url, 'boss@share.io');
+      const vic = await login(srv.url, 'vic@share.io');
+      const frank = await login(srv.url, 'frank@share.io');
+      const id = await createCollaboration(srv.url, boss, 'Share');
+      await addMember(srv.url, boss, id, vic, 'viewer');
+      await addMember(srv.url, boss, id, frank, 'editor');
+      const text = 'ab'.padEnd(8 * 1024, 'x');
+      const { writer, check } = await seeded(srv.url, id, boss.token, text);
+      // 600 refused inserts, each placed as a tombstone that scans the ones before it and "b…":
+      // half the room (50,000 units) holds 315 of them; the rest is sent back.
+      const frames = Array.from({ length: 600 }, (_, i) => syncUpdateFrame(conflicting(9, i)));
+      const first = await sendRaw(srv.url, id, vic.token, frames);
+      expect(first.code).toBe(1013);
+      expect(first.refusals.at(-1)).toContain('unavailable');
+      const placed = first.refusals.filter((r) => r.includes('forbidden')).length;
+      expect(placed).toBeGreaterThanOrEqual(310);
+      expect(placed).toBeLessThanOrEqual(316);
+      expect(first.refusals).toHaveLength(placed + 1);
+      // Nothing the viewer wrote is there for others to see.
+      expect(notesOf(check.doc).toString()).toBe(text);
+      // Sent again after reconnecting (no penalty: the upgrade is accepted), still sent back.
+      const again = await sendRaw(srv.url, id, vic.token, frames.slice(placed));
+      expect(again.code).toBe(1013);
+      expect(again.refusals).toHaveLength(1);
+      expect(again.refusals[0]).toContain('unavailable');
+      // The other half stays for the others: an editor's 40 inserts at the same spot go in.
+      const fws = await open(srv.url, id, frank.token);
+      const frankClosed: number[] = [];
+      fws.on('close', (code) => frankClosed.push(code));
+      for (let i = 0; i < 40; i++) fws.send(syncUpdateFrame(conflicting(8, i)));
+      await waitFor(() => notesOf(check.doc).length === text.length + 40, 5_000, 'the editor\'s inserts placed');
+      expect(frankClosed).toEqual([]);
+      fws.close();
+      writer.destroy();
+      check.destroy();
+    } finally {
+      await srv.stop();
     }
   });
 });
