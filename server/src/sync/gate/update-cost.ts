@@ -28,9 +28,11 @@ function gapInDoc(doc: Y.Doc, rootName: string, origin: Y.ID | null, rightOrigin
       cur = s;
     } else cur = s.right;
   }
+  // The walk ends at the struct holding the right origin (none in the document: the list's end).
+  // Compared by identity: each step then reads only the item itself, not its id.
+  const stop = rightOrigin ? docStruct(doc, rightOrigin) : null;
   let steps = 0;
-  while (cur !== null && steps < cap) {
-    if (rightOrigin && cur.id.client === rightOrigin.client && cur.id.clock <= rightOrigin.clock && rightOrigin.clock < cur.id.clock + cur.length) break;
+  while (cur !== null && cur !== stop && steps < cap) {
     steps++;
     cur = cur.right;
   }
@@ -80,18 +82,23 @@ export interface UpdateCost {
 export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): UpdateCost {
   const base = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST + u.newItems.length;
   let placement = 0;
+  // A lone item (most edits) has no siblings: no keys to build.
+  const alone = u.newItems.length === 1;
   const perParent = new Map<string, number>();
-  for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
+  if (!alone) for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
   const sameOrigin = new Map<string, number>();
   let walked = 0;
   for (const n of u.newItems) {
     if (n.placement.kind === 'gc') continue;
-    const pk = parentKey(n);
-    const siblings = perParent.get(pk) ?? 1;
+    const pk = alone ? '' : parentKey(n);
+    const siblings = alone ? 1 : perParent.get(pk) ?? 1;
     const origin = n.item.origin;
-    const groupKey = `${pk}|${n.sub ?? ''}|${keyOf(origin)}`;
-    const before = sameOrigin.get(groupKey) ?? 0;
-    sameOrigin.set(groupKey, before + 1);
+    let before = 0;
+    if (!alone) {
+      const groupKey = `${pk}|${n.sub ?? ''}|${keyOf(origin)}`;
+      before = sameOrigin.get(groupKey) ?? 0;
+      sameOrigin.set(groupKey, before + 1);
+    }
     if (n.sub !== null) {
       // Map key: every earlier value set in this update may be scanned, and the document's history.
       placement += before;
