@@ -2,15 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, Metrics } from '@trellis/runtime';
 import type { AppendEntry } from '@trellis/store';
-import { MAX_BATCH_BYTES, MAX_BATCH_UPDATES, OVERLOAD_BYTES, Persister } from './persister.ts';
+import { COMMIT_SPACING_MS, MAX_BATCH_BYTES, MAX_BATCH_UPDATES, OVERLOAD_BYTES, Persister } from './persister.ts';
 
 const logger = createLogger({ level: 'silent', name: 'persister-test' });
 
 function fakeStore() {
   const batches: AppendEntry[][] = [];
+  /** When each append began (performance.now()). */
+  const startedAt: number[] = [];
   const seqs = new Map<string, number>();
   let failing = false;
   const append = async (entries: AppendEntry[]) => {
+    startedAt.push(performance.now());
     await new Promise((r) => setTimeout(r, 1));
     if (failing) throw new Error('store down');
     batches.push(entries);
@@ -20,7 +23,7 @@ function fakeStore() {
       return { firstSeq: first, lastSeq: first + e.updates.length - 1 };
     });
   };
-  return { append, batches, fail: (v: boolean) => (failing = v) };
+  return { append, batches, startedAt, fail: (v: boolean) => (failing = v) };
 }
 
 const gauge = (m: Metrics, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(m.render())?.[1]);
@@ -59,4 +62,25 @@ describe('persister', () => {
     expect(gauge(metrics, 'trellis_persist_overloaded')).toBe(0);
     expect(gauge(metrics, 'trellis_persist_queue_bytes')).toBe(0);
   }, 30_000);
+
+  it('[S5] stores the first update after a quiet spell at once, then commits at least COMMIT_SPACING_MS apart while updates keep coming', async () => {
+    const store = fakeStore();
+    const p = new Persister(store.append, 'me', logger, new Metrics());
+    const quietAt = performance.now();
+    await p.enqueue('a', new Uint8Array(5));
+    expect(store.startedAt[0]! - quietAt).toBeLessThan(COMMIT_SPACING_MS);
+    // A steady stream, one update every 2 ms for about 300 ms: every update is stored, in order,
+    // in far fewer commits than updates, each starting no sooner than the spacing after the last.
+    await new Promise((r) => setTimeout(r, COMMIT_SPACING_MS * 2));
+    const seqs: Promise<number>[] = [];
+    const streamStarted = performance.now();
+    while (performance.now() - streamStarted < 300) {
+      seqs.push(p.enqueue('a', new Uint8Array(5)));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await Promise.all(seqs)).toEqual(seqs.map((_, i) => i + 2));
+    const starts = store.startedAt.slice(1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(COMMIT_SPACING_MS - 1);
+    expect(starts.length).toBeLessThan(seqs.length / 2);
+  });
 });
