@@ -1,4 +1,7 @@
 // The sync endpoint end to end with stock y-websocket providers against a real server.
+import type { IncomingMessage } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -205,5 +208,33 @@ describe('sync endpoint', () => {
     await waitFor(() => closes.includes(4403), 2000, 'socket closed with 4403');
     expect(Date.now() - started).toBeLessThan(1500);
     p.disconnect();
+  });
+});
+
+describe('what an open socket keeps', () => {
+  it('[S15] an open sync socket does not keep its upgrade request (its headers, and the URL with the token)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const requests: WeakRef<IncomingMessage>[] = [];
+    const watch = (req: IncomingMessage) => requests.push(new WeakRef(req));
+    server.http.prependListener('upgrade', watch);
+    const p = open(editor.token);
+    try {
+      await synced(p);
+      notesOf(p.doc).insert(0, 'still here ');
+      server.http.off('upgrade', watch);
+      expect(requests).toHaveLength(1);
+      // Collected once its promises have settled: a few turns and collections.
+      await waitFor(async () => {
+        await new Promise((r) => setImmediate(r));
+        gc();
+        return requests[0]!.deref() === undefined;
+      }, 5_000, 'the upgrade request collected');
+      expect(p.wsconnected).toBe(true);
+      const reader = open(owner.token);
+      await waitFor(() => notesOf(reader.doc).toString().startsWith('still here '), 5_000, 'the socket still delivers');
+    } finally {
+      server.http.off('upgrade', watch);
+    }
   });
 });

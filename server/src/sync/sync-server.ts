@@ -55,6 +55,10 @@ export interface SyncServerDeps {
   peers?: PeerTransport;
 }
 
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 export class SyncServer {
   readonly registry: DocRegistry;
   private readonly wss: WebSocketServer;
@@ -124,8 +128,9 @@ export class SyncServer {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // Errors on the raw socket before the upgrade completes must not reach the process.
-    socket.on('error', () => socket.destroy());
+    // Errors on the raw socket before the upgrade completes must not reach the process. The
+    // listener stays for the socket's life: a closure here would keep the upgrade request with it.
+    socket.on('error', destroySocket);
     if (this.closing) return refuseUpgrade(socket, 503);
     authorizeUpgrade(req, { auth: this.deps.auth, store: this.deps.store, allowedOrigins: this.deps.allowedOrigins }).then(
       (target) => {
