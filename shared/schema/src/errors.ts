@@ -1,5 +1,5 @@
 // One coded error class and one table from code to HTTP status and WebSocket close code.
-import { CLOSE } from './sync-protocol.ts';
+import { CLOSE } from './close-codes.ts';
 
 export const ERROR_CODES = {
   bad_request: { http: 400, ws: CLOSE.policyViolation },

@@ -8,22 +8,8 @@ export const PROTOCOL_VERSION = 1;
 export const MSG = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, saved: 100, refused: 101 } as const;
 export const SYNC = { step1: 0, step2: 1, update: 2 } as const;
 
-/** Every WebSocket close code the sync endpoint uses; ERROR_CODES maps coded errors onto these. */
-export const CLOSE = {
-  protocolError: 1002,
-  unsupportedData: 1003,
-  invalidPayload: 1007,
-  policyViolation: 1008,
-  tooLarge: 1009,
-  internalError: 1011,
-  serviceRestart: 1012,
-  tryAgainLater: 1013,
-  unauthorized: 4401,
-  forbidden: 4403,
-  notFound: 4404,
-  rateLimited: 4429,
-} as const;
-export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+export { CLOSE } from './close-codes.ts';
+export type { CloseCode } from './close-codes.ts';
 
 /** Type 101: one of your updates was refused (the document you hold converges back by itself). */
 export const Refusal = z.object({ code: z.string().max(64), message: z.string().max(1_000) });

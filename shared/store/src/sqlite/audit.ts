@@ -3,7 +3,8 @@ import { AuditEntry } from '@trellis/schema';
 import type { AuditRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
-import { stmt, writeTx } from './db.ts';
+import { stmt } from './db.ts';
+import { appendAuditEntries } from './audit-append.ts';
 import { toPage } from '../page.ts';
 
 interface Row { id: string; data: string }
@@ -14,12 +15,7 @@ export function sqliteAudit(db: Db): AuditRepo {
       // Idempotent by id ([D24]): a writer resuming after a crash appends the same entry again.
       stmt(db, 'INSERT OR IGNORE INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
     },
-    async appendMany(entries) {
-      if (entries.length === 0) return;
-      writeTx(db, () => {
-        for (const e of entries) stmt(db, 'INSERT INTO audit (id, collab_id, data) VALUES (?, ?, ?)').run(e.id, e.collaborationId, JSON.stringify(e));
-      });
-    },
+    appendMany: async (entries) => appendAuditEntries(db, entries),
     async list(collaborationId, page) {
       const rows = db
         .prepare(`SELECT id, data FROM audit WHERE collab_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?`)

@@ -1,5 +1,4 @@
 // The CRDT update log: per-document sequence, checksummed blobs, snapshots, atomic compaction.
-import { Attribution } from '@trellis/schema';
 import type { AppendEntry, DocRepo, HistoryUpdate, StoredUpdate } from '../types.ts';
 import { checksum } from '../checksum.ts';
 import { CorruptRecordError } from '../errors.ts';
@@ -9,26 +8,6 @@ import { emitChange } from './emit.ts';
 
 interface BlobRow { seq: number; data: Buffer; hash: string }
 interface HistoryRow extends BlobRow { attribution: string | null; at: number | null }
-
-/** A stored attribution, parsed at the boundary ([D5]): unreadable is corrupt, never "unattributed". */
-const parsedAttributions = new Map<string, Attribution>();
-
-export function parseAttribution(collaborationId: string, seq: number, raw: string | null): Attribution | null {
-  if (raw === null) return null;
-  // A document's history repeats a few attributions thousands of times: parse each text once.
-  const known = parsedAttributions.get(raw);
-  if (known) return known;
-  let parsed: ReturnType<typeof Attribution.safeParse>;
-  try {
-    parsed = Attribution.safeParse(JSON.parse(raw));
-  } catch {
-    throw new CorruptRecordError(`update ${collaborationId}#${seq} attribution is not JSON`);
-  }
-  if (!parsed.success) throw new CorruptRecordError(`update ${collaborationId}#${seq} attribution fails its schema`);
-  if (parsedAttributions.size >= 10_000) parsedAttributions.clear();
-  parsedAttributions.set(raw, parsed.data);
-  return parsed.data;
-}
 
 function verified(collaborationId: string, kind: string, r: BlobRow): Uint8Array {
   const data = new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength);
@@ -98,6 +77,7 @@ export function sqliteDocs(db: Db): DocRepo {
       });
     },
     async loadHistory(collaborationId) {
+      const { parseAttribution } = await import('./attribution-column.ts');
       return db.transaction(() => {
         const doc = stmt(db, 'SELECT last_seq, history_seq FROM docs WHERE collab_id = ?').get(collaborationId) as
           | { last_seq: number; history_seq: number } | undefined;

@@ -4,16 +4,11 @@ import type { ProjectionRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt } from './db.ts';
+import { putProjection } from './projection-put.ts';
 
 export function sqliteProjections(db: Db): ProjectionRepo {
   return {
-    async put(p) {
-      stmt(
-        db,
-        `INSERT INTO projections (collab_id, seq, data) VALUES (?, ?, ?)
-         ON CONFLICT (collab_id) DO UPDATE SET seq = excluded.seq, data = excluded.data WHERE excluded.seq >= projections.seq`,
-      ).run(p.collaborationId, p.seq, JSON.stringify(p));
-    },
+    put: async (p) => putProjection(db, p),
     async get(collaborationId) {
       const r = stmt(db, 'SELECT data FROM projections WHERE collab_id = ?').get(collaborationId) as { data: string } | undefined;
       return r ? parseRecord(CollaborationProjection, JSON.parse(r.data), `projection ${collaborationId}`) : null;

@@ -4,12 +4,12 @@
 import type { AuditEntry, CollaborationProjection } from '@trellis/schema';
 import { compactStored } from '../compact-stored.ts';
 import type { AppendEntry, PresenceEntry } from '../types.ts';
-import { sqliteAudit } from './audit.ts';
+import { appendAuditEntries } from './audit-append.ts';
 import type { Db } from './db.ts';
 import { sqliteDocs } from './docs.ts';
 import { sqliteKv } from './kv.ts';
 import { sqlitePresence } from './presence.ts';
-import { sqliteProjections } from './projections.ts';
+import { putProjection } from './projection-put.ts';
 
 export type WriteRequest =
   | { kind: 'append'; entries: AppendEntry[] }
@@ -23,8 +23,6 @@ export type WriteRequest =
 export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
   const docs = sqliteDocs(db);
   const presence = sqlitePresence(db);
-  const projections = sqliteProjections(db);
-  const audit = sqliteAudit(db);
   const kv = sqliteKv(db);
   return async (req) => {
     switch (req.kind) {
@@ -33,9 +31,9 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
       case 'presence':
         return presence.publish(req.entries);
       case 'projection':
-        return projections.put(req.projection);
+        return putProjection(db, req.projection);
       case 'audit':
-        return audit.appendMany(req.entries);
+        return appendAuditEntries(db, req.entries);
       case 'kv':
         return kv.set(req.key, req.value);
       case 'compact':
