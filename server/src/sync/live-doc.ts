@@ -31,6 +31,13 @@ const SYNC_REPLY_BYTES_PER_UNIT = 56;
 
 /** [H6] Estimated cost from which one gate overrun of the wall-time budget cuts the sender off (a fresh session's first edit costs 2,000 for its client id alone). */
 const WALL_CHECK_MIN_COST = 10_000;
+/**
+ * [H6] A refused update costs its sender this many times its estimate: refusing integrates its
+ * tombstones, reverts what it changed and echoes the correction — 1.25–1.7× the gate's wall time for
+ * accepting the same update, so a member whose updates are refused would otherwise get more of the
+ * event loop per unit of budget than one whose updates go in.
+ */
+const REFUSED_WORK_FACTOR = 2;
 
 /** A whole-document reply at least this large is kept for the next fresh client ([H12]). */
 const SHARED_REPLY_BYTES = 256 * 1024;
@@ -362,7 +369,7 @@ export class LiveDoc {
     // stock client, which stops reconnecting on any 44xx, converges back instead of being cut off.
     // An overrun of wall time may be the machine's (a GC pause): only that socket goes.
     const costOffence = !result.ok && result.code === 'too_costly';
-    if (costOffence || overBudget || !conn.work.take(result.cost)) {
+    if (costOffence || overBudget || !conn.work.take(result.ok ? result.cost : REFUSED_WORK_FACTOR * result.cost)) {
       this.deps.metrics.costRefused.inc();
       this.deps.onAbuse(conn, costOffence || !overBudget);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');

@@ -7,6 +7,9 @@ import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { notesOf } from '@trellis/schema';
 import { competingInserts, syncUpdateFrame } from './gate/testing/crafted.ts';
+import { DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
+import { readUpdate } from './gate/decoded-update.ts';
+import { estimateCost } from './gate/update-cost.ts';
 import { addMember, connect, createCollaboration, login, metric, startTestServer, synced, waitFor } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -198,4 +201,67 @@ describe('the gate\'s wall-time budget', () => {
       await strict.stop();
     }
   });
+});
+
+describe('refused updates', () => {
+  it('[H6] a refused update costs its sender twice its estimate: inserts that fit an editor\'s work budget cut a viewer off partway', async () => {
+    // 300 inserts of 900 characters, each after the one before: nothing to place, so each costs the
+    // same (the first also pays for its new client id).
+    const N = 300;
+    const local = new Y.Doc();
+    local.clientID = 4242;
+    const updates: Uint8Array[] = [];
+    local.on('update', (u: Uint8Array) => updates.push(u));
+    for (let k = 0; k < N; k++) notesOf(local).insert(notesOf(local).length, String(k % 10).repeat(900));
+    // What the gate estimates for them, in order, on a document that holds the ones before.
+    const replica = new Y.Doc();
+    let total = 0;
+    for (const u of updates) {
+      const read = readUpdate(replica, u, DEFAULT_GATE_LIMITS);
+      if (!read.ok) throw new Error(read.message);
+      total += estimateCost(replica, read.update, u.length, DEFAULT_GATE_LIMITS.maxWalk).cost;
+      Y.applyUpdate(replica, u);
+    }
+    // A budget one and a half times what they cost, refilled next to nothing.
+    const limited = await startTestServer({ limits: { costBurst: Math.round(1.5 * total), costPerSecond: 1, updateBurst: 5_000, updatesPerSecond: 5_000 } });
+    try {
+      const boss = await login(limited.url, 'boss@refused.io');
+      const ed = await login(limited.url, 'ed@refused.io');
+      const vi = await login(limited.url, 'vi@refused.io');
+      const send = async (role: 'editor' | 'viewer', who: TestUser) => {
+        const id = await createCollaboration(limited.url, boss, role);
+        await addMember(limited.url, boss, id, who, role);
+        const ws = new WebSocket(`${limited.url.replace('http', 'ws')}/sync/${id}?token=${who.token}&ack=1`);
+        const refusals: string[] = [];
+        let closedWith = 0;
+        ws.on('message', (data: Buffer) => {
+          if (data[0] === 101) refusals.push(data.subarray(2).toString());
+        });
+        ws.on('close', (code) => (closedWith = code));
+        await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+        for (const u of updates) ws.send(syncUpdateFrame(u));
+        const reader = connect(limited.url, id, boss.token);
+        return { id, ws, refusals, closed: () => closedWith, reader };
+      };
+      const editor = await send('editor', ed);
+      await waitFor(() => notesOf(editor.reader.doc).length === N * 900, 10_000, 'every insert of the editor');
+      expect(editor.closed()).toBe(0);
+      expect(editor.refusals).toEqual([]);
+      const viewer = await send('viewer', vi);
+      await waitFor(() => viewer.closed() !== 0, 10_000, 'the viewer cut off');
+      expect(viewer.closed()).toBe(4429);
+      // Twice the estimate: the budget (1.5× the total) runs out about three quarters of the way.
+      expect(viewer.refusals.every((r) => r.includes('forbidden'))).toBe(true);
+      expect(viewer.refusals.length).toBeGreaterThan(N / 2);
+      expect(viewer.refusals.length).toBeLessThan(N);
+      await synced(viewer.reader);
+      expect(notesOf(viewer.reader.doc).length).toBe(0);
+      for (const s of [editor, viewer]) {
+        s.ws.close();
+        s.reader.destroy();
+      }
+    } finally {
+      await limited.stop();
+    }
+  }, 30_000);
 });
