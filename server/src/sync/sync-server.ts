@@ -13,6 +13,7 @@ import { redactUrl } from '@trellis/runtime';
 import type { Store } from '@trellis/store';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { Connection, memberKey } from './connection.ts';
+import { MemberSockets } from './member-sockets.ts';
 import { Fanout } from './fanout.ts';
 import type { SyncLimits } from './limits.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -65,7 +66,7 @@ export class SyncServer {
   private readonly persister: Persister;
   private readonly fanout: Fanout;
   private readonly limits: SyncLimits;
-  private readonly conns = new Set<Connection>();
+  private readonly conns = new MemberSockets();
   private readonly presence: PresenceRelay;
   private readonly writes: SyncWrites;
   private readonly penalties = new PenaltyBox();
@@ -101,7 +102,7 @@ export class SyncServer {
         this.penalties.penalize(conn.memberKey);
         // The penalty holds back the member's next upgrades; for an offence of cost, the sockets they
         // already hold here go too, or a member with many sockets would pay once for all ([H6], [H16]).
-        if (all) for (const other of this.conns) if (other !== conn && other.memberKey === conn.memberKey) other.close(CLOSE.rateLimited, 'too much work: slow down');
+        if (all) for (const other of this.conns.siblingsOf(conn)) other.close(CLOSE.rateLimited, 'too much work: slow down');
       },
       preflight: this.preflight,
       clientIds: clientIdAllowance(this.limits.newClientIdsPerDay),

@@ -265,3 +265,37 @@ describe('refused updates', () => {
     }
   }, 30_000);
 });
+
+describe('an offence of cost', () => {
+  it('[H6] closes every socket the member holds on that collaboration, and none of theirs elsewhere or anyone else\'s', async () => {
+    const limited = await startTestServer();
+    try {
+      const boss = await login(limited.url, 'boss@siblings.io');
+      const eve = await login(limited.url, 'eve@siblings.io');
+      const here = await createCollaboration(limited.url, boss, 'Here');
+      const elsewhere = await createCollaboration(limited.url, boss, 'Elsewhere');
+      await addMember(limited.url, boss, here, eve, 'editor');
+      await addMember(limited.url, boss, elsewhere, eve, 'editor');
+      const socket = (id: string, token: string) =>
+        new Promise<{ ws: WebSocket; closed: () => number }>((resolve, reject) => {
+          const ws = new WebSocket(`${limited.url.replace('http', 'ws')}/sync/${id}?token=${token}`);
+          let code = 0;
+          ws.on('close', (c) => (code = c));
+          ws.once('open', () => resolve({ ws, closed: () => code })).once('error', reject);
+        });
+      const tabs = await Promise.all([socket(here, eve.token), socket(here, eve.token), socket(here, eve.token)]);
+      const hers = await socket(elsewhere, eve.token);
+      const bosses = await socket(here, boss.token);
+      // One tab sends an update too costly to integrate: 3,000 inserts competing for one spot.
+      tabs[0]!.ws.send(syncUpdateFrame(competingInserts(8888, 0, 'notes', null, null, 3_000)));
+      await waitFor(() => tabs.every((t) => t.closed() !== 0), 10_000, 'all three tabs closed');
+      expect(tabs.map((t) => t.closed())).toEqual([4429, 4429, 4429]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(hers.closed()).toBe(0);
+      expect(bosses.closed()).toBe(0);
+      for (const s of [hers, bosses]) s.ws.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+});
