@@ -12,7 +12,7 @@ import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
 import { renewRoom, takeShare, TrialRecords } from './trial-records.ts';
-import type { Pass } from './trial-records.ts';
+import type { Pass, TrialRecord } from './trial-records.ts';
 import type { Connection } from './connection.ts';
 import type { DocRelay, RelayedApply } from './peers/peer-relay.ts';
 import type { MemberBudget } from './member-budget.ts';
@@ -147,10 +147,9 @@ export class DocRegistry implements DocHost {
   }
 
   private refuseIfRecent(id: string): void {
-    const refusedAt = this.records.peek(id)?.refusedAt;
     // A document just refused is refused again without another trial: reconnects and history
     // requests cannot keep the pre-flight thread busy with it.
-    if (refusedAt !== undefined && Date.now() - refusedAt < REFUSED_TRIAL_MEMORY_MS) {
+    if (refusedLately(this.records.peek(id))) {
       this.deps.metrics.loadRefused.inc();
       throw tooCostly();
     }
@@ -247,7 +246,7 @@ export class DocRegistry implements DocHost {
     const r = this.records.get(id);
     if (!live || this.trials.has(id) || (r.roomTrialAt !== undefined && Date.now() - r.roomTrialAt < (r.roomRetryMs ?? this.deps.limits.roomTrialIntervalMs))) return;
     // Refused by a trial lately ([H15]): served as loaded, not tried again before that is forgotten.
-    if (r.refusedAt !== undefined && Date.now() - r.refusedAt < REFUSED_TRIAL_MEMORY_MS) return;
+    if (refusedLately(r)) return;
     r.roomTrialAt = Date.now();
     // The work counted so far is in updates stored once the latest of them is.
     const work = r.work;
@@ -545,6 +544,11 @@ export class DocRegistry implements DocHost {
 }
 
 /** What a load of `stored` integrates, in order. */
+/** Refused by a trial load within the last REFUSED_TRIAL_MEMORY_MS ([H15]). */
+function refusedLately(r: TrialRecord | undefined): boolean {
+  return r?.refusedAt !== undefined && Date.now() - r.refusedAt < REFUSED_TRIAL_MEMORY_MS;
+}
+
 function storedParts(stored: LoadedDoc): Uint8Array[] {
   return [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
 }
