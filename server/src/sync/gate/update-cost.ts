@@ -29,7 +29,6 @@ function gapInDoc(doc: Y.Doc, rootName: string, origin: Y.ID | null, rightOrigin
     } else cur = s.right;
   }
   // The walk ends at the struct holding the right origin (none in the document: the list's end).
-  // Compared by identity: each step then reads only the item itself, not its id.
   const stop = rightOrigin ? docStruct(doc, rightOrigin) : null;
   let steps = 0;
   while (cur !== null && cur !== stop && steps < cap) {
@@ -82,23 +81,18 @@ export interface UpdateCost {
 export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): UpdateCost {
   const base = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST + u.newItems.length;
   let placement = 0;
-  // A lone item (most edits) has no siblings: no keys to build.
-  const alone = u.newItems.length === 1;
   const perParent = new Map<string, number>();
-  if (!alone) for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
+  for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
   const sameOrigin = new Map<string, number>();
   let walked = 0;
   for (const n of u.newItems) {
     if (n.placement.kind === 'gc') continue;
-    const pk = alone ? '' : parentKey(n);
-    const siblings = alone ? 1 : perParent.get(pk) ?? 1;
+    const pk = parentKey(n);
+    const siblings = perParent.get(pk) ?? 1;
     const origin = n.item.origin;
-    let before = 0;
-    if (!alone) {
-      const groupKey = `${pk}|${n.sub ?? ''}|${keyOf(origin)}`;
-      before = sameOrigin.get(groupKey) ?? 0;
-      sameOrigin.set(groupKey, before + 1);
-    }
+    const groupKey = `${pk}|${n.sub ?? ''}|${keyOf(origin)}`;
+    const before = sameOrigin.get(groupKey) ?? 0;
+    sameOrigin.set(groupKey, before + 1);
     if (n.sub !== null) {
       // Map key: every earlier value set in this update may be scanned, and the document's history.
       placement += before;
