@@ -15,15 +15,15 @@ export function medianRows(runs: PhaseResult[][]): MedianRow[] {
     const m = (f: (r: PhaseResult) => number) => median(seen.map(f));
     return {
       rate, p50: m((r) => r.p50), p95: m((r) => r.p95), p99: median(at.map((r) => r?.p99 ?? Infinity)),
-      delivered: m((r) => r.delivered), lost: m((r) => r.lost), cpu: m((r) => r.cpu), rss: m((r) => r.rss),
+      delivered: m((r) => r.delivered), lost: m((r) => r.lost), cpu: m((r) => r.cpu), cpuPerUpdate: m((r) => r.cpuPerUpdate), rss: m((r) => r.rss),
       runs: at.map((r) => r?.p99 ?? Infinity),
     };
   });
 }
 
 export function table(name: string, rows: MedianRow[]): string[] {
-  const out = [`**${name}**`, '', '| edits/s | p50 ms | p95 ms | p99 ms | p99 of each run | delivered updates/s | server CPU % | server RSS MiB | undelivered |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) out.push(`| ${r.rate} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.runs.map(ms).join(' / ')} | ${r.delivered.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.lost} |`);
+  const out = [`**${name}**`, '', '| edits/s | p50 ms | p95 ms | p99 ms | p99 of each run | delivered updates/s | server CPU % | CPU µs per delivered update | server RSS MiB | undelivered |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) out.push(`| ${r.rate} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.runs.map(ms).join(' / ')} | ${r.delivered.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.cpuPerUpdate.toFixed(1)} | ${r.rss.toFixed(0)} | ${r.lost} |`);
   return [...out, ''];
 }
 
