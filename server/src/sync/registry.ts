@@ -2,15 +2,16 @@
 // leaves and its writes are stored, buffer feed updates while loading, compact in the background.
 // Also the server's DocHost: engine changes edit the live document, so clients see them at once.
 import * as Y from 'yjs';
-import type { Attribution, DocEvent } from '@trellis/schema';
+import type { Attribution, CollaborationProjection, DocEvent } from '@trellis/schema';
 import { projectDoc, TrellisError } from '@trellis/schema';
 import type { DocHost } from '@trellis/engine';
 import type { Logger } from '@trellis/runtime';
-import type { CompactOptions, DocHistory, LoadedDoc, ProjectionRepo, Store } from '@trellis/store';
+import type { CompactOptions, DocHistory, LoadedDoc, Store } from '@trellis/store';
 import { applyLoaded, createDocumentInterest, loadedBytes, placedKey, refusedKey, vettedKey } from '@trellis/store';
 import { loadCheckDeadlineMs } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { LiveDoc, REMOTE_ORIGIN } from './live-doc.ts';
+import { ProjectionRefresh } from './projection-refresh.ts';
 import { renewRoom, takeShare, TrialRecords } from './trial-records.ts';
 import type { Pass, TrialRecord } from './trial-records.ts';
 import type { Connection } from './connection.ts';
@@ -20,8 +21,6 @@ import type { Preflight } from './gate/preflight-thread.ts';
 import type { Persister } from './persister.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
-const PROJECTION_DELAY_MS = 2_000;
-
 export interface RegistryDeps {
   store: Store;
   persister: Persister;
@@ -30,7 +29,8 @@ export interface RegistryDeps {
   metrics: SyncMetrics;
   onEvents: (collaborationId: string, userId: string, events: DocEvent[]) => void;
   onLocalAwareness: (doc: LiveDoc, clientIds: number[]) => void;
-  putProjection: ProjectionRepo['put'];
+  /** Stores JSON projections, several at once ([S16]). */
+  putProjections: (projections: CollaborationProjection[]) => Promise<void>;
   /** A kv row kept forever, written off the event loop where the store allows. */
   setKv: (key: string, value: string) => Promise<void>;
   compact: (collaborationId: string, opts?: CompactOptions) => Promise<boolean>;
@@ -71,7 +71,7 @@ export class DocRegistry implements DocHost {
   private readonly loading = new Map<string, { promise: Promise<LiveDoc>; buffered: Uint8Array[]; presence: Uint8Array[] }>();
   private readonly compacting = new Set<string>();
   private readonly storedSince = new Map<string, { updates: number; bytes: number }>();
-  private readonly projecting = new Set<string>();
+  private readonly projections: ProjectionRefresh;
   /** Trial passes and placement work of documents ([H15], [H16]). */
   private readonly records = new TrialRecords((id) => this.loaded.has(id) || this.loading.has(id));
   /** Trials under way: concurrent loads and history requests of one document share one. */
@@ -81,6 +81,14 @@ export class DocRegistry implements DocHost {
 
   constructor(private readonly deps: RegistryDeps) {
     deps.metrics.documents.set(() => this.loaded.size);
+    this.projections = new ProjectionRefresh({
+      project: (id) => {
+        const live = this.loaded.get(id);
+        return live ? projectDoc(id, live.doc, live.storedSeq) : null;
+      },
+      put: deps.putProjections,
+      logger: deps.logger,
+    });
   }
 
   get(id: string): LiveDoc | undefined {
@@ -437,7 +445,7 @@ export class DocRegistry implements DocHost {
    */
   noteStored(id: string, updates: number, bytes: number, local: boolean): void {
     if (!local) return;
-    this.scheduleProjection(id);
+    this.projections.changed(id);
     const s = this.storedSince.get(id) ?? { updates: 0, bytes: 0 };
     s.updates += updates;
     s.bytes += bytes;
@@ -459,20 +467,6 @@ export class DocRegistry implements DocHost {
     }
   }
 
-  /** Refresh the document's JSON projection at most every PROJECTION_DELAY_MS. */
-  private scheduleProjection(id: string): void {
-    if (this.projecting.has(id)) return;
-    this.projecting.add(id);
-    setTimeout(() => {
-      this.projecting.delete(id);
-      const live = this.loaded.get(id);
-      if (!live) return;
-      this.deps.putProjection(projectDoc(id, live.doc, live.storedSeq)).catch((err: unknown) => {
-        this.deps.logger.warn({ err, collaborationId: id }, 'projection not stored');
-      });
-    }, PROJECTION_DELAY_MS).unref();
-  }
-
   /** A document was acquired for a connection that closed before it attached: unloaded as if it had left. */
   release(live: LiveDoc): void {
     if (live.connectionCount === 0 && live.pins === 0) this.scheduleUnload(live);
@@ -489,10 +483,7 @@ export class DocRegistry implements DocHost {
       await live.lastPersist;
       return this.tryUnload(live);
     }
-    if (this.projecting.delete(live.id)) {
-      await this.deps.putProjection(projectDoc(live.id, live.doc, live.storedSeq)).catch((err: unknown) => {
-        this.deps.logger.warn({ err, collaborationId: live.id }, 'projection not stored');
-      });
+    if (await this.projections.flush(live.id)) {
       if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
     }
     this.loaded.delete(live.id);

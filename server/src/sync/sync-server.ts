@@ -96,7 +96,7 @@ export class SyncServer {
       })
       : null;
     this.registry = new DocRegistry({
-      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjection: this.writes.putProjection, setKv: this.writes.setKv, compact: this.writes.compact, relay: this.relay,
+      store: deps.store, persister: this.persister, limits: this.limits, logger: deps.logger, metrics, putProjections: this.writes.putProjections, setKv: this.writes.setKv, compact: this.writes.compact, relay: this.relay,
       onEvents: (id, userId, events) => deps.onEvents?.(id, userId, events),
       onAbuse: (conn, all = false) => {
         this.penalties.penalize(conn.memberKey);

@@ -1,13 +1,15 @@
 // The writes the sync path makes, behind one seam: by default the store's own methods; with SQLite
 // the composition root passes the write thread, so none of them blocks the event loop.
-import type { AuditRepo, DocRepo, PresenceRepo, ProjectionRepo, Store } from '@trellis/store';
+import type { CollaborationProjection } from '@trellis/schema';
+import type { AuditRepo, DocRepo, PresenceRepo, Store } from '@trellis/store';
 import type { CompactOptions } from '@trellis/store';
 import { compactStored } from '@trellis/store';
 
 export interface SyncWrites {
   appendBatch: DocRepo['appendBatch'];
   publishPresence: PresenceRepo['publish'];
-  putProjection: ProjectionRepo['put'];
+  /** Several projections at once; one write where the store allows ([S16]). */
+  putProjections: (projections: CollaborationProjection[]) => Promise<void>;
   appendAudit: AuditRepo['appendMany'];
   /** A kv row kept forever (the [H15] trial-load mark). */
   setKv: (key: string, value: string) => Promise<void>;
@@ -18,7 +20,9 @@ export function storeWrites(store: Store): SyncWrites {
   return {
     appendBatch: (entries) => store.docs.appendBatch(entries),
     publishPresence: (entries) => store.presence.publish(entries),
-    putProjection: (p) => store.projections.put(p),
+    putProjections: async (projections) => {
+      for (const p of projections) await store.projections.put(p);
+    },
     appendAudit: (entries) => store.audit.appendMany(entries),
     setKv: (key, value) => store.kv.set(key, value),
     compact: (collaborationId, opts) => compactStored(store.docs, collaborationId, { kv: store.kv }, opts),

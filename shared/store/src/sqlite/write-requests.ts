@@ -6,6 +6,7 @@ import { compactStored } from '../compact-stored.ts';
 import type { AppendEntry, PresenceEntry } from '../types.ts';
 import { appendAuditEntries } from './audit-append.ts';
 import type { Db } from './db.ts';
+import { writeTx } from './db.ts';
 import { sqliteDocs } from './docs.ts';
 import { sqliteKv } from './kv.ts';
 import { sqlitePresence } from './presence.ts';
@@ -14,7 +15,7 @@ import { putProjection } from './projection-put.ts';
 export type WriteRequest =
   | { kind: 'append'; entries: AppendEntry[] }
   | { kind: 'presence'; entries: PresenceEntry[] }
-  | { kind: 'projection'; projection: CollaborationProjection }
+  | { kind: 'projections'; projections: CollaborationProjection[] }
   | { kind: 'audit'; entries: AuditEntry[] }
   | { kind: 'compact'; collaborationId: string; historyRetentionMs?: number | undefined }
   | { kind: 'kv'; key: string; value: string };
@@ -30,8 +31,10 @@ export function writeRunner(db: Db): (req: WriteRequest) => Promise<unknown> {
         return docs.appendBatch(req.entries);
       case 'presence':
         return presence.publish(req.entries);
-      case 'projection':
-        return putProjection(db, req.projection);
+      case 'projections':
+        return writeTx(db, () => {
+          for (const p of req.projections) putProjection(db, p);
+        });
       case 'audit':
         return appendAuditEntries(db, req.entries);
       case 'kv':

@@ -86,9 +86,10 @@ describe('sqlite write thread', () => {
     await w.killThread();
     await w.appendBatch([edit('d3', 'b')]);
     expect(await w.compact('d3')).toBe(true);
-    await w.putProjection({
-      collaborationId: 'd3', seq: 2, updatedAt: new Date().toISOString(), messages: { count: 0, recent: [] }, activities: [], notes: { length: 0, excerpt: '' },
+    const projection = (collaborationId: string, seq: number) => ({
+      collaborationId, seq, updatedAt: new Date().toISOString(), messages: { count: 0, recent: [] }, activities: [], notes: { length: 0, excerpt: '' },
     });
+    await w.putProjections([projection('d3', 2), projection('d9', 7)]);
     await w.appendAudit([{ id: newId('aud'), collaborationId: 'd3', at: new Date().toISOString(), actor: { kind: 'system' }, kind: 'crdt', action: 'edit', outcome: 'executed', detail: {} }]);
     await w.publishPresence([{ collaborationId: 'd3', origin: 'test', data: new Uint8Array([1]) }]);
     expect(w.status()).toEqual({ mode: 'main', restarts: 0, mainThreadWrites: 5 });
@@ -99,6 +100,7 @@ describe('sqlite write thread', () => {
       expect(loaded.snapshot).not.toBeNull();
       expect(loaded.updates).toEqual([]);
       expect((await store.projections.get('d3'))?.seq).toBe(2);
+      expect((await store.projections.get('d9'))?.seq).toBe(7);
       expect((await store.audit.list('d3', { limit: 10 })).items.map((e) => e.action)).toEqual(['edit']);
     } finally {
       await store.close();

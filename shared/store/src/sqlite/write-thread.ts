@@ -49,7 +49,8 @@ export interface WriteThreadStatus {
 export interface SqliteWriteThread {
   appendBatch(entries: AppendEntry[]): Promise<AppendResult>;
   publishPresence(entries: PresenceEntry[]): Promise<void>;
-  putProjection(projection: CollaborationProjection): Promise<void>;
+  /** Several projections in one transaction. */
+  putProjections(projections: CollaborationProjection[]): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
   /** A kv row kept forever (markers the sync path records). */
   setKv(key: string, value: string): Promise<void>;
@@ -171,7 +172,7 @@ export function createSqliteWriteThread(dataDir: string, opts: WriteThreadOption
   return {
     appendBatch: (entries) => send({ kind: 'append', entries }) as Promise<AppendResult>,
     publishPresence: async (entries) => void (await send({ kind: 'presence', entries })),
-    putProjection: async (projection) => void (await send({ kind: 'projection', projection })),
+    putProjections: async (projections) => void (await send({ kind: 'projections', projections })),
     appendAudit: async (entries) => void (await send({ kind: 'audit', entries })),
     setKv: async (key, value) => void (await send({ kind: 'kv', key, value })),
     compact: (collaborationId, opts) => send({ kind: 'compact', collaborationId, historyRetentionMs: opts?.historyRetentionMs }) as Promise<boolean>,

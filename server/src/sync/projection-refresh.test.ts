@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '@trellis/runtime';
+import type { CollaborationProjection } from '@trellis/schema';
+import { createSqliteStore } from '@trellis/store';
+import type { Store } from '@trellis/store';
+import { PROJECTION_DELAY_MS, ProjectionRefresh, SWEEP_MS } from './projection-refresh.ts';
+
+const logger = createLogger({ level: 'silent', name: 'projection-refresh-test' });
+
+describe('[S16] projections refreshed in batches', () => {
+  let dir: string;
+  let store: Store;
+  /** Each store call, with the documents it stored. */
+  let writes: string[][];
+  /** The state each document is in now (its projection's seq). */
+  let seqs: Map<string, number>;
+  let refresh: ProjectionRefresh;
+
+  const projection = (id: string, seq: number): CollaborationProjection => ({
+    collaborationId: id, seq, updatedAt: new Date().toISOString(), messages: { count: 0, recent: [] }, activities: [], notes: { length: seq, excerpt: '' },
+  });
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    dir = mkdtempSync(join(tmpdir(), 'trellis-projection-'));
+    store = createSqliteStore({ dataDir: dir });
+    writes = [];
+    seqs = new Map();
+    refresh = new ProjectionRefresh({
+      project: (id) => (seqs.has(id) ? projection(id, seqs.get(id)!) : null),
+      put: async (ps) => {
+        writes.push(ps.map((p) => p.collaborationId));
+        for (const p of ps) await store.projections.put(p);
+      },
+      logger,
+    });
+  });
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = async (id: string) => (await store.projections.get(id))?.seq;
+
+  it('documents changed together are stored in one write, each with its state when the delay is up', async () => {
+    for (let i = 0; i < 20; i++) {
+      seqs.set(`d${i}`, 1);
+      refresh.changed(`d${i}`);
+    }
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS / 2);
+    // Changed again while waiting: still one projection, of the newer state.
+    seqs.set('d3', 5);
+    refresh.changed('d3');
+    expect(writes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS / 2 + SWEEP_MS);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.sort()).toEqual([...seqs.keys()].sort());
+    expect(await stored('d3')).toBe(5);
+    expect(await stored('d19')).toBe(1);
+    // Nothing changed since: nothing more is written.
+    await vi.advanceTimersByTimeAsync(10 * PROJECTION_DELAY_MS);
+    expect(writes).toHaveLength(1);
+  });
+
+  it('a document changed later waits its own delay, and is not written before it', async () => {
+    seqs.set('a', 1);
+    refresh.changed('a');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS - 300);
+    seqs.set('b', 1);
+    refresh.changed('b');
+    await vi.advanceTimersByTimeAsync(300 + SWEEP_MS);
+    expect(writes).toEqual([['a']]);
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS - 300 - SWEEP_MS - 1);
+    expect(writes).toEqual([['a']]);
+    await vi.advanceTimersByTimeAsync(SWEEP_MS + 1);
+    expect(writes).toEqual([['a'], ['b']]);
+    expect(await stored('b')).toBe(1);
+  });
+
+  it('a document leaving has its waiting projection stored at once, and only once', async () => {
+    seqs.set('a', 4);
+    refresh.changed('a');
+    expect(await refresh.flush('a')).toBe(true);
+    expect(await stored('a')).toBe(4);
+    expect(await refresh.flush('a')).toBe(false);
+    await vi.advanceTimersByTimeAsync(2 * PROJECTION_DELAY_MS);
+    expect(writes).toEqual([['a']]);
+  });
+
+  it('a document unloaded before its delay is up is skipped; a failed write is logged and the next change tries again', async () => {
+    seqs.set('gone', 1);
+    refresh.changed('gone');
+    seqs.delete('gone');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(writes).toEqual([]);
+
+    seqs.set('a', 1);
+    refresh.changed('a');
+    await store.close();
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(writes).toEqual([['a']]);
+    store = createSqliteStore({ dataDir: dir });
+    seqs.set('a', 2);
+    refresh.changed('a');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(await stored('a')).toBe(2);
+  });
+});
