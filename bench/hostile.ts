@@ -115,7 +115,9 @@ async function run(attackers: number, opts: { clients: number; rooms: number; ra
   // Crafted before the clock starts: building them costs the load generator, which shares the
   // machine with the server and the honest clients' timing.
   const frames = attackers > 0 ? Array.from({ length: CRAFTED_POOL }, (_, n) => syncUpdateFrame(crafted(n))) : [];
-  for (let a = 0; a < attackers; a++) bad.push(new Attacker(target.url(a, a % opts.rooms), 100, frames));
+  // Each attacker is a member of their own, an editor of one collaboration: what one member's
+  // offences cost them (their sockets on it are all closed, [H6]) must not fall on the others.
+  for (let a = 0; a < attackers; a++) bad.push(new Attacker(await target.newEditor!(a % opts.rooms, `attacker-${a}@load.test`), 100, frames));
   const health: number[] = [];
   try {
     // Warm-up, not recorded.

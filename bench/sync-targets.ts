@@ -13,6 +13,8 @@ export interface RunningTarget {
   pids: number[];
   /** WebSocket URL for client i of room r. */
   url(clientIndex: number, room: number): string;
+  /** Trellis: a new person, added to room r as an editor; resolves with their WebSocket URL. */
+  newEditor?(room: number, email: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +77,9 @@ export async function startTrellis(processes: number, rooms: number): Promise<Ru
   }
   await Promise.all(ports.map((p) => waitHttp(`http://127.0.0.1:${p}/api/health`)));
   const base = `http://127.0.0.1:${ports[0]}`;
-  const login = (await (await fetch(`${base}/api/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@load.test' }) })).json()) as { token: string };
+  const devLogin = async (email: string) =>
+    (await (await fetch(`${base}/api/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string; user: { id: string } };
+  const login = await devLogin('bench@load.test');
   const ids: string[] = [];
   for (let r = 0; r < rooms; r++) {
     const res = await fetch(`${base}/api/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ title: `bench ${r}` }) });
@@ -85,6 +89,14 @@ export async function startTrellis(processes: number, rooms: number): Promise<Ru
     name: processes === 1 ? 'Trellis' : `Trellis × ${processes} processes`,
     pids: children.map((c) => c.pid!),
     url: (i, room) => `ws://127.0.0.1:${ports[i % processes]}/sync/${ids[room]}?token=${login.token}`,
+    newEditor: async (room, email) => {
+      const editor = await devLogin(email);
+      const res = await fetch(`${base}/api/collaborations/${ids[room]}/members`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ userId: editor.user.id, role: 'editor' }),
+      });
+      if (res.status !== 201) throw new Error(`adding ${email} to room ${room}: ${res.status}`);
+      return `ws://127.0.0.1:${ports[0]}/sync/${ids[room]}?token=${editor.token}`;
+    },
     stop: async () => {
       await kill(children);
       rmSync(dataDir, { recursive: true, force: true });
