@@ -7,7 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { appendMessage, readMessages } from '@trellis/schema';
 import { withBrowserServer } from './browser-suite.ts';
-import { addMember, expectPhase, SCREENSHOTS, token, describeBrowser } from './harness.ts';
+import { addMember, createCollaboration, DESKTOP, expectPhase, MOBILE, SCREENSHOTS, setOffline, signIn, syncPhase, token, unsavedCount, describeBrowser } from './harness.ts';
 import { ownerProposesActivity } from './proposal-scene.ts';
 
 describeBrowser('web app: viewers', () => {
@@ -83,5 +83,59 @@ describeBrowser('web app: viewers', () => {
     }
     expect(owner.errors).toEqual([]);
     expect(viewer.errors).toEqual([]);
+  });
+
+  it('[P1][H16] at 375 px, an editor made a viewer while offline sees their edit undone in words and stays connected', { timeout: 120_000 }, async () => {
+    const owner = await signIn(suite.browser, suite.server, 'omar@example.com', DESKTOP);
+    const editor = await signIn(suite.browser, suite.server, 'ella@example.com', MOBILE);
+    const collabId = await createCollaboration(owner, 'Garden plan');
+    await addMember(owner, collabId, editor, 'editor');
+    await owner.page.goto(`/#/c/${collabId}/notes`);
+    await owner.page.getByTestId('notes').fill('Plant: tulips');
+    await expectPhase(owner.page, 'saved');
+
+    await editor.page.goto(`/#/c/${collabId}/notes`);
+    await expect.poll(() => editor.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Plant: tulips');
+    await expectPhase(editor.page, 'saved');
+    await setOffline(editor, true);
+    await expectPhase(editor.page, 'offline');
+    // Typed at the same spot the owner types at meanwhile: the server has to place it past the
+    // owner's text before it can refuse it.
+    await editor.page.getByTestId('notes').click();
+    await editor.page.keyboard.press('End');
+    await editor.page.keyboard.type(', roses');
+    await expect.poll(() => unsavedCount(editor.page)).toBeGreaterThan(0);
+
+    const res = await fetch(`${suite.server.url.replace('localhost', '127.0.0.1')}/api/collaborations/${collabId}/members/${editor.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${await token(owner)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'viewer' }),
+    });
+    expect(res.status).toBe(200);
+    await owner.page.getByTestId('notes').click();
+    await owner.page.keyboard.press('End');
+    await owner.page.keyboard.type(', daisies');
+    await expectPhase(owner.page, 'saved');
+
+    await setOffline(editor, false);
+    const toast = editor.page.getByTestId('toast').filter({ hasText: 'A change of yours was not accepted and has been undone' });
+    await toast.waitFor({ timeout: 20_000 });
+    // Said where a phone shows it: inside the screen's width.
+    const box = await toast.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(MOBILE.width);
+    await editor.page.getByText('You are a viewer').waitFor({ timeout: 10_000 });
+    await expect.poll(() => editor.page.getByTestId('notes').inputValue(), { timeout: 10_000 }).toBe('Plant: tulips, daisies');
+    await expectPhase(editor.page, 'saved');
+    await editor.page.screenshot({ path: join(SCREENSHOTS, 'collaboration-demoted-mobile.png'), fullPage: true });
+    // Still connected a while later: the refusal did not end the connection or start a reconnect loop.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await syncPhase(editor.page)).toBe('saved');
+    expect(await editor.page.getByText('reconnecting', { exact: false }).count()).toBe(0);
+    // Nobody else ever had it.
+    expect(await owner.page.getByTestId('notes').inputValue()).toBe('Plant: tulips, daisies');
+    expect(owner.errors).toEqual([]);
+    expect(editor.errors).toEqual([]);
   });
 });
