@@ -6,7 +6,7 @@ import { createLogger } from '@trellis/runtime';
 import type { CollaborationProjection } from '@trellis/schema';
 import { createSqliteStore } from '@trellis/store';
 import type { Store } from '@trellis/store';
-import { PROJECTION_DELAY_MS, ProjectionRefresh, SWEEP_MS } from './projection-refresh.ts';
+import { PROJECTION_DELAY_MS, ProjectionRefresh, SLICE_MS, SWEEP_MS } from './projection-refresh.ts';
 
 const logger = createLogger({ level: 'silent', name: 'projection-refresh-test' });
 
@@ -24,7 +24,7 @@ describe('[S16] projections refreshed in batches', () => {
   });
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance', 'Date'] });
     dir = mkdtempSync(join(tmpdir(), 'trellis-projection-'));
     store = createSqliteStore({ dataDir: dir });
     writes = [];
@@ -65,6 +65,36 @@ describe('[S16] projections refreshed in batches', () => {
     // Nothing changed since: nothing more is written.
     await vi.advanceTimersByTimeAsync(10 * PROJECTION_DELAY_MS);
     expect(writes).toHaveLength(1);
+  });
+
+  it('a sweep longer than its slice lets other work run between slices, and every document is still stored', async () => {
+    // Each projection takes a quarter of a slice; the first one also leaves other work waiting.
+    const order: string[] = [];
+    const slow = new ProjectionRefresh({
+      project: (id) => {
+        if (order.length === 0) {
+          order.push('projecting');
+          setImmediate(() => order.push('other work'));
+        }
+        vi.advanceTimersByTime(SLICE_MS / 4);
+        return projection(id, 1);
+      },
+      put: async (ps) => {
+        order.push('write');
+        writes.push(ps.map((p) => p.collaborationId));
+        for (const p of ps) await store.projections.put(p);
+      },
+      logger,
+    });
+    const ids = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    for (const id of ids) slow.changed(id);
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(writes.length).toBeGreaterThanOrEqual(3);
+    for (const w of writes) expect(w.length).toBeLessThanOrEqual(4);
+    expect(writes.flat()).toEqual(ids);
+    for (const id of ids) expect(await stored(id)).toBe(1);
+    // The other work ran before the sweep was done.
+    expect(order.indexOf('other work')).toBeLessThan(order.lastIndexOf('write'));
   });
 
   it('a document changed later waits its own delay, and is not written before it', async () => {
