@@ -122,6 +122,19 @@ describe('[S16] projections refreshed in batches', () => {
     expect(writes).toEqual([['a']]);
   });
 
+  it('stopping stores every waiting projection at once, and nothing is written after', async () => {
+    for (const id of ['a', 'b', 'c']) {
+      seqs.set(id, 3);
+      refresh.changed(id);
+    }
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS / 2);
+    await refresh.flushAll();
+    expect(writes).toEqual([['a', 'b', 'c']]);
+    for (const id of ['a', 'b', 'c']) expect(await stored(id)).toBe(3);
+    await vi.advanceTimersByTimeAsync(2 * PROJECTION_DELAY_MS);
+    expect(writes).toHaveLength(1);
+  });
+
   it('a document unloaded before its delay is up is skipped; a failed write is logged and the next change tries again', async () => {
     seqs.set('gone', 1);
     refresh.changed('gone');

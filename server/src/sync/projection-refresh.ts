@@ -27,7 +27,8 @@ export interface ProjectionRefreshDeps {
 export class ProjectionRefresh {
   /** Documents waiting for a projection, in the order they became due (equal delays). */
   private readonly due = new Map<string, number>();
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The next sweep or slice, while one is scheduled. */
+  private scheduled: { cancel: () => void } | null = null;
 
   constructor(private readonly deps: ProjectionRefreshDeps) {}
 
@@ -35,7 +36,7 @@ export class ProjectionRefresh {
   changed(id: string): void {
     if (this.due.has(id)) return;
     this.due.set(id, performance.now() + PROJECTION_DELAY_MS);
-    if (!this.timer) this.arm();
+    if (!this.scheduled) this.arm();
   }
 
   /** The document is leaving: store its waiting projection now. Resolves true if there was one. */
@@ -46,15 +47,29 @@ export class ProjectionRefresh {
     return true;
   }
 
+  /** Stopping: every waiting projection is stored now, in one write. */
+  async flushAll(): Promise<void> {
+    this.scheduled?.cancel();
+    this.scheduled = null;
+    const batch: CollaborationProjection[] = [];
+    for (const id of this.due.keys()) {
+      const p = this.deps.project(id);
+      if (p) batch.push(p);
+    }
+    this.due.clear();
+    if (batch.length > 0) await this.store(batch);
+  }
+
   private arm(): void {
     const first = this.due.values().next();
     if (first.done) return;
-    this.timer = setTimeout(() => this.sweep(), Math.max(SWEEP_MS, Math.ceil(first.value - performance.now())));
-    this.timer.unref();
+    const timer = setTimeout(() => this.sweep(), Math.max(SWEEP_MS, Math.ceil(first.value - performance.now())));
+    timer.unref();
+    this.scheduled = { cancel: () => clearTimeout(timer) };
   }
 
   private sweep(): void {
-    this.timer = null;
+    this.scheduled = null;
     const now = performance.now();
     const batch: CollaborationProjection[] = [];
     let sliceFull = false;
@@ -71,8 +86,9 @@ export class ProjectionRefresh {
     if (batch.length > 0) void this.store(batch);
     if (!sliceFull) return this.arm();
     // The rest of this sweep after whatever else is waiting (each slice is one write).
-    this.timer = setImmediate(() => this.sweep());
-    this.timer.unref();
+    const slice = setImmediate(() => this.sweep());
+    slice.unref();
+    this.scheduled = { cancel: () => clearImmediate(slice) };
   }
 
   private store(batch: CollaborationProjection[]): Promise<void> {

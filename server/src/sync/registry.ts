@@ -531,6 +531,8 @@ export class DocRegistry implements DocHost {
   /** Store everything pending (graceful shutdown). */
   async flush(): Promise<void> {
     await this.deps.persister.idle();
+    // After the updates: each projection names the last stored seq it reflects.
+    await this.projections.flushAll();
   }
 }
 

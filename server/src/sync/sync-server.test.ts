@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { appendMessage, findActivityMap, messagesOf, notesOf, activitiesOf } from '@trellis/schema';
-import { loadStoredDoc } from '@trellis/store';
+import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor, recordAcks } from '../testing/harness.ts';
 import type { TestUser } from '../testing/harness.ts';
 import type { RunningServer } from '../server.ts';
@@ -171,6 +171,34 @@ describe('sync endpoint', () => {
     const proj = (await server.store.projections.get(collab))!;
     expect(proj.seq).toBeGreaterThan(0);
     expect(proj.notes.excerpt.length).toBeGreaterThan(0);
+  });
+
+  it('[S16] a server stopped right after an edit has stored its projection', async () => {
+    const own = await startTestServer();
+    let stopped = false;
+    try {
+      const who = await login(own.url, 'stopper@example.com');
+      const id = await createCollaboration(own.url, who);
+      const p = connect(own.url, id, who.token);
+      await synced(p);
+      notesOf(p.doc).insert(0, 'written just before a restart');
+      await waitFor(async () => notesOf(await loadStoredDoc(own.store, id)).toString().length > 0, 5000, 'stored');
+      const lastSeq = (await own.store.docs.load(id)).lastSeq;
+      p.disconnect();
+      // Well inside the 2 s before the projection would be refreshed.
+      await own.stop();
+      stopped = true;
+      const after = createSqliteStore({ dataDir: own.dataDir });
+      try {
+        const proj = await after.projections.get(id);
+        expect(proj?.seq).toBe(lastSeq);
+        expect(proj?.notes.excerpt).toContain('written just before a restart');
+      } finally {
+        await after.close();
+      }
+    } finally {
+      if (!stopped) await own.stop();
+    }
   });
 
   it('GET /metrics reports connections, documents, updates, bytes, persist latency and refusals', async () => {
