@@ -135,6 +135,62 @@ describe('[S16] projections refreshed in batches', () => {
     expect(writes).toHaveLength(1);
   });
 
+  it('stopping waits for a sweep write still under way, so the store is not closed under it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = new ProjectionRefresh({
+      project: (id) => projection(id, 6),
+      put: async (ps) => {
+        await held;
+        for (const p of ps) await store.projections.put(p);
+      },
+      logger,
+    });
+    slow.changed('a');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    let stopped = false;
+    const stopping = slow.flushAll().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(await stored('a')).toBe(6);
+  });
+
+  it('a document whose projection throws is logged and skipped: the others are stored, and later sweeps still run', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const odd = new ProjectionRefresh({
+      project: (id) => {
+        if (id === 'odd') throw new Error('not a document we can read');
+        return seqs.has(id) ? projection(id, seqs.get(id)!) : null;
+      },
+      put: async (ps) => {
+        writes.push(ps.map((p) => p.collaborationId));
+        for (const p of ps) await store.projections.put(p);
+      },
+      logger,
+    });
+    seqs.set('a', 1);
+    odd.changed('odd');
+    odd.changed('a');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(writes).toEqual([['a']]);
+    expect(warn).toHaveBeenCalled();
+    seqs.set('b', 2);
+    odd.changed('b');
+    odd.changed('odd');
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS + SWEEP_MS);
+    expect(writes).toEqual([['a'], ['b']]);
+    odd.changed('odd');
+    seqs.set('c', 3);
+    odd.changed('c');
+    await odd.flushAll();
+    expect(await odd.flush('odd')).toBe(false);
+    expect(writes).toEqual([['a'], ['b'], ['c']]);
+    expect(await stored('c')).toBe(3);
+    warn.mockRestore();
+  });
+
   it('a document unloaded before its delay is up is skipped; a failed write is logged and the next change tries again', async () => {
     seqs.set('gone', 1);
     refresh.changed('gone');

@@ -29,6 +29,8 @@ export class ProjectionRefresh {
   private readonly due = new Map<string, number>();
   /** The next sweep or slice, while one is scheduled. */
   private scheduled: { cancel: () => void } | null = null;
+  /** Writes under way: a stop waits for them before the store closes. */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(private readonly deps: ProjectionRefreshDeps) {}
 
@@ -42,22 +44,23 @@ export class ProjectionRefresh {
   /** The document is leaving: store its waiting projection now. Resolves true if there was one. */
   async flush(id: string): Promise<boolean> {
     if (!this.due.delete(id)) return false;
-    const p = this.deps.project(id);
+    const p = this.project(id);
     if (p) await this.store([p]);
     return true;
   }
 
-  /** Stopping: every waiting projection is stored now, in one write. */
+  /** Stopping: every waiting projection is stored now, in one write, and every write under way is done. */
   async flushAll(): Promise<void> {
     this.scheduled?.cancel();
     this.scheduled = null;
     const batch: CollaborationProjection[] = [];
     for (const id of this.due.keys()) {
-      const p = this.deps.project(id);
+      const p = this.project(id);
       if (p) batch.push(p);
     }
     this.due.clear();
-    if (batch.length > 0) await this.store(batch);
+    if (batch.length > 0) void this.store(batch);
+    await Promise.all(this.writing);
   }
 
   private arm(): void {
@@ -80,7 +83,7 @@ export class ProjectionRefresh {
         break;
       }
       this.due.delete(id);
-      const p = this.deps.project(id);
+      const p = this.project(id);
       if (p) batch.push(p);
     }
     if (batch.length > 0) void this.store(batch);
@@ -91,10 +94,23 @@ export class ProjectionRefresh {
     this.scheduled = { cancel: () => clearImmediate(slice) };
   }
 
+  /** The document's projection; a document that cannot be projected is logged and skipped, not left to stop the sweeps. */
+  private project(id: string): CollaborationProjection | null {
+    try {
+      return this.deps.project(id);
+    } catch (err) {
+      this.deps.logger.warn({ err, collaborationId: id }, 'projection failed');
+      return null;
+    }
+  }
+
   private store(batch: CollaborationProjection[]): Promise<void> {
-    return this.deps.put(batch).catch((err: unknown) => {
+    const write = this.deps.put(batch).catch((err: unknown) => {
       // The next change of each document projects it again.
       this.deps.logger.warn({ err, collaborations: batch.length }, 'projections not stored');
     });
+    this.writing.add(write);
+    void write.then(() => this.writing.delete(write));
+    return write;
   }
 }
