@@ -483,9 +483,8 @@ export class DocRegistry implements DocHost {
       await live.lastPersist;
       return this.tryUnload(live);
     }
-    if (await this.projections.flush(live.id)) {
-      if (live.connectionCount > 0 || live.pins > 0 || this.loaded.get(live.id) !== live) return;
-    }
+    // Anything may have happened while the projection was written, a change stored (due again) too.
+    if (await this.projections.flush(live.id)) return this.tryUnload(live);
     this.loaded.delete(live.id);
     this.storedSince.delete(live.id);
     this.deps.relay?.interest(live.id, false);
