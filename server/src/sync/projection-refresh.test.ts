@@ -112,6 +112,18 @@ describe('[S16] projections refreshed in batches', () => {
     expect(await stored('b')).toBe(1);
   });
 
+  it('documents falling due soon after a sweep wait for the next one, SWEEP_MS later, and are stored in one write', async () => {
+    for (const id of ['a', 'b', 'c']) {
+      seqs.set(id, 1);
+      refresh.changed(id);
+      await vi.advanceTimersByTimeAsync(SWEEP_MS / 5);
+    }
+    await vi.advanceTimersByTimeAsync(PROJECTION_DELAY_MS);
+    expect(writes).toEqual([['a']]);
+    await vi.advanceTimersByTimeAsync(SWEEP_MS);
+    expect(writes).toEqual([['a'], ['b', 'c']]);
+  });
+
   it('a document leaving has its waiting projection stored at once, and only once', async () => {
     seqs.set('a', 4);
     refresh.changed('a');
