@@ -117,6 +117,11 @@ describeBrowser('web app: viewers', () => {
     await owner.page.keyboard.type(', daisies');
     await expectPhase(owner.page, 'saved');
 
+    // Sync sockets that reach the server from here on: the one reconnect after going online, and no other.
+    let connections = 0;
+    editor.page.on('websocket', (ws) => {
+      if (ws.url().includes('/sync/')) ws.once('framereceived', () => connections++);
+    });
     await setOffline(editor, false);
     const toast = editor.page.getByTestId('toast').filter({ hasText: 'A change of yours was not accepted and has been undone' });
     await toast.waitFor({ timeout: 20_000 });
@@ -133,6 +138,7 @@ describeBrowser('web app: viewers', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await syncPhase(editor.page)).toBe('saved');
     expect(await editor.page.getByText('reconnecting', { exact: false }).count()).toBe(0);
+    expect(connections).toBe(1);
     // Nobody else ever had it.
     expect(await owner.page.getByTestId('notes').inputValue()).toBe('Plant: tulips, daisies');
     expect(owner.errors).toEqual([]);
