@@ -20,8 +20,12 @@ export function storeWrites(store: Store): SyncWrites {
   return {
     appendBatch: (entries) => store.docs.appendBatch(entries),
     publishPresence: (entries) => store.presence.publish(entries),
+    // Each its own write here: one that fails (a network blip, a document over MongoDB's size limit)
+    // does not keep the rest of the batch from being stored.
     putProjections: async (projections) => {
-      for (const p of projections) await store.projections.put(p);
+      const results = await Promise.allSettled(projections.map((p) => store.projections.put(p)));
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${projections.length} projections not stored`);
     },
     appendAudit: (entries) => store.audit.appendMany(entries),
     setKv: (key, value) => store.kv.set(key, value),
