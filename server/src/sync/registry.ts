@@ -324,7 +324,9 @@ export class DocRegistry implements DocHost {
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     this.refuseIfRecent(id);
-    const [collab, stored] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), this.readPass(id)]);
+    // The projection only to see whether it lags the log ([S16]: a crash before a sweep); never fails the load.
+    const projected = this.deps.store.projections.get(id).then((p) => p?.seq ?? 0, () => Number.POSITIVE_INFINITY);
+    const [collab, stored, projectedSeq] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), projected, this.readPass(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);
     const work = this.records.peek(id)?.work ?? 0;
@@ -355,6 +357,8 @@ export class DocRegistry implements DocHost {
     live.doc.getArray('activities');
     live.doc.getText('notes');
     this.storedSince.set(id, { updates: stored.updates.length, bytes: bytes - (stored.snapshot?.length ?? 0) });
+    // Stored updates its projection does not reflect (a process stopped before its sweep): project it.
+    if (stored.lastSeq > projectedSeq) this.projections.changed(id);
     return live;
   }
 

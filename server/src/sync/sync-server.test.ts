@@ -201,6 +201,22 @@ describe('sync endpoint', () => {
     }
   });
 
+  it('[S16] a document whose projection lags its stored updates (a process stopped before its sweep) is projected when next opened', async () => {
+    const id = await createCollaboration(server.url, owner);
+    // Stored by a process that died before projecting it.
+    const writer = new Y.Doc();
+    notesOf(writer).insert(0, 'stored before a crash');
+    await server.store.docs.append(id, [Y.encodeStateAsUpdate(writer)], 'a-process-that-crashed');
+    const lastSeq = (await server.store.docs.load(id)).lastSeq;
+    expect((await server.store.projections.get(id))?.seq ?? 0).toBeLessThan(lastSeq);
+    // Someone opens it and changes nothing.
+    const p = connect(server.url, id, owner.token);
+    providers.push(p);
+    await synced(p);
+    await waitFor(async () => (await server.store.projections.get(id))?.seq === lastSeq, 5000, 'projection caught up');
+    expect((await server.store.projections.get(id))?.notes.excerpt).toContain('stored before a crash');
+  });
+
   it('GET /metrics reports connections, documents, updates, bytes, persist latency and refusals', async () => {
     const p = open(editor.token);
     await synced(p);
