@@ -143,8 +143,12 @@ describe('[S16] projections refreshed in batches', () => {
     await refresh.flushAll();
     expect(writes).toEqual([['a', 'b', 'c']]);
     for (const id of ['a', 'b', 'c']) expect(await stored(id)).toBe(3);
+    // A change after the stop schedules nothing: no timer fires against a closed store.
+    seqs.set('d', 4);
+    refresh.changed('d');
     await vi.advanceTimersByTimeAsync(2 * PROJECTION_DELAY_MS);
     expect(writes).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('stopping waits for a sweep write still under way, so the store is not closed under it', async () => {

@@ -31,12 +31,14 @@ export class ProjectionRefresh {
   private scheduled: { cancel: () => void } | null = null;
   /** Writes under way: a stop waits for them before the store closes. */
   private readonly writing = new Set<Promise<void>>();
+  /** After flushAll: nothing more is scheduled (what is stored later is projected at the next load). */
+  private stopped = false;
 
   constructor(private readonly deps: ProjectionRefreshDeps) {}
 
   /** The document changed here: project it when its delay is up, unless already waiting. */
   changed(id: string): void {
-    if (this.due.has(id)) return;
+    if (this.stopped || this.due.has(id)) return;
     this.due.set(id, performance.now() + PROJECTION_DELAY_MS);
     if (!this.scheduled) this.arm();
   }
@@ -51,6 +53,7 @@ export class ProjectionRefresh {
 
   /** Stopping: every waiting projection is stored now, in one write, and every write under way is done. */
   async flushAll(): Promise<void> {
+    this.stopped = true;
     this.scheduled?.cancel();
     this.scheduled = null;
     const batch: CollaborationProjection[] = [];
