@@ -6,10 +6,12 @@
 // sub-millisecond schedule instead.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from './db.ts';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 import type { WriteRequest } from './write-requests.ts';
 import { writeRunner } from './write-requests.ts';
 
 const LOCK_WAIT_MS = 10_000;
+lowerThisThreadPriority();
 const db = openDb((workerData as { dataDir: string }).dataDir);
 db.pragma('busy_timeout = 0');
 const run = writeRunner(db);

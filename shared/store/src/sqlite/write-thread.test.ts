@@ -1,7 +1,7 @@
 // The SQLite write thread outlives its own thread: after the thread dies, writes are stored on the main
 // thread until a restarted thread is up, then on that thread; a write the dead thread held is rejected
 // (never left hanging) so the caller can retry it. Everything is read back through a fresh store.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -46,7 +46,33 @@ async function stored(collaborationId: string): Promise<{ seqs: number[]; log: s
   }
 }
 
+/** Nice value of each thread of this process (Linux). */
+function threadNices(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state is the 3rd field, nice the 19th.
+      out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 describe('sqlite write thread', () => {
+  it.skipIf(!existsSync('/proc/thread-self'))('[S5] runs below the event loop\'s priority, so a group commit does not preempt it on a busy machine', async () => {
+    const before = threadNices();
+    const w = (writer = createSqliteWriteThread(dir));
+    await w.appendBatch([edit('n1', 'a')]);
+    const lowered = [...threadNices()].filter(([tid, nice]) => !before.has(tid) && nice === 10);
+    expect(lowered).toHaveLength(1);
+    // The event loop's own thread keeps its priority.
+    expect(threadNices().get(String(process.pid))).toBe(before.get(String(process.pid)));
+    expect((await stored('n1')).log).toEqual(['a']);
+  });
+
   it('after the thread dies, a write is stored on the main thread, then on a restarted thread', async () => {
     const w = (writer = createSqliteWriteThread(dir, { restartBaseMs: 200, restartMaxMs: 200 }));
     expect((await w.appendBatch([edit('d1', 'a')]))[0]?.firstSeq).toBe(1);
