@@ -4,17 +4,26 @@
 // fan-out latency. Lowered, the commit waits for a free core instead; under full load CFS still gives
 // it about a tenth of a core against each busy thread, more than a commit needs (BENCHMARKS.md).
 // Linux only (a thread is a task with its own id and nice value); elsewhere nothing changes.
+// Relative to the nice value the thread started with (its creator's, the event loop's): a process
+// started below normal priority (`nice -n 15`, systemd's Nice=) as root would otherwise have its
+// write thread raised above its event loop.
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
+/** Nice levels the write thread sits below the event loop (nice 10 for a process at the default 0). */
 export const WRITE_THREAD_NICE = 10;
+/** The lowest priority Linux has. */
+const NICE_MAX = 19;
 
-/** Lowers the calling thread's priority; true if it did. */
-export function lowerThisThreadPriority(nice = WRITE_THREAD_NICE): boolean {
+/** Lowers the calling thread's priority by `by` nice levels (at most to 19), never raises it; true if it did. */
+export function lowerThisThreadPriority(by = WRITE_THREAD_NICE): boolean {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!Number.isInteger(tid) || tid <= 0) return false;
-    setPriority(tid, nice);
+    const current = getPriority(tid);
+    const lowered = Math.min(NICE_MAX, current + by);
+    if (lowered <= current) return false;
+    setPriority(tid, lowered);
     return true;
   } catch {
     // Not Linux, or not allowed: the thread keeps the process's priority.

@@ -1,6 +1,7 @@
 // The SQLite write thread outlives its own thread: after the thread dies, writes are stored on the main
 // thread until a restarted thread is up, then on that thread; a write the dead thread held is rejected
 // (never left hanging) so the caller can retry it. Everything is read back through a fresh store.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,32 @@ describe('sqlite write thread', () => {
     // The event loop's own thread keeps its priority.
     expect(threadNices().get(String(process.pid))).toBe(before.get(String(process.pid)));
     expect((await stored('n1')).log).toEqual(['a']);
+  });
+
+  it.skipIf(!existsSync('/proc/thread-self'))('[S5] in a process already below normal priority (nice 15), the thread goes lower still, never above the event loop', () => {
+    // A process of its own, its event loop at nice 15 (as `nice -n 15` or systemd's Nice= start it).
+    const script = `
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { setPriority } from 'node:os';
+      setPriority(0, 15);
+      const { createSqliteWriteThread } = await import(${JSON.stringify(new URL('./write-thread.ts', import.meta.url).href)});
+      const nices = () => new Map(readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+        return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+      }));
+      const before = nices();
+      const w = createSqliteWriteThread(${JSON.stringify(dir)});
+      await w.setKv('k', 'v');
+      const started = [...nices()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+      await w.close();
+      console.log(JSON.stringify({ loop: before.get(String(process.pid)), started }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { loop, started } = JSON.parse(out.trim().split('\n').pop()!) as { loop: number; started: number[] };
+    expect(loop).toBe(15);
+    // The write thread sits below the event loop (at most nice 19); no thread it brings runs above it.
+    expect(started).toContain(19);
+    expect(Math.min(...started)).toBeGreaterThanOrEqual(15);
   });
 
   it('after the thread dies, a write is stored on the main thread, then on a restarted thread', async () => {
