@@ -324,8 +324,8 @@ export class DocRegistry implements DocHost {
   private async load(id: string): Promise<LiveDoc> {
     // A failed load (store down, corrupt record) throws: never serve an empty document in its place.
     this.refuseIfRecent(id);
-    // The projection only to see whether it lags the log ([S16]: a crash before a sweep); never fails the load.
-    const projected = this.deps.store.projections.get(id).then((p) => p?.seq ?? 0, () => Number.POSITIVE_INFINITY);
+    // The projection's seq only, to see whether it lags the log ([S16]: a crash before a sweep); never fails the load.
+    const projected = this.deps.store.projections.seqOf(id).catch(() => Number.POSITIVE_INFINITY);
     const [collab, stored, projectedSeq] = await Promise.all([this.deps.store.collaborations.get(id), this.deps.store.docs.load(id), projected, this.readPass(id)]);
     if (!collab) throw new TrellisError('not_found', 'collaboration not found');
     const bytes = loadedBytes(stored);

@@ -240,6 +240,8 @@ export interface ProjectionRepo {
   /** Store unless a projection with a higher seq is already there (several processes write). */
   put(p: CollaborationProjection): Promise<void>;
   get(collaborationId: string): Promise<CollaborationProjection | null>;
+  /** Only the seq of the stored projection (0 when there is none): no document read or parsed. */
+  seqOf(collaborationId: string): Promise<number>;
 }
 
 /** Presence relayed between processes through the change feed; ephemeral (pruned with the feed). */

@@ -322,7 +322,9 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.projections.get('c1'))?.activities[0]?.title).toBe('new');
       await store.projections.put({ ...base, seq: 7, activities: [] });
       expect((await store.projections.get('c1'))?.seq).toBe(7);
+      expect(await store.projections.seqOf('c1')).toBe(7);
       expect(await store.projections.get('nope')).toBeNull();
+      expect(await store.projections.seqOf('nope')).toBe(0);
     });
 
     it('[D10] approvals transition exactly once (compare-and-set)', async () => {

@@ -21,5 +21,9 @@ export function mongoProjections({ c }: Ctx): ProjectionRepo {
       const d = await c.projections.findOne({ _id: collaborationId });
       return d ? parseRecord(CollaborationProjection, withoutId(d), `projection ${collaborationId}`) : null;
     },
+    async seqOf(collaborationId) {
+      const d = await c.projections.findOne({ _id: collaborationId }, { projection: { seq: 1 } });
+      return typeof d?.['seq'] === 'number' ? d['seq'] : 0;
+    },
   };
 }

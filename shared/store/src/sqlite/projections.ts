@@ -13,5 +13,9 @@ export function sqliteProjections(db: Db): ProjectionRepo {
       const r = stmt(db, 'SELECT data FROM projections WHERE collab_id = ?').get(collaborationId) as { data: string } | undefined;
       return r ? parseRecord(CollaborationProjection, JSON.parse(r.data), `projection ${collaborationId}`) : null;
     },
+    async seqOf(collaborationId) {
+      const r = stmt(db, 'SELECT seq FROM projections WHERE collab_id = ?').get(collaborationId) as { seq: number } | undefined;
+      return r?.seq ?? 0;
+    },
   };
 }
