@@ -539,12 +539,12 @@ export class DocRegistry implements DocHost {
   }
 }
 
-/** What a load of `stored` integrates, in order. */
 /** Refused by a trial load within the last REFUSED_TRIAL_MEMORY_MS ([H15]). */
 function refusedLately(r: TrialRecord | undefined): boolean {
   return r?.refusedAt !== undefined && Date.now() - r.refusedAt < REFUSED_TRIAL_MEMORY_MS;
 }
 
+/** What a load of `stored` integrates, in order. */
 function storedParts(stored: LoadedDoc): Uint8Array[] {
   return [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)];
 }
