@@ -7,25 +7,9 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { competingInserts, craft, keyStorm, nestedMaps, syncUpdateFrame } from '../server/src/sync/gate/testing/crafted.ts';
-import { LoadClient, typeAtRate } from './load-client.ts';
-import type { EditTracker } from './load-client.ts';
+import { LatencyTracker, LoadClient, typeAtRate } from './load-client.ts';
 import { ms, summarize } from './stats.ts';
 import { startTrellis } from './sync-targets.ts';
-
-class Tracker implements EditTracker {
-  pending = new Map<string, { t0: number; remaining: number }>();
-  latencies: number[] = [];
-  sent(token: string, receivers: number): void {
-    if (receivers > 0) this.pending.set(token, { t0: performance.now(), remaining: receivers });
-  }
-  seen(token: string): void {
-    const p = this.pending.get(token);
-    if (p && --p.remaining === 0) {
-      this.pending.delete(token);
-      this.latencies.push(performance.now() - p.t0);
-    }
-  }
-}
 
 /** Crafted updates prepared per run (each attacker cycles through them). */
 const CRAFTED_POOL = 300;
@@ -103,7 +87,7 @@ interface RunResult { honestP99: number; honestLost: number; loopP99: number; lo
 async function run(attackers: number, opts: { clients: number; rooms: number; rate: number; seconds: number }): Promise<RunResult> {
   const target = await startTrellis(1, opts.rooms);
   const base = target.url(0, 0).replace('ws://', 'http://').replace(/\/sync\/.*/, '');
-  const tracker = new Tracker();
+  const tracker = new LatencyTracker();
   const clients: LoadClient[] = [];
   const perRoom = new Array<number>(opts.rooms).fill(0);
   for (let i = 0; i < opts.clients; i++) {

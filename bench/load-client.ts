@@ -10,6 +10,26 @@ export interface EditTracker {
   seen(token: string): void;
 }
 
+/** Propagation latency of each edit (sent → seen by every other client of its document), and deliveries. */
+export class LatencyTracker implements EditTracker {
+  pending = new Map<string, { t0: number; remaining: number }>();
+  latencies: number[] = [];
+  /** Edits seen by another client. */
+  deliveries = 0;
+  sent(token: string, receivers: number): void {
+    if (receivers > 0) this.pending.set(token, { t0: performance.now(), remaining: receivers });
+  }
+  seen(token: string): void {
+    const p = this.pending.get(token);
+    if (!p) return;
+    this.deliveries++;
+    if (--p.remaining === 0) {
+      this.pending.delete(token);
+      this.latencies.push(performance.now() - p.t0);
+    }
+  }
+}
+
 const TOKEN = /#(\d+\.\d+)#/g;
 
 export class LoadClient {

@@ -12,6 +12,7 @@ import { startReference, startTrellis } from './sync-targets.ts';
 import type { RunningTarget } from './sync-targets.ts';
 
 const ignore: EditTracker = { sent: () => undefined, seen: () => undefined };
+const roomOf = (c: LoadClient) => Number(c.room);
 
 interface Inspector {
   heapMiB(): Promise<number>;
@@ -60,8 +61,8 @@ async function run(start: () => Promise<RunningTarget>, docs: number, more: numb
   const clients: LoadClient[] = [];
   try {
     const idle = await measure(target, inspector);
-    const first = Array.from({ length: docs }, (_, d) => new LoadClient(d, String(d), ignore));
-    await Promise.all(first.map((c) => c.connect(target.url(c.index, d(c)))));
+    const first = Array.from({ length: docs }, (_, room) => new LoadClient(room, String(room), ignore));
+    await Promise.all(first.map((c) => c.connect(target.url(c.index, roomOf(c)))));
     clients.push(...first);
     for (let k = 0; k < 100; k++) {
       for (const c of first) c.edit(0);
@@ -69,7 +70,7 @@ async function run(start: () => Promise<RunningTarget>, docs: number, more: numb
     }
     const loaded = await measure(target, inspector);
     const rest = Array.from({ length: docs * more }, (_, i) => new LoadClient(docs + i, String(i % docs), ignore));
-    for (let i = 0; i < rest.length; i += 50) await Promise.all(rest.slice(i, i + 50).map((c) => c.connect(target.url(c.index, d(c)))));
+    for (let i = 0; i < rest.length; i += 50) await Promise.all(rest.slice(i, i + 50).map((c) => c.connect(target.url(c.index, roomOf(c)))));
     clients.push(...rest);
     const connected = await measure(target, inspector);
     for (const c of clients.splice(0)) c.close();
@@ -82,8 +83,6 @@ async function run(start: () => Promise<RunningTarget>, docs: number, more: numb
     await target.stop();
   }
 }
-
-const d = (c: LoadClient) => Number(c.room);
 
 export async function runMemoryBench(opts: { docs?: number; more?: number } = {}): Promise<string> {
   const docs = opts.docs ?? 100;

@@ -3,8 +3,7 @@
 // client → seen by every other client of that document), delivered updates/s (an edit seen by one
 // other client; a server's echo to the sender is not a delivery), server CPU per delivered update and
 // RSS, for Trellis and the reference @y/websocket-server in the same run (interleaved repeats, medians).
-import { LoadClient, typeAtRate } from './load-client.ts';
-import type { EditTracker } from './load-client.ts';
+import { LatencyTracker, LoadClient, typeAtRate } from './load-client.ts';
 import { cpuSeconds, rssMiB } from './process-stats.ts';
 import { ms, summarize } from './stats.ts';
 import { bestRate, medianRows, table } from './sync-report.ts';
@@ -24,26 +23,7 @@ export interface PhaseResult {
   rss: number;
 }
 
-class Tracker implements EditTracker {
-  pending = new Map<string, { t0: number; remaining: number }>();
-  latencies: number[] = [];
-  deliveries = 0;
-  recording = true;
-  sent(token: string, receivers: number): void {
-    if (receivers > 0) this.pending.set(token, { t0: performance.now(), remaining: receivers });
-  }
-  seen(token: string): void {
-    const p = this.pending.get(token);
-    if (!p) return;
-    this.deliveries++;
-    if (--p.remaining === 0) {
-      this.pending.delete(token);
-      if (this.recording) this.latencies.push(performance.now() - p.t0);
-    }
-  }
-}
-
-async function connectAll(target: RunningTarget, clients: number, rooms: number, tracker: Tracker): Promise<{ all: LoadClient[]; perRoom: number[] }> {
+async function connectAll(target: RunningTarget, clients: number, rooms: number, tracker: LatencyTracker): Promise<{ all: LoadClient[]; perRoom: number[] }> {
   const all: LoadClient[] = [];
   const perRoom = new Array<number>(rooms).fill(0);
   for (let i = 0; i < clients; i++) {
@@ -56,7 +36,7 @@ async function connectAll(target: RunningTarget, clients: number, rooms: number,
   return { all, perRoom };
 }
 
-async function phase(target: RunningTarget, clients: LoadClient[], perRoom: number[], tracker: Tracker, rate: number, seconds: number): Promise<PhaseResult> {
+async function phase(target: RunningTarget, clients: LoadClient[], perRoom: number[], tracker: LatencyTracker, rate: number, seconds: number): Promise<PhaseResult> {
   tracker.latencies = [];
   tracker.pending.clear();
   tracker.deliveries = 0;
@@ -78,7 +58,7 @@ async function phase(target: RunningTarget, clients: LoadClient[], perRoom: numb
 }
 
 export async function benchTarget(target: RunningTarget, opts: { clients: number; rooms: number; rates: number[]; seconds: number; stopAboveMs: number }): Promise<PhaseResult[]> {
-  const tracker = new Tracker();
+  const tracker = new LatencyTracker();
   const { all, perRoom } = await connectAll(target, opts.clients, opts.rooms, tracker);
   const results: PhaseResult[] = [];
   try {
