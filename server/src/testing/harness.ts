@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
 import { createLogger, freePort } from '@trellis/runtime';
+import type { Logger } from '@trellis/runtime';
 import { notesOf } from '@trellis/schema';
 import { createSqliteStore, loadStoredDoc } from '@trellis/store';
 import type { SyncLimits } from '../sync/limits.ts';
@@ -20,9 +21,9 @@ import type { RunningServer } from '../server.ts';
 
 export const tempDir = (prefix = 'trellis-test-') => mkdtempSync(join(tmpdir(), prefix));
 
-export async function startTestServer(opts: { dataDir?: string; limits?: Partial<SyncLimits>; env?: Record<string, string> } = {}): Promise<RunningServer & { dataDir: string }> {
+export async function startTestServer(opts: { dataDir?: string; limits?: Partial<SyncLimits>; env?: Record<string, string>; logger?: Logger } = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir();
-  const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'test-server' });
+  const logger = opts.logger ?? createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'test-server' });
   const server = await startServer(
     { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, STORE: 'sqlite', MONGODB_URL: undefined, SUPABASE_URL: undefined, SUPABASE_JWT_SECRET: undefined, ALLOWED_ORIGINS: opts.env?.['ALLOWED_ORIGINS'], MAX_PAYLOAD_BYTES: 1024 * 1024, MAX_DOC_BYTES: 10 * 1024 * 1024,
       PEER_ADDRESS: opts.env?.['PEER_ADDRESS'], PEER_HOST: opts.env?.['PEER_HOST'], PEER_SECRET: opts.env?.['PEER_SECRET'] },

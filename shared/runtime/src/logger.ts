@@ -16,7 +16,10 @@ export function createLogger(opts: { level: string; name: string; destination?: 
   );
 }
 
-/** Remove `token=` query values from a URL before it is logged. */
+/** Remove secrets from a URL before it is logged: `token=` query values, and the invite token that
+ *  `POST /api/invites/:token/accept` carries in its path (whoever reads the log could join with it). */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]');
+  return url
+    .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
+    .replace(/^(\/api\/invites\/)[^/?#]+/i, '$1[redacted]');
 }
