@@ -1,8 +1,8 @@
 // The proxy configs — generated (scripts/lib/nginx-conf.ts, `npm run cluster`) and shipped
 // (deploy/nginx/trellis.conf, docker-compose) — route every request of one collaboration to one
-// server [O5] and forward the client's address and scheme from every location [O3]. Checked by
-// reading both, then by running nginx on each in front of three stub upstreams (skipped, with a
-// notice, where nginx is not installed).
+// server [O5], forward the client's address and scheme from every location [O3] and log no token
+// [I6]. Checked by reading both, then by running nginx on each in front of three stub upstreams
+// (skipped, with a notice, where nginx is not installed).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNginx, REPO_ROOT } from '../scripts/cluster-lib.ts';
-import { COLLAB_MAP, renderNginxConf } from '../scripts/lib/nginx-conf.ts';
+import { ACCESS_LOG_FORMAT, COLLAB_MAP, renderNginxConf } from '../scripts/lib/nginx-conf.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import { waitUntil } from '../scripts/lib/wait.ts';
 
@@ -54,6 +54,11 @@ describe('nginx configs', () => {
       expect(byMatch.get('~ ^/api/collaborations/[^/]+(/|$)')).toContain('proxy_pass http://trellis_by_collab;');
     });
 
+    it(`[I6] ${name}: the access log uses the one format that leaves tokens out`, () => {
+      expect(squash(conf)).toContain(squash(ACCESS_LOG_FORMAT));
+      expect(conf).toMatch(/access_log \S+ trellis;/);
+    });
+
     it(`[O3] ${name}: every proxied location forwards X-Forwarded-For and X-Forwarded-Proto`, () => {
       const proxied = locations(conf).filter((l) => l.body.includes('proxy_pass'));
       expect(proxied.length).toBeGreaterThanOrEqual(4);
@@ -91,7 +96,7 @@ describe.skipIf(!nginx)('nginx routing, live', () => {
     await Promise.all(stubs.map((s) => new Promise((r) => s.close(r))));
   });
 
-  async function startNginx(render: (prefix: string, port: number, upstreams: number[]) => string): Promise<string> {
+  async function startNginx(render: (prefix: string, port: number, upstreams: number[]) => string): Promise<{ url: string; prefix: string }> {
     const prefix = mkdtempSync(join(tmpdir(), 'trellis-nginx-routing-'));
     mkdirSync(join(prefix, 'logs'), { recursive: true });
     const port = await freePort();
@@ -104,14 +109,14 @@ describe.skipIf(!nginx)('nginx routing, live', () => {
     running.push({ proc, prefix });
     const url = `http://127.0.0.1:${port}`;
     await waitUntil(async () => (await fetch(`${url}/api/me`).catch(() => null))?.ok === true, 10_000, 'nginx did not start');
-    return url;
+    return { url, prefix };
   }
 
   const upstreamOf = async (url: string): Promise<{ port: number; xff: string | null; proto: string | null }> => (await (await fetch(url)).json()) as { port: number; xff: string | null; proto: string | null };
 
   for (const name of ['generated', 'shipped'] as const) {
     it(`[O5][O3] ${name}: one collaboration, one server — sync and REST alike; collaborations spread; client address forwarded`, async () => {
-      const url = await startNginx(name === 'generated' ? generated : shipped);
+      const { url } = await startNginx(name === 'generated' ? generated : shipped);
       const home = new Map<string, number>();
       for (let i = 0; i < 12; i++) {
         const id = `col_${i.toString(36)}routing${i * 7919}`;
@@ -128,6 +133,22 @@ describe.skipIf(!nginx)('nginx routing, live', () => {
       expect(new Set(home.values()).size).toBeGreaterThanOrEqual(2);
       // Requests not scoped to a collaboration still reach a server.
       expect(ports).toContain((await upstreamOf(`${url}/api/approvals?status=pending`)).port);
+    });
+  }
+
+  for (const name of ['generated', 'shipped'] as const) {
+    it(`[I6] ${name}: the access log shows neither an invite link's token (in its path) nor a sync token (in its query)`, async () => {
+      const { url, prefix } = await startNginx(name === 'generated' ? generated : shipped);
+      const invite = 'InviteToken_'.padEnd(43, 'x');
+      const jwt = 'eyJhbGciOiJIUzI1NiJ9.secret-jwt.sig';
+      expect((await fetch(`${url}/api/invites/${invite}/accept`, { method: 'POST' })).ok).toBe(true);
+      expect((await fetch(`${url}/API/INVITES/${invite}/accept`, { method: 'POST' })).status).toBeLessThan(500);
+      expect((await fetch(`${url}/sync/col_x?token=${jwt}`)).ok).toBe(true);
+      let log = '';
+      await waitUntil(async () => (log = readFileSync(join(prefix, 'access.log'), 'utf8')).includes('/sync/col_x'), 5_000, 'requests logged');
+      expect(log).toContain('POST /api/invites/[redacted]/accept');
+      expect(log).not.toContain(invite);
+      expect(log).not.toContain('secret-jwt');
     });
   }
 });

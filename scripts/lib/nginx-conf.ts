@@ -52,6 +52,15 @@ const FORWARDED = [
 
 /** The collaboration a request is scoped to: the key nginx hashes to pick its server (SPEC [O5]).
  *  Shared with deploy/nginx/trellis.conf (tests/nginx-routing.test.ts keeps the two equal). */
+/** The access log's line, shared with deploy/nginx/trellis.conf: `$uri`, not `$request_uri`, since
+ *  sync URLs carry ?token=<jwt>; and an invite link carries its token in its path (SPEC [I6]), so
+ *  that part is replaced (any case: the servers route paths case-insensitively). */
+export const ACCESS_LOG_FORMAT = `  map $uri $trellis_logged_uri {
+    ~*^/api/invites/[^/]+(?<invite_rest>.*)$ /api/invites/[redacted]$invite_rest;
+    default $uri;
+  }
+  log_format trellis '$remote_addr [$time_local] "$request_method $trellis_logged_uri $server_protocol" $status $body_bytes_sent $request_time upstream=$upstream_addr';`;
+
 export const COLLAB_MAP = `  map $uri $trellis_collab {
     ~^/sync/(?<sync_collab>[^/]+) $sync_collab;
     ~^/api/collaborations/(?<api_collab>[^/]+) $api_collab;
@@ -127,8 +136,7 @@ ${types}
   uwsgi_temp_path ${p('uwsgi')};
   scgi_temp_path ${p('scgi')};
 
-  # $uri, not $request_uri: sync URLs carry ?token=<jwt>, which must not reach the logs.
-  log_format trellis '$remote_addr [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent $request_time upstream=$upstream_addr';
+${ACCESS_LOG_FORMAT}
   access_log ${p('access.log')} trellis;
 
   map $http_upgrade $connection_upgrade {
