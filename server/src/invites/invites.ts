@@ -72,9 +72,14 @@ export async function acceptLink(deps: InviteDeps, token: string, userId: string
   const invite = await store.invites.findByTokenHash(hashToken(token));
   if (!invite) throw new TrellisError('not_found', 'no such invite link');
   const existing = await store.members.get(invite.collaborationId, userId);
-  if (existing) return { collaborationId: invite.collaborationId, role: existing.role };
-  await useOrThrow(deps, invite);
+  if (existing) {
+    // A join that a crash cut off before its claim was settled: settle it now.
+    await store.invites.settle(invite.id, userId);
+    return { collaborationId: invite.collaborationId, role: existing.role };
+  }
+  await useOrThrow(deps, invite, userId);
   const role = await join(deps, invite.collaborationId, invite.createdBy, userId, invite.role, 'link', invite.id);
+  await store.invites.settle(invite.id, userId);
   return { collaborationId: invite.collaborationId, role };
 }
 
@@ -85,19 +90,22 @@ export async function claimEmailInvites(deps: InviteDeps, userId: string, email:
   for (const invite of await deps.store.invites.listOpenForEmail(email.toLowerCase())) {
     try {
       if (await deps.store.members.get(invite.collaborationId, userId)) continue;
-      await useOrThrow(deps, invite);
+      await useOrThrow(deps, invite, userId);
       await join(deps, invite.collaborationId, invite.createdBy, userId, invite.role, 'email', invite.id);
+      await deps.store.invites.settle(invite.id, userId);
     } catch (err) {
       deps.logger.warn({ err, inviteId: invite.id, collaborationId: invite.collaborationId }, 'email invite not claimed');
     }
   }
 }
 
-async function useOrThrow(deps: InviteDeps, invite: Invite): Promise<void> {
+/** Takes a use for the user, or gives back the one they took before a crash cut their join short
+ *  (the store keeps it as their claim until `settle`, [D40]). */
+async function useOrThrow(deps: InviteDeps, invite: Invite, userId: string): Promise<void> {
   // The inviter's rights are checked before a use is taken, so a dead invite stays countable.
   const inviter = await deps.store.members.get(invite.collaborationId, invite.createdBy);
   if (inviter?.role !== 'owner') throw new TrellisError('gone', 'this invite is no longer valid: the person who sent it can no longer add members');
-  const taken = await deps.store.invites.use(invite.id, new Date().toISOString());
+  const taken = await deps.store.invites.use(invite.id, new Date().toISOString(), userId);
   if (!taken.ok) throw new TrellisError('gone', REFUSAL_MESSAGES[taken.reason]);
 }
 

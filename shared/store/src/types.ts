@@ -58,13 +58,19 @@ export interface InviteRepo {
   findByTokenHash(tokenHash: string): Promise<Invite | null>;
   /** A collaboration's invites, newest first, cursor-paginated. */
   listForCollaboration(collaborationId: string, page: PageRequest): Promise<Page<Invite>>;
-  /** Email invites for this (lower-cased) address that are neither revoked nor used up. */
+  /** Email invites for this (lower-cased) address that are neither revoked nor used up (a use
+   *  whose claim is not settled yet leaves its invite listed: the join is still to be made). */
   listOpenForEmail(email: string): Promise<Invite[]>;
   /** Sets revokedAt once; returns the invite (null if it is not one of this collaboration's). */
   revoke(collaborationId: string, id: string, at: string): Promise<Invite | null>;
-  /** Takes one use atomically (`[D40]`): of concurrent takes of the last use exactly one succeeds;
-   *  a revoked, expired (expiresAt ≤ now) or used-up invite is refused with the reason. */
-  use(id: string, now: string): Promise<{ ok: true; invite: Invite } | { ok: false; reason: InviteRefusal }>;
+  /** Takes one use for `userId` atomically (`[D40]`): of concurrent takes of the last use exactly one
+   *  succeeds; a revoked, expired (expiresAt ≤ now) or used-up invite is refused with the reason. The
+   *  use is the user's claim until `settle`d: while it is, their takes are granted on it without
+   *  another use (a join cut short by a crash, the same person accepting twice at once), unless the
+   *  invite was revoked or expired since. */
+  use(id: string, now: string, userId: string): Promise<{ ok: true; invite: Invite } | { ok: false; reason: InviteRefusal }>;
+  /** The user joined on their claim: it is spent (a later take of theirs is a new use). */
+  settle(id: string, userId: string): Promise<void>;
 }
 
 export interface StoredUpdate {

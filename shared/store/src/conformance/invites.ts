@@ -28,7 +28,7 @@ export function runInviteConformance(name: string, setup: () => Promise<Conforma
       const i = invite(c.id);
       await store.invites.create(i);
       const now = new Date().toISOString();
-      const results = await Promise.all(Array.from({ length: 8 }, () => store.invites.use(i.id, now)));
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => store.invites.use(i.id, now, `user${n}`)));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok).map((r) => (r.ok ? null : r.reason))).toEqual(Array(7).fill('used_up'));
       expect((await store.invites.get(i.id))?.uses).toBe(1);
@@ -43,15 +43,37 @@ export function runInviteConformance(name: string, setup: () => Promise<Conforma
       const expired = invite(c.id, { expiresAt: new Date(now.getTime() - 1000).toISOString() });
       const revoked = invite(c.id);
       for (const i of [three, expired, revoked]) await store.invites.create(i);
-      for (let n = 1; n <= 3; n++) expect(await store.invites.use(three.id, now.toISOString())).toMatchObject({ ok: true, invite: { uses: n } });
-      expect(await store.invites.use(three.id, now.toISOString())).toEqual({ ok: false, reason: 'used_up' });
-      expect(await store.invites.use(expired.id, now.toISOString())).toEqual({ ok: false, reason: 'expired' });
+      for (let n = 1; n <= 3; n++) expect(await store.invites.use(three.id, now.toISOString(), `user${n}`)).toMatchObject({ ok: true, invite: { uses: n } });
+      expect(await store.invites.use(three.id, now.toISOString(), 'user4')).toEqual({ ok: false, reason: 'used_up' });
+      expect(await store.invites.use(expired.id, now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'expired' });
       expect(await store.invites.revoke(c.id, revoked.id, now.toISOString())).toMatchObject({ revokedAt: now.toISOString() });
       // Revoking again keeps the first time; another collaboration's id is not found.
       expect(await store.invites.revoke(c.id, revoked.id, new Date(now.getTime() + 5000).toISOString())).toMatchObject({ revokedAt: now.toISOString() });
       expect(await store.invites.revoke('col_other', three.id, now.toISOString())).toBeNull();
-      expect(await store.invites.use(revoked.id, now.toISOString())).toEqual({ ok: false, reason: 'revoked' });
-      expect(await store.invites.use('inv_missing', now.toISOString())).toEqual({ ok: false, reason: 'absent' });
+      expect(await store.invites.use(revoked.id, now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'revoked' });
+      expect(await store.invites.use('inv_missing', now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'absent' });
+    });
+
+    it('[D40] a use is its taker\'s claim until settled: granted again to them alone (also concurrently) without another use, unless revoked; settled, a take is a new use', async () => {
+      const c = collab('olga');
+      await store.collaborations.create(c);
+      const now = new Date().toISOString();
+      const two = invite(c.id, { maxUses: 2 });
+      await store.invites.create(two);
+      // The same person taking at once (or again after a crash before their join): one use.
+      const mine = await Promise.all(Array.from({ length: 6 }, () => store.invites.use(two.id, now, 'ann')));
+      expect(mine.every((r) => r.ok)).toBe(true);
+      expect((await store.invites.get(two.id))?.uses).toBe(1);
+      expect(await store.invites.use(two.id, now, 'bob')).toMatchObject({ ok: true, invite: { uses: 2 } });
+      expect(await store.invites.use(two.id, now, 'cyd')).toEqual({ ok: false, reason: 'used_up' });
+      expect(await store.invites.use(two.id, now, 'ann')).toMatchObject({ ok: true, invite: { uses: 2 } });
+      // Settled (ann joined): a take of hers is a new use, and there is none left.
+      await store.invites.settle(two.id, 'ann');
+      expect(await store.invites.use(two.id, now, 'ann')).toEqual({ ok: false, reason: 'used_up' });
+      // A claim does not outlive revocation.
+      await store.invites.revoke(c.id, two.id, now);
+      expect(await store.invites.use(two.id, now, 'bob')).toEqual({ ok: false, reason: 'revoked' });
+      expect((await store.invites.get(two.id))?.uses).toBe(2);
     });
 
     it('[D40] lists a collaboration\'s invites newest first, paginated, and open email invites by address', async () => {
@@ -76,8 +98,11 @@ export function runInviteConformance(name: string, setup: () => Promise<Conforma
       const used = invite(other.id, mail);
       const gone = invite(other.id, mail);
       for (const i of [open, used, gone]) await store.invites.create(i);
-      await store.invites.use(used.id, new Date().toISOString());
+      await store.invites.use(used.id, new Date().toISOString(), 'pat');
       await store.invites.revoke(other.id, gone.id, new Date().toISOString());
+      // Used, its join not settled yet (cut short by a crash): still to be claimed.
+      expect((await store.invites.listOpenForEmail('pat@example.com')).map((i) => i.id)).toEqual([open.id, used.id].sort());
+      await store.invites.settle(used.id, 'pat');
       expect((await store.invites.listOpenForEmail('pat@example.com')).map((i) => i.id)).toEqual([open.id]);
       expect(await store.invites.listOpenForEmail('nobody@example.com')).toEqual([]);
     });

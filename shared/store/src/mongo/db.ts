@@ -35,7 +35,8 @@ export interface Collections {
   users: Collection<Stored<User>>;
   collaborations: Collection<Stored<Collaboration>>;
   members: Collection<Stored<Membership>>;
-  invites: Collection<Stored<Invite>>;
+  /** `claims`: users whose use is taken and not yet settled by their join ([D40]); never served. */
+  invites: Collection<Stored<Invite> & { claims?: string[] }>;
   docs: Collection<DocHead>;
   updates: Collection<UpdateDoc>;
   snapshots: Collection<SnapshotChunkDoc>;

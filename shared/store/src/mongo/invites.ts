@@ -1,5 +1,6 @@
 // Invites by email and by link. Taking a use is one conditional findOneAndUpdate, so concurrent
-// accepts of a single-use link (from any server) succeed exactly once ([D40]).
+// accepts of a single-use link (from any server) succeed exactly once ([D40]); the same update
+// records the taker's claim (`claims`) until their join settles it.
 import { Invite } from '@trellis/schema';
 import type { InviteRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
@@ -31,7 +32,7 @@ export function mongoInvites({ c }: Ctx): InviteRepo {
       return toPage(rows, page.limit, toInvite, (d) => d._id);
     },
     async listOpenForEmail(email) {
-      const rows = await c.invites.find({ email, revokedAt: null, $expr: { $lt: ['$uses', '$maxUses'] } }).sort({ _id: 1 }).limit(100).toArray();
+      const rows = await c.invites.find({ email, revokedAt: null, $or: [{ $expr: { $lt: ['$uses', '$maxUses'] } }, { 'claims.0': { $exists: true } }] }).sort({ _id: 1 }).limit(100).toArray();
       return rows.map(toInvite);
     },
     async revoke(collaborationId, id, at) {
@@ -39,10 +40,10 @@ export function mongoInvites({ c }: Ctx): InviteRepo {
       const d = await c.invites.findOne({ _id: id, collaborationId });
       return d ? toInvite(d) : null;
     },
-    async use(id, now) {
+    async use(id, now, userId) {
       const d = await c.invites.findOneAndUpdate(
-        { _id: id, revokedAt: null, $expr: { $lt: ['$uses', '$maxUses'] }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
-        { $inc: { uses: 1 } },
+        { _id: id, revokedAt: null, claims: { $ne: userId }, $expr: { $lt: ['$uses', '$maxUses'] }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+        { $inc: { uses: 1 }, $push: { claims: userId } },
         { returnDocument: 'after' },
       );
       if (d) return { ok: true, invite: toInvite(d) };
@@ -50,7 +51,11 @@ export function mongoInvites({ c }: Ctx): InviteRepo {
       if (!cur) return { ok: false, reason: 'absent' };
       if (cur.revokedAt !== null) return { ok: false, reason: 'revoked' };
       if (cur.expiresAt !== null && cur.expiresAt <= now) return { ok: false, reason: 'expired' };
+      if (cur.claims?.includes(userId)) return { ok: true, invite: toInvite(cur) };
       return { ok: false, reason: 'used_up' };
+    },
+    async settle(id, userId) {
+      await c.invites.updateOne({ _id: id }, { $pull: { claims: userId } });
     },
   };
 }

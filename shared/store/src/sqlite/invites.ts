@@ -1,5 +1,6 @@
 // Invites by email and by link. Taking a use is one conditional UPDATE, so concurrent accepts of a
-// single-use link (in any process sharing the file) succeed exactly once ([D40]).
+// single-use link (in any process sharing the file) succeed exactly once ([D40]); in the same
+// transaction the use becomes the taker's claim (`invite_claims`) until their join settles it.
 import { Invite } from '@trellis/schema';
 import type { InviteRepo } from '../types.ts';
 import { parseRecord } from '../parse-record.ts';
@@ -41,7 +42,8 @@ export function sqliteInvites(db: Db): InviteRepo {
       return toPage(rows, page.limit, toInvite, (r) => r.id);
     },
     async listOpenForEmail(email) {
-      const rows = stmt(db, 'SELECT * FROM invites WHERE email = ? AND revoked_at IS NULL AND uses < max_uses ORDER BY id LIMIT 100').all(email) as Row[];
+      const rows = stmt(db, `SELECT * FROM invites WHERE email = ? AND revoked_at IS NULL
+         AND (uses < max_uses OR EXISTS (SELECT 1 FROM invite_claims WHERE invite_id = invites.id)) ORDER BY id LIMIT 100`).all(email) as Row[];
       return rows.map(toInvite);
     },
     async revoke(collaborationId, id, at) {
@@ -51,17 +53,24 @@ export function sqliteInvites(db: Db): InviteRepo {
         return r && r.collab_id === collaborationId ? toInvite(r) : null;
       });
     },
-    async use(id, now) {
+    async use(id, now, userId) {
       return writeTx(db, () => {
+        const held = byId(id);
+        const claimed = stmt(db, 'SELECT 1 FROM invite_claims WHERE invite_id = ? AND user_id = ?').get(id, userId) !== undefined;
+        if (held && claimed && held.revoked_at === null && (held.expires_at === null || held.expires_at > now)) return { ok: true as const, invite: toInvite(held) };
         const res = stmt(db,
           `UPDATE invites SET uses = uses + 1
            WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND (expires_at IS NULL OR expires_at > ?)`,
         ).run(id, now);
         const r = byId(id);
         if (!r) return { ok: false as const, reason: 'absent' as const };
-        if (res.changes === 1) return { ok: true as const, invite: toInvite(r) };
-        return { ok: false as const, reason: refusalOf(r, now) };
+        if (res.changes !== 1) return { ok: false as const, reason: refusalOf(r, now) };
+        stmt(db, 'INSERT OR IGNORE INTO invite_claims (invite_id, user_id, claimed_at) VALUES (?, ?, ?)').run(id, userId, now);
+        return { ok: true as const, invite: toInvite(r) };
       });
+    },
+    async settle(id, userId) {
+      stmt(db, 'DELETE FROM invite_claims WHERE invite_id = ? AND user_id = ?').run(id, userId);
     },
   };
 }

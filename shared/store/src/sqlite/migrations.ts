@@ -106,4 +106,12 @@ export const MIGRATIONS: readonly string[] = [
     instance_id TEXT PRIMARY KEY, address TEXT NOT NULL, expires_at INTEGER NOT NULL
   );
   `,
+  // 8: an invite use taken and not yet settled by the join it was for (DATA_MODEL.md [D40]): a
+  // crash between the two must not cost the person their invite.
+  `
+  CREATE TABLE IF NOT EXISTS invite_claims (
+    invite_id TEXT NOT NULL, user_id TEXT NOT NULL, claimed_at TEXT NOT NULL,
+    PRIMARY KEY (invite_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];
