@@ -165,6 +165,18 @@ describe('history and revert routes', () => {
     expect(now.body.messages).toEqual([]);
   });
 
+  it('[A8][A9] the revert routes answer a stranger 404 whatever the body (a collaboration they are not in does not exist for them); an owner-only undo answers a viewer 403', async () => {
+    const s = await scenario();
+    const [run, since] = [`${base(s.id)}/runs/${s.runId}/revert`, `${base(s.id)}/history/revert`];
+    for (const body of [{}, { dryRun: 'yes' }, { actor: 'ai', since: 'yesterday' }, { injected: { $gt: '' } }]) {
+      for (const path of [run, since]) expect((await api(server.url, 'POST', path, dan.token, body)).status, `${path} ${JSON.stringify(body)}`).toBe(404);
+      expect((await api(server.url, 'POST', since, carol.token, body)).status, JSON.stringify(body)).toBe(403);
+    }
+    // Nothing was undone.
+    const now = await api<{ activities: Activity[] }>(server.url, 'GET', `${base(s.id)}/history/at?t=${new Date(Date.now() + 1000).toISOString()}`, alice.token);
+    expect(now.body.activities.map((a) => a.title)).toEqual(['Hike', 'Book a minibus']);
+  });
+
   it('[A9] an owner undoes everything one actor did since a time; others may not', async () => {
     const s = await scenario();
     expect((await api(server.url, 'POST', `${base(s.id)}/history/revert`, bob.token, { actor: 'ai', since: s.beforeRun.toISOString() })).status).toBe(403);

@@ -70,9 +70,10 @@ export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
 
   app.post('/api/collaborations/:id/runs/:runId/revert', async (req, res) => {
     const { id, runId: asked } = pathParams(req, RunPath);
-    const { dryRun } = body(req, RevertBody);
     const user = userOf(req);
+    // Who may see the collaboration first: to a stranger it does not exist, whatever they sent.
     await memberAccess(store, id, user.id);
+    const { dryRun } = body(req, RevertBody);
     const runId = await resolveRunAlias(store, id, asked);
     const outcome = await engine.revert({ collaborationId: id, userId: user.id, selector: { runId }, dryRun });
     res.json({ ...answer(outcome), revertedRunId: runId });
@@ -80,9 +81,9 @@ export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
 
   app.post('/api/collaborations/:id/history/revert', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
-    const b = body(req, ActorRevertBody);
     const user = userOf(req);
     await ownerAccess(store, id, user.id);
+    const b = body(req, ActorRevertBody);
     const actor = typeof b.actor === 'string' ? (b.actor === 'ai' ? { kind: 'ai' as const, id: 'ai' } : { kind: 'user' as const, id: b.actor }) : b.actor;
     const outcome = await engine.revert({ collaborationId: id, userId: user.id, selector: { actor, since: Date.parse(b.since) }, dryRun: b.dryRun });
     res.json(answer(outcome));
