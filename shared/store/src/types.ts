@@ -61,8 +61,9 @@ export interface InviteRepo {
   /** Email invites for this (lower-cased) address that are neither revoked nor used up (a use
    *  whose claim is not settled yet leaves its invite listed: the join is still to be made). */
   listOpenForEmail(email: string): Promise<Invite[]>;
-  /** Sets revokedAt once; returns the invite (null if it is not one of this collaboration's). */
-  revoke(collaborationId: string, id: string, at: string): Promise<Invite | null>;
+  /** Sets revokedAt once; returns the invite and whether this call revoked it (so a revocation is
+   *  audited once, however often it is asked for), or null if it is not one of this collaboration's. */
+  revoke(collaborationId: string, id: string, at: string): Promise<{ invite: Invite; revokedNow: boolean } | null>;
   /** Takes one use for `userId` atomically (`[D40]`): of concurrent takes of the last use exactly one
    *  succeeds; a revoked, expired (expiresAt ≤ now) or used-up invite is refused with the reason. The
    *  use is the user's claim until `settle`d: while it is, their takes are granted on it without

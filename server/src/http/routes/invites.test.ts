@@ -104,6 +104,19 @@ describe('invites', () => {
     expect((await api(srv.url, 'POST', `/api/invites/${expiring.token}/accept`, null)).status).toBe(401);
   });
 
+  it('[I3][I4] revoking is idempotent: revoked twice at once, both answers carry the first revocation, which alone is audited; another collaboration\'s owner gets 404', async () => {
+    const id = await createCollaboration(srv.url, owner);
+    const link = (await api<{ id: string; token: string }>(srv.url, 'POST', `/api/collaborations/${id}/invites`, owner.token, { role: 'viewer' })).body;
+    const elsewhere = await createCollaboration(srv.url, owner);
+    expect((await api(srv.url, 'DELETE', `/api/collaborations/${elsewhere}/invites/${link.id}`, owner.token)).status).toBe(404);
+    const both = await Promise.all([0, 1, 2].map(() => api<{ revokedAt: string; status: string }>(srv.url, 'DELETE', `/api/collaborations/${id}/invites/${link.id}`, owner.token)));
+    expect(both.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(both.map((r) => r.body.revokedAt)).size).toBe(1);
+    expect(both.every((r) => r.body.status === 'revoked')).toBe(true);
+    const audit = await api<{ items: { action: string | null }[] }>(srv.url, 'GET', `/api/collaborations/${id}/audit`, owner.token);
+    expect(audit.body.items.filter((e) => e.action === 'revokeInvite')).toHaveLength(1);
+  });
+
   it('[I4] owner-only: editors and viewers get 403, non-members 404; bad bodies 400', async () => {
     const id = await createCollaboration(srv.url, owner);
     const ed = await login(srv.url, 'ed@example.com');

@@ -43,10 +43,11 @@ export function inviteRoutes(app: Express, deps: HttpDeps, limits: { create: Use
     const { id, inviteId } = pathParams(req, InvitePath);
     const user = userOf(req);
     await ownerAccess(store, id, user.id);
-    const invite = await store.invites.revoke(id, inviteId, new Date().toISOString());
-    if (!invite) throw new TrellisError('not_found', 'no such invite');
-    await auditWrite(store, logger, { collaborationId: id, actor: { kind: 'user', userId: user.id }, kind: 'membership', action: 'revokeInvite', outcome: 'executed', detail: { inviteId, kind: invite.kind } });
-    res.json(publicInvite(invite));
+    const revoked = await store.invites.revoke(id, inviteId, new Date().toISOString());
+    if (!revoked) throw new TrellisError('not_found', 'no such invite');
+    // Revoking again (a double click, a retry) answers the same and is not audited again.
+    if (revoked.revokedNow) await auditWrite(store, logger, { collaborationId: id, actor: { kind: 'user', userId: user.id }, kind: 'membership', action: 'revokeInvite', outcome: 'executed', detail: { inviteId, kind: revoked.invite.kind } });
+    res.json(publicInvite(revoked.invite));
   });
 
   app.post('/api/invites/:token/accept', async (req, res) => {

@@ -46,9 +46,9 @@ export function runInviteConformance(name: string, setup: () => Promise<Conforma
       for (let n = 1; n <= 3; n++) expect(await store.invites.use(three.id, now.toISOString(), `user${n}`)).toMatchObject({ ok: true, invite: { uses: n } });
       expect(await store.invites.use(three.id, now.toISOString(), 'user4')).toEqual({ ok: false, reason: 'used_up' });
       expect(await store.invites.use(expired.id, now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'expired' });
-      expect(await store.invites.revoke(c.id, revoked.id, now.toISOString())).toMatchObject({ revokedAt: now.toISOString() });
+      expect(await store.invites.revoke(c.id, revoked.id, now.toISOString())).toMatchObject({ invite: { revokedAt: now.toISOString() }, revokedNow: true });
       // Revoking again keeps the first time; another collaboration's id is not found.
-      expect(await store.invites.revoke(c.id, revoked.id, new Date(now.getTime() + 5000).toISOString())).toMatchObject({ revokedAt: now.toISOString() });
+      expect(await store.invites.revoke(c.id, revoked.id, new Date(now.getTime() + 5000).toISOString())).toMatchObject({ invite: { revokedAt: now.toISOString() }, revokedNow: false });
       expect(await store.invites.revoke('col_other', three.id, now.toISOString())).toBeNull();
       expect(await store.invites.use(revoked.id, now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'revoked' });
       expect(await store.invites.use('inv_missing', now.toISOString(), 'user1')).toEqual({ ok: false, reason: 'absent' });

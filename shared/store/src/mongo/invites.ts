@@ -36,9 +36,9 @@ export function mongoInvites({ c }: Ctx): InviteRepo {
       return rows.map(toInvite);
     },
     async revoke(collaborationId, id, at) {
-      await c.invites.updateOne({ _id: id, collaborationId, revokedAt: null }, { $set: { revokedAt: at } });
+      const res = await c.invites.updateOne({ _id: id, collaborationId, revokedAt: null }, { $set: { revokedAt: at } });
       const d = await c.invites.findOne({ _id: id, collaborationId });
-      return d ? toInvite(d) : null;
+      return d ? { invite: toInvite(d), revokedNow: res.modifiedCount === 1 } : null;
     },
     async use(id, now, userId) {
       const d = await c.invites.findOneAndUpdate(

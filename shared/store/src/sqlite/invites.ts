@@ -48,9 +48,9 @@ export function sqliteInvites(db: Db): InviteRepo {
     },
     async revoke(collaborationId, id, at) {
       return writeTx(db, () => {
-        stmt(db, 'UPDATE invites SET revoked_at = ? WHERE id = ? AND collab_id = ? AND revoked_at IS NULL').run(at, id, collaborationId);
+        const res = stmt(db, 'UPDATE invites SET revoked_at = ? WHERE id = ? AND collab_id = ? AND revoked_at IS NULL').run(at, id, collaborationId);
         const r = byId(id);
-        return r && r.collab_id === collaborationId ? toInvite(r) : null;
+        return r && r.collab_id === collaborationId ? { invite: toInvite(r), revokedNow: res.changes === 1 } : null;
       });
     },
     async use(id, now, userId) {
