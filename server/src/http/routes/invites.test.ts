@@ -104,6 +104,36 @@ describe('invites', () => {
     expect((await api(srv.url, 'POST', `/api/invites/${expiring.token}/accept`, null)).status).toBe(401);
   });
 
+  it('[I3] a k-use link accepted by many people at once admits exactly k, each with the link\'s role; the rest get 410 used up', async () => {
+    for (const [k, n] of [[2, 9], [3, 12]] as const) {
+      const id = await createCollaboration(srv.url, owner);
+      const link = (await api<{ id: string; token: string }>(srv.url, 'POST', `/api/collaborations/${id}/invites`, owner.token, { role: 'editor', maxUses: k })).body;
+      const people = await Promise.all(Array.from({ length: n }, (_, i) => login(srv.url, `crowd${k}-${i}@example.com`)));
+      const answers = await Promise.all(people.map((u) => api<{ role?: string; error?: { message: string } }>(srv.url, 'POST', `/api/invites/${link.token}/accept`, u.token)));
+      const admitted = people.filter((_, i) => answers[i]!.status === 200).map((u) => u.user.id).sort();
+      expect(admitted).toHaveLength(k);
+      expect(answers.filter((a) => a.status === 410).map((a) => a.body.error?.message)).toEqual(Array(n - k).fill('this invite has already been used'));
+      const joined = (await members(id)).filter((m) => m.userId !== owner.user.id);
+      expect(joined.map((m) => m.userId).sort()).toEqual(admitted);
+      expect(joined.every((m) => m.role === 'editor')).toBe(true);
+      const listed = await api<{ items: { id: string; uses: number; status: string }[] }>(srv.url, 'GET', `/api/collaborations/${id}/invites`, owner.token);
+      expect(listed.body.items.find((i) => i.id === link.id)).toMatchObject({ uses: k, status: 'used_up' });
+    }
+  });
+
+  it('[I3] a member accepting a link for a lower role keeps their role and takes no use', async () => {
+    const id = await createCollaboration(srv.url, owner);
+    const ed = await login(srv.url, 'keeps-editor@example.com');
+    await api(srv.url, 'POST', `/api/collaborations/${id}/members`, owner.token, { email: 'keeps-editor@example.com', role: 'editor' });
+    const link = (await api<{ id: string; token: string }>(srv.url, 'POST', `/api/collaborations/${id}/invites`, owner.token, { role: 'viewer' })).body;
+    expect(await api(srv.url, 'POST', `/api/invites/${link.token}/accept`, ed.token)).toEqual({ status: 200, body: { collaborationId: id, role: 'editor' } });
+    expect(await api(srv.url, 'POST', `/api/invites/${link.token}/accept`, owner.token)).toEqual({ status: 200, body: { collaborationId: id, role: 'owner' } });
+    expect((await members(id)).map((m) => [m.userId, m.role]).sort()).toEqual([[owner.user.id, 'owner'], [ed.user.id, 'editor']].sort());
+    // The single use is still there for someone new.
+    const fresh = await login(srv.url, 'fresh@example.com');
+    expect(await api(srv.url, 'POST', `/api/invites/${link.token}/accept`, fresh.token)).toEqual({ status: 200, body: { collaborationId: id, role: 'viewer' } });
+  });
+
   it('[I3][I4] revoking is idempotent: revoked twice at once, both answers carry the first revocation, which alone is audited; another collaboration\'s owner gets 404', async () => {
     const id = await createCollaboration(srv.url, owner);
     const link = (await api<{ id: string; token: string }>(srv.url, 'POST', `/api/collaborations/${id}/invites`, owner.token, { role: 'viewer' })).body;
