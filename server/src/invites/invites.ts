@@ -89,7 +89,13 @@ export async function claimEmailInvites(deps: InviteDeps, userId: string, email:
   if (!email) return;
   for (const invite of await deps.store.invites.listOpenForEmail(email.toLowerCase())) {
     try {
-      if (await deps.store.members.get(invite.collaborationId, userId)) continue;
+      if (await deps.store.members.get(invite.collaborationId, userId)) {
+        // Already in (added another way, or joined by a claim a crash left unsettled): the invite has
+        // served. Spent now, it cannot re-add them at a later sign-in once they left or were removed.
+        const now = new Date().toISOString();
+        if ((await deps.store.invites.use(invite.id, now, userId)).ok) await deps.store.invites.settle(invite.id, userId);
+        continue;
+      }
       await useOrThrow(deps, invite, userId);
       await join(deps, invite.collaborationId, invite.createdBy, userId, invite.role, 'email', invite.id);
       await deps.store.invites.settle(invite.id, userId);

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createCollaboration, login, startTestServer, waitFor } from '../../testing/harness.ts';
+import { api, createCollaboration, login, startTestServer, tempDir, waitFor } from '../../testing/harness.ts';
 import type { TestUser } from '../../testing/harness.ts';
 import type { RunningServer } from '../../server.ts';
 
@@ -50,6 +50,33 @@ describe('invites', () => {
     expect(after.body.items.find((i) => i.id === res.body.invite.id)).toMatchObject({ status: 'used_up', uses: 1 });
     const audit = await api<{ items: { action: string | null; outcome: string }[] }>(srv.url, 'GET', `/api/collaborations/${id}/audit`, owner.token);
     expect(audit.body.items.map((e) => e.action)).toEqual(expect.arrayContaining(['createInvite', 'addMember', 'acceptInvite']));
+  });
+
+  it('[I2] an email invite for someone who is already a member is spent at their sign-in: removed later, they are not re-added by it', async () => {
+    const dataDir = tempDir();
+    let own = await startTestServer({ dataDir });
+    try {
+      const olga = await login(own.url, 'olga@example.com');
+      const id = await createCollaboration(own.url, olga);
+      expect((await api(own.url, 'POST', `/api/collaborations/${id}/members`, olga.token, { email: 'pat@example.com', role: 'editor' })).status).toBe(202);
+      // Added as a viewer by id before ever signing in (development ids derive from the email).
+      const patId = `dev-${Buffer.from('pat@example.com').toString('base64url')}`;
+      expect((await api(own.url, 'POST', `/api/collaborations/${id}/members`, olga.token, { userId: patId, role: 'viewer' })).status).toBe(201);
+      const pat = await login(own.url, 'pat@example.com');
+      expect(pat.user.id).toBe(patId);
+      const roleOf = async (srv: string) => (await api<{ items: Member[] }>(srv, 'GET', `/api/collaborations/${id}/members`, olga.token)).body.items.find((m) => m.userId === patId)?.role;
+      expect(await roleOf(own.url)).toBe('viewer');
+      const listed = await api<{ items: { kind: string; status: string }[] }>(own.url, 'GET', `/api/collaborations/${id}/invites`, olga.token);
+      expect(listed.body.items.filter((i) => i.kind === 'email').map((i) => i.status)).toEqual(['used_up']);
+      expect((await api(own.url, 'DELETE', `/api/collaborations/${id}/members/${patId}`, olga.token)).status).toBe(200);
+      // Pat's token first reaches a (restarted) server process again.
+      await own.stop();
+      own = await startTestServer({ dataDir });
+      expect((await api<{ items: unknown[] }>(own.url, 'GET', '/api/collaborations', pat.token)).body.items).toEqual([]);
+      expect(await roleOf(own.url)).toBeUndefined();
+    } finally {
+      await own.stop();
+    }
   });
 
   it('[I3] a link is single-use by default: the first signed-in user joins (200), the next gets 410; it is stored hashed', async () => {
