@@ -177,6 +177,26 @@ describe('history and revert routes', () => {
     expect(now.body.activities.map((a) => a.title)).toEqual(['Hike', 'Book a minibus']);
   });
 
+  it('[A7] a run reverted five times at once is undone once: one revert run, the other answers revert nothing; undoing that undo, also five times at once, restores each entry once', async () => {
+    const s = await scenario();
+    const state = async () => (await api<{ activities: Activity[]; messages: { body: string }[] }>(server.url, 'GET', `${base(s.id)}/history/at?t=${new Date(Date.now() + 1000).toISOString()}`, alice.token)).body;
+    const five = (runId: string) => Promise.all(Array.from({ length: 5 }, () => api<{ runId: string | null; reverted: unknown[] }>(server.url, 'POST', `${base(s.id)}/runs/${runId}/revert`, alice.token, {})));
+    const first = await five(s.runId);
+    expect(first.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const runs = first.map((r) => r.body.runId).filter((r): r is string => r !== null);
+    expect(runs).toHaveLength(1);
+    expect(first.filter((r) => r.body.runId === null).every((r) => r.body.reverted.length === 0)).toBe(true);
+    let now = await state();
+    expect(now.activities.map((a) => [a.title, a.status])).toEqual([['Hike', 'proposed']]);
+    expect(now.messages).toEqual([]);
+    const again = await five(runs[0]!);
+    expect(again.map((r) => r.body.runId).filter((r) => r !== null)).toHaveLength(1);
+    now = await state();
+    expect(now.activities.map((a) => a.title)).toEqual(['Hike', 'Book a minibus']);
+    expect(now.activities.find((a) => a.id === s.hikeId)?.status).toBe('scheduled');
+    expect(now.messages.map((m) => m.body)).toEqual(['I booked nothing yet.']);
+  });
+
   it('[A9] an owner undoes everything one actor did since a time; others may not', async () => {
     const s = await scenario();
     expect((await api(server.url, 'POST', `${base(s.id)}/history/revert`, bob.token, { actor: 'ai', since: s.beforeRun.toISOString() })).status).toBe(403);
