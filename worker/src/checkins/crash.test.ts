@@ -126,3 +126,23 @@ it.each(['append:2', 'append:3'])('[G4] [W1] a rule fired by the AI\'s message f
   const runs = new Set((await f.store.docs.loadHistory(c.id)).updates.filter((u) => u.attribution?.actor.kind === 'rule').map((u) => u.attribution?.runId));
   expect(runs.size).toBe(1);
 }, CRASH_TEST_MS);
+
+// Kill points around the digest's rule firing: after the digest is stored, and between the
+// `checkinCompleted` rule's two actions. The digest is what the rule reacts to, so it must fire once.
+it.each(['digest-saved:1', 'append:2'])('[W9] a checkinCompleted rule fires exactly once when the job is taken over after a SIGKILL at %s', async (step) => {
+  const c = await f.collaboration();
+  const onDigest: RuleDefinition = {
+    id: 'on-digest', name: 'on digest', enabled: true, trigger: 'checkinCompleted', condition: true,
+    actions: [{ action: 'sendMessage', params: { body: 'digest noted' } }, { action: 'proposeActivity', params: { title: 'Read the digest' } }],
+  };
+  expect((await f.engine.run({ collaborationId: c.id, actor: { kind: 'user', userId: 'owner1' }, name: 'setRules', params: { rules: [onDigest] } })).status).toBe('executed');
+  f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'sendMessage', params: { body: 'hello' }, reason: 'daily' }]) }));
+  await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
+  await crashThenResume(step, () => {});
+  const doc = await f.storedDoc(c.id);
+  expect(readMessages(doc).map((m) => `${m.kind}:${m.body}`)).toEqual(['ai:hello', 'system:digest noted']);
+  expect(doc.getArray('activities').toJSON().map((a: { title: string }) => a.title)).toEqual(['Read the digest']);
+  const ruleAudit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'rule');
+  expect(ruleAudit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['proposeActivity:executed', 'sendMessage:executed']);
+  expect((await f.store.checkins.list(c.id, { limit: 10 })).items.map((d) => d.status)).toEqual(['done']);
+}, CRASH_TEST_MS);

@@ -7,6 +7,7 @@
 //   idem-done     right after the n-th action's outcome is recorded
 //   audit         right after the n-th audit entry is appended (before what follows it is recorded)
 //   digest        just before the n-th digest is stored
+//   digest-saved  right after the n-th digest is stored
 //   complete      just before the job is marked done
 // Leases are short (300 ms) so the survivor can take over at once.
 import { createEngine, createStoreDocHost } from '@trellis/engine';
@@ -51,7 +52,8 @@ const store: Store = {
     },
     async save(c) {
       if (c.status === 'done') step('digest');
-      return real.checkins.save(c);
+      await real.checkins.save(c);
+      if (c.status === 'done') step('digest-saved');
     },
   },
   audit: { ...real.audit, async append(e) {
