@@ -19,7 +19,7 @@ import type { ContentRequest } from './content-actions.ts';
 import { handleDocEvents, handleRuleEvent } from './doc-events.ts';
 import { runGovernanceAction } from './governance-actions.ts';
 import type { EffectIds } from './effect-ids.ts';
-import { freshIds } from './effect-ids.ts';
+import { derivedIds, freshIds } from './effect-ids.ts';
 import { revertRun, runApprovedRevert } from './history/revert.ts';
 import { HistoryService } from './history/service.ts';
 import { IDEMPOTENCY_LEASE_MS, idempotent } from './idempotency.ts';
@@ -127,11 +127,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const collab = await ctx.store.collaborations.get(collaborationId);
       if (collab) await handleDocEvents(ctx, collab, actor, events, newChain(depth), runKeyed);
     },
-    async outcomeEvents(collaborationId, actor, events: OutcomeEvent[], depth = 0) {
+    async outcomeEvents(collaborationId, actor, events: OutcomeEvent[], depth = 0, key?: { seed: string; atMs: number }) {
       const collab = await ctx.store.collaborations.get(collaborationId);
       if (!collab) return;
       const chain = newChain(depth);
-      for (const e of events) await handleRuleEvent(ctx, collab, actor, e, chain, runKeyed);
+      // A keyed trigger carries the outcome's time, so the firing's run id sorts with it (idFromSeed).
+      const trigger = key === undefined ? undefined : derivedIds(key.seed, key.atMs)('trg');
+      for (const [i, e] of events.entries()) await handleRuleEvent(ctx, collab, actor, e, chain, runKeyed, trigger === undefined ? undefined : `${trigger}:${i}`);
     },
   };
 }

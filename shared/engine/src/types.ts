@@ -71,8 +71,11 @@ export type OutcomeEvent =
 export interface EngineEvents {
   /** A document changed in ways rules, mentions and @ai care about. */
   docEvents(collaborationId: string, actor: Actor, events: DocEvent[], depth?: number): Promise<void>;
-  /** An outcome happened (approval decided, check-in completed, member added): run matching rules. */
-  outcomeEvents(collaborationId: string, actor: Actor, events: OutcomeEvent[], depth?: number): Promise<void>;
+  /** An outcome happened (approval decided, check-in completed, member added): run matching rules.
+   *  With a `key` (a seed stable across the caller's retries, and when the outcome first happened)
+   *  the firings are keyed by it, so a repeat after a crash fires each rule once ([G4], [W9]);
+   *  without one every call is a new firing. */
+  outcomeEvents(collaborationId: string, actor: Actor, events: OutcomeEvent[], depth?: number, key?: { seed: string; atMs: number }): Promise<void>;
 }
 
 export interface EngineDeps {

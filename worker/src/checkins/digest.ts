@@ -14,11 +14,16 @@ export async function saveDone(
     ...claimed, status: 'done', summary: d.summary.slice(0, 4000), proposals: d.proposals, provider: d.share.provider, model: d.share.model,
     aiGenerated: d.aiGenerated, inputTokens: d.share.inputTokens, outputTokens: d.share.outputTokens, latencyMs: d.share.latencyMs, completedAt: now.toISOString(),
   };
+  // Rules with the `checkinCompleted` trigger react to the digest (through the same engine), before
+  // it is stored: a stored digest is never acted on again, so a crash after storing it would lose the
+  // firing. Keyed by the run, a rerun of an unstored digest finds the firing's actions done ([W9]).
+  const run = checkinRunId(done);
+  await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: run }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }], 0, {
+    seed: `checkinCompleted:${done.id}:${run}`, atMs: Date.parse(done.createdAt),
+  });
   await store.checkins.save(done);
   metrics.checkins.inc(1, { status: 'done' });
   for (const p of d.proposals) metrics.proposals.inc(1, { fate: p.fate });
-  // Rules with the `checkinCompleted` trigger react to the digest (through the same engine).
-  await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: checkinRunId(done) }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }]);
   return done;
 }
 
