@@ -9,6 +9,9 @@
 //   digest        just before the n-th digest is stored
 //   digest-saved  right after the n-th digest is stored
 //   complete      just before the job is marked done
+// With a `stall@` prefix the worker stops itself (SIGSTOP) there instead, as a worker frozen past its
+// leases (a long GC or VM pause) would, until the test sends SIGCONT. It reports on stderr when it
+// stalls (`stalled`) and when it then gets to completing or failing the job (`settled:<result>`).
 // Leases are short (300 ms) so the survivor can take over at once.
 import { createEngine, createStoreDocHost } from '@trellis/engine';
 import { createLogger } from '@trellis/runtime';
@@ -23,13 +26,17 @@ import type { LlmProvider } from '../providers/types.ts';
 
 const dataDir = process.argv[2]!;
 const llmUrl = process.argv[3]!;
-const [point, nth] = (process.argv[4] ?? 'none:0').split(':') as [string, string];
+const [stall, chosen] = (process.argv[4] ?? 'none:0').startsWith('stall@') ? [true, process.argv[4]!.slice(6)] : [false, process.argv[4] ?? 'none:0'];
+const [point, nth] = chosen.split(':') as [string, string];
 const counts = new Map<string, number>();
-/** Die if this is the n-th time `at` is reached and `at` is the chosen point. */
+/** Die (or stall) if this is the n-th time `at` is reached and `at` is the chosen point. */
 function step(at: string): void {
   const n = (counts.get(at) ?? 0) + 1;
   counts.set(at, n);
-  if (at === point && n === Number(nth)) process.kill(process.pid, 'SIGKILL');
+  if (at !== point || n !== Number(nth)) return;
+  // Written synchronously (stderr is a pipe), so the test sees it before the process stops.
+  if (stall) process.stderr.write('stalled\n');
+  process.kill(process.pid, stall ? 'SIGSTOP' : 'SIGKILL');
 }
 
 const real = createSqliteStore({ dataDir });
@@ -60,9 +67,15 @@ const store: Store = {
     await real.audit.append(e);
     step('audit');
   } },
-  jobs: { ...real.jobs, complete(...a) {
+  jobs: { ...real.jobs, async complete(...a) {
     step('complete');
-    return real.jobs.complete(...a);
+    const ok = await real.jobs.complete(...a);
+    process.stderr.write(`settled:${ok ? 'done' : 'lost'}\n`);
+    return ok;
+  }, async fail(...a) {
+    const next = await real.jobs.fail(...a);
+    process.stderr.write(`settled:${next?.status ?? 'lost'}\n`);
+    return next;
   } },
 };
 const logger = createLogger({ level: 'silent', name: 'crash-child' });

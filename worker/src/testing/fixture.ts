@@ -66,7 +66,7 @@ export function idsInPrompt(user: string): string[] {
   return [...user.matchAll(/"collaborationId":"([^"]+)"/g)].map((m) => m[1]!);
 }
 
-/** A well-formed answer for every collaboration in the request, with the given actions each. */
-export function answerFor(user: string, actions: (id: string) => unknown[] = () => []): string {
-  return JSON.stringify({ checkins: idsInPrompt(user).map((id) => ({ collaborationId: id, summary: `All quiet in ${id}.`, actions: actions(id) })) });
+/** A well-formed answer for every collaboration in the request, with the given actions (and summary) each. */
+export function answerFor(user: string, actions: (id: string) => unknown[] = () => [], summary = (id: string) => `All quiet in ${id}.`): string {
+  return JSON.stringify({ checkins: idsInPrompt(user).map((id) => ({ collaborationId: id, summary: summary(id), actions: actions(id) })) });
 }
