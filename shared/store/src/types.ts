@@ -160,8 +160,11 @@ export interface CheckinRepo {
   get(collaborationId: string, localDay: string): Promise<Checkin | null>;
   /** Overwrite a claimed check-in (status, summary, proposals, ...); emits a `checkin` change when done. */
   save(c: Checkin): Promise<void>;
-  /** Overwrite several claimed check-ins in one atomic write (a batch's stored answers: all or none). */
-  saveMany(cs: Checkin[]): Promise<void>;
+  /** Store a model call's answers with their check-ins in one atomic write, each only while the
+   *  stored check-in is still that run (same id, run id and start), running and without an answer:
+   *  a worker that outlived its lease cannot replace what the worker that took over stored (SPEC
+   *  [W10]). Returns the check-ins it stored. */
+  saveAnswers(cs: Checkin[]): Promise<Checkin[]>;
   list(collaborationId: string, page: PageRequest): Promise<Page<Checkin>>;
   /** The most recent completed check-in (for "what changed since"). */
   latestDone(collaborationId: string): Promise<Checkin | null>;

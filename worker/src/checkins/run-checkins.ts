@@ -98,13 +98,17 @@ export async function runCheckins(deps: CheckinDeps, items: readonly CheckinItem
         provider: deps.provider, log: deps.logger, signal: opts.signal, now: deps.now,
         onAnswer: async (entries, share, duplicates) => {
           // Store every answer of this call first: a crash from here on never costs another call.
-          const stored: Checkin[] = [];
+          const answers: Checkin[] = [];
           for (const entry of entries) {
             const slot = open.get(entry.collaborationId);
-            if (slot) stored.push({ ...slot.checkin, answer: answerRecord(entry, share, duplicates.get(entry.collaborationId) ?? []) });
+            if (slot) answers.push({ ...slot.checkin, answer: answerRecord(entry, share, duplicates.get(entry.collaborationId) ?? []) });
           }
-          await deps.store.checkins.saveMany(stored);
-          for (const c of stored) open.delete(c.collaborationId);
+          // A check-in not stored was answered (or finished) meanwhile by the worker that took this
+          // job over after our lease ran out: its answer is the one acted on, never this one ([W10]).
+          const stored = await deps.store.checkins.saveAnswers(answers);
+          for (const c of answers) open.delete(c.collaborationId);
+          result.skipped += answers.length - stored.length;
+          if (stored.length < answers.length) deps.logger.warn({ dropped: answers.length - stored.length }, 'answers dropped: their check-ins were answered by another run of this job');
           answered.push(...stored);
           for (const checkin of stored) result.done.push(await act(deps, checkin));
         },

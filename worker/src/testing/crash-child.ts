@@ -53,9 +53,10 @@ const store: Store = {
   } },
   checkins: {
     ...real.checkins,
-    async saveMany(cs) {
-      await real.checkins.saveMany(cs);
+    async saveAnswers(cs) {
+      const stored = await real.checkins.saveAnswers(cs);
       step('answers');
+      return stored;
     },
     async save(c) {
       if (c.status === 'done') step('digest');

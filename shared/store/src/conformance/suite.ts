@@ -340,7 +340,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.approvals.get(a.id))?.status).toBe('executing');
     });
 
-    it('[D11] one check-in per collaboration and local day; its stored answer reads back, several in one write', async () => {
+    it('[D11] [W10] one check-in per collaboration and local day; its stored answer reads back, several in one write, only into its own unanswered run', async () => {
       const mk = (): Checkin => ({
         id: newId('chk'), collaborationId: 'c1', localDay: '2026-11-22', status: 'running', summary: '', proposals: [], provider: 'offline', model: 'rules',
         aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null, requeues: 0,
@@ -356,9 +356,18 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       // Several check-ins' answers in one write.
       const other = { ...mk(), collaborationId: 'c2' };
       expect(await store.checkins.claim(other)).toBe(true);
-      await store.checkins.saveMany([{ ...got, jobId: 'job_2', answer }, { ...other, jobId: 'job_2', answer }]);
+      expect(await store.checkins.saveAnswers([{ ...got, jobId: 'job_2', answer }, { ...other, jobId: 'job_2', answer }])).toEqual([{ ...other, jobId: 'job_2', answer }]);
       expect((await store.checkins.get('c2', '2026-11-22'))?.jobId).toBe('job_2');
-      expect((await store.checkins.get('c1', '2026-11-22'))?.jobId).toBe('job_2');
+      // [W10] Only a running check-in of the same run without an answer takes one: c1 was answered
+      // (by job_1), c2 is answered now, and a new run of c3 is not the run an answer was asked for.
+      expect((await store.checkins.get('c1', '2026-11-22'))?.jobId).toBe('job_1');
+      expect(await store.checkins.saveAnswers([{ ...other, jobId: 'job_3', answer: { ...answer, summary: 'late' } }])).toEqual([]);
+      expect((await store.checkins.get('c2', '2026-11-22'))?.answer?.summary).toBe('s');
+      const third = { ...mk(), collaborationId: 'c3', runId: 'run_a' };
+      expect(await store.checkins.claim(third)).toBe(true);
+      expect(await store.checkins.saveAnswers([{ ...third, runId: 'run_b', answer }])).toEqual([]);
+      expect(await store.checkins.saveAnswers([{ ...third, createdAt: new Date(0).toISOString(), answer }])).toEqual([]);
+      expect(await store.checkins.saveAnswers([{ ...third, answer }])).toHaveLength(1);
       await store.checkins.save({ ...got, status: 'done', summary: 'ok' });
       expect((await store.checkins.list('c1', { limit: 5 })).items.map((c) => c.summary)).toEqual(['ok']);
       expect((await store.checkins.latestDone('c1'))?.summary).toBe('ok');

@@ -30,10 +30,16 @@ export function mongoCheckins({ c, tx }: Ctx): CheckinRepo {
       // collaborationId: the shard key, so a sharded `checkins` routes the write to one shard.
       await c.checkins.replaceOne({ _id: ch.id, collaborationId: ch.collaborationId }, ch);
     },
-    async saveMany(chs) {
-      if (chs.length === 0) return;
-      await tx(async (session) => {
-        for (const ch of chs) await c.checkins.replaceOne({ _id: ch.id, collaborationId: ch.collaborationId }, ch, { session });
+    async saveAnswers(chs) {
+      if (chs.length === 0) return [];
+      return tx(async (session) => {
+        const stored: Checkin[] = [];
+        for (const ch of chs) {
+          // The filter is `answerable` (../answerable.ts); null also matches an absent answer.
+          const still = { _id: ch.id, collaborationId: ch.collaborationId, status: 'running' as const, answer: null, createdAt: ch.createdAt, ...(ch.runId === undefined ? {} : { runId: ch.runId }) };
+          if ((await c.checkins.replaceOne(still, ch, { session })).matchedCount === 1) stored.push(ch);
+        }
+        return stored;
       });
     },
     async list(collaborationId, page) {

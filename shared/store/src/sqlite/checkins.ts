@@ -1,6 +1,7 @@
 // Check-in digests, one per collaboration and local day (unique index).
 import { Checkin } from '@trellis/schema';
 import type { CheckinRepo } from '../types.ts';
+import { answerable } from '../answerable.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -29,10 +30,14 @@ export function sqliteCheckins(db: Db): CheckinRepo {
     async save(c) {
       writeTx(db, () => saveOne(c));
     },
-    async saveMany(cs) {
-      writeTx(db, () => {
-        for (const c of cs) saveOne(c);
-      });
+    async saveAnswers(cs) {
+      return writeTx(db, () => cs.filter((c) => {
+        const r = stmt(db, 'SELECT id, data FROM checkins WHERE id = ?').get(c.id) as Row | undefined;
+        const cur = r ? toCheckin(r) : null;
+        if (!cur || !answerable(cur, c)) return false;
+        saveOne(c);
+        return true;
+      }));
     },
     async list(collaborationId, page) {
       const rows = db
