@@ -24,10 +24,14 @@ const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url
 /** Each case starts a worker process (tsx, the tokenizer) and a survivor: slow on a busy machine. */
 const CRASH_TEST_MS = 90_000;
 
-/** Run the scanned batch in a child that SIGKILLs itself at `step`, check what it left, then let a
- *  survivor take the job over once the leases ran out and finish it. */
-async function crashThenResume(step: string, started: (p: ChildProcess) => void, afterCrash: () => Promise<void> = async () => {}): Promise<void> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, step], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Run the queued job (the scanned batch unless told) in a child that SIGKILLs itself at `step`,
+ *  check what it left, then let a survivor take the job over once the leases ran out and finish it.
+ *  `clockShiftMs` shifts the child's clock; `survivorNow` is the survivor's. */
+async function crashThenResume(
+  step: string, started: (p: ChildProcess) => void, afterCrash: () => Promise<void> = async () => {},
+  opts: { type?: 'checkin-batch' | 'checkin'; clockShiftMs?: number; survivorNow?: () => Date } = {},
+): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, step, String(opts.clockShiftMs ?? 0)], { stdio: ['ignore', 'ignore', 'pipe'] });
   started(proc);
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -36,8 +40,8 @@ async function crashThenResume(step: string, started: (p: ChildProcess) => void,
   await afterCrash();
   expect((await f.store.jobs.counts()).leased).toBe(1);
   await new Promise((r) => setTimeout(r, 400));
-  const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'survivor', logger: f.logger, metrics: f.metrics });
-  const job = await f.store.jobs.claim(['checkin-batch'], 'survivor', 60_000);
+  const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps(opts.survivorNow ? { now: opts.survivorNow } : {})), owner: 'survivor', logger: f.logger, metrics: f.metrics });
+  const job = await f.store.jobs.claim([opts.type ?? 'checkin-batch'], 'survivor', 60_000);
   expect(job?.attempts).toBe(2);
   expect(await loop.runOne(job!)).toBe('done');
 }
@@ -145,4 +149,31 @@ it.each(['digest-saved:1', 'append:2'])('[W9] a checkinCompleted rule fires exac
   const ruleAudit = (await f.store.audit.list(c.id, { limit: 50 })).items.filter((e) => e.actor.kind === 'rule');
   expect(ruleAudit.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(['proposeActivity:executed', 'sendMessage:executed']);
   expect((await f.store.checkins.list(c.id, { limit: 10 })).items.map((d) => d.status)).toEqual(['done']);
+}, CRASH_TEST_MS);
+
+// An owner's "check in now" a few seconds before midnight in the collaboration's zone, killed between
+// its two actions; the job is taken over after midnight. It finishes the check-in it began (the day
+// the owner was told), not a new one for the next day, which would leave the first half-done forever.
+it('[W11] a check-in asked for just before local midnight and killed mid-way is finished, for its own day, after midnight', async () => {
+  const c = await f.collaboration({ timeZone: 'Asia/Kathmandu' });
+  const [act] = await f.seed(c.id, { activities: [{ title: 'Trip' }] });
+  f.fake.respond((req) => ({ content: answerFor(req.user, () => [
+    { action: 'sendMessage', params: { body: 'hello' }, reason: 'daily' },
+    { action: 'scheduleActivity', params: { activityId: act, at: '2031-05-01T09:00:00Z' }, reason: 'dates agreed' },
+  ]) }));
+  // Kathmandu is UTC+05:45: its next midnight is at 18:15 UTC.
+  const now = Date.now();
+  const midnight = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate(), 18, 15);
+  const nextMidnight = midnight > now + 10_000 ? midnight : midnight + 86_400_000;
+  const shift = nextMidnight - 3_000 - now;
+  const day = localDay(new Date(now + shift), c.settings.timeZone);
+  // As the server enqueues it (routes/checkins.ts), telling the owner the day it will run for.
+  await f.store.jobs.enqueue({ type: 'checkin', payload: { collaborationId: c.id, force: true, fresh: false, localDay: day }, dedupeKey: `checkin-now:${c.id}` });
+  await crashThenResume('idem-done:1', () => {}, async () => {}, { type: 'checkin', clockShiftMs: shift, survivorNow: () => new Date(Date.now() + shift + 60_000) });
+  expect(localDay(new Date(Date.now() + shift + 60_000), c.settings.timeZone)).not.toBe(day);
+  const list = (await f.store.checkins.list(c.id, { limit: 10 })).items;
+  expect(list.map((d) => `${d.localDay}:${d.status}`)).toEqual([`${day}:done`]);
+  expect(list[0]!.proposals.map((p) => p.fate)).toEqual(['executed', 'pending_approval']);
+  expect(readMessages(await f.storedDoc(c.id)).filter((m) => m.kind === 'ai').map((m) => m.body)).toEqual(['hello']);
+  expect((await f.store.approvals.listPending([c.id], { limit: 10 })).items).toHaveLength(1);
 }, CRASH_TEST_MS);

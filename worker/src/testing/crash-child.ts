@@ -12,6 +12,7 @@
 // With a `stall@` prefix the worker stops itself (SIGSTOP) there instead, as a worker frozen past its
 // leases (a long GC or VM pause) would, until the test sends SIGCONT. It reports on stderr when it
 // stalls (`stalled`) and when it then gets to completing or failing the job (`settled:<result>`).
+// An optional fifth argument shifts the worker's clock by that many ms (a run near a local midnight).
 // Leases are short (300 ms) so the survivor can take over at once.
 import { createEngine, createStoreDocHost } from '@trellis/engine';
 import { createLogger } from '@trellis/runtime';
@@ -28,6 +29,7 @@ const dataDir = process.argv[2]!;
 const llmUrl = process.argv[3]!;
 const [stall, chosen] = (process.argv[4] ?? 'none:0').startsWith('stall@') ? [true, process.argv[4]!.slice(6)] : [false, process.argv[4] ?? 'none:0'];
 const [point, nth] = chosen.split(':') as [string, string];
+const clockShiftMs = Number(process.argv[5] ?? 0);
 const counts = new Map<string, number>();
 /** Die (or stall) if this is the n-th time `at` is reached and `at` is the chosen point. */
 function step(at: string): void {
@@ -88,7 +90,7 @@ const provider: LlmProvider = { ...groq, name: groq.name, model: groq.model, com
   return groq.complete(input);
 } };
 const metrics = new WorkerMetrics();
-const handlers = createHandlers({ store, docs, engine, provider, metrics, logger, now: () => new Date(), cron: '* * * * *', maxQueued: 1000 });
+const handlers = createHandlers({ store, docs, engine, provider, metrics, logger, now: () => new Date(Date.now() + clockShiftMs), cron: '* * * * *', maxQueued: 1000 });
 const loop = new JobLoop({ store, handlers, owner: 'doomed', logger, metrics, concurrency: 1, visibilityMs: 300, pollMs: 10 });
 // As the worker does at start (main.ts): the tokenizer loads before the first batch, not inside it.
 await llama3Counter();
