@@ -11,8 +11,10 @@ const localDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const JobPayloads = {
   'checkin-scan': z.object({}),
   'checkin-batch': z.object({ items: z.array(z.object({ collaborationId: idString, localDay, checkinId: idString })).min(1).max(20) }),
-  /** Run one collaboration's check-in now; `fresh` supersedes a digest already done today. */
-  checkin: z.object({ collaborationId: idString, force: z.boolean().default(true), fresh: z.boolean().default(false) }),
+  /** Run one collaboration's check-in now; `fresh` supersedes a digest already done today.
+   *  `localDay` is the day it runs for (the one the owner was told), also when a retry comes after
+   *  that day's midnight (SPEC [W11]); jobs queued without it run for the day of each attempt. */
+  checkin: z.object({ collaborationId: idString, force: z.boolean().default(true), fresh: z.boolean().default(false), localDay: localDay.optional() }),
   aiReply: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),
   /** Finish the `@ai` reply to this message if the job streaming it stopped for good mid-stream. */
   aiReplyWatch: z.object({ collaborationId: idString, messageId: z.string().min(1).max(128) }),

@@ -54,7 +54,8 @@ export function createHandlers(given: HandlerDeps): Record<JobType, JobHandler> 
       const p = payload('checkin', job);
       const collab = await deps.store.collaborations.get(p.collaborationId);
       if (!collab) return;
-      const item = { collaborationId: collab.id, localDay: localDay(deps.now(), collab.settings.timeZone), checkinId: forcedCheckinId(job.id) };
+      // The day the owner was told, not today's: a retry after midnight resumes the check-in it began.
+      const item = { collaborationId: collab.id, localDay: p.localDay ?? localDay(deps.now(), collab.settings.timeZone), checkinId: forcedCheckinId(job.id) };
       const res = await runCheckins({ ...deps, logger: log.child({ collaborationId: collab.id }) }, [item], { jobId: job.id, force: p.force, fresh: p.fresh, final, signal });
       log.info({ collaborationId: collab.id, localDay: item.localDay, checkinId: res.done[0]?.id ?? null, skipped: res.skipped }, 'forced check-in finished');
     },

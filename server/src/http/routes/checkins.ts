@@ -34,7 +34,7 @@ export function checkinRoutes(app: Express, { store, logger }: HttpDeps): void {
     if (today?.status === 'running') await refuse(`today's check-in (${day}) is already running`);
     if (today?.status === 'done' && !fresh) await refuse(`today's check-in (${day}) is already done; ask for a fresh run ({"fresh":true}) to supersede it`);
     const supersedes = today?.status === 'done' ? today.id : null;
-    const job = await store.jobs.enqueue({ type: 'checkin', payload: { collaborationId: id, force: true, fresh: supersedes !== null }, dedupeKey: `checkin-now:${id}` });
+    const job = await store.jobs.enqueue({ type: 'checkin', payload: { collaborationId: id, force: true, fresh: supersedes !== null, localDay: day }, dedupeKey: `checkin-now:${id}` });
     // null: a check-in for this collaboration is already queued (dedupe), or the queue is full.
     if (!job) await refuse('a check-in for this collaboration is already queued, or the job queue is full; try again later');
     await auditWrite(store, logger, { collaborationId: id, actor, kind: 'action', action: 'checkinNow', outcome: 'queued', detail: { jobId: job!.id, localDay: day, supersedes } });

@@ -110,13 +110,14 @@ describe('members and settings', () => {
 });
 
 describe('check-ins, notifications, me', () => {
-  it('[W7] POST checkins says what will happen: 202 with the job, 409 with the reason when nothing will run; GET lists digests', async () => {
+  it('[W7] [W11] POST checkins says what will happen: 202 with the job, 409 with the reason when nothing will run; GET lists digests', async () => {
     const c = await t.collaboration('own', { edi: 'editor' });
     const first = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
     expect(first.status).toBe(202);
     expect(first.json).toMatchObject({ status: 'queued', jobId: expect.any(String), supersedes: null });
     const job = await t.store.jobs.get((first.json as { jobId: string }).jobId);
-    expect(job).toMatchObject({ type: 'checkin', payload: { collaborationId: c.id, force: true, fresh: false }, dedupeKey: `checkin-now:${c.id}` });
+    // [W11] The job carries the day the owner is told, so it runs for that day even after midnight.
+    expect(job).toMatchObject({ type: 'checkin', payload: { collaborationId: c.id, force: true, fresh: false, localDay: (first.json as { localDay: string }).localDay }, dedupeKey: `checkin-now:${c.id}` });
     const again = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ error: { code: 'conflict', message: expect.stringMatching(/already queued/) } });
