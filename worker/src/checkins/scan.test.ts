@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { workerFixture } from '../testing/fixture.ts';
@@ -11,6 +12,26 @@ describe('local days and the cron', () => {
     expect(localDay(at, 'America/New_York')).toBe('2024-05-31');
     expect(startOfLocalDay(at, 'America/New_York').toISOString()).toBe('2024-05-31T04:00:00.000Z');
     expect(startOfLocalDay(at, 'Asia/Tokyo').toISOString()).toBe('2024-05-31T15:00:00.000Z');
+  });
+  it('[W12] a local day starts at its true first instant in every zone, also across 30-minute and midnight clock changes', () => {
+    // Lord Howe Island moves its clocks by 30 minutes: its days of change start at 00:00 like any other.
+    expect(startOfLocalDay(new Date('2026-10-04T12:00:00Z'), 'Australia/Lord_Howe').toISOString()).toBe('2026-10-03T13:30:00.000Z');
+    expect(startOfLocalDay(new Date('2026-04-05T12:00:00Z'), 'Australia/Lord_Howe').toISOString()).toBe('2026-04-04T13:00:00.000Z');
+    // Oracle: the start is in the day, and the instant before it is not.
+    const zones = Intl.supportedValuesOf('timeZone');
+    fc.assert(fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (tz, ms) => {
+      const at = new Date(ms);
+      const start = startOfLocalDay(at, tz);
+      expect(start.getTime()).toBeLessThanOrEqual(ms);
+      expect(localDay(start, tz)).toBe(localDay(at, tz));
+      expect(localDay(new Date(start.getTime() - 1), tz)).not.toBe(localDay(at, tz));
+    }), { numRuns: 2000 });
+  });
+  it('[W12] a cron early in the day fires on a day whose clock changes by 30 minutes', () => {
+    for (const at of ['2026-10-04T12:00:00Z', '2026-04-05T12:00:00Z']) {
+      expect(new DueClock('0 0 * * *', new Date(at)).firedToday('Australia/Lord_Howe')).toBe(true);
+      expect(new DueClock('10 0 * * *', new Date(at)).firedToday('Australia/Lord_Howe')).toBe(true);
+    }
   });
   it('0 2 * * * is due after 02:00 in each collaboration\'s own zone', () => {
     const clock = new DueClock('0 2 * * *', new Date('2024-06-01T03:30:00Z'));
