@@ -4,15 +4,25 @@ import { localDay, localTimeParts as parts } from '@trellis/schema';
 
 export { localDay };
 
-/** The first instant of `at`'s local day (hour-accurate across DST changes). */
+const DAY = 86_400_000;
+
+/** The first instant of `at`'s local day, exact across any clock change. */
 export function startOfLocalDay(at: Date, timeZone: string): Date {
   const p = parts(at, timeZone);
   const today = localDay(at, timeZone);
-  let t = at.getTime() - (((p.hour ?? 0) * 60 + (p.minute ?? 0)) * 60 + (p.second ?? 0)) * 1000 - at.getMilliseconds();
-  const HOUR = 3_600_000;
-  while (localDay(new Date(t - 1), timeZone) === today) t -= HOUR;
-  while (localDay(new Date(t), timeZone) !== today) t += HOUR;
-  return new Date(t);
+  const inToday = (t: number) => localDay(new Date(t), timeZone) === today;
+  const guess = at.getTime() - (((p.hour ?? 0) * 60 + (p.minute ?? 0)) * 60 + (p.second ?? 0)) * 1000 - at.getMilliseconds();
+  if (inToday(guess) && !inToday(guess - 1)) return new Date(guess);
+  // The clock changed today (by 30 minutes on Lord Howe Island, or over midnight): search between
+  // an instant surely in an earlier day and `at` for the day's first instant (days only move forward).
+  let before = at.getTime() - 2 * DAY;
+  let first = at.getTime();
+  while (first - before > 1) {
+    const mid = Math.floor((before + first) / 2);
+    if (inToday(mid)) first = mid;
+    else before = mid;
+  }
+  return new Date(first);
 }
 
 /** Decides, per time zone, whether the cron fired during the current local day (cached per tick). */
