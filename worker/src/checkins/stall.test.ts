@@ -33,14 +33,15 @@ async function outcome(collaborationId: string) {
   };
 }
 
-// [stall point, model calls in all]
-const STALLS: [string, number][] = [
-  ['before-call:1', 2], // its call goes out after the takeover: a second, different answer
-  ['answers:1', 1], // its answer stored: both act on it
-  ['idem-done:1', 1], // between two actions
+// [stall point, model calls in all, whether the model answers nonsense after the first call]
+const STALLS: [string, number, boolean][] = [
+  ['before-call:1', 2, false], // its call goes out after the takeover: a second, different answer
+  ['before-call:1', 5, true], // its late calls get no usable answer: the check-ins are not marked failed
+  ['answers:1', 1, false], // its answer stored: both act on it
+  ['idem-done:1', 1, false], // between two actions
 ];
 
-it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after another finished the job, changes nothing', async (step, calls) => {
+it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after another finished the job (%i model calls, nonsense after the first: %s), changes nothing', async (step, calls, nonsense) => {
   const cs: string[] = [];
   const acts = new Map<string, string>();
   for (let i = 0; i < 2; i++) {
@@ -52,6 +53,7 @@ it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after anothe
   let requests = 0;
   f.fake.respond((req) => {
     requests++;
+    if (nonsense && requests > 1) return { content: '{"checkins": "no"}' };
     // Each answer differs, as a model asked twice would.
     return {
       content: answerFor(req.user, (id) => [
