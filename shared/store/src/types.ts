@@ -165,6 +165,9 @@ export interface CheckinRepo {
    *  a worker that outlived its lease cannot replace what the worker that took over stored (SPEC
    *  [W10]). Returns the check-ins it stored. */
   saveAnswers(cs: Checkin[]): Promise<Checkin[]>;
+  /** Store a check-in's outcome (done or failed) only while the stored one is still that run and
+   *  running (SPEC [W10]); emits a `checkin` change. Returns whether it was stored. */
+  finish(c: Checkin): Promise<boolean>;
   list(collaborationId: string, page: PageRequest): Promise<Page<Checkin>>;
   /** The most recent completed check-in (for "what changed since"). */
   latestDone(collaborationId: string): Promise<Checkin | null>;

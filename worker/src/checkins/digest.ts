@@ -21,13 +21,15 @@ export async function saveDone(
   await engine.outcomeEvents(done.collaborationId, { kind: 'ai', ref: run }, [{ type: 'checkinCompleted', checkinId: done.id, summary: done.summary }], 0, {
     seed: `checkinCompleted:${done.id}:${run}`, atMs: Date.parse(done.createdAt),
   });
-  await store.checkins.save(done);
+  // Stored only while still this run and running: a worker that outlived its lease never replaces
+  // the digest of the worker that took its job over ([W10]).
+  if (!(await store.checkins.finish(done))) return done;
   metrics.checkins.inc(1, { status: 'done' });
   for (const p of d.proposals) metrics.proposals.inc(1, { fate: p.fate });
   return done;
 }
 
 export async function saveFailed(store: Store, metrics: WorkerMetrics, claimed: Checkin, reason: string, provider: string, now: Date): Promise<void> {
-  await store.checkins.save({ ...claimed, status: 'failed', summary: `The AI check-in failed: ${reason}`.slice(0, 4000), provider, completedAt: now.toISOString() });
-  metrics.checkins.inc(1, { status: 'failed' });
+  const failed: Checkin = { ...claimed, status: 'failed', summary: `The AI check-in failed: ${reason}`.slice(0, 4000), provider, completedAt: now.toISOString() };
+  if (await store.checkins.finish(failed)) metrics.checkins.inc(1, { status: 'failed' });
 }

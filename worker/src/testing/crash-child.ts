@@ -60,10 +60,11 @@ const store: Store = {
       step('answers');
       return stored;
     },
-    async save(c) {
+    async finish(c) {
       if (c.status === 'done') step('digest');
-      await real.checkins.save(c);
+      const stored = await real.checkins.finish(c);
       if (c.status === 'done') step('digest-saved');
+      return stored;
     },
   },
   audit: { ...real.audit, async append(e) {

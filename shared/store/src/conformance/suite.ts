@@ -340,7 +340,7 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect((await store.approvals.get(a.id))?.status).toBe('executing');
     });
 
-    it('[D11] [W10] one check-in per collaboration and local day; its stored answer reads back, several in one write, only into its own unanswered run', async () => {
+    it('[D11] [W10] one check-in per collaboration and local day; its stored answer reads back, several in one write, only into its own unanswered run, finished once', async () => {
       const mk = (): Checkin => ({
         id: newId('chk'), collaborationId: 'c1', localDay: '2026-11-22', status: 'running', summary: '', proposals: [], provider: 'offline', model: 'rules',
         aiGenerated: false, inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: new Date().toISOString(), completedAt: null, jobId: null, answer: null, stateVector: null, requeues: 0,
@@ -368,6 +368,11 @@ export function runStoreConformance(name: string, setup: () => Promise<Conforman
       expect(await store.checkins.saveAnswers([{ ...third, runId: 'run_b', answer }])).toEqual([]);
       expect(await store.checkins.saveAnswers([{ ...third, createdAt: new Date(0).toISOString(), answer }])).toEqual([]);
       expect(await store.checkins.saveAnswers([{ ...third, answer }])).toHaveLength(1);
+      // An outcome is stored once, by the run that holds the check-in.
+      expect(await store.checkins.finish({ ...third, runId: 'run_b', status: 'failed', summary: 'stale run' })).toBe(false);
+      expect(await store.checkins.finish({ ...third, answer, status: 'done', summary: 'third done' })).toBe(true);
+      expect(await store.checkins.finish({ ...third, answer, status: 'failed', summary: 'late' })).toBe(false);
+      expect((await store.checkins.get('c3', '2026-11-22'))?.summary).toBe('third done');
       await store.checkins.save({ ...got, status: 'done', summary: 'ok' });
       expect((await store.checkins.list('c1', { limit: 5 })).items.map((c) => c.summary)).toEqual(['ok']);
       expect((await store.checkins.latestDone('c1'))?.summary).toBe('ok');

@@ -8,6 +8,11 @@ import { toPage } from '../page.ts';
 
 const toCheckin = (d: Stored<Checkin>) => parseRecord(Checkin, withoutId(d), `checkin ${d._id}`);
 
+/** The filter of `stillRunning` (../same-run.ts); collaborationId is the shard key. */
+function stillRunning(ch: Checkin) {
+  return { _id: ch.id, collaborationId: ch.collaborationId, status: 'running' as const, createdAt: ch.createdAt, ...(ch.runId === undefined ? {} : { runId: ch.runId }) };
+}
+
 export function mongoCheckins({ c, tx }: Ctx): CheckinRepo {
   return {
     async claim(ch) {
@@ -35,12 +40,14 @@ export function mongoCheckins({ c, tx }: Ctx): CheckinRepo {
       return tx(async (session) => {
         const stored: Checkin[] = [];
         for (const ch of chs) {
-          // The filter is `answerable` (../answerable.ts); null also matches an absent answer.
-          const still = { _id: ch.id, collaborationId: ch.collaborationId, status: 'running' as const, answer: null, createdAt: ch.createdAt, ...(ch.runId === undefined ? {} : { runId: ch.runId }) };
-          if ((await c.checkins.replaceOne(still, ch, { session })).matchedCount === 1) stored.push(ch);
+          // `answerable` (../same-run.ts); null also matches an absent answer.
+          if ((await c.checkins.replaceOne({ ...stillRunning(ch), answer: null }, ch, { session })).matchedCount === 1) stored.push(ch);
         }
         return stored;
       });
+    },
+    async finish(ch) {
+      return (await c.checkins.replaceOne(stillRunning(ch), ch)).matchedCount === 1;
     },
     async list(collaborationId, page) {
       const rows = await c.checkins

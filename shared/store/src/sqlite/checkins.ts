@@ -1,7 +1,7 @@
 // Check-in digests, one per collaboration and local day (unique index).
 import { Checkin } from '@trellis/schema';
 import type { CheckinRepo } from '../types.ts';
-import { answerable } from '../answerable.ts';
+import { answerable, stillRunning } from '../same-run.ts';
 import { parseRecord } from '../parse-record.ts';
 import type { Db } from './db.ts';
 import { stmt, writeTx } from './db.ts';
@@ -15,6 +15,13 @@ export function sqliteCheckins(db: Db): CheckinRepo {
   const saveOne = (c: Checkin) => {
     stmt(db, 'UPDATE checkins SET status = ?, data = ? WHERE id = ?').run(c.status, JSON.stringify(c), c.id);
     if (c.status !== 'running') emitChange(db, { type: 'checkin', collaborationId: c.collaborationId, checkinId: c.id });
+  };
+  /** Inside a write transaction: overwrite `c` if the stored record passes `may`. */
+  const saveIf = (c: Checkin, may: (stored: Checkin, mine: Checkin) => boolean): boolean => {
+    const r = stmt(db, 'SELECT id, data FROM checkins WHERE id = ?').get(c.id) as Row | undefined;
+    if (!r || !may(toCheckin(r), c)) return false;
+    saveOne(c);
+    return true;
   };
   return {
     async claim(c) {
@@ -31,13 +38,10 @@ export function sqliteCheckins(db: Db): CheckinRepo {
       writeTx(db, () => saveOne(c));
     },
     async saveAnswers(cs) {
-      return writeTx(db, () => cs.filter((c) => {
-        const r = stmt(db, 'SELECT id, data FROM checkins WHERE id = ?').get(c.id) as Row | undefined;
-        const cur = r ? toCheckin(r) : null;
-        if (!cur || !answerable(cur, c)) return false;
-        saveOne(c);
-        return true;
-      }));
+      return writeTx(db, () => cs.filter((c) => saveIf(c, answerable)));
+    },
+    async finish(c) {
+      return writeTx(db, () => saveIf(c, stillRunning));
     },
     async list(collaborationId, page) {
       const rows = db
