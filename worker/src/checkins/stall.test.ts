@@ -2,12 +2,11 @@
 // VM pause would) while a second worker takes the job over and finishes it: when the first wakes up
 // and carries on, nothing the second stored changes — no proposal applied twice, no second answer
 // acted on, the digest still names what ran.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readMessages } from '@trellis/schema';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, workerFixture } from '../testing/fixture.ts';
+import { startStalling } from '../testing/stalling-child.ts';
 import { createHandlers } from '../jobs/handlers.ts';
 import { JobLoop } from '../jobs/loop.ts';
 import { localDay } from './local-day.ts';
@@ -19,7 +18,6 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-const child = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
 const STALL_TEST_MS = 90_000;
 
 /** What members see of a collaboration's check-in day. */
@@ -65,21 +63,9 @@ it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after anothe
   });
   await scanDue(f.store, f.logger, { cron: '* * * * *', now: new Date() });
 
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, f.dir, f.fake.url, `stall@${step}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const seen = (what: RegExp) => new Promise<void>((resolve) => {
-    const check = () => {
-      if (what.test(stderr)) resolve();
-    };
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      check();
-    });
-    check();
-  });
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  const proc = startStalling(f.dir, f.fake.url, step);
   try {
-    await seen(/stalled/);
+    await proc.seen(/stalled/);
     // Past the job's and the idempotency records' leases (300 ms each in the child).
     await new Promise((r) => setTimeout(r, 400));
     const loop = new JobLoop({ store: f.store, handlers: createHandlers(f.deps()), owner: 'survivor', logger: f.logger, metrics: f.metrics });
@@ -88,9 +74,9 @@ it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after anothe
     expect(await loop.runOne(job!)).toBe('done');
     const finished = await Promise.all(cs.map(outcome));
 
-    proc.kill('SIGCONT');
-    await seen(/settled:/);
-    expect(stderr).toContain('settled:lost');
+    proc.wake();
+    await proc.seen(/settled:/);
+    expect(proc.stderr()).toContain('settled:lost');
     expect(f.fake.requests).toHaveLength(calls);
     // What the survivor stored is what members see: the woken worker changed none of it.
     expect(await Promise.all(cs.map(outcome))).toEqual(finished);
@@ -108,7 +94,6 @@ it.each(STALLS)('[W10] a worker stalled at %s past its lease, woken after anothe
       expect((await f.store.checkins.get(id, day))?.status).toBe('done');
     }
   } finally {
-    proc.kill('SIGKILL');
-    await exited;
+    await proc.kill();
   }
 }, STALL_TEST_MS);
