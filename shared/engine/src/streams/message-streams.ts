@@ -19,7 +19,7 @@ import type { ChainedRun } from '../rules/run-rules.ts';
 import { attributionOf } from '../run-context.ts';
 import { standingOf } from '../standing.ts';
 import type { ActionOutcome, MessageStreams, StreamRef } from '../types.ts';
-import { closeSession, openSession, ownedBy, readStream } from './stream-record.ts';
+import { closeSession, openSession, ownedBy, readStream, resumeSession } from './stream-record.ts';
 import type { StreamSlot } from './stream-record.ts';
 
 /** The longest body a message may have (the `sendMessage` schema's bound), chunks included. */
@@ -68,12 +68,11 @@ async function begin(ctx: EngineContext, collab: Collaboration, { actor, message
   if (found === 'foreign' || (!record && found === 'finished')) return refused('conflict', `message ${messageId} exists and is not this run's stream`);
   // A new stream, a restart after an interrupted one, or a streaming message written before streams
   // were recorded: a new session. An unfinished session of this run (it crashed) is resumed, so its
-  // one audit entry keeps its id.
-  if (!record || record.finished !== null) {
-    const opened = await openSession(ctx, slot, actor);
-    if (!opened) return { ...refused('conflict', `message ${messageId} began streaming elsewhere meanwhile`), retryable: true };
-    slot = opened;
-  }
+  // one audit entry keeps its id; resuming rewrites the record, so the earlier pass's worker, should it
+  // still be running (it outlived its job lease), can no longer finish the resumed pass ([W3]).
+  const taken = !record || record.finished !== null ? await openSession(ctx, slot, actor) : await resumeSession(ctx, slot, record);
+  if (!taken) return { ...refused('conflict', `message ${messageId} began streaming elsewhere meanwhile`), retryable: true };
+  slot = taken;
   const createdAt = ctx.now().toISOString();
   const wrote = await ctx.docs.change(collab.id, originOf(actor, 'sendMessage'), (doc) => {
     const m = findMessageMap(doc, messageId);
@@ -118,6 +117,9 @@ async function finish(ctx: EngineContext, run: ChainedRun, input: StreamRef & { 
   if (record.finished !== null) return executed({ messageId, ended: record.finished });
   const ended = input.interrupted === undefined ? 'executed' : 'interrupted';
   const seed = `${record.session}\n${slot.key}`;
+  // Resumed by another pass since this finish read the record: that pass finishes the message.
+  const resumedMeanwhile = async () => (await readStream(ctx, collaborationId, messageId)).raw !== slot.raw;
+  if (await resumedMeanwhile()) return notStreaming(messageId);
   // Audited first, under an id derived from the session: a finish repeated after a crash at any later
   // step (or a resumed stream's finish) appends the same entry, which the store ignores ([D24]).
   await audit(ctx, {
@@ -126,6 +128,7 @@ async function finish(ctx: EngineContext, run: ChainedRun, input: StreamRef & { 
       result: { messageId }, params: { body }, ...(input.reason ? { reason: input.reason } : {}), ...(input.interrupted !== undefined ? { error: input.interrupted } : {}),
     },
   });
+  if (await resumedMeanwhile()) return notStreaming(messageId);
   await ctx.docs.change(collaborationId, originOf(actor, 'sendMessage'), (doc) => {
     const m = findMessageMap(doc, messageId);
     // Undone meanwhile (or not theirs): an undo stays undone.

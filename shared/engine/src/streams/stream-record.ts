@@ -17,6 +17,9 @@ const StoredStream = z.object({
    *  interrupted finish gets a new one. Starts with an id, so ids derived from it sort by its time. */
   session: z.string().min(1),
   finished: StreamEnd.nullable(),
+  /** Rewritten whenever a pass is resumed, so a finish that began before the resume (by a worker
+   *  that outlived its job lease) finds the record changed and leaves the resumed pass alone. */
+  resumed: z.string().optional(),
 });
 export type StreamRecord = z.infer<typeof StoredStream>;
 
@@ -46,6 +49,14 @@ export async function openSession(ctx: EngineContext, slot: StreamSlot, actor: A
   const record: StreamRecord = { owner: actorKey(actor), session: newId('str'), finished: null };
   const raw = await write(ctx, slot, record);
   return raw === null ? null : { key: slot.key, raw, record };
+}
+
+/** Take over this actor's unfinished session (same session, so the same audit id); null when someone
+ *  else changed it since it was read. */
+export async function resumeSession(ctx: EngineContext, slot: StreamSlot, record: StreamRecord): Promise<StreamSlot | null> {
+  const resumed: StreamRecord = { ...record, resumed: newId('rsm') };
+  const raw = await write(ctx, slot, resumed);
+  return raw === null ? null : { key: slot.key, raw, record: resumed };
 }
 
 /** Mark the session finished (last step of `finish`, so a crash before it repeats the whole finish). */
