@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import type { DecodedUpdate, NewItem } from './decoded-update.ts';
 import { docStruct, idKey, newItemAt } from './decoded-update.ts';
+import { MERGE_VISITS, mergeCost } from './merge-cost.ts';
 
 const keyOf = (id: Y.ID | null) => (id ? idKey(id) : '-');
 
@@ -79,7 +80,9 @@ export interface UpdateCost {
 }
 
 export function estimateCost(doc: Y.Doc, u: DecodedUpdate, updateBytes: number, walkCap: number): UpdateCost {
-  const base = u.dsVisited + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST + u.newItems.length;
+  const merging = mergeCost(doc, u.deletesExisting, MERGE_VISITS);
+  if (merging === Number.MAX_SAFE_INTEGER) return { cost: merging, placement: 0 };
+  const base = u.dsVisited + merging + u.newGc.length + Math.ceil(updateBytes / 64) + u.newClients * NEW_CLIENT_COST + u.newItems.length;
   let placement = 0;
   const perParent = new Map<string, number>();
   for (const n of u.newItems) perParent.set(parentKey(n), (perParent.get(parentKey(n)) ?? 0) + 1);
