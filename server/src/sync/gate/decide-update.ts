@@ -108,7 +108,7 @@ function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
   const sets = new Map<string, Map<string, NewItem[]>>();
   /** entry key → fields whose current value this update deletes. */
   const unsets = new Map<string, Set<string>>();
-  const removedEntries: Entry[] = [];
+  const removedEntries = new Set<Entry>();
 
   for (const n of u.newItems) {
     const p = n.placement;
@@ -136,7 +136,10 @@ function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
     void value;
     const k = idKey(p.entry);
     const m = sets.get(k) ?? new Map<string, NewItem[]>();
-    m.set(n.sub, [...(m.get(n.sub) ?? []), n]);
+    // Appended in place: copying the list per value made many values for one field quadratic.
+    const values = m.get(n.sub);
+    if (values) values.push(n);
+    else m.set(n.sub, [n]);
     sets.set(k, m);
   }
 
@@ -149,7 +152,7 @@ function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
       if (p.name === 'notes') continue;
       if (item.parentSub !== null) throw new Refusal('bad_request', `${p.name} must be a list`);
       const removed = entryOf(item.id);
-      if (removed) removedEntries.push(removed);
+      if (removed) removedEntries.add(removed);
       continue;
     }
     const entry = entryOf(p.entry);
@@ -198,7 +201,7 @@ function run(doc: Y.Doc, u: DecodedUpdate, w: Writer, now: number): GateResult {
     const entry = entries.get(k)!;
     if (!entry.map) continue; // a new entry: checked whole above
     const item = entry.item as Y.Item;
-    if (item.deleted || removedEntries.includes(entry)) continue; // no visible effect / decided as a removal
+    if (item.deleted || removedEntries.has(entry)) continue; // no visible effect / decided as a removal
     const keys = new Set([...(sets.get(k)?.keys() ?? []), ...(unsets.get(k) ?? [])]);
     const next = (key: string): Primitive | undefined => {
       const candidates = sets.get(k)?.get(key);
