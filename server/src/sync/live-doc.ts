@@ -369,7 +369,8 @@ export class LiveDoc {
     // stock client, which stops reconnecting on any 44xx, converges back instead of being cut off.
     // An overrun of wall time may be the machine's (a GC pause): only that socket goes.
     const costOffence = !result.ok && result.code === 'too_costly';
-    if (costOffence || overBudget || !conn.work.take(result.ok ? result.cost : REFUSED_WORK_FACTOR * result.cost)) {
+    const work = result.cost + (result.scanned ?? 0);
+    if (costOffence || overBudget || !conn.work.take(result.ok ? work : REFUSED_WORK_FACTOR * work)) {
       this.deps.metrics.costRefused.inc();
       this.deps.onAbuse(conn, costOffence || !overBudget);
       conn.close(CLOSE.rateLimited, 'too much work: slow down');

@@ -4,7 +4,7 @@
 // writer's later updates still find their dependencies) plus restorations of what it deleted.
 import * as Y from 'yjs';
 import type { DocEvent } from '@trellis/schema';
-import type { Writer } from './decide-update.ts';
+import type { Decision, GateResult as Decided, Writer } from './decide-update.ts';
 import { decideUpdate } from './decide-update.ts';
 import type { ReadLimits } from './decoded-update.ts';
 import { readUpdate } from './decoded-update.ts';
@@ -49,10 +49,14 @@ export const GARBAGE_REFUSAL_ITEMS = 1_000;
 /** `no_room`: the document has no room for the update's placement work now ([H16]); nothing was integrated, and it may be sent again. */
 export type RefusalCode = 'forbidden' | 'bad_request' | 'malformed' | 'too_costly' | 'no_room';
 
-/** `cost`: the estimate ([H6]); `placement`: the placement work integrated into the document ([H16]). */
-export type GateResult =
+/**
+ * `cost`: the estimate ([H6]); `placement`: the placement work integrated into the document ([H16]);
+ * `scanned`: list items read to decide (absent when it was not decided), charged with the estimate.
+ */
+export type GateResult = (
   | { ok: true; events: DocEvent[]; roots: string[]; cost: number; placement: number }
-  | { ok: false; code: RefusalCode; message: string; cost: number; placement: number };
+  | { ok: false; code: RefusalCode; message: string; cost: number; placement: number }
+) & { scanned?: number };
 
 function clearPending(doc: Y.Doc): boolean {
   const had = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
@@ -64,6 +68,10 @@ function clearPending(doc: Y.Doc): boolean {
 function addDeletes(tr: Y.Transaction, ranges: Map<number, { clock: number; len: number }[]>): void {
   const clients = tr.deleteSet.clients as Map<number, { clock: number; len: number }[]>;
   for (const [client, list] of ranges) clients.set(client, [...(clients.get(client) ?? []), ...list.map((r) => ({ ...r }))]);
+}
+
+function stripScanned(d: Decided): Decision {
+  return d.ok ? { ok: true, events: d.events, roots: d.roots } : { ok: false, code: d.code, message: d.message };
 }
 
 export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origin: ClientOrigin, limits: GateLimits = DEFAULT_GATE_LIMITS, now = Date.now()): GateResult {
@@ -79,7 +87,12 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
   if (cost <= limits.maxCost && placement > limits.maxPlacement) {
     return { ok: false, code: 'no_room', message: 'the collaboration is being checked: send this again shortly', cost, placement: 0 };
   }
-  const decision = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
+  const decided = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
+  // What deciding read of the document (the ids of a list, to keep them unique) is reported apart
+  // from the estimate: it is charged to the work budget ([H6]), but a cheap update that reads a
+  // long list keeps its one forgiven wall-time overrun.
+  const scanned = decided?.scanned ?? 0;
+  const decision = decided === null ? null : stripScanned(decided);
   // Too costly to place, or refused and large (only a broken or hostile client sends a refused
   // update of that size): its clock ranges become garbage — nothing to scan, position or revert.
   if (decision === null || (!decision.ok && u.newItems.length > GARBAGE_REFUSAL_ITEMS)) {
@@ -97,10 +110,10 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       origin.refused = true;
     }, origin);
     // Garbage has no position: nothing to place.
-    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost, placement: 0 } : { ...decision, cost, placement: 0 };
+    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost, placement: 0 } : { ...decision, cost, placement: 0, scanned };
   }
-  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost, placement: 0 };
-  let result: GateResult = decision.ok ? { ...decision, cost, placement } : { ...decision, cost, placement };
+  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost, placement: 0, scanned };
+  let result: GateResult = decision.ok ? { ...decision, cost, placement, scanned } : { ...decision, cost, placement, scanned };
   doc.transact((tr) => {
     try {
       Y.applyUpdate(doc, decision.ok ? encodeAccepted(u) : encodeTombstones(u), origin);
@@ -109,7 +122,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       // integrated, refuse the rest. Nothing half-integrated may leave this transaction.
       tr.local = true;
       clearPending(doc);
-      result = { ok: false, code: 'malformed', message: 'malformed update', cost, placement: 0 };
+      result = { ok: false, code: 'malformed', message: 'malformed update', cost, placement: 0, scanned };
       revertTransaction(tr);
       origin.refused = true;
       return;
@@ -119,7 +132,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     tr.local = true;
     // The reading above found every dependency; anything left pending would integrate later under
     // someone else's transaction, so it is refused (and what was integrated undone) all the same.
-    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost, placement };
+    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost, placement, scanned };
     if (!result.ok) {
       revertTransaction(tr);
       origin.refused = true;

@@ -1,7 +1,9 @@
-// [H6] Deleting costs what Yjs's cleanup does with it, not what the delete set says: a few bytes
-// that remove thousands of entries (or text shaped so its deleted runs stay apart) make Yjs splice
-// its struct arrays once per run, each splice moving everything right of it. Oracle: what another
-// client and the stored log (a restarted server) see, and the writer's close code.
+// [H6] Work an update causes beyond its own structs is charged too. Deleting costs what Yjs's
+// cleanup does with it, not what the delete set says: a few bytes that remove thousands of entries
+// (or text shaped so its deleted runs stay apart) make Yjs splice its struct arrays once per run,
+// each splice moving everything right of it. And a new entry is checked against every id of its
+// list ([P9]): in a long list that read is the work. Oracle: what another client and the stored
+// log (a restarted server) see, and the writer's close code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -26,9 +28,20 @@ beforeAll(async () => {
   mallory = await login(server.url, 'mallory@merge.io');
   collab = await createCollaboration(server.url, owner);
   await addMember(server.url, owner, collab, mallory, 'editor');
+  // Stored before anyone opens it, as written over weeks: 3,250 of mallory's messages, then 8,000 of the owner's.
+  const history = new Y.Doc();
+  history.clientID = 7;
+  history.transact(() => {
+    for (let i = 0; i < 3_250; i++) appendMessage(history, { id: `mm${i}`, authorId: mallory.user.id, body: 'hi', kind: 'user' });
+  });
+  history.clientID = 8;
+  history.transact(() => {
+    for (let i = 0; i < 8_000; i++) appendMessage(history, { id: `o${i}`, authorId: owner.user.id, body: 'hi', kind: 'user' });
+  });
+  await server.store.docs.append(collab, [Y.encodeStateAsUpdate(history)], 'test-seed');
   bystander = connect(server.url, collab, owner.token);
   await synced(bystander);
-});
+}, 60_000);
 
 afterAll(async () => {
   bystander.destroy();
@@ -63,25 +76,18 @@ function deletion(writer: Y.Doc, n: number): Uint8Array {
 
 describe('the cost of what an update deletes', () => {
   it('[H6] an editor deleting 3,000 of their own messages in one update (a few bytes) is refused before integration (4429); others and the stored log keep every message, and a bulk delete of 250 still passes', async () => {
-    const writer = connect(server.url, collab, mallory.token);
-    await synced(writer);
-    // Written as an honest client would over time: 125 messages per update.
-    for (let batch = 0; batch < 26; batch++) {
-      writer.doc.transact(() => {
-        for (let i = 0; i < 125; i++) appendMessage(writer.doc, { id: `mm${batch}_${i}`, authorId: mallory.user.id, body: 'hi', kind: 'user' });
-      });
-    }
-    await waitFor(() => ownMessages(bystander.doc, mallory.user.id) === 3_250, 30_000, 'the messages at the bystander');
-    writer.destroy();
+    expect(ownMessages(bystander.doc, mallory.user.id)).toBe(3_250);
+    const mine = new Y.Doc();
+    Y.applyUpdate(mine, Y.encodeStateAsUpdate(bystander.doc));
 
     const ws = await open(mallory.token);
-    ws.send(syncUpdateFrame(deletion(writer.doc, 250)));
+    ws.send(syncUpdateFrame(deletion(mine, 250)));
     await waitFor(() => ownMessages(bystander.doc, mallory.user.id) === 3_000, 10_000, 'the bulk delete');
     const closed = new Promise<number | 'still open'>((resolve) => {
       ws.on('close', (code) => resolve(code));
       setTimeout(() => resolve('still open'), 10_000);
     });
-    const attack = deletion(writer.doc, 3_250);
+    const attack = deletion(mine, 3_250);
     expect(attack.length).toBeLessThan(100);
     ws.send(syncUpdateFrame(attack));
     expect(await closed).toBe(4429);
@@ -130,4 +136,34 @@ describe('the cost of what an update deletes', () => {
       }
     }
   });
+});
+
+describe('the id uniqueness check of a long list', () => {
+  it('[H6][P9] one-message updates streamed into a list of 11,250 messages (250 of them removed) are charged for the list they are checked against: the sender is cut off (4429), everyone else keeps working', async () => {
+    await synced(bystander);
+    const reader = connect(server.url, collab, owner.token);
+    await synced(reader);
+    expect(messagesOf(reader.doc).length).toBe(11_000);
+
+    // Each update is one honest-looking message (a few units by its own structs).
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(reader.doc));
+    const before = ownMessages(reader.doc, mallory.user.id);
+    const ws = await open(mallory.token);
+    const closed = new Promise<number | 'still open'>((resolve) => {
+      ws.on('close', (code) => resolve(code));
+      setTimeout(() => resolve('still open'), 10_000);
+    });
+    for (let i = 0; i < 100; i++) {
+      const sv = Y.encodeStateVector(writer);
+      appendMessage(writer, { id: `f${i}`, authorId: mallory.user.id, body: `flood ${i}`, kind: 'user' });
+      ws.send(syncUpdateFrame(Y.encodeStateAsUpdate(writer, sv)));
+    }
+    expect(await closed).toBe(4429);
+
+    expect(ownMessages(reader.doc, mallory.user.id) - before).toBeLessThan(100);
+    appendMessage(bystander.doc, { id: 'after', authorId: owner.user.id, body: 'still here', kind: 'user' });
+    await waitFor(() => messagesOf(reader.doc).toArray().some((m) => m.get('id') === 'after'), 10_000, 'the owner\'s next message');
+    reader.destroy();
+  }, 120_000);
 });
