@@ -268,6 +268,9 @@ function checkNewActivity(json: Record<string, Primitive>, w: Writer, now: numbe
   if (typeof json.updatedAt === 'string') checkTimestamp(json.updatedAt, now, 'updatedAt');
   requireAllowed(w, 'proposeActivity');
   if (status.data !== 'proposed') requireAllowed(w, STATUS_ACTION[status.data]);
+  // A time and a cancel reason are set only by scheduling and cancelling, on a new activity too.
+  if (json.at !== undefined) requireAllowed(w, 'scheduleActivity');
+  if (json.cancelReason !== undefined) requireAllowed(w, 'cancelActivity');
   return { type: 'activityCreated', activityId: json.id as string, title: json.title };
 }
 
@@ -287,6 +290,10 @@ function checkActivityEdit(map: Y.Map<unknown>, keys: Set<string>, next: (k: str
   if (keys.has('title') && String(next('title')).trim() === '') throw new Refusal('bad_request', 'an activity needs a title');
   if (keys.has('updatedAt') && next('updatedAt') !== undefined) checkTimestamp(String(next('updatedAt')), now, 'updatedAt');
   if (keys.has('at')) requireAllowed(w, 'scheduleActivity');
+  // Only cancelling sets a cancel reason (a repeated cancel keeps the new one, [G5]); reopening
+  // (a status step away from cancelled, checked below) clears it.
+  const clearedByStep = next('cancelReason') === undefined && keys.has('status') && next('status') !== 'cancelled';
+  if (keys.has('cancelReason') && !clearedByStep) requireAllowed(w, 'cancelActivity');
   if (!keys.has('status')) return null;
   const to = ActivityStatus.safeParse(next('status'));
   if (!to.success) throw new Refusal('bad_request', 'invalid activity status');
