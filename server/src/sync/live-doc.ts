@@ -6,6 +6,7 @@ import type { Attribution, DocEvent, PolicyOverrides } from '@trellis/schema';
 import type { Logger } from '@trellis/runtime';
 import { claimAwareness } from './awareness-ownership.ts';
 import { applyGated, DEFAULT_GATE_LIMITS } from './gate/apply-gated.ts';
+import { ClientOwners } from './gate/client-owners.ts';
 import type { MemberBudget } from './member-budget.ts';
 import type { ClientOrigin } from './gate/apply-gated.ts';
 import type { Preflight, PreflightVerdict } from './gate/preflight-thread.ts';
@@ -80,6 +81,8 @@ export class LiveDoc {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly conns = new Map<number, Connection>();
+  /** Client ids introduced through the gate while loaded, by member ([P11]). */
+  private readonly clientOwners = new ClientOwners();
   /** Pinned by in-flight server-side changes: not unloaded meanwhile. */
   pins = 0;
   bytes = 0;
@@ -332,7 +335,7 @@ export class LiveDoc {
     const limits = allowance >= DEFAULT_GATE_LIMITS.maxNewClients && room >= DEFAULT_GATE_LIMITS.maxCost ? DEFAULT_GATE_LIMITS : { ...DEFAULT_GATE_LIMITS, maxNewClients: Math.min(allowance, DEFAULT_GATE_LIMITS.maxNewClients), maxPlacement: room };
     const clientsBefore = this.doc.store.clients.size;
     const started = performance.now();
-    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow }, origin, limits);
+    const result = applyGated(this.doc, update, { userId: conn.userId, role: conn.role, policy: this.policyNow, owners: this.clientOwners }, origin, limits);
     const ms = performance.now() - started;
     // Refused content stays as tombstones under its client id too: whatever the outcome, it counts.
     this.deps.clientIds.take(conn.memberKey, this.doc.store.clients.size - clientsBefore);

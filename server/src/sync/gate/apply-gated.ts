@@ -83,6 +83,12 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     return { ok: false, code, message: read.message, cost: update.length, placement: 0 };
   }
   const u = read.update;
+  // [P11] another member's client id: refused whole, nothing integrated (not even tombstones,
+  // which would occupy the owner's next clocks).
+  if ((writer.owners?.foreign(u.ranges, writer.userId) ?? null) !== null) {
+    return { ok: false, code: 'forbidden', message: 'the update writes under a client id another member introduced', cost: update.length, placement: 0 };
+  }
+  writer.owners?.claim(u.ranges, writer.userId);
   const { cost, placement } = estimateCost(doc, u, update.length, limits.maxWalk);
   if (cost <= limits.maxCost && placement > limits.maxPlacement) {
     return { ok: false, code: 'no_room', message: 'the collaboration is being checked: send this again shortly', cost, placement: 0 };

@@ -6,12 +6,15 @@ import { activityTransition, ActivityStatus, decide, ID_PATTERN } from '@trellis
 import type { ActionName, DocEvent, PolicyOverrides, Role } from '@trellis/schema';
 import type { DecodedUpdate, NewItem } from './decoded-update.ts';
 import { docStruct, idKey, newItemAt, placementOf } from './decoded-update.ts';
+import type { ClientOwners } from './client-owners.ts';
 import { timestampProblem } from './timestamps.ts';
 
 export interface Writer {
   userId: string;
   role: Role;
   policy: PolicyOverrides;
+  /** Who introduced which client id while the document is loaded ([P11]); none: not checked. */
+  owners?: ClientOwners;
 }
 
 export type Decision = { ok: true; events: DocEvent[]; roots: string[] } | { ok: false; code: 'forbidden' | 'bad_request'; message: string };
