@@ -6,7 +6,7 @@
 // trace (root, or kernel.perf_event_paranoid ≤ 1); compiled server (`npm run build:server` first).
 //   node --import tsx bench/perf-sync.ts [rate=1000]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTarget } from './sync.ts';
@@ -71,6 +71,8 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
   }
   const { list, seconds } = samples(file, pid);
   rmSync(dir, { recursive: true, force: true });
+  // --perf-basic-prof also has V8 write a code log per isolate into the server's working directory.
+  for (const f of readdirSync('.')) if (new RegExp(`^isolate-0x[0-9a-f]+-${pid}-v8\\.log$`).test(f)) rmSync(f);
   const usPerEdit = (n: number) => (n * 1e6) / HZ / (rate * seconds);
   const rows = new Map<string, number>();
   for (const s of list) {
