@@ -1,11 +1,12 @@
 // History and revert over a real server on loopback (SPEC [A5]–[A9]): members read the change
 // groups and the past, a run is undone without trampling a person's later edit, a viewer cannot
 // revert, an editor's revert leaves to the owners what they could not do by hand, and a revert is
-// a run that can itself be reverted.
+// a run that can itself be reverted; a member's requests share one budget ([A11]).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import type { TestUser } from '../../testing/harness.ts';
 import { addMember, api, connect, createCollaboration, login, startTestServer, synced, waitFor } from '../../testing/harness.ts';
+import { HISTORY_BURST } from './history.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -223,5 +224,20 @@ describe('history and revert routes', () => {
     expect(undone.body.revertedRunId).toBe(fresh);
     const left = (await api<{ activities: Activity[] }>(server.url, 'GET', `${base(id)}/history/at?t=${new Date(Date.now() + 1000).toISOString()}`, alice.token)).body.activities;
     expect(left.map((a) => a.title)).toEqual(['First plan']);
+  });
+
+  it('[A11] a member\'s history requests share one budget: past it they are answered 429 in words, and other members are not slowed', async () => {
+    const erin = await login(server.url, 'erin@example.com');
+    const id = await createCollaboration(server.url, alice, 'Budget');
+    await addMember(server.url, alice, id, erin, 'viewer');
+    const paths = [`${base(id)}/history`, `${base(id)}/history/at?t=${encodeURIComponent(new Date().toISOString())}`];
+    const answers = await Promise.all(Array.from({ length: HISTORY_BURST + 40 }, (_, i) => api<{ error?: { code: string; message: string } }>(server.url, 'GET', paths[i % 2]!, erin.token)));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(HISTORY_BURST);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.body.error).toEqual({ code: 'rate_limited', message: 'too many history requests; try again in a minute' });
+    // A viewer's refused undo is counted too (it would otherwise add an audit entry per request).
+    expect((await api(server.url, 'POST', `${base(id)}/runs/run_x/revert`, erin.token, {})).status).toBe(429);
+    expect((await api(server.url, 'GET', paths[0]!, alice.token)).status).toBe(200);
   });
 });

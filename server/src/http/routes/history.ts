@@ -9,6 +9,7 @@ import type { Store } from '@trellis/store';
 import { HISTORY_PAGE_MAX, parseGroupId } from '@trellis/engine';
 import { memberAccess, ownerAccess } from '../access.ts';
 import type { HttpDeps } from '../deps.ts';
+import type { UserRateLimit } from '../rate-limit.ts';
 import { userOf } from '../request-user.ts';
 import { body, CollabPath, pathParams, query } from '../validate.ts';
 
@@ -52,19 +53,29 @@ async function resolveRunAlias(store: Store, collaborationId: string, runId: str
   return (await store.checkins.get(collaborationId, day))?.runId ?? runId;
 }
 
-export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
+/** History requests one member may make at once, and then per second (SPEC [A11]). */
+export const HISTORY_BURST = 120;
+export const HISTORY_PER_SECOND = 2;
+
+/** `limit`: each request reads the stored history (a revert also replays and writes it), so a
+ *  member's requests share one budget ([A11]). */
+export function historyRoutes(app: Express, { store, engine }: HttpDeps, limit: UserRateLimit): void {
   app.get('/api/collaborations/:id/history', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
-    await memberAccess(store, id, userOf(req).id);
+    const user = userOf(req);
+    await memberAccess(store, id, user.id);
     const q = query(req, HistoryQuery);
+    limit.take(user.id);
     const page = await engine.history.list(id, { actor: q.actor, kind: q.kind, run: q.run, before: q.before ?? q.cursor, limit: q.limit });
     res.json({ items: page.items.map(served), nextCursor: page.nextCursor });
   });
 
   app.get('/api/collaborations/:id/history/at', async (req, res) => {
     const { id } = pathParams(req, CollabPath);
-    await memberAccess(store, id, userOf(req).id);
+    const user = userOf(req);
+    await memberAccess(store, id, user.id);
     const q = query(req, AtQuery);
+    limit.take(user.id);
     res.json(await engine.history.at(id, q.t !== undefined ? { at: Date.parse(q.t) } : { change: q.change! }));
   });
 
@@ -74,6 +85,7 @@ export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
     // Who may see the collaboration first: to a stranger it does not exist, whatever they sent.
     await memberAccess(store, id, user.id);
     const { dryRun } = body(req, RevertBody);
+    limit.take(user.id);
     const runId = await resolveRunAlias(store, id, asked);
     const outcome = await engine.revert({ collaborationId: id, userId: user.id, selector: { runId }, dryRun });
     res.json({ ...answer(outcome), revertedRunId: runId });
@@ -84,6 +96,7 @@ export function historyRoutes(app: Express, { store, engine }: HttpDeps): void {
     const user = userOf(req);
     await ownerAccess(store, id, user.id);
     const b = body(req, ActorRevertBody);
+    limit.take(user.id);
     const actor = typeof b.actor === 'string' ? (b.actor === 'ai' ? { kind: 'ai' as const, id: 'ai' } : { kind: 'user' as const, id: b.actor }) : b.actor;
     const outcome = await engine.revert({ collaborationId: id, userId: user.id, selector: { actor, since: Date.parse(b.since) }, dryRun: b.dryRun });
     res.json(answer(outcome));

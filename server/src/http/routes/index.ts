@@ -13,7 +13,7 @@ import { collaborationRoutes } from './collaborations.ts';
 import { eventRoutes } from './events.ts';
 import { governanceRoutes } from './governance.ts';
 import { healthRoutes } from './health.ts';
-import { historyRoutes } from './history.ts';
+import { HISTORY_BURST, HISTORY_PER_SECOND, historyRoutes } from './history.ts';
 import { inviteRoutes } from './invites.ts';
 import { devLoginRoute, meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
@@ -39,7 +39,8 @@ export function mountRoutes(app: Express, deps: HttpDeps): void {
   notificationRoutes(app, deps);
   checkinRoutes(app, deps);
   auditRoutes(app, deps);
-  historyRoutes(app, deps);
+  // Reading the past and undoing share one budget per member ([A11]): a person browsing never meets it.
+  historyRoutes(app, deps, new UserRateLimit(HISTORY_BURST, HISTORY_PER_SECOND, 'history requests'));
   eventRoutes(app, deps);
   app.use('/api', notFound);
 }
