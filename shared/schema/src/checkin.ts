@@ -2,6 +2,12 @@
 import { z } from 'zod';
 import { idString } from './ids.ts';
 
+/**
+ * A check-in still `running` this long after it started belongs to a job that is gone (its attempts
+ * dead-lettered, its worker lost): a forced run takes it over, and an owner may ask for one (SPEC [W13]).
+ */
+export const CHECKIN_ORPHAN_MS = 2 * 3_600_000;
+
 export const ProposalFate = z.enum(['executed', 'pending_approval', 'refused']);
 
 export const CheckinProposal = z.object({

@@ -1,6 +1,6 @@
 // Taking the (collaboration, local day) check-in slot. The store's unique claim makes it at most one
 // per day; the claim's id says which job owns it, so a retried job resumes its own claims.
-import { newId } from '@trellis/schema';
+import { CHECKIN_ORPHAN_MS, newId } from '@trellis/schema';
 import type { Checkin } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 
@@ -12,9 +12,6 @@ export interface CheckinItem {
 }
 
 export type Acquired = { status: 'mine'; checkin: Checkin } | { status: 'done'; checkin: Checkin } | { status: 'busy' };
-
-/** A running claim this old belongs to a job that is gone (its attempts dead-lettered, say). */
-const ORPHAN_MS = 2 * 3_600_000;
 
 /** A new run of a check-in: its own AI run id, so undoing it leaves the day's other runs alone. */
 function newRunId(localDay: string): string {
@@ -60,7 +57,7 @@ export async function acquire(store: Store, item: CheckinItem, opts: { force: bo
   // A fresh run asked for by an owner supersedes today's digest (once: its retries resume it above).
   if (cur.status === 'done' && opts.fresh && cur.jobId !== opts.jobId) return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   if (cur.status === 'done') return { status: 'done', checkin: cur };
-  const orphaned = cur.status === 'running' && opts.now.getTime() - Date.parse(cur.createdAt) > ORPHAN_MS;
+  const orphaned = cur.status === 'running' && opts.now.getTime() - Date.parse(cur.createdAt) > CHECKIN_ORPHAN_MS;
   if ((cur.status === 'failed' && opts.force) || orphaned) {
     return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readMessages } from '@trellis/schema';
+import { CHECKIN_ORPHAN_MS, readMessages } from '@trellis/schema';
 import type { WorkerFixture } from '../testing/fixture.ts';
 import { answerFor, idsInPrompt, workerFixture } from '../testing/fixture.ts';
 import type { CheckinItem } from './claim.ts';
@@ -200,6 +200,29 @@ describe('check-in batches', () => {
     // Redelivered, the same job does not run a third time.
     expect((await runCheckins(f.deps(), item, { ...opts, jobId: 'job_fresh', force: true, fresh: true })).skipped).toBe(1);
     expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['run 1', 'run 2']);
+  });
+
+  it('[W13] an owner\'s forced run takes over a check-in its lost job left running for over two hours, and finishes it', async () => {
+    const a = await f.collaboration();
+    f.fake.respond((req) => ({ content: answerFor(req.user, () => [{ action: 'sendMessage', params: { body: 'back on track' }, reason: 'r' }]) }));
+    const stuck = { ...runningCheckin({ collaborationId: a.id, localDay: day(), checkinId: 'ci_stuck' }, new Date(Date.now() - CHECKIN_ORPHAN_MS - 60_000), 'job_gone') };
+    expect(await f.store.checkins.claim(stuck)).toBe(true);
+    const item = [{ collaborationId: a.id, localDay: day(), checkinId: 'ci_job_now' }];
+    const [done] = (await runCheckins(f.deps(), item, { ...opts, jobId: 'job_now', force: true, fresh: true })).done;
+    expect(done).toMatchObject({ id: 'ci_stuck', status: 'done', jobId: 'job_now' });
+    expect(done!.runId).not.toBe(stuck.runId);
+    expect(await f.store.checkins.get(a.id, day())).toMatchObject({ id: 'ci_stuck', status: 'done' });
+    expect(readMessages(await f.storedDoc(a.id)).map((m) => m.body)).toEqual(['back on track']);
+  });
+
+  it('[W13] a check-in running for less than two hours is left to its job: a forced run skips it', async () => {
+    const a = await f.collaboration();
+    const running = runningCheckin({ collaborationId: a.id, localDay: day(), checkinId: 'ci_busy' }, new Date(Date.now() - 10 * 60_000), 'job_alive');
+    expect(await f.store.checkins.claim(running)).toBe(true);
+    const res = await runCheckins(f.deps(), [{ collaborationId: a.id, localDay: day(), checkinId: 'ci_job_now' }], { ...opts, jobId: 'job_now', force: true, fresh: true });
+    expect(res).toMatchObject({ done: [], skipped: 1 });
+    expect(await f.store.checkins.get(a.id, day())).toMatchObject({ id: 'ci_busy', status: 'running', jobId: 'job_alive' });
+    expect(f.fake.requests).toHaveLength(0);
   });
 
   it('[A7] [W7] each run of a day has its own run id: undoing the fresh run leaves the first run\'s changes', async () => {

@@ -1,6 +1,6 @@
 // Rules, policy, members and settings over HTTP [G1] [G4].
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMessages } from '@trellis/schema';
+import { CHECKIN_ORPHAN_MS, readMessages } from '@trellis/schema';
 import { startTestApp } from '../test-app.ts';
 import type { TestApp } from '../test-app.ts';
 
@@ -139,6 +139,23 @@ describe('check-ins, notifications, me', () => {
     expect((await t.store.jobs.get((fresh.json as { jobId: string }).jobId))!.payload).toMatchObject({ fresh: true });
     const audit = (await t.call('GET', `/api/collaborations/${c.id}/audit`, { token: own })).json as { items: { action: string; outcome: string }[] };
     expect(audit.items.filter((e) => e.action === 'checkinNow').map((e) => e.outcome)).toEqual(['queued', 'refused:conflict', 'refused:conflict', 'queued']);
+  });
+
+  it('[W13] a check-in left running by a job that is gone no longer blocks the day: after two hours the owner may ask again', async () => {
+    const c = await t.collaboration('own', {});
+    const day = new Date().toISOString().slice(0, 10);
+    const startedAt = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const stuck = { id: 'ci_stuck', collaborationId: c.id, localDay: day, status: 'running' as const, summary: '', proposals: [], provider: 'groq', model: 'm', aiGenerated: true,
+      inputTokens: 0, outputTokens: 0, latencyMs: 0, createdAt: startedAt(10 * 60_000), completedAt: null, jobId: 'job_gone', answer: null, stateVector: null, requeues: 0 };
+    await t.store.checkins.claim(stuck);
+    const recent = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
+    expect(recent.status).toBe(409);
+    expect((recent.json as { error: { message: string } }).error.message).toMatch(/already running; if it has not finished two hours after it started, you can ask again/);
+    await t.store.checkins.save({ ...stuck, createdAt: startedAt(CHECKIN_ORPHAN_MS + 60_000) });
+    const later = await t.call('POST', `/api/collaborations/${c.id}/checkins`, { token: own });
+    expect(later.status).toBe(202);
+    expect(later.json).toMatchObject({ status: 'queued', supersedes: 'ci_stuck', localDay: day });
+    expect((await t.store.jobs.get((later.json as { jobId: string }).jobId))!.payload).toMatchObject({ collaborationId: c.id, force: true, localDay: day });
   });
 
   it('mentions create notifications the user can list and mark read; /api/me counts unread', async () => {
