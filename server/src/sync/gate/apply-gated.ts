@@ -4,7 +4,7 @@
 // writer's later updates still find their dependencies) plus restorations of what it deleted.
 import * as Y from 'yjs';
 import type { DocEvent } from '@trellis/schema';
-import type { Decision, GateResult as Decided, Writer } from './decide-update.ts';
+import type { Writer } from './decide-update.ts';
 import { decideUpdate } from './decide-update.ts';
 import type { ReadLimits } from './decoded-update.ts';
 import { readUpdate } from './decoded-update.ts';
@@ -70,10 +70,6 @@ function addDeletes(tr: Y.Transaction, ranges: Map<number, { clock: number; len:
   for (const [client, list] of ranges) clients.set(client, [...(clients.get(client) ?? []), ...list.map((r) => ({ ...r }))]);
 }
 
-function stripScanned(d: Decided): Decision {
-  return d.ok ? { ok: true, events: d.events, roots: d.roots } : { ok: false, code: d.code, message: d.message };
-}
-
 export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origin: ClientOrigin, limits: GateLimits = DEFAULT_GATE_LIMITS, now = Date.now()): GateResult {
   const read = readUpdate(doc, update, limits);
   if (!read.ok) {
@@ -93,12 +89,10 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
   if (cost <= limits.maxCost && placement > limits.maxPlacement) {
     return { ok: false, code: 'no_room', message: 'the collaboration is being checked: send this again shortly', cost, placement: 0 };
   }
-  const decided = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
-  // What deciding read of the document (the ids of a list, to keep them unique) is reported apart
-  // from the estimate: it is charged to the work budget ([H6]), but a cheap update that reads a
-  // long list keeps its one forgiven wall-time overrun.
-  const scanned = decided?.scanned ?? 0;
-  const decision = decided === null ? null : stripScanned(decided);
+  // `decision.scanned`, what deciding read of the document (the ids of a list, to keep them unique),
+  // is reported apart from the estimate: it is charged to the work budget ([H6]), but a cheap
+  // update that reads a long list keeps its one forgiven wall-time overrun.
+  const decision = cost > limits.maxCost ? null : decideUpdate(doc, u, writer, now);
   // Too costly to place, or refused and large (only a broken or hostile client sends a refused
   // update of that size): its clock ranges become garbage — nothing to scan, position or revert.
   if (decision === null || (!decision.ok && u.newItems.length > GARBAGE_REFUSAL_ITEMS)) {
@@ -116,10 +110,10 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       origin.refused = true;
     }, origin);
     // Garbage has no position: nothing to place.
-    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost, placement: 0 } : { ...decision, cost, placement: 0, scanned };
+    return decision === null ? { ok: false, code: 'too_costly', message: 'update too costly to integrate', cost, placement: 0 } : { ...decision, cost, placement: 0 };
   }
-  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost, placement: 0, scanned };
-  let result: GateResult = decision.ok ? { ...decision, cost, placement, scanned } : { ...decision, cost, placement, scanned };
+  if (decision.ok && u.newItems.length === 0 && u.newGc.length === 0 && u.deletesExisting.length === 0) return { ...decision, cost, placement: 0 };
+  let result: GateResult = decision.ok ? { ...decision, cost, placement } : { ...decision, cost, placement };
   doc.transact((tr) => {
     try {
       Y.applyUpdate(doc, decision.ok ? encodeAccepted(u) : encodeTombstones(u), origin);
@@ -128,7 +122,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
       // integrated, refuse the rest. Nothing half-integrated may leave this transaction.
       tr.local = true;
       clearPending(doc);
-      result = { ok: false, code: 'malformed', message: 'malformed update', cost, placement: 0, scanned };
+      result = { ok: false, code: 'malformed', message: 'malformed update', cost, placement: 0, scanned: decision.scanned };
       revertTransaction(tr);
       origin.refused = true;
       return;
@@ -138,7 +132,7 @@ export function applyGated(doc: Y.Doc, update: Uint8Array, writer: Writer, origi
     tr.local = true;
     // The reading above found every dependency; anything left pending would integrate later under
     // someone else's transaction, so it is refused (and what was integrated undone) all the same.
-    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost, placement, scanned };
+    if (clearPending(doc) && result.ok) result = { ok: false, code: 'bad_request', message: 'update depends on unknown changes', cost, placement, scanned: decision.scanned };
     if (!result.ok) {
       revertTransaction(tr);
       origin.refused = true;

@@ -17,10 +17,10 @@ export interface Writer {
   owners?: ClientOwners;
 }
 
-export type Decision = { ok: true; events: DocEvent[]; roots: string[] } | { ok: false; code: 'forbidden' | 'bad_request'; message: string };
+type Decision = { ok: true; events: DocEvent[]; roots: string[] } | { ok: false; code: 'forbidden' | 'bad_request'; message: string };
 
 /** `scanned`: list items of the document read to decide (the id uniqueness check), work the estimate cannot see. */
-export type GateResult = Decision & { scanned: number };
+export type Decided = Decision & { scanned: number };
 
 const WRITABLE_ROOTS = new Set(['messages', 'activities', 'notes']);
 const LIST_ROOTS = new Set(['messages', 'activities']);
@@ -73,7 +73,7 @@ function fieldValue(n: NewItem): Primitive | undefined {
   throw new Refusal('bad_request', 'field values must be plain data');
 }
 
-export function decideUpdate(doc: Y.Doc, u: DecodedUpdate, w: Writer, now = Date.now()): GateResult {
+export function decideUpdate(doc: Y.Doc, u: DecodedUpdate, w: Writer, now = Date.now()): Decided {
   const work = { scanned: 0 };
   try {
     return { ...run(doc, u, w, now, work), scanned: work.scanned };
