@@ -66,3 +66,8 @@ export const Checkin = z.object({
   answer: CheckinAnswerRecord.nullable().default(null),
 });
 export type Checkin = z.infer<typeof Checkin>;
+
+/** Still `running` past CHECKIN_ORPHAN_MS: its job is gone, and a forced run may take it over (SPEC [W13]). */
+export function orphanedCheckin(c: Pick<Checkin, 'status' | 'createdAt'>, nowMs: number): boolean {
+  return c.status === 'running' && nowMs - Date.parse(c.createdAt) > CHECKIN_ORPHAN_MS;
+}

@@ -1,6 +1,6 @@
 // Taking the (collaboration, local day) check-in slot. The store's unique claim makes it at most one
 // per day; the claim's id says which job owns it, so a retried job resumes its own claims.
-import { CHECKIN_ORPHAN_MS, newId } from '@trellis/schema';
+import { newId, orphanedCheckin } from '@trellis/schema';
 import type { Checkin } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 
@@ -57,8 +57,7 @@ export async function acquire(store: Store, item: CheckinItem, opts: { force: bo
   // A fresh run asked for by an owner supersedes today's digest (once: its retries resume it above).
   if (cur.status === 'done' && opts.fresh && cur.jobId !== opts.jobId) return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   if (cur.status === 'done') return { status: 'done', checkin: cur };
-  const orphaned = cur.status === 'running' && opts.now.getTime() - Date.parse(cur.createdAt) > CHECKIN_ORPHAN_MS;
-  if ((cur.status === 'failed' && opts.force) || orphaned) {
+  if ((cur.status === 'failed' && opts.force) || orphanedCheckin(cur, opts.now.getTime())) {
     return { status: 'mine', checkin: await takeOver(store, cur, opts) };
   }
   return { status: 'busy' };

@@ -8,7 +8,7 @@ import { Words } from '@trellis/engine';
 import type { Checkin, CheckinProposal } from '@trellis/schema';
 import type { Store } from '@trellis/store';
 import { z } from 'zod';
-import { CHECKIN_ORPHAN_MS, localDay, TrellisError } from '@trellis/schema';
+import { localDay, orphanedCheckin, TrellisError } from '@trellis/schema';
 import { memberAccess, ownerAccess } from '../access.ts';
 import { auditWrite } from '../audit-write.ts';
 import type { HttpDeps } from '../deps.ts';
@@ -31,8 +31,8 @@ export function checkinRoutes(app: Express, { store, logger }: HttpDeps): void {
     if (collab.archived) await refuse('the collaboration is archived');
     const day = localDay(new Date(), collab.settings.timeZone);
     const today = await store.checkins.get(id, day);
-    // [W13] A run left `running` past CHECKIN_ORPHAN_MS has lost its job: a forced run takes it over.
-    const orphaned = today?.status === 'running' && Date.now() - Date.parse(today.createdAt) > CHECKIN_ORPHAN_MS;
+    // [W13] A run left `running` this long has lost its job: a forced run takes it over.
+    const orphaned = today !== null && orphanedCheckin(today, Date.now());
     if (today?.status === 'running' && !orphaned) await refuse(`today's check-in (${day}) is already running; if it has not finished two hours after it started, you can ask again`);
     if (today?.status === 'done' && !fresh) await refuse(`today's check-in (${day}) is already done; ask for a fresh run ({"fresh":true}) to supersede it`);
     const supersedes = today && (today.status === 'done' || orphaned) ? today.id : null;
