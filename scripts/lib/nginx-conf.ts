@@ -50,8 +50,6 @@ const FORWARDED = [
   'proxy_set_header X-Forwarded-Proto $scheme;',
 ];
 
-/** The collaboration a request is scoped to: the key nginx hashes to pick its server (SPEC [O5]).
- *  Shared with deploy/nginx/trellis.conf (tests/nginx-routing.test.ts keeps the two equal). */
 /** The access log's line, shared with deploy/nginx/trellis.conf: `$uri`, not `$request_uri`, since
  *  sync URLs carry ?token=<jwt>; and an invite link carries its token in its path (SPEC [I6]), so
  *  that part is replaced (any case: the servers route paths case-insensitively). */
@@ -61,6 +59,8 @@ export const ACCESS_LOG_FORMAT = `  map $uri $trellis_logged_uri {
   }
   log_format trellis '$remote_addr [$time_local] "$request_method $trellis_logged_uri $server_protocol" $status $body_bytes_sent $request_time upstream=$upstream_addr';`;
 
+/** The collaboration a request is scoped to: the key nginx hashes to pick its server (SPEC [O5]).
+ *  Shared with deploy/nginx/trellis.conf (tests/nginx-routing.test.ts keeps the two equal). */
 export const COLLAB_MAP = `  map $uri $trellis_collab {
     ~^/sync/(?<sync_collab>[^/]+) $sync_collab;
     ~^/api/collaborations/(?<api_collab>[^/]+) $api_collab;
