@@ -21,5 +21,6 @@ export function createLogger(opts: { level: string; name: string; destination?: 
 export function redactUrl(url: string): string {
   return url
     .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
-    .replace(/^(\/api\/invites\/)[^/?#]+/i, '$1[redacted]');
+    // Also in a request's absolute form (`POST http://host/api/invites/…`), which Express routes the same.
+    .replace(/^((?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/api\/invites\/)[^/?#]+/i, '$1[redacted]');
 }
