@@ -57,8 +57,7 @@ function samples(file: string, tid: number): { list: Sample[]; seconds: number }
 
 async function measure(name: string, start: () => Promise<RunningTarget>): Promise<Map<string, number>> {
   process.env['NODE_OPTIONS'] = '--perf-basic-prof';
-  const target = await start();
-  delete process.env['NODE_OPTIONS'];
+  const target = await start().finally(() => delete process.env['NODE_OPTIONS']);
   const pid = target.pids[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'trellis-perf-'));
   const file = join(dir, 'perf.data');

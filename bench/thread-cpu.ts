@@ -5,6 +5,7 @@
 //   node --import tsx bench/thread-cpu.ts [rate=1000] [runs=3]
 // BENCH_PROF_DIR=dir adds --cpu-prof to Trellis (profiler threads then show up too).
 import { readdirSync, readFileSync } from 'node:fs';
+import { median } from './stats.ts';
 import { benchTarget } from './sync.ts';
 import type { RunningTarget } from './sync-targets.ts';
 import { startReference, startTrellis } from './sync-targets.ts';
@@ -64,7 +65,6 @@ async function measure(start: () => Promise<RunningTarget>): Promise<Split> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const results: Record<'trellis' | 'reference', Split[]> = { trellis: [], reference: [] };
 for (let i = 0; i < runs; i++) {
   results.trellis.push(await measure(() => startTrellis(1, 100)));
